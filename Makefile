@@ -1,0 +1,17 @@
+# The two front-door commands. Everything they need is installed by scripts/ on first use.
+.PHONY: run test bench lint format
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+bench:
+	@bash scripts/bench.sh
+
+lint:
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	@.venv/bin/ruff format . && .venv/bin/ruff check --fix .

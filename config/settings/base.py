@@ -1,0 +1,220 @@
+"""Settings shared by every environment. Values an operator sets come from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env_bool, env_choice, env_database, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env_str("SECRET_KEY")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "leaflet",
+    "import_export",
+    "simple_history",
+    "stations",
+    "campaigns",
+    "welfare",
+    "maps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("DATABASE_URL", base_dir=BASE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Language and time: zh-Hans first, English second; everything in Asia/Shanghai.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGIN_URL = "admin:login"
+
+# Celery: with no broker configured (quick start) tasks run in-process.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# REST API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "stations.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "yizhan API",
+    "DESCRIPTION": "Outdoor-worker service stations: public finder, station desk, campaigns.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Map tiles. "osm" (default), "tianditu" (needs TIANDITU_KEY), "gcj02" (a GCJ-02 provider
+# such as Amap; markers are shifted for display) or "none" (no base layer, offline).
+MAP_TILE_PROVIDER = env_choice("MAP_TILE_PROVIDER", ("osm", "tianditu", "gcj02", "none"), "osm")
+TIANDITU_KEY = env_str("TIANDITU_KEY", "")
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+if MAP_TILE_PROVIDER == "tianditu" and not TIANDITU_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Environment variable TIANDITU_KEY is required when MAP_TILE_PROVIDER=tianditu."
+    )
+
+TILE_PROVIDERS = {
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": "© OpenStreetMap contributors",
+        "subdomains": "abc",
+        "crs": "wgs84",
+    },
+    "tianditu": {
+        "url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+        "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+        "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + TIANDITU_KEY,
+        "attribution": "© 天地图",
+        "subdomains": "01234567",
+        "crs": "wgs84",  # CGCS2000 is WGS-84 to within centimetres
+    },
+    "gcj02": {
+        "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+        "&style=8&x={x}&y={y}&z={z}",
+        "attribution": "© 高德地图",
+        "subdomains": "1234",
+        "crs": "gcj02",  # markers are shifted from WGS-84 for display
+    },
+    "none": {"url": "", "attribution": "", "subdomains": "", "crs": "wgs84"},
+}
+TILE_PROVIDER = dict(TILE_PROVIDERS[MAP_TILE_PROVIDER])
+if MAP_TILE_URL:
+    TILE_PROVIDER["url"] = MAP_TILE_URL
+
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (36.6171, 101.7782),  # Xining
+    "DEFAULT_ZOOM": 11,
+    "MIN_ZOOM": 3,
+    "MAX_ZOOM": 18,
+    "TILES": (
+        [
+            (
+                "base",
+                TILE_PROVIDER["url"],
+                {
+                    "attribution": TILE_PROVIDER["attribution"],
+                    "subdomains": TILE_PROVIDER["subdomains"],
+                },
+            )
+        ]
+        if TILE_PROVIDER["url"] and TILE_PROVIDER["crs"] == "wgs84"
+        else []
+    ),
+    "RESET_VIEW": False,
+    "NO_GLOBALS": False,
+}
+
+# Stations
+STATION_INSPECTION_MAX_AGE_DAYS = env_int("STATION_INSPECTION_MAX_AGE_DAYS", 180, minimum=1)
+# Mainland China, Hainan and the South China Sea islands, as a bounding box for sanity
+# checks on coordinates (lng_min, lat_min, lng_max, lat_max).
+CHINA_BOUNDS = (73.4, 3.8, 135.1, 53.6)
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yizhan@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+YIZHAN_ALLOW_DEMO = False  # only the quick-start settings turn it on
+
+SITE_NAME = _("驿站 · 户外劳动者服务站点")
+
+# Debian 12 ships GDAL 3.6; the check asks for 3.9 to block file and network access while
+# GDAL parses a spatial reference. yizhan never hands GDAL a spatial reference or a file
+# name a client wrote: coordinates arrive as numbers and every geometry is SRID 4326.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,16 @@
+"""Test settings: PostGIS by default (make test sets DATABASE_URL), fast hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DATABASE_URL", "postgis://yizhan:yizhan@127.0.0.1:5432/yizhan")
+
+from config.settings.base import *
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAP_TILE_PROVIDER = "none"
+TILE_PROVIDER = dict(TILE_PROVIDERS["none"])
+LEAFLET_CONFIG["TILES"] = []
+(BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""maps owns no tables: it reads stations and serves the public map and open data."""

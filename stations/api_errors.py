@@ -1,0 +1,60 @@
+"""One handler turns every error a client can cause into ``{"error": {"field", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from stations.exceptions import StationsError
+
+
+def error_response(
+    message: str, *, field: str | None = None, status_code: int = 400, **extra: Any
+) -> Response:
+    body: dict[str, Any] = {"field": field, "message": str(message)}
+    body.update(extra)
+    return Response({"error": body}, status=status_code)
+
+
+def _first(detail: Any, prefix: str = "") -> tuple[str | None, str]:
+    """The first (field, message) pair in a DRF or Django error structure."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if key not in ("non_field_errors", "__all__") else None
+            field, message = _first(value)
+            full = ".".join(p for p in (prefix, name, field) if p) or None
+            return full, message
+    if isinstance(detail, list | tuple) and detail:
+        return _first(detail[0], prefix)
+    return (prefix or None), str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Each app's domain error carries its own status (400/403/404/409).
+    if isinstance(exc, StationsError) or (hasattr(exc, "status_code") and hasattr(exc, "field")):
+        extra = getattr(exc, "extra", None) or {}
+        return error_response(exc.message, field=exc.field, status_code=exc.status_code, **extra)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        field, message = _first(detail)
+        return error_response(message, field=field)
+    if isinstance(exc, Http404):
+        return error_response(_("未找到。"), status_code=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DjangoPermissionDenied):
+        return error_response(_("您无权执行此操作。"), status_code=status.HTTP_403_FORBIDDEN)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first(exc.detail)
+    else:
+        field, message = None, str(getattr(exc, "detail", exc))
+    response.data = {"error": {"field": field, "message": message}}
+    return response

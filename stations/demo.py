@@ -1,0 +1,58 @@
+"""Demo accounts for the quick start. Never created under production settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from stations import services
+from stations.models import Station, Union
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo login, quick start only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    union_code: str
+    role: str
+    description: str
+    station_codes: tuple[str, ...] = ()
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("demo-admin", "QH", "admin", "青海省总工会 · 管理员 (province)"),
+    DemoAccount("demo-organizer", "QH-XN", "organizer", "西宁市总工会 · 组织者 (Xining city)"),
+    DemoAccount(
+        "demo-staff",
+        "QH-XN",
+        "station_staff",
+        "西宁两个站点 · 站点工作人员 (two Xining stations)",
+        ("QH-XN-0001", "QH-XN-0002"),
+    ),
+)
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    if not getattr(settings, "YIZHAN_ALLOW_DEMO", False):
+        raise ImproperlyConfigured(
+            "Demo accounts are only created by the quick start (YIZHAN_ALLOW_DEMO is off)."
+        )
+    User = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=account.username)
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = account.role != "station_staff"
+        user.is_superuser = False
+        user.save()
+        union = Union.objects.get(code=account.union_code)
+        stations = list(Station.objects.filter(code__in=account.station_codes))
+        services.membership_grant(
+            actor=None, user=user, union=union, role=account.role, stations=stations
+        )
+    return list(DEMO_ACCOUNTS)

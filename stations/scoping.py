@@ -1,0 +1,100 @@
+"""The one place that decides what a user may see and change.
+
+Organizers and union admins act on everything under their union(s); station staff act on
+the stations they are tied to; Django superusers act on everything. Every selector and
+service in every app narrows its querysets and checks its writes through these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from stations.querysets import path_prefix_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from stations.models import Station, Union
+
+MANAGING_ROLES = ("organizer", "admin")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may act on, read once per request."""
+
+    is_superuser: bool = False
+    union_paths: tuple[str, ...] = ()  # unions the user organizes or administers
+    staff_station_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.is_superuser or self.union_paths or self.staff_station_ids)
+
+    def covers_union(self, union: Union) -> bool:
+        return self.is_superuser or any(union.path.startswith(p) for p in self.union_paths)
+
+    def covers_station(self, station: Station) -> bool:
+        """May manage the station (organizer/admin of a union above it)."""
+        return self.covers_union(station.union)
+
+    def may_staff_station(self, station: Station) -> bool:
+        """May log visits and hand out supplies at the station."""
+        return self.covers_station(station) or station.pk in self.staff_station_ids
+
+    def filter(
+        self,
+        queryset: QuerySet[Any],
+        *,
+        union_path_field: str = "union__path",
+        station_field: str | None = None,
+    ) -> QuerySet[Any]:
+        """Narrow ``queryset`` to what this scope covers.
+
+        ``union_path_field`` leads from the model to the owning union's path;
+        ``station_field`` (``"pk"`` for stations themselves) also admits the rows of the
+        stations a staff member runs.
+        """
+        if self.is_superuser:
+            return queryset
+        condition = path_prefix_q(union_path_field, self.union_paths)
+        if station_field is not None and self.staff_station_ids:
+            condition |= Q(**{f"{station_field}__in": sorted(self.staff_station_ids)})
+        return queryset.filter(condition)
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+    """Read the user's memberships once. Anonymous and inactive users get an empty scope."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_yizhan_scope", None)
+    if cached is not None:
+        return cached
+    from stations.models import Membership
+
+    if user.is_superuser:
+        scope = Scope(is_superuser=True)
+    else:
+        memberships = Membership.objects.filter(user=user).select_related("union")
+        paths = {m.union.path for m in memberships if m.role in MANAGING_ROLES}
+        # A path already under another one adds nothing.
+        minimal = tuple(
+            sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+        )
+        station_ids = frozenset(
+            Membership.stations.through.objects.filter(
+                membership__user=user, membership__role="station_staff"
+            ).values_list("station_id", flat=True)
+        )
+        scope = Scope(union_paths=minimal, staff_station_ids=station_ids)
+    user._yizhan_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope after the user's memberships change."""
+    if hasattr(user, "_yizhan_scope"):
+        del user._yizhan_scope

@@ -1,0 +1,306 @@
+"""Every change of state in the station network goes through a function here.
+
+Each function takes keyword arguments, checks the actor's permission through
+``stations.scoping``, validates with ``full_clean()`` and writes inside one transaction.
+``actor=None`` means the system itself (management commands, data loads) and is never
+passed from a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from stations.exceptions import PermissionDenied, StationsError
+from stations.models import Closure, Membership, OpeningPeriod, Region, Service, Station, Union
+from stations.scoping import forget_scope, scope_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+    overnight: bool = False
+    season_start: str = ""
+    season_end: str = ""
+
+
+@dataclass(frozen=True)
+class ClosureInput:
+    starts_on: dt.date
+    ends_on: dt.date
+    reason: str = ""
+
+
+def _require_union(actor: AbstractBaseUser | None, union: Union | None) -> None:
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if union is None:
+        if not scope.is_superuser:
+            raise PermissionDenied(_("只有系统管理员可以创建顶级工会。"))
+        return
+    if not scope.covers_union(union):
+        raise PermissionDenied(_("您无权管理“%(union)s”及其下级的数据。") % {"union": union.name})
+
+
+# Regions ---------------------------------------------------------------------------------
+
+
+def region_upsert(
+    *,
+    actor: AbstractBaseUser | None,
+    code: str,
+    name: str,
+    level: str,
+    name_en: str = "",
+    parent_code: str | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> Region:
+    """Create or update a region by its GB/T 2260 code. Only the system and superusers."""
+    if actor is not None and not scope_for(actor).is_superuser:
+        raise PermissionDenied(_("只有系统管理员可以修改行政区划。"))
+    parent = Region.objects.get(code=parent_code) if parent_code else None
+    region = Region.objects.filter(code=code).first() or Region(code=code)
+    region.name = name
+    region.name_en = name_en
+    region.level = level
+    region.parent = parent
+    if lat is not None and lng is not None:
+        region.reference_point = Point(float(lng), float(lat), srid=4326)
+    region.full_clean()
+    region.save()
+    return region
+
+
+# Unions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def union_save(*, actor: AbstractBaseUser | None, union: Union) -> Union:
+    """Create or update a union, keeping the materialized paths of its subtree right.
+
+    The actor must cover the new parent and, for an existing union, the union itself.
+    """
+    old_path = ""
+    if union.pk:
+        current = Union.objects.select_for_update().get(pk=union.pk)
+        _require_union(actor, current)
+        old_path = current.path
+    _require_union(actor, union.parent)
+    if union.parent_id and union.pk:
+        parent_path = Union.objects.get(pk=union.parent_id).path
+        if old_path and parent_path.startswith(old_path):
+            raise StationsError(_("不能把工会移到它自己的下级工会之下。"), field="parent")
+    union.path = union.build_path()
+    union.depth = union.path.count("/") - 1
+    union.full_clean()
+    union.save()
+    if old_path and old_path != union.path:
+        # Re-root the whole subtree in one statement.
+        Union.objects.filter(path__startswith=old_path).exclude(pk=union.pk).update(
+            path=Concat(Value(union.path), Substr("path", len(old_path) + 1))
+        )
+        for child in Union.objects.filter(path__startswith=union.path).exclude(pk=union.pk):
+            depth = child.path.count("/") - 1
+            if child.depth != depth:
+                Union.objects.filter(pk=child.pk).update(depth=depth)
+    return union
+
+
+def union_upsert(
+    *,
+    actor: AbstractBaseUser | None,
+    code: str,
+    name: str,
+    kind: str,
+    region_code: str,
+    name_en: str = "",
+    parent_code: str | None = None,
+) -> Union:
+    union = Union.objects.filter(code=code).first() or Union(code=code)
+    union.name = name
+    union.name_en = name_en
+    union.kind = kind
+    union.region = Region.objects.get(code=region_code)
+    union.parent = Union.objects.get(code=parent_code) if parent_code else None
+    return union_save(actor=actor, union=union)
+
+
+# Memberships -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: AbstractBaseUser | None,
+    user: AbstractBaseUser,
+    union: Union,
+    role: str,
+    stations: Iterable[Station] = (),
+) -> Membership:
+    """Give ``user`` a role in ``union``; staff are tied to ``stations`` under it."""
+    _require_union(actor, union)
+    if role not in Membership.Role.values:
+        raise StationsError(_("未知角色：%(role)s") % {"role": role}, field="role")
+    station_list = list(stations)
+    if role != Membership.Role.STATION_STAFF and station_list:
+        raise StationsError(_("只有站点工作人员需要指定站点。"), field="stations")
+    for station in station_list:
+        if not station.union.is_under(union):
+            raise StationsError(
+                _("站点 %(code)s 不属于 %(union)s。") % {"code": station.code, "union": union},
+                field="stations",
+            )
+    membership, _created = Membership.objects.get_or_create(user=user, union=union, role=role)
+    if station_list:
+        membership.stations.add(*station_list)
+    forget_scope(user)
+    return membership
+
+
+# Stations --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def station_save(
+    *,
+    actor: AbstractBaseUser | None,
+    station: Station,
+    services: Iterable[str] | None = None,
+    periods: Sequence[PeriodInput] | None = None,
+    closures: Sequence[ClosureInput] | None = None,
+) -> Station:
+    """Create or update a station; optionally replace its services, periods and closures.
+
+    The actor must cover the station's union, and for a station moved between unions,
+    the union it came from too. ``services`` are codes; an unknown code is refused.
+    """
+    if station.pk:
+        previous = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+        _require_union(actor, previous.union)
+    if station.union_id is None:
+        raise StationsError(_("请选择运营工会。"), field="union")
+    _require_union(actor, Union.objects.get(pk=station.union_id))
+    station.full_clean()
+    station.save()
+
+    if services is not None:
+        codes = sorted(set(services))
+        found = list(Service.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {s.code for s in found})
+        if missing:
+            raise StationsError(
+                _("未知的服务项目代码：%(codes)s") % {"codes": ", ".join(missing)},
+                field="services",
+            )
+        station.services.set(found)
+
+    if periods is not None:
+        new_periods = [
+            OpeningPeriod(
+                station=station,
+                weekday=p.weekday,
+                opens=p.opens,
+                closes=p.closes,
+                overnight=p.overnight,
+                season_start=p.season_start,
+                season_end=p.season_end,
+            )
+            for p in periods
+        ]
+        _validate_all(new_periods, "periods")
+        station.periods.all().delete()
+        OpeningPeriod.objects.bulk_create(new_periods)
+
+    if closures is not None:
+        new_closures = [
+            Closure(station=station, starts_on=c.starts_on, ends_on=c.ends_on, reason=c.reason)
+            for c in closures
+        ]
+        _validate_all(new_closures, "closures")
+        station.closures.all().delete()
+        Closure.objects.bulk_create(new_closures)
+    return station
+
+
+def _validate_all(objects: Sequence[Any], field: str) -> None:
+    for index, obj in enumerate(objects):
+        try:
+            obj.full_clean(exclude=["station"])
+        except ValidationError as exc:
+            messages = "; ".join(
+                f"{name}: {' '.join(str(m) for m in msgs)}"
+                for name, msgs in exc.message_dict.items()
+            )
+            raise StationsError(f"{field}[{index}] {messages}", field=field) from exc
+
+
+@transaction.atomic
+def station_set_status(*, actor: AbstractBaseUser | None, station: Station, status: str) -> Station:
+    station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+    _require_union(actor, station.union)
+    if status not in Station.Status.values:
+        raise StationsError(_("未知状态：%(status)s") % {"status": status}, field="status")
+    station.status = status
+    station.save(update_fields=["status", "updated_at"])
+    return station
+
+
+def station_upsert(
+    *,
+    actor: AbstractBaseUser | None,
+    code: str,
+    union_code: str,
+    region_code: str,
+    lat: float,
+    lng: float,
+    services: Iterable[str] | None = None,
+    periods: Sequence[PeriodInput] | None = None,
+    closures: Sequence[ClosureInput] | None = None,
+    **fields: Any,
+) -> tuple[Station, bool]:
+    """Create or update the station with ``code`` (imports, demo data).
+
+    Returns ``(station, created)``.
+    """
+    station = Station.objects.filter(code=code).first()
+    created = station is None
+    if station is None:
+        station = Station(code=code)
+    try:
+        station.union = Union.objects.get(code=union_code)
+    except Union.DoesNotExist:
+        raise StationsError(
+            _("未知的工会编号：%(code)s") % {"code": union_code}, field="union"
+        ) from None
+    try:
+        station.region = Region.objects.get(code=region_code)
+    except Region.DoesNotExist:
+        raise StationsError(
+            _("未知的行政区划代码：%(code)s") % {"code": region_code}, field="region"
+        ) from None
+    station.location = Point(float(lng), float(lat), srid=4326)
+    allowed = {f.name for f in Station._meta.concrete_fields}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise StationsError(_("未知字段：%(name)s") % {"name": name}, field=name)
+        setattr(station, name, value)
+    station = station_save(
+        actor=actor, station=station, services=services, periods=periods, closures=closures
+    )
+    return station, created

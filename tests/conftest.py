@@ -1,0 +1,87 @@
+"""Shared fixtures: a small union tree of Qinghai with Xining and Golmud branches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from stations import services
+from stations.models import Region, Station, Union
+from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
+
+
+@dataclass
+class Network:
+    province: Union
+    xining: Union
+    chengzhong: Union
+    haixi: Union
+    golmud: Union
+    xining_station: Station
+    xining_station_2: Station
+    golmud_station: Station
+
+
+@pytest.fixture
+def network(db) -> Network:
+    qh = RegionFactory(code="630000", name="青海省", level=Region.Level.PROVINCE)
+    xn = RegionFactory(code="630100", name="西宁市", parent=qh)
+    cz = RegionFactory(code="630103", name="城中区", parent=xn, level=Region.Level.COUNTY)
+    hx = RegionFactory(code="632800", name="海西州", parent=qh)
+    gem = RegionFactory(code="632801", name="格尔木市", parent=hx, level=Region.Level.COUNTY)
+
+    province = UnionFactory(code="QH", name="青海省总工会", kind=Union.Kind.PROVINCE, region=qh)
+    xining = UnionFactory(
+        code="QH-XN", name="西宁市总工会", parent=province, region=xn, kind=Union.Kind.PREFECTURE
+    )
+    chengzhong = UnionFactory(code="QH-XN-CZ", name="城中区总工会", parent=xining, region=cz)
+    haixi = UnionFactory(
+        code="QH-HX", name="海西州总工会", parent=province, region=hx, kind=Union.Kind.PREFECTURE
+    )
+    golmud = UnionFactory(code="QH-HX-GEM", name="格尔木市总工会", parent=haixi, region=gem)
+
+    return Network(
+        province=province,
+        xining=xining,
+        chengzhong=chengzhong,
+        haixi=haixi,
+        golmud=golmud,
+        xining_station=StationFactory(
+            code="QH-XN-0001", union=chengzhong, location=Point(101.7782, 36.6171, srid=4326)
+        ),
+        xining_station_2=StationFactory(
+            code="QH-XN-0002", union=xining, location=Point(101.7600, 36.6300, srid=4326)
+        ),
+        golmud_station=StationFactory(
+            code="QH-HX-0001", union=golmud, location=Point(94.9033, 36.4021, srid=4326)
+        ),
+    )
+
+
+@pytest.fixture
+def organizer_xining(network: Network):
+    user = UserFactory(username="org-xining")
+    services.membership_grant(actor=None, user=user, union=network.xining, role="organizer")
+    return user
+
+
+@pytest.fixture
+def staff_xining(network: Network):
+    user = UserFactory(username="staff-xining", is_staff=False)
+    services.membership_grant(
+        actor=None,
+        user=user,
+        union=network.xining,
+        role="station_staff",
+        stations=[network.xining_station],
+    )
+    return user
+
+
+@pytest.fixture
+def province_admin(network: Network):
+    user = UserFactory(username="admin-qh")
+    services.membership_grant(actor=None, user=user, union=network.province, role="admin")
+    return user

@@ -1,0 +1,113 @@
+"""Settings come from the environment and fail early, naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "k7#Qm2!vX9@pL4$wR8^tY1&zN6*hB3(eJ5)cU0_gF-aD+sK=oI~",
+    "ALLOWED_HOSTS": "yizhan.example.org",
+    "DATABASE_URL": "postgis://yizhan:yizhan@127.0.0.1:5432/yizhan",
+}
+
+
+def run_django(env_vars: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "MAP_TILE_PROVIDER",
+        )
+    }
+    clean.update(env_vars)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_a_required_variable(missing):
+    env_vars = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_django(env_vars, "check")
+    assert result.returncode != 0
+    assert f"Environment variable {missing} is required" in result.stderr
+
+
+def test_malformed_database_url_names_the_variable():
+    result = run_django({**PRODUCTION_ENV, "DATABASE_URL": "mysql://x@y/z"}, "check")
+    assert result.returncode != 0
+    assert "DATABASE_URL must be a postgis:// or spatialite:// URL" in result.stderr
+
+
+def test_malformed_boolean_names_the_variable():
+    result = run_django({**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "maybe"}, "check")
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT must be a boolean" in result.stderr
+
+
+def test_tianditu_without_a_key_is_refused():
+    result = run_django({**PRODUCTION_ENV, "MAP_TILE_PROVIDER": "tianditu"}, "check")
+    assert result.returncode != 0
+    assert "TIANDITU_KEY is required" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_django(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_never_allow_demo_data():
+    result = run_django(PRODUCTION_ENV, "load_demo")
+    assert result.returncode != 0
+    assert "quick-start" in result.stderr
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("X_INT", "12")
+    assert env.env_int("X_INT") == 12
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="X_INT must be an integer"):
+        env.env_int("X_INT")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env.env_list("X_LIST") == ["a", "b", "c"]
+    monkeypatch.delenv("X_MISSING", raising=False)
+    assert env.env_bool("X_MISSING", True) is True
+    with pytest.raises(ImproperlyConfigured, match="X_MISSING is required"):
+        env.env_str("X_MISSING")
+    monkeypatch.setenv("X_CHOICE", "bing")
+    with pytest.raises(ImproperlyConfigured, match="X_CHOICE must be one of osm"):
+        env.env_choice("X_CHOICE", ("osm", "none"))
+
+
+def test_spatialite_path_is_relative_to_the_project(monkeypatch):
+    monkeypatch.setenv("X_DB", "spatialite:///var/db.sqlite3")
+    config = env.env_database("X_DB", base_dir=ROOT)
+    assert config["ENGINE"] == "django.contrib.gis.db.backends.spatialite"
+    assert config["NAME"] == str(ROOT / "var" / "db.sqlite3")
+
+
+def test_language_and_time_zone(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True

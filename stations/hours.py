@@ -1,0 +1,205 @@
+"""Opening hours: is a station open at a moment, and what are its hours on a day.
+
+Rules (all in Asia/Shanghai, the project's TIME_ZONE):
+
+* A period is a half-open span ``[opens, closes)`` on its weekday; an ``overnight`` period
+  runs from ``opens`` on its weekday to ``closes`` on the next day.
+* A seasonal period (``season_start``/``season_end``, month-day, inclusive, may wrap the
+  new year) applies only on dates inside its season. On a date where any of a station's
+  seasonal periods is in season, the seasonal periods in season replace the regular ones
+  for that date (summer hours replace normal hours; they do not add to them).
+* A closure (``starts_on``..``ends_on`` inclusive) closes the station for those whole
+  calendar days, and also stops an overnight period that started on a closed day.
+* ``is_24h`` means open at every moment of every day that is not closed.
+
+The functions take plain objects with those attributes (model instances, or anything
+alike), so callers prefetch periods and closures once and no query runs here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class PeriodLike(Protocol):
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+    overnight: bool
+    season_start: str
+    season_end: str
+
+
+class ClosureLike(Protocol):
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+def local_tz() -> dt.tzinfo:
+    return timezone.get_default_timezone() if settings.USE_TZ else dt.UTC
+
+
+def to_local(moment: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(moment):
+        raise ValueError("an aware datetime is required")
+    return moment.astimezone(local_tz())
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    month, day = value.split("-")
+    return int(month), int(day)
+
+
+def in_season(day: dt.date, start: str, end: str) -> bool:
+    """``day`` lies in the yearly season ``start``..``end`` (inclusive, "MM-DD")."""
+    if not start:
+        return True
+    md = (day.month, day.day)
+    first, last = _month_day(start), _month_day(end)
+    if first <= last:
+        return first <= md <= last
+    return md >= first or md <= last  # wraps the new year, e.g. 11-15..03-15
+
+
+def periods_for_date(periods: Iterable[PeriodLike], day: dt.date) -> list[PeriodLike]:
+    """The periods that start on ``day``: in-season seasonal ones replace regular ones."""
+    periods = list(periods)
+    seasonal = [
+        p for p in periods if p.season_start and in_season(day, p.season_start, p.season_end)
+    ]
+    chosen = seasonal if seasonal else [p for p in periods if not p.season_start]
+    weekday = day.isoweekday()
+    return sorted((p for p in chosen if p.weekday == weekday), key=lambda p: p.opens)
+
+
+def is_closed_on(closures: Iterable[ClosureLike], day: dt.date) -> bool:
+    return any(c.starts_on <= day <= c.ends_on for c in closures)
+
+
+def is_open_at(
+    *,
+    periods: Sequence[PeriodLike],
+    closures: Sequence[ClosureLike],
+    is_24h: bool,
+    at: dt.datetime,
+) -> bool:
+    local = to_local(at)
+    today, now = local.date(), local.time().replace(tzinfo=None)
+    if is_closed_on(closures, today):
+        return False
+    if is_24h:
+        return True
+    for period in periods_for_date(periods, today):
+        if period.overnight:
+            if now >= period.opens:
+                return True
+        elif period.opens <= now < period.closes:
+            return True
+    yesterday = today - dt.timedelta(days=1)
+    if not is_closed_on(closures, yesterday):
+        for period in periods_for_date(periods, yesterday):
+            if period.overnight and now < period.closes:
+                return True
+    return False
+
+
+def spans_on(
+    *,
+    periods: Sequence[PeriodLike],
+    closures: Sequence[ClosureLike],
+    is_24h: bool,
+    day: dt.date,
+) -> list[tuple[dt.time, dt.time, bool]] | None:
+    """The spans that start on ``day`` as (opens, closes, overnight); None when closed all day.
+
+    A 24-hour station answers ``[(00:00, 00:00, True)]``.
+    """
+    if is_closed_on(closures, day):
+        return None
+    if is_24h:
+        return [(dt.time(0), dt.time(0), True)]
+    spans = [(p.opens, p.closes, p.overnight) for p in periods_for_date(periods, day)]
+    return spans or None
+
+
+def format_spans(spans: list[tuple[dt.time, dt.time, bool]] | None, *, is_24h: bool) -> str:
+    if spans is None:
+        return _("今日闭站")
+    if is_24h:
+        return _("24小时")
+    parts = []
+    for opens, closes, overnight in spans:
+        text = f"{opens:%H:%M}–{closes:%H:%M}"
+        if overnight:
+            text += _("（次日）")
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def hours_text(
+    *,
+    periods: Sequence[PeriodLike],
+    closures: Sequence[ClosureLike],
+    is_24h: bool,
+    day: dt.date,
+) -> str:
+    """Today's hours as shown to a worker: ``08:00–20:00``, ``24小时`` or ``今日闭站``."""
+    spans = spans_on(periods=periods, closures=closures, is_24h=is_24h, day=day)
+    return format_spans(spans, is_24h=is_24h)
+
+
+def week_schedule(
+    *,
+    periods: Sequence[PeriodLike],
+    closures: Sequence[ClosureLike],
+    is_24h: bool,
+    start: dt.date,
+) -> list[dict[str, object]]:
+    """Seven days from ``start``: date, weekday, hours text and spans."""
+    days = []
+    for offset in range(7):
+        day = start + dt.timedelta(days=offset)
+        spans = spans_on(periods=periods, closures=closures, is_24h=is_24h, day=day)
+        days.append(
+            {
+                "date": day,
+                "weekday": day.isoweekday(),
+                "closed": spans is None,
+                "hours": format_spans(spans, is_24h=is_24h),
+                "spans": [
+                    {"opens": f"{o:%H:%M}", "closes": f"{c:%H:%M}", "overnight": n}
+                    for o, c, n in (spans or [])
+                    if not is_24h
+                ],
+            }
+        )
+    return days
+
+
+def maybe_open_q(at: dt.datetime, *, prefix: str = "") -> Q:
+    """A SQL condition true for every station that may be open at ``at``.
+
+    It ignores seasons and closures, so it admits a superset: ``is_open_at`` decides.
+    It lets the nearby search skip most closed stations inside the database.
+    """
+    from stations.models import OpeningPeriod
+
+    local = to_local(at)
+    now = local.time().replace(tzinfo=None)
+    weekday = local.isoweekday()
+    yesterday = 7 if weekday == 1 else weekday - 1
+    station_ref = OuterRef(f"{prefix}pk")
+    open_today = OpeningPeriod.objects.filter(
+        station=station_ref, weekday=weekday, opens__lte=now
+    ).filter(Q(overnight=True) | Q(closes__gt=now))
+    still_open = OpeningPeriod.objects.filter(
+        station=station_ref, weekday=yesterday, overnight=True, closes__gt=now
+    )
+    return Q(**{f"{prefix}is_24h": True}) | Exists(open_today) | Exists(still_open)

@@ -1,54 +1,167 @@
-"""Public, read-only endpoints of the station finder."""
+"""Public, read-only endpoints of the station finder. No login, no personal data."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from maps import selectors
-from stations.models import Station
+from maps import presenters, selectors
+from maps.params import (
+    BadParameter,
+    parse_bbox,
+    parse_bool,
+    parse_int,
+    parse_lat_lng,
+    parse_radius_km,
+    parse_services,
+)
+from stations.exceptions import NotFound
 
-
-class StationFeatureSerializer(GeoFeatureModelSerializer):
-    services = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Station
-        geo_field = "location"
-        fields = ("id", "code", "name", "name_en", "address", "phone", "kind", "services")
-
-    def get_services(self, station: Station) -> list[str]:
-        return sorted(s.code for s in station.services.all())
-
-
-class BBoxSerializer(serializers.Serializer):
-    bbox = serializers.CharField()
-
-    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
-        parts = value.split(",")
-        if len(parts) != 4:
-            raise serializers.ValidationError(_("bbox 应为 最小经度,最小纬度,最大经度,最大纬度。"))
-        try:
-            min_lng, min_lat, max_lng, max_lat = (float(p) for p in parts)
-        except ValueError:
-            raise serializers.ValidationError(_("bbox 的四个值都必须是数字。")) from None
-        if not (-180 <= min_lng < max_lng <= 180 and -90 <= min_lat < max_lat <= 90):
-            raise serializers.ValidationError(_("bbox 超出经纬度范围或最小值不小于最大值。"))
-        return min_lng, min_lat, max_lng, max_lat
+SERVICE_PARAM = OpenApiParameter(
+    "service", str, description="Comma-separated service codes; stations must have all."
+)
+OPEN_NOW_PARAM = OpenApiParameter("open_now", bool, description="Only stations open now.")
+BBOX_PARAM = OpenApiParameter(
+    "bbox", str, required=True, description="minLng,minLat,maxLng,maxLat (WGS-84)"
+)
+GEOJSON = {"application/json": OpenApiTypes.OBJECT}
 
 
-class StationListView(APIView):
+class PublicView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    serializer_class = StationFeatureSerializer
 
+
+class NearbyView(PublicView):
+    @extend_schema(
+        operation_id="stations_nearby",
+        summary="Nearest active stations by true distance",
+        parameters=[
+            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("lng", float, required=True),
+            OpenApiParameter("limit", int, description="1–50, default 10"),
+            OpenApiParameter("radius_km", float, description="optional, at most 200"),
+            SERVICE_PARAM,
+            OPEN_NOW_PARAM,
+        ],
+        responses=GEOJSON,
+    )
     def get(self, request: Request) -> Response:
-        params = BBoxSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        stations = selectors.public_stations_in_bbox(bbox=params.validated_data["bbox"])
-        return Response(StationFeatureSerializer(stations, many=True).data)
+        params = request.query_params
+        lat, lng = parse_lat_lng(params)
+        limit = parse_int(params, "limit", default=10, minimum=1, maximum=50)
+        radius_km = parse_radius_km(params)
+        services = parse_services(params)
+        open_now = parse_bool(params, "open_now")
+        at = timezone.now()
+        found = selectors.station_nearby(
+            lat=lat,
+            lng=lng,
+            limit=limit,
+            radius_km=radius_km,
+            services=services,
+            open_now=open_now,
+            at=at,
+        )
+        day = presenters.today_local(at)
+        return Response(
+            presenters.feature_collection(
+                [
+                    presenters.station_feature(
+                        item.station, open_now=item.open_now, day=day, distance_m=item.distance_m
+                    )
+                    for item in found
+                ]
+            )
+        )
+
+
+class StationListView(PublicView):
+    @extend_schema(
+        operation_id="stations_in_bbox",
+        summary="Stations in a bounding box (at most 2,000)",
+        parameters=[BBOX_PARAM, SERVICE_PARAM, OPEN_NOW_PARAM],
+        responses=GEOJSON,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        bbox = parse_bbox(params, max_span=20)
+        services = parse_services(params)
+        open_now = parse_bool(params, "open_now")
+        at = timezone.now()
+        rows, too_many = selectors.stations_in_bbox(
+            bbox=bbox, services=services, open_now=open_now, at=at
+        )
+        if too_many:
+            raise BadParameter(
+                _("此范围内的站点超过 %(max)d 个；请放大地图，或改用 /api/v1/stations/clusters/。")
+                % {"max": selectors.MAX_BBOX_FEATURES},
+                field="bbox",
+            )
+        day = presenters.today_local(at)
+        return Response(
+            presenters.feature_collection(
+                [presenters.station_feature(s, open_now=o, day=day) for s, o in rows]
+            )
+        )
+
+
+class ClusterView(PublicView):
+    @extend_schema(
+        operation_id="stations_clusters",
+        summary="Clusters (centroid, count) and single stations for zoomed-out maps",
+        parameters=[
+            BBOX_PARAM,
+            OpenApiParameter("zoom", int, required=True, description="0–20"),
+            SERVICE_PARAM,
+        ],
+        responses=GEOJSON,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        bbox = parse_bbox(params)
+        if not (params.get("zoom") or "").strip():
+            raise BadParameter(_("缺少参数 zoom。"), field="zoom")
+        zoom = parse_int(params, "zoom", default=0, minimum=0, maximum=20)
+        services = parse_services(params)
+        at = timezone.now()
+        day = presenters.today_local(at)
+        features = []
+        for cluster in selectors.station_clusters(bbox=bbox, zoom=zoom, services=services):
+            if cluster.station is not None:
+                feature = presenters.station_feature(
+                    cluster.station, open_now=selectors.is_open(cluster.station, at), day=day
+                )
+                feature["properties"]["cluster"] = False
+                features.append(feature)
+            else:
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {
+                            "type": "Point",
+                            "coordinates": [round(cluster.lng, 6), round(cluster.lat, 6)],
+                        },
+                        "properties": {"cluster": True, "count": cluster.count},
+                    }
+                )
+        return Response(presenters.feature_collection(features, zoom=zoom))
+
+
+class StationDetailView(PublicView):
+    @extend_schema(
+        operation_id="station_detail",
+        summary="One station with everything a worker needs",
+        responses=GEOJSON,
+    )
+    def get(self, request: Request, code: str) -> Response:
+        station = selectors.station_detail(code=code)
+        if station is None:
+            raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="code")
+        return Response(presenters.station_detail(station, at=timezone.now()))

@@ -4,4 +4,7 @@ from maps import api
 
 urlpatterns = [
     path("stations/", api.StationListView.as_view(), name="api-station-list"),
+    path("stations/nearby/", api.NearbyView.as_view(), name="api-station-nearby"),
+    path("stations/clusters/", api.ClusterView.as_view(), name="api-station-clusters"),
+    path("stations/<str:code>/", api.StationDetailView.as_view(), name="api-station-detail"),
 ]

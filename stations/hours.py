@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,25 +180,3 @@ def week_schedule(
             }
         )
     return days
-
-
-def maybe_open_q(at: dt.datetime, *, prefix: str = "") -> Q:
-    """A SQL condition true for every station that may be open at ``at``.
-
-    It ignores seasons and closures, so it admits a superset: ``is_open_at`` decides.
-    It lets the nearby search skip most closed stations inside the database.
-    """
-    from stations.models import OpeningPeriod
-
-    local = to_local(at)
-    now = local.time().replace(tzinfo=None)
-    weekday = local.isoweekday()
-    yesterday = 7 if weekday == 1 else weekday - 1
-    station_ref = OuterRef(f"{prefix}pk")
-    open_today = OpeningPeriod.objects.filter(
-        station=station_ref, weekday=weekday, opens__lte=now
-    ).filter(Q(overnight=True) | Q(closes__gt=now))
-    still_open = OpeningPeriod.objects.filter(
-        station=station_ref, weekday=yesterday, overnight=True, closes__gt=now
-    )
-    return Q(**{f"{prefix}is_24h": True}) | Exists(open_today) | Exists(still_open)

@@ -4,11 +4,13 @@ SpatiaLite needs."""
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.apps import apps
 from django.contrib.gis.db.models import GeometryField
 from django.db import connections
+from django.db.models import BooleanField, F, Func
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +51,84 @@ def repair_spatialite_indexes(using: str = "default", **kwargs: Any) -> list[str
     if repaired:
         logger.info("re-created SpatiaLite spatial indexes: %s", ", ".join(repaired))
     return repaired
+
+
+class InBBox(Func):
+    """``field`` lies in the box (min_lng, min_lat, max_lng, max_lat), through the spatial index.
+
+    PostGIS answers ``&&`` from the GiST index and can combine it with ``<->`` ordering in
+    one index scan. SpatiaLite never consults its R*Tree unless the query names it, so on
+    SQLite the condition reads the ``idx_<table>_<column>`` table directly.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, field: str, bbox: tuple[float, float, float, float]) -> None:
+        self.bbox = tuple(float(v) for v in bbox)
+        super().__init__(F(field), F("pk"))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        raise NotImplementedError(f"InBBox has no SQL for the {connection.vendor} backend")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any):
+        column_sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"{column_sql} && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
+            [*params, *self.bbox],
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any):
+        column, pk = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        pk_sql, pk_params = compiler.compile(pk)
+        index = connection.ops.quote_name(
+            f"idx_{column.target.model._meta.db_table}_{column.target.column}"
+        )
+        min_lng, min_lat, max_lng, max_lat = self.bbox
+        sql = (
+            f"{pk_sql} IN (SELECT pkid FROM {index} "  # noqa: S608 - names, not input
+            "WHERE xmax >= %s AND xmin <= %s AND ymax >= %s AND ymin <= %s) "
+            f"AND MbrIntersects({column_sql}, BuildMbr(%s, %s, %s, %s, 4326))"
+        )
+        return sql, [
+            *pk_params,
+            min_lng,
+            max_lng,
+            min_lat,
+            max_lat,
+            *column_params,
+            min_lng,
+            min_lat,
+            max_lng,
+            max_lat,
+        ]
+
+
+def bbox_around(lng: float, lat: float, metres: float) -> tuple[float, float, float, float]:
+    """A lng/lat box that contains the circle of ``metres`` around the point."""
+    dlat = metres / METRES_PER_DEGREE
+    top = min(89.9, abs(lat) + dlat)
+    dlng = min(180.0, metres / (METRES_PER_DEGREE * math.cos(math.radians(top))))
+    return (
+        max(-180.0, lng - dlng),
+        max(-90.0, lat - dlat),
+        min(180.0, lng + dlng),
+        min(90.0, lat + dlat),
+    )
+
+
+def degrees_bound(lat: float, metres: float) -> float:
+    """The largest planar lng/lat distance (degrees) a point ``metres`` away can have.
+
+    ``<->`` on SRID 4326 orders by planar degrees. A point at true distance d from a
+    point at latitude φ lies within d / (111 km × cos φmax) planar degrees, φmax being
+    the highest latitude the circle reaches; 5 % covers sphere-versus-spheroid and the
+    flat-earth approximation at the distances a worker walks or rides.
+    """
+    top = min(89.0, abs(lat) + metres / METRES_PER_DEGREE)
+    return 1.05 * metres / (METRES_PER_DEGREE * math.cos(math.radians(top)))
+
+
+# Metres per degree of latitude on the sphere PostGIS's ST_DistanceSphere uses.
+METRES_PER_DEGREE = 6370986 * math.pi / 180

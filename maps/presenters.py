@@ -1,0 +1,198 @@
+"""Turn stations into the JSON the public API and the map page speak (GeoJSON, WGS-84)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from maps.coords import wgs84_to_bd09, wgs84_to_gcj02
+from stations import hours
+from stations.models import Station
+
+
+def english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def label(obj: Any) -> str:
+    """The object's name in the request's language (``name_en`` falls back to ``name``)."""
+    return (obj.name_en or obj.name) if english() else obj.name
+
+
+def today_local(at: dt.datetime | None = None) -> dt.date:
+    return hours.to_local(at or timezone.now()).date()
+
+
+def hours_today(station: Station, day: dt.date) -> str:
+    return hours.hours_text(
+        periods=list(station.periods.all()),
+        closures=list(station.closures.all()),
+        is_24h=station.is_24h,
+        day=day,
+    )
+
+
+def station_url(station: Station) -> str:
+    return reverse("maps:station", args=[station.code])
+
+
+def station_feature(
+    station: Station, *, open_now: bool, day: dt.date, distance_m: float | None = None
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "id": station.pk,
+        "code": station.code,
+        "name": station.name,
+        "name_en": station.name_en,
+        "address": station.address,
+    }
+    if distance_m is not None:
+        properties["distance_m"] = round(distance_m)
+    properties.update(
+        {
+            "open_now": open_now,
+            "hours_today": hours_today(station, day),
+            "services": [s.code for s in station.services.all()],
+            "phone": station.phone,
+            "kind": station.kind,
+            "url": station_url(station),
+        }
+    )
+    return {
+        "type": "Feature",
+        "id": station.pk,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(station.location.x, 6), round(station.location.y, 6)],
+        },
+        "properties": properties,
+    }
+
+
+def feature_collection(features: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features, **extra}
+
+
+def directions_links(
+    station: Station, *, origin: tuple[float, float] | None = None
+) -> dict[str, str]:
+    """Deep links for walking directions; each provider gets the datum it expects.
+
+    Amap takes GCJ-02, Baidu BD-09 and OpenStreetMap WGS-84. ``origin`` is (lat, lng) in
+    WGS-84; without it the apps start from the phone's own position.
+    """
+    lng, lat = station.location.x, station.location.y
+    name = station.name
+    gcj_lng, gcj_lat = wgs84_to_gcj02(lng, lat)
+    bd_lng, bd_lat = wgs84_to_bd09(lng, lat)
+    amap = {
+        "to": f"{gcj_lng:.6f},{gcj_lat:.6f},{name}",
+        "mode": "walk",
+        "coordinate": "gaode",
+        "callnative": "1",
+        "src": "yizhan",
+    }
+    if origin is not None:
+        o_lng, o_lat = wgs84_to_gcj02(origin[1], origin[0])
+        amap["from"] = f"{o_lng:.6f},{o_lat:.6f}"
+    if origin is not None:
+        ob_lng, ob_lat = wgs84_to_bd09(origin[1], origin[0])
+        baidu = "https://api.map.baidu.com/direction?" + urlencode(
+            {
+                "origin": f"latlng:{ob_lat:.6f},{ob_lng:.6f}|name:起点",
+                "destination": f"latlng:{bd_lat:.6f},{bd_lng:.6f}|name:{name}",
+                "mode": "walking",
+                "coord_type": "bd09ll",
+                "output": "html",
+                "src": "yizhan",
+                "region": station.region.name if station.region_id else "",
+            }
+        )
+    else:
+        baidu = "https://api.map.baidu.com/marker?" + urlencode(
+            {
+                "location": f"{bd_lat:.6f},{bd_lng:.6f}",
+                "title": name,
+                "content": station.address,
+                "coord_type": "bd09ll",
+                "output": "html",
+                "src": "yizhan",
+            }
+        )
+    route_from = f"{origin[0]:.6f},{origin[1]:.6f}" if origin is not None else ""
+    osm = "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=" + quote(
+        f"{route_from};{lat:.6f},{lng:.6f}", safe=",;"
+    )
+    return {
+        "amap": "https://uri.amap.com/navigation?" + urlencode(amap),
+        "baidu": baidu,
+        "osm": osm,
+    }
+
+
+def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
+    day = hours.to_local(at).date()
+    periods = list(station.periods.all())
+    closures = list(station.closures.all())
+    open_now = hours.is_open_at(periods=periods, closures=closures, is_24h=station.is_24h, at=at)
+    feature = station_feature(station, open_now=open_now, day=day)
+    regular = [p for p in periods if not p.season_start]
+    seasons: dict[tuple[str, str], list[Any]] = {}
+    for p in periods:
+        if p.season_start:
+            seasons.setdefault((p.season_start, p.season_end), []).append(p)
+
+    def span(p: Any) -> dict[str, Any]:
+        return {
+            "weekday": p.weekday,
+            "opens": f"{p.opens:%H:%M}",
+            "closes": f"{p.closes:%H:%M}",
+            "overnight": p.overnight,
+        }
+
+    feature["properties"].update(
+        {
+            "kind_label": station.get_kind_display(),
+            "status": station.status,
+            "host_organization": station.host_organization,
+            "region": {"code": station.region.code, "name": label(station.region)},
+            "seats": station.seats,
+            "is_24h": station.is_24h,
+            "accessibility": {
+                "step_free": station.step_free,
+                "accessible_toilet": station.accessible_toilet,
+            },
+            "services": [
+                {"code": s.code, "name": label(s), "icon": s.icon} for s in station.services.all()
+            ],
+            "week": [
+                {**d, "date": d["date"].isoformat()}
+                for d in hours.week_schedule(
+                    periods=periods, closures=closures, is_24h=station.is_24h, start=day
+                )
+            ],
+            "regular_hours": [span(p) for p in regular],
+            "seasonal_hours": [
+                {"season_start": start, "season_end": end, "periods": [span(p) for p in items]}
+                for (start, end), items in sorted(seasons.items())
+            ],
+            "closures": [
+                {
+                    "starts_on": c.starts_on.isoformat(),
+                    "ends_on": c.ends_on.isoformat(),
+                    "reason": c.reason,
+                }
+                for c in closures
+                if c.ends_on >= day
+            ],
+            "rating": None,
+            "weather_alert": None,
+            "directions": directions_links(station),
+        }
+    )
+    return feature

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# make bench: the nearby benchmark on PostGIS (200,000 stations; see bench/nearby.py).
+source "$(dirname "$0")/lib.sh"
+ensure_base_packages
+ensure_postgres
+ensure_venv
+step "bench: nearby"
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/nearby.py

@@ -1,0 +1,137 @@
+"""The nearby search reads the spatial index, never the whole table.
+
+PostGIS: at 50,000 stations the candidate query is a GiST index scan ordered by ``<->``,
+with and without the service and open-now filters. SpatiaLite: the query reads the
+R*Tree (``idx_stations_station_location``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from maps import selectors
+from tests.maps.conftest import WEDNESDAY_10, XINING, haversine_m
+
+STATIONS = 50_000
+
+
+def fill_network(network, count: int) -> None:
+    """Insert ``count`` stations spread over Qinghai, a third with water+toilet, most with
+    hours, in a few statements (the services would take minutes for 50,000 rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO stations_station
+              (code, name, name_en, kind, host_organization, union_id, region_id, location,
+               address, phone, status, seats, step_free, accessible_toilet, is_24h, is_demo,
+               created_at, updated_at)
+            SELECT 'QH-GEN-' || lpad(i::text, 6, '0'), '站点' || i, '', 'other', '', %s, %s,
+                   ST_SetSRID(ST_MakePoint(90 + random() * 12, 32 + random() * 7), 4326),
+                   '', '', CASE WHEN i %% 20 = 0 THEN 'paused' ELSE 'active' END, 4,
+                   false, false, i %% 50 = 0, false, now(), now()
+            FROM generate_series(1, %s) AS i
+            """,
+            [network.xining.pk, network.xining.region_id, count],
+        )
+        cursor.execute(
+            """
+            INSERT INTO stations_station_services (station_id, service_id)
+            SELECT s.id, sv.id FROM stations_station s CROSS JOIN stations_service sv
+            WHERE s.code LIKE 'QH-GEN-%%' AND sv.code IN ('water', 'toilet') AND s.id %% 3 = 0
+            """,
+            [],
+        )
+        cursor.execute(
+            """
+            INSERT INTO stations_openingperiod (station_id, weekday, opens, closes, overnight,
+                                                season_start, season_end)
+            SELECT s.id, d, '08:00', '18:00', false, '', ''
+            FROM stations_station s CROSS JOIN generate_series(1, 7) AS d
+            WHERE s.code LIKE 'QH-GEN-%%' AND s.id %% 4 <> 0
+            """,
+            [],
+        )
+        cursor.execute("ANALYZE stations_station")
+        cursor.execute("ANALYZE stations_station_services")
+        cursor.execute("ANALYZE stations_openingperiod")
+
+
+def candidate_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "<->" in q["sql"] and "stations_station" in q["sql"]]
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"services": ["water", "toilet"]},
+        {"open_now": True},
+        {"services": ["water"], "open_now": True},
+    ],
+    ids=["plain", "services", "open_now", "both"],
+)
+def test_postgis_nearby_is_an_index_scan_ordered_by_knn(network, filters):
+    assert connection.vendor == "postgresql", "the plan test runs on PostGIS"
+    fill_network(network, STATIONS)
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.station_nearby(
+            lat=XINING[0], lng=XINING[1], limit=10, at=WEDNESDAY_10, **filters
+        )
+    assert len(found) == 10
+    sqls = candidate_queries(ctx.captured_queries)
+    assert sqls, "the nearby search did not order by <->"
+    for sql in sqls:
+        plan = explain(sql)
+        assert re.search(r"Index Scan using \S*location\S* on stations_station", plan), plan
+        assert re.search(r"Order By: \(.*location <-> ", plan), plan
+        assert "Seq Scan on stations_station " not in plan + " ", plan
+        assert not re.search(r"Sort\b.*\n.*Seq Scan on stations_station", plan), plan
+
+
+@pytest.mark.django_db
+def test_postgis_nearby_agrees_with_brute_force_at_scale(network):
+    assert connection.vendor == "postgresql"
+    fill_network(network, 5_000)
+    lat, lng = 35.0, 96.0  # the middle of nowhere: far neighbours, where <-> and metres differ
+    found = selectors.station_nearby(lat=lat, lng=lng, limit=10, at=WEDNESDAY_10)
+    from stations.models import Station
+
+    brute = sorted(
+        (haversine_m(lat, lng, y, x), code)
+        for code, x, y in (
+            (s.code, s.location.x, s.location.y) for s in Station.objects.filter(status="active")
+        )
+    )[:10]
+    assert [item.station.code for item in found] == [code for _, code in brute]
+
+
+@pytest.mark.django_db
+@pytest.mark.spatialite
+def test_nearby_reads_the_spatial_index_on_either_backend(city):
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.station_nearby(lat=XINING[0], lng=XINING[1], limit=3, at=WEDNESDAY_10)
+    assert [item.station.code for item in found] == ["QH-XN-1001", "QH-XN-1002", "QH-XN-1003"]
+    if connection.vendor == "postgresql":
+        assert candidate_queries(ctx.captured_queries)
+        return
+    station_queries = [
+        q["sql"] for q in ctx.captured_queries if 'FROM "stations_station"' in q["sql"]
+    ]
+    assert station_queries and all(
+        "idx_stations_station_location" in sql for sql in station_queries
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + station_queries[0])
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "idx_stations_station_location" in plan and "VIRTUAL TABLE" in plan, plan

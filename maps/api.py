@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,6 +37,7 @@ GEOJSON = {"application/json": OpenApiTypes.OBJECT}
 class PublicView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
 
 
 class NearbyView(PublicView):
@@ -136,7 +138,7 @@ class ClusterView(PublicView):
         for cluster in selectors.station_clusters(bbox=bbox, zoom=zoom, services=services):
             if cluster.station is not None:
                 feature = presenters.station_feature(
-                    cluster.station, open_now=selectors.is_open(cluster.station, at), day=day
+                    cluster.station, open_now=cluster.station.is_open(at), day=day
                 )
                 feature["properties"]["cluster"] = False
                 features.append(feature)

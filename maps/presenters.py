@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -28,22 +29,25 @@ def today_local(at: dt.datetime | None = None) -> dt.date:
     return hours.to_local(at or timezone.now()).date()
 
 
-def hours_today(station: Station, day: dt.date) -> str:
-    return hours.hours_text(
-        periods=list(station.periods.all()),
-        closures=list(station.closures.all()),
-        is_24h=station.is_24h,
-        day=day,
-    )
+def hours_today(station: Any, day: dt.date) -> str:
+    """Today's hours of a station or StationRow, from its cached schedule."""
+    periods, closures = hours.parse_schedule(station.schedule)
+    return hours.hours_text(periods=periods, closures=closures, is_24h=station.is_24h, day=day)
 
 
-def station_url(station: Station) -> str:
-    return reverse("maps:station", args=[station.code])
+@functools.cache
+def _station_url_prefix() -> str:
+    return reverse("maps:station", args=["CODE"]).removesuffix("CODE/")
+
+
+def station_url(station: Any) -> str:
+    return f"{_station_url_prefix()}{station.code}/"
 
 
 def station_feature(
-    station: Station, *, open_now: bool, day: dt.date, distance_m: float | None = None
+    station: Any, *, open_now: bool, day: dt.date, distance_m: float | None = None
 ) -> dict[str, Any]:
+    """A GeoJSON Feature of a ``StationRow`` (or a Station turned into one)."""
     properties: dict[str, Any] = {
         "id": station.pk,
         "code": station.code,
@@ -57,7 +61,7 @@ def station_feature(
         {
             "open_now": open_now,
             "hours_today": hours_today(station, day),
-            "services": [s.code for s in station.services.all()],
+            "services": list(station.service_codes),
             "phone": station.phone,
             "kind": station.kind,
             "url": station_url(station),
@@ -68,7 +72,7 @@ def station_feature(
         "id": station.pk,
         "geometry": {
             "type": "Point",
-            "coordinates": [round(station.location.x, 6), round(station.location.y, 6)],
+            "coordinates": [round(station.lng, 6), round(station.lat, 6)],
         },
         "properties": properties,
     }
@@ -137,10 +141,11 @@ def directions_links(
 
 def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
     day = hours.to_local(at).date()
-    periods = list(station.periods.all())
-    closures = list(station.closures.all())
+    periods, closures = hours.parse_schedule(station.schedule)
     open_now = hours.is_open_at(periods=periods, closures=closures, is_24h=station.is_24h, at=at)
-    feature = station_feature(station, open_now=open_now, day=day)
+    from maps.selectors import StationRow
+
+    feature = station_feature(StationRow.from_station(station), open_now=open_now, day=day)
     regular = [p for p in periods if not p.season_start]
     seasons: dict[tuple[str, str], list[Any]] = {}
     for p in periods:
@@ -187,8 +192,7 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
                     "ends_on": c.ends_on.isoformat(),
                     "reason": c.reason,
                 }
-                for c in closures
-                if c.ends_on >= day
+                for c in station.closures.filter(ends_on__gte=day).order_by("starts_on")
             ],
             "rating": None,
             "weather_alert": None,

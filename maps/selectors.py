@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point
@@ -26,57 +28,98 @@ from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
 from stations import hours
-from stations.models import Closure, OpeningPeriod, Service, Station
+from stations.models import Service, Station
 from stations.spatial import InBBox, bbox_around, degrees_bound, is_postgis
 
 MAX_BBOX_FEATURES = 2000
 #: When there is no radius the SpatiaLite search widens up to this many metres.
 MAX_SEARCH_METRES = 20_000_000
+ROW_FIELDS = (
+    "id", "code", "name", "name_en", "address", "phone", "kind", "is_24h", "schedule",
+    "service_codes",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class StationRow:
+    """What the public finder needs of a station, read as one row without model objects."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    address: str
+    phone: str
+    kind: str
+    is_24h: bool
+    schedule: dict
+    service_codes: list
+    lng: float
+    lat: float
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def hours(self) -> tuple[list[hours.Period], list[hours.ClosedDays]]:
+        return hours.parse_schedule(self.schedule)
+
+    def is_open(self, at: dt.datetime) -> bool:
+        periods, closures = self.hours()
+        return hours.is_open_at(periods=periods, closures=closures, is_24h=self.is_24h, at=at)
+
+    @classmethod
+    def from_station(cls, station: Station) -> StationRow:
+        return cls(
+            *(getattr(station, name) for name in ROW_FIELDS),
+            lng=station.location.x,
+            lat=station.location.y,
+        )
 
 
 @dataclass
 class NearbyStation:
-    station: Station
+    station: StationRow
     distance_m: float
     open_now: bool
 
 
-def service_ids(codes: Sequence[str]) -> dict[str, int]:
-    """Map service codes to ids; unknown codes are simply absent from the answer."""
-    return dict(Service.objects.filter(code__in=list(codes)).values_list("code", "id"))
+_service_cache: tuple[float, dict[str, int]] = (0.0, {})
 
 
-def public_stations(
-    *, services: Sequence[str] = (), at: dt.datetime | None = None
-) -> QuerySet[Station]:
+def service_map() -> dict[str, int]:
+    """Service code → id, read at most once a minute per process (the catalog is tiny and
+    its codes never change meaning)."""
+    global _service_cache
+    loaded_at, mapping = _service_cache
+    if not mapping or time.monotonic() - loaded_at > 60:
+        mapping = dict(Service.objects.values_list("code", "id"))
+        _service_cache = (time.monotonic(), mapping)
+    return mapping
+
+
+def public_stations(*, services: Sequence[str] = ()) -> QuerySet[Station]:
     """Active stations, narrowed to those with every service in ``services``.
 
-    With ``at``, also narrowed in SQL to stations that may be open then (a superset;
-    callers confirm with ``stations.hours.is_open_at``).
+    Each service is its own ``EXISTS`` so PostgreSQL probes the through table's unique
+    index per candidate while it walks the spatial index, instead of joining first.
+    Open-now is decided in Python (``stations.hours``) on the candidates: an ``OR`` of
+    period subqueries makes PostgreSQL hash the whole periods table on every request.
     """
     qs = Station.objects.filter(status=Station.Status.ACTIVE)
     through = Station.services.through
-    for service_id in service_ids(services).values():
+    known = service_map()
+    for code in services:
         qs = qs.filter(
-            Exists(through.objects.filter(station_id=OuterRef("pk"), service_id=service_id))
+            Exists(through.objects.filter(station_id=OuterRef("pk"), service_id=known.get(code, 0)))
         )
     return qs
 
 
-def with_display_relations(qs: QuerySet[Station]) -> QuerySet[Station]:
-    return qs.prefetch_related(
-        Prefetch("services", queryset=Service.objects.order_by("sort_order")),
-        Prefetch("periods", queryset=OpeningPeriod.objects.order_by("weekday", "opens")),
-        Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
-    )
-
-
-def is_open(station: Station, at: dt.datetime) -> bool:
-    return hours.is_open_at(
-        periods=list(station.periods.all()),
-        closures=list(station.closures.all()),
-        is_24h=station.is_24h,
-        at=at,
+def rows(qs: QuerySet[Station], *extra: str) -> QuerySet[Any]:
+    """``qs`` as plain tuples: the row fields, lng, lat, then ``extra`` annotations."""
+    return qs.annotate(lng=StX("location"), lat=StY("location")).values_list(
+        *ROW_FIELDS, "lng", "lat", *extra
     )
 
 
@@ -111,15 +154,17 @@ def station_nearby(
 
 
 def _accept(
-    station: Station, radius_m: float | None, open_now: bool, at: dt.datetime
+    values: tuple[Any, ...], radius_m: float | None, open_now: bool, at: dt.datetime
 ) -> NearbyStation | None:
-    distance = station.distance.m
+    width = len(ROW_FIELDS) + 2
+    distance = values[width].m
     if radius_m is not None and distance > radius_m:
         return None
-    currently_open = is_open(station, at)
+    row = StationRow(*values[:width])
+    currently_open = row.is_open(at)
     if open_now and not currently_open:
         return None
-    return NearbyStation(station=station, distance_m=distance, open_now=currently_open)
+    return NearbyStation(station=row, distance_m=distance, open_now=currently_open)
 
 
 def _nearby_knn(
@@ -137,25 +182,25 @@ def _nearby_knn(
     read until the planar distance reached exceeds the largest planar distance the
     current k-th nearest (in metres) could have: then no unseen station can be nearer.
     """
-    ordered = with_display_relations(
-        base.annotate(knn=GeometryDistance("location", point)).order_by("knn")
+    ordered = rows(
+        base.annotate(knn=GeometryDistance("location", point)).order_by("knn"), "distance", "knn"
     )
     chunk = max(limit * 2, limit + 10)
     offset = 0
     found: list[NearbyStation] = []
     while True:
-        rows = list(ordered[offset : offset + chunk])
-        offset += len(rows)
-        for station in rows:
-            item = _accept(station, radius_m, open_now, at)
+        batch = list(ordered[offset : offset + chunk])
+        offset += len(batch)
+        for values in batch:
+            item = _accept(values, radius_m, open_now, at)
             if item is not None:
                 found.append(item)
-        if len(rows) < chunk:
+        if len(batch) < chunk:
             return found  # the index is exhausted
         if len(found) >= limit:
             found.sort(key=lambda item: item.distance_m)
             kth = found[limit - 1].distance_m
-            if rows[-1].knn >= degrees_bound(point.y, kth):
+            if batch[-1][-1] >= degrees_bound(point.y, kth):
                 return found
         chunk = min(chunk * 2, 1000)
 
@@ -178,11 +223,11 @@ def _nearby_growing_box(
     reach = min(2000.0, ceiling)
     while True:
         box = bbox_around(point.x, point.y, reach)
-        rows = with_display_relations(base.filter(InBBox("location", box)))
+        batch = rows(base.filter(InBBox("location", box)), "distance")
         found = [
             item
-            for station in rows
-            if (item := _accept(station, radius_m, open_now, at)) is not None
+            for values in batch
+            if (item := _accept(values, radius_m, open_now, at)) is not None
         ]
         within = [item for item in found if item.distance_m <= reach]
         if len(within) >= limit or reach >= ceiling:
@@ -197,19 +242,20 @@ def stations_in_bbox(
     open_now: bool = False,
     at: dt.datetime | None = None,
     cap: int = MAX_BBOX_FEATURES,
-) -> tuple[list[tuple[Station, bool]], bool]:
+) -> tuple[list[tuple[StationRow, bool]], bool]:
     """Stations in the box with their open-now flag; the flag is True when over ``cap``."""
     at = at or timezone.now()
-    qs = public_stations(services=services).filter(InBBox("location", bbox))
-    rows = list(with_display_relations(qs.order_by("code"))[: cap + 1])
-    if len(rows) > cap:
+    qs = public_stations(services=services).filter(InBBox("location", bbox)).order_by("code")
+    batch = list(rows(qs)[: cap + 1])
+    if len(batch) > cap:
         return [], True
     result = []
-    for station in rows:
-        currently_open = is_open(station, at)
+    for values in batch:
+        row = StationRow(*values)
+        currently_open = row.is_open(at)
         if open_now and not currently_open:
             continue
-        result.append((station, currently_open))
+        result.append((row, currently_open))
     return result, False
 
 
@@ -233,7 +279,7 @@ class Cluster:
     lng: float
     lat: float
     count: int
-    station: Station | None  # set when the cell holds one station
+    station: StationRow | None  # set when the cell holds one station
 
 
 def station_clusters(
@@ -266,7 +312,9 @@ def station_clusters(
     )
     cells = list(cells)
     singles = {c["first"] for c in cells if c["count"] == 1}
-    stations = {s.pk: s for s in with_display_relations(Station.objects.filter(pk__in=singles))}
+    stations = {
+        values[0]: StationRow(*values) for values in rows(Station.objects.filter(pk__in=singles))
+    }
     return [
         Cluster(
             lng=c["lng"],
@@ -279,11 +327,13 @@ def station_clusters(
 
 
 def station_detail(*, code: str) -> Station | None:
-    return with_display_relations(
+    return (
         Station.objects.filter(code=code)
         .exclude(status=Station.Status.CLOSED)
         .select_related("region", "union")
-    ).first()
+        .prefetch_related(Prefetch("services", queryset=Service.objects.order_by("sort_order")))
+        .first()
+    )
 
 
 def walking_minutes(distance_m: float) -> int:

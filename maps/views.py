@@ -150,6 +150,7 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                 lat=lat, lng=lng, limit=20, services=services, open_now=open_now, at=at
             )
             day = hours.to_local(at).date()
+            catalog = {s["code"]: s for s in service_choices()}
             context.update(
                 selected_services=services,
                 open_now=open_now,
@@ -162,7 +163,9 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                         "walk_min": selectors.walking_minutes(item.distance_m),
                         "open_now": item.open_now,
                         "hours_today": presenters.hours_today(item.station, day),
-                        "services": list(item.station.services.all()),
+                        "services": [
+                            catalog[c] for c in item.station.service_codes if c in catalog
+                        ],
                     }
                     for item in found
                 ],

@@ -148,6 +148,6 @@ ensure_redis() {
 
 ensure_chromium() {
   step "Chromium"
-  apt_install chromium fonts-wqy-microhei
+  apt_install chromium fonts-wqy-microhei fonts-noto-color-emoji
   [ -x /usr/bin/chromium ] || fail "Chromium is not at /usr/bin/chromium"
 }

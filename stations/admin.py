@@ -193,6 +193,10 @@ class StationAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin, Si
     def save_model(self, request: HttpRequest, obj: Station, form: Any, change: bool) -> None:
         services.station_save(actor=request.user, station=obj)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.station_refresh_cache(station=form.instance)
+
     @admin.action(description=_("暂停所选站点"))
     def pause_stations(self, request: HttpRequest, queryset: QuerySet[Station]) -> None:
         self._set_status(request, queryset, Station.Status.PAUSED)

@@ -19,8 +19,9 @@ alike), so callers prefetch periods and closures once and no query runs here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -154,6 +155,17 @@ def hours_text(
     return format_spans(spans, is_24h=is_24h)
 
 
+WEEKDAY_LABELS = {
+    1: lambda: _("周一"),
+    2: lambda: _("周二"),
+    3: lambda: _("周三"),
+    4: lambda: _("周四"),
+    5: lambda: _("周五"),
+    6: lambda: _("周六"),
+    7: lambda: _("周日"),
+}
+
+
 def week_schedule(
     *,
     periods: Sequence[PeriodLike],
@@ -170,6 +182,7 @@ def week_schedule(
             {
                 "date": day,
                 "weekday": day.isoweekday(),
+                "label": f"{WEEKDAY_LABELS[day.isoweekday()]()} {day:%m-%d}",
                 "closed": spans is None,
                 "hours": format_spans(spans, is_24h=is_24h),
                 "spans": [
@@ -180,3 +193,50 @@ def week_schedule(
             }
         )
     return days
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+    overnight: bool = False
+    season_start: str = ""
+    season_end: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDays:
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+def build_schedule(
+    *, periods: Iterable[PeriodLike], closures: Iterable[ClosureLike]
+) -> dict[str, Any]:
+    """The compact copy of a station's hours kept on ``Station.schedule``."""
+    return {
+        "periods": [
+            [p.weekday, f"{p.opens:%H:%M}", f"{p.closes:%H:%M}", bool(p.overnight),
+             p.season_start or "", p.season_end or ""]
+            for p in sorted(periods, key=lambda p: (p.season_start or "", p.weekday, p.opens))
+        ],
+        "closures": [
+            [c.starts_on.isoformat(), c.ends_on.isoformat()]
+            for c in sorted(closures, key=lambda c: c.starts_on)
+        ],
+    }  # fmt: skip
+
+
+def parse_schedule(schedule: Mapping[str, Any] | None) -> tuple[list[Period], list[ClosedDays]]:
+    """Periods and closures from ``Station.schedule`` (an empty schedule has neither)."""
+    schedule = schedule or {}
+    periods = [
+        Period(w, dt.time.fromisoformat(o), dt.time.fromisoformat(c), bool(n), ss, se)
+        for w, o, c, n, ss, se in schedule.get("periods", ())
+    ]
+    closures = [
+        ClosedDays(dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+        for a, b in schedule.get("closures", ())
+    ]
+    return periods, closures

@@ -233,10 +233,17 @@ class Station(models.Model):
     )
     is_24h = models.BooleanField(_("24 小时开放"), default=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    # Read-side copies of the periods, closures and service codes, rebuilt by
+    # stations.services.station_refresh_cache whenever those change, so the public finder
+    # answers from one row per station (see docs/performance.md).
+    schedule = models.JSONField(_("开放时间缓存"), default=dict, blank=True, editable=False)
+    service_codes = models.JSONField(_("服务项目缓存"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[services])
+    history = HistoricalRecords(
+        m2m_fields=[services], excluded_fields=["schedule", "service_codes"]
+    )
     objects = StationQuerySet.as_manager()
 
     class Meta:

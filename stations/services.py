@@ -20,6 +20,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from stations import hours
 from stations.exceptions import PermissionDenied, StationsError
 from stations.models import Closure, Membership, OpeningPeriod, Region, Service, Station, Union
 from stations.scoping import forget_scope, scope_for
@@ -235,6 +236,27 @@ def station_save(
         _validate_all(new_closures, "closures")
         station.closures.all().delete()
         Closure.objects.bulk_create(new_closures)
+    station_refresh_cache(station=station)
+    return station
+
+
+def station_refresh_cache(*, station: Station) -> Station:
+    """Rebuild the read-side copies (``schedule``, ``service_codes``) from the tables.
+
+    Called by every write that changes a station's hours, closures or services (the
+    service functions here and the admin after its inlines are saved).
+    """
+    schedule = hours.build_schedule(
+        periods=OpeningPeriod.objects.filter(station=station),
+        closures=Closure.objects.filter(station=station),
+    )
+    codes = list(
+        Service.objects.filter(stations=station)
+        .order_by("sort_order")
+        .values_list("code", flat=True)
+    )
+    Station.objects.filter(pk=station.pk).update(schedule=schedule, service_codes=codes)
+    station.schedule, station.service_codes = schedule, codes
     return station
 
 

@@ -73,6 +73,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", base_dir=BASE_DIR)}
+# Persistent connections: PostGIS connection set-up costs more than a nearby query.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] > 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

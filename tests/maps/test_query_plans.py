@@ -7,6 +7,7 @@ R*Tree (``idx_stations_station_location``).
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -17,6 +18,9 @@ from maps import selectors
 from tests.maps.conftest import WEDNESDAY_10, XINING, haversine_m
 
 STATIONS = 50_000
+WEEK = json.dumps(
+    {"periods": [[d, "08:00", "18:00", False, "", ""] for d in range(1, 8)], "closures": []}
+)
 
 
 def fill_network(network, count: int) -> None:
@@ -28,11 +32,11 @@ def fill_network(network, count: int) -> None:
             INSERT INTO stations_station
               (code, name, name_en, kind, host_organization, union_id, region_id, location,
                address, phone, status, seats, step_free, accessible_toilet, is_24h, is_demo,
-               created_at, updated_at)
+               schedule, service_codes, created_at, updated_at)
             SELECT 'QH-GEN-' || lpad(i::text, 6, '0'), '站点' || i, '', 'other', '', %s, %s,
                    ST_SetSRID(ST_MakePoint(90 + random() * 12, 32 + random() * 7), 4326),
                    '', '', CASE WHEN i %% 20 = 0 THEN 'paused' ELSE 'active' END, 4,
-                   false, false, i %% 50 = 0, false, now(), now()
+                   false, false, i %% 50 = 0, false, '{}', '[]', now(), now()
             FROM generate_series(1, %s) AS i
             """,
             [network.xining.pk, network.xining.region_id, count],
@@ -52,6 +56,21 @@ def fill_network(network, count: int) -> None:
             SELECT s.id, d, '08:00', '18:00', false, '', ''
             FROM stations_station s CROSS JOIN generate_series(1, 7) AS d
             WHERE s.code LIKE 'QH-GEN-%%' AND s.id %% 4 <> 0
+            """,
+            [],
+        )
+        # The read-side copies the services keep (Station.schedule, Station.service_codes).
+        cursor.execute(
+            """
+            UPDATE stations_station SET schedule = %s::jsonb
+            WHERE code LIKE 'QH-GEN-%%' AND id %% 4 <> 0
+            """,
+            [WEEK],
+        )
+        cursor.execute(
+            """
+            UPDATE stations_station SET service_codes = '["water", "toilet"]'
+            WHERE code LIKE 'QH-GEN-%%' AND id %% 3 = 0
             """,
             [],
         )

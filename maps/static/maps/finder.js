@@ -186,7 +186,7 @@
       });
       links.appendChild(el("li", {}, [el("a", { class: "button primary", href: p.url + origin, text: S.details })]));
       body.appendChild(links);
-      var week = el("table", { class: "week" }, [el("tbody", {}, p.week.map(function (day) { return row(day.date, day.hours); }))]);
+      var week = el("table", { class: "week" }, [el("tbody", {}, p.week.map(function (day) { return row(day.label, day.hours); }))]);
       body.appendChild(week);
       var services = el("ul", { class: "services" });
       p.services.forEach(function (s) { services.appendChild(el("li", { text: s.icon + " " + s.name })); });

@@ -14,7 +14,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("stations.urls_api")),
     path("api/v1/", include("maps.urls_api")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("stations.urls")),
     path("", include("maps.urls")),
 ]
 

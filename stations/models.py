@@ -370,3 +370,208 @@ class Closure(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+
+
+class Visit(models.Model):
+    """One worker's visit, logged by station staff. ``uuid`` is made by the client, so a
+    batch sent twice (a retry after a lost answer) creates nothing new.
+
+    At national scale this is the largest table (millions of rows a day): partition it by
+    month on ``occurred_at`` in PostgreSQL (docs/deploy.md); the code makes no assumption
+    that prevents it.
+    """
+
+    class Category(models.TextChoices):
+        DELIVERY = "delivery", _("外卖骑手")
+        COURIER = "courier", _("快递员")
+        SANITATION = "sanitation", _("环卫工人")
+        CONSTRUCTION = "construction", _("建筑工人")
+        DRIVER = "driver", _("司机（网约车、出租车、货车）")
+        SECURITY = "security", _("保安")
+        OTHER = "other", _("其他户外劳动者")
+
+    uuid = models.UUIDField(_("客户端编号"), unique=True)
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="visits"
+    )
+    occurred_at = models.DateTimeField(_("到访时间"))
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=Category.choices)
+    services = models.JSONField(_("使用的服务"), default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The upload the visit arrived in: rows of this batch were created by it, the others
+    # were already there (duplicates).
+    batch = models.UUIDField(_("上传批次"), editable=False)
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("到访记录")
+        verbose_name_plural = _("到访记录")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["station", "occurred_at"], name="visit_station_time")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.occurred_at:%Y-%m-%d %H:%M} {self.category}"
+
+
+class Feedback(models.Model):
+    """A worker's rating (1–5) with an optional comment; the comment is public only after an
+    organizer approves it. Hidden feedback leaves the rating summary too."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        HIDDEN = "hidden", _("已隐藏")
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("留言"), max_length=500, blank=True)
+    status = models.CharField(
+        _("审核状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["station", "status"], name="feedback_station_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} ★{self.rating}"
+
+
+def report_photo_path(instance: FacilityReport, filename: str) -> str:
+    return f"reports/{instance.station_id}/{filename}"
+
+
+class FacilityReport(models.Model):
+    """A worker's report of a problem at a station, handled by an organizer."""
+
+    class Kind(models.TextChoices):
+        WATER_BROKEN = "water_broken", _("饮水机坏了")
+        CLOSED_IN_HOURS = "closed_in_hours", _("开放时间内关门")
+        TOILET_UNUSABLE = "toilet_unusable", _("卫生间不能用")
+        NO_MEDICINE = "no_medicine", _("没有药品")
+        OTHER = "other", _("其他问题")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        IN_PROGRESS = "in_progress", _("处理中")
+        FIXED = "fixed", _("已修复")
+        DISMISSED = "dismissed", _("不予处理")
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="reports"
+    )
+    kind = models.CharField(_("问题类型"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("说明"), max_length=1000, blank=True)
+    photo = models.ImageField(_("照片"), upload_to=report_photo_path, blank=True)
+    status = models.CharField(
+        _("处理状态"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    note = models.CharField(_("处理说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("设施问题报告")
+        verbose_name_plural = _("设施问题报告")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["station", "status"], name="report_station_status")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.get_kind_display()}"
+
+
+class Inspection(models.Model):
+    """An organizer's inspection against the "六有" standard (six essentials)."""
+
+    CHECKS = (
+        ("sign", _("有统一标识和名称")),
+        ("room", _("有合适的场所")),
+        ("facilities", _("有完好的设施（饮水、座椅、微波炉、充电、急救）")),
+        ("services", _("有承诺的服务")),
+        ("rules", _("有管理制度")),
+        ("findable", _("在地图上能找到")),
+    )
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="inspections"
+    )
+    inspected_on = models.DateField(_("检查日期"))
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检查人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_ok = models.BooleanField(_("统一标识和名称"))
+    sign_note = models.CharField(_("标识说明"), max_length=300, blank=True)
+    room_ok = models.BooleanField(_("合适的场所"))
+    room_note = models.CharField(_("场所说明"), max_length=300, blank=True)
+    facilities_ok = models.BooleanField(_("设施完好"))
+    facilities_note = models.CharField(_("设施说明"), max_length=300, blank=True)
+    services_ok = models.BooleanField(_("服务与承诺一致"))
+    services_note = models.CharField(_("服务说明"), max_length=300, blank=True)
+    rules_ok = models.BooleanField(_("有管理制度"))
+    rules_note = models.CharField(_("制度说明"), max_length=300, blank=True)
+    findable_ok = models.BooleanField(_("地图上可查到"))
+    findable_note = models.CharField(_("地图说明"), max_length=300, blank=True)
+    stars = models.PositiveSmallIntegerField(
+        _("星级"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    notes = models.TextField(_("总体意见"), blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("六有检查")
+        verbose_name_plural = _("六有检查")
+        ordering = ["-inspected_on", "-created_at"]
+        indexes = [models.Index(fields=["station", "inspected_on"], name="inspection_station_day")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.inspected_on} ★{self.stars}"
+
+    @property
+    def passed(self) -> int:
+        return sum(getattr(self, f"{code}_ok") for code, _label in self.CHECKS)

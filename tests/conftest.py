@@ -85,3 +85,18 @@ def province_admin(network: Network):
     user = UserFactory(username="admin-qh")
     services.membership_grant(actor=None, user=user, union=network.province, role="admin")
     return user
+
+
+@pytest.fixture(autouse=True)
+def _service_catalog(request):
+    """Transactional tests flush every table after they run, the service catalog (a data
+    migration) included; put it back for those that need it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("stations.migrations.0002_service_catalog").load(apps, None)

@@ -102,7 +102,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/desk/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Celery: with no broker configured (quick start) tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")

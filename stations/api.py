@@ -1,0 +1,115 @@
+"""The station desk's API: visits, who am I, today's counts. Thin views over services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stations import selectors, services
+from stations.exceptions import NotFound, PermissionDenied, StationsError
+from stations.models import Station, Visit
+from stations.scoping import scope_for
+
+
+class DeskView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+
+class VisitItemSerializer(serializers.Serializer):
+    uuid = serializers.CharField()
+    station = serializers.CharField()
+    occurred_at = serializers.CharField()
+    category = serializers.ChoiceField(choices=Visit.Category.choices)
+    services = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class VisitBatchSerializer(serializers.Serializer):
+    visits = VisitItemSerializer(many=True)
+
+
+def _visit_input(item: Any) -> services.VisitInput | str:
+    """The item as a VisitInput, or why it cannot be one."""
+    if not isinstance(item, dict):
+        return _("每条到访记录必须是一个对象。")
+    missing = [k for k in ("uuid", "station", "occurred_at", "category") if k not in item]
+    if missing:
+        return _("缺少字段：%(fields)s。") % {"fields": ", ".join(missing)}
+    svc = item.get("services", [])
+    return services.VisitInput(
+        uuid=str(item["uuid"]),
+        station=str(item["station"]),
+        occurred_at=str(item["occurred_at"]),
+        category=str(item["category"]),
+        services=svc if isinstance(svc, list) else None,  # type: ignore[arg-type]
+    )
+
+
+class VisitBatchView(DeskView):
+    @extend_schema(
+        operation_id="visits_batch",
+        summary="Upload up to 500 visits; answers per item, in order (idempotent by uuid)",
+        request=VisitBatchSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict) or not isinstance(body.get("visits"), list):
+            raise StationsError(_('请求体应为 {"visits": [...]}。'), field="visits")
+        items = body["visits"]
+        if len(items) > services.VISIT_BATCH_LIMIT:
+            raise StationsError(
+                _("一次最多上传 %(n)d 条到访记录。") % {"n": services.VISIT_BATCH_LIMIT},
+                field="visits",
+            )
+        parsed = [_visit_input(item) for item in items]
+        valid = [p for p in parsed if isinstance(p, services.VisitInput)]
+        outcomes = iter(services.visit_record_batch(actor=request.user, visits=valid))
+        results = []
+        for item, p in zip(items, parsed, strict=True):
+            if isinstance(p, str):
+                uuid = str(item.get("uuid")) if isinstance(item, dict) else None
+                results.append({"uuid": uuid, "status": "rejected", "reason": p})
+            else:
+                results.append(next(outcomes).as_dict())
+        return Response({"results": results})
+
+
+class VisitUndoView(DeskView):
+    @extend_schema(operation_id="visit_undo", summary="Take back a visit just logged")
+    def delete(self, request: Request, uuid: str) -> Response:
+        services.visit_undo(actor=request.user, uuid=uuid)
+        return Response(status=204)
+
+
+class MeView(DeskView):
+    @extend_schema(operation_id="me", summary="The signed-in user", responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response(selectors.me(user=request.user))
+
+
+class TodayView(DeskView):
+    @extend_schema(
+        operation_id="desk_today",
+        summary="Today's visits at a station by worker category",
+        parameters=[OpenApiParameter("station", str, required=True)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        code = (request.query_params.get("station") or "").strip()
+        station = Station.objects.filter(code=code).select_related("union").first()
+        if station is None:
+            raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")
+        if not scope_for(request.user).may_staff_station(station):
+            raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
+        counts = selectors.visits_today(station=station)
+        return Response({"station": station.code, "counts": counts, "total": sum(counts.values())})

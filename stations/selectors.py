@@ -1,0 +1,177 @@
+"""Reads for the station desk and the organizers' reports, scoped like every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from stations import hours
+from stations.models import Feedback, Membership, Station, Union, Visit
+from stations.scoping import scope_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def me(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """Who the signed-in user is, what roles they hold and where they may log visits."""
+    memberships = Membership.objects.filter(user=user).select_related("union")
+    return {
+        "username": user.get_username(),
+        "roles": sorted(
+            {m.role for m in memberships} | ({"superuser"} if user.is_superuser else set())
+        ),
+        "unions": [
+            {"code": m.union.code, "name": m.union.name, "role": m.role}
+            for m in sorted(memberships, key=lambda m: m.union.path)
+        ],
+        "stations": list(desk_stations(user=user).values_list("code", flat=True)),
+    }
+
+
+def desk_stations(*, user: AbstractBaseUser) -> QuerySet[Station]:
+    """Active stations the user may log visits for: their own as staff, or all under the
+    unions they organize."""
+    scope = scope_for(user)
+    return scope.filter(
+        Station.objects.filter(status=Station.Status.ACTIVE), station_field="pk"
+    ).order_by("code")
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = hours.local_tz()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def visits_today(*, station: Station, now: dt.datetime | None = None) -> dict[str, int]:
+    """Today's (Asia/Shanghai) visit count per worker category at one station."""
+    now = now or timezone.now()
+    start, end = local_day_bounds(hours.to_local(now).date())
+    counts = dict.fromkeys(Visit.Category.values, 0)
+    rows = (
+        Visit.objects.filter(station=station, occurred_at__gte=start, occurred_at__lt=end)
+        .values("category")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["category"]] = row["n"]
+    return counts
+
+
+def rating_summary(*, station: Station) -> dict[str, Any]:
+    """Average and count of the station's ratings (hidden feedback excluded)."""
+    agg = (
+        Feedback.objects.filter(station=station)
+        .exclude(status=Feedback.Status.HIDDEN)
+        .aggregate(average=Avg("rating"), count=Count("id"))
+    )
+    average = agg["average"]
+    return {
+        "average": round(float(average), 1) if average is not None else None,
+        "count": agg["count"],
+    }
+
+
+def visits_by_day(
+    *,
+    stations: QuerySet[Station],
+    start: dt.date,
+    end: dt.date,
+) -> list[dict[str, Any]]:
+    """Visits per station, local day and category for ``start``..``end`` (inclusive)."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    rows = (
+        Visit.objects.filter(station__in=stations, occurred_at__gte=first, occurred_at__lt=last)
+        .annotate(day=TruncDate("occurred_at", tzinfo=hours.local_tz()))
+        .values("station__code", "station__name", "day", "category")
+        .annotate(n=Count("id"))
+        .order_by("station__code", "day", "category")
+    )
+    return list(rows)
+
+
+def visit_report(
+    *,
+    user: AbstractBaseUser,
+    union: Union | None,
+    start: dt.date,
+    end: dt.date,
+    period: str = "day",
+) -> dict[str, Any]:
+    """Visits per station per day (or ISO week) by category, for a union's area.
+
+    The union must lie within the user's scope; ``None`` means the user's whole scope.
+    """
+    scope = scope_for(user)
+    stations = scope.filter(Station.objects.all(), station_field="pk")
+    if union is not None:
+        stations = stations.filter(union__path__startswith=union.path)
+    raw = visits_by_day(stations=stations, start=start, end=end)
+    categories = list(Visit.Category.values)
+    table: dict[tuple[str, str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(categories, 0)
+    )
+    totals_by_bucket: dict[str, int] = defaultdict(int)
+    for row in raw:
+        day: dt.date = row["day"]
+        if period == "week":
+            year, week, _ = day.isocalendar()
+            bucket = f"{year}-W{week:02d}"
+        else:
+            bucket = day.isoformat()
+        key = (row["station__code"], row["station__name"], bucket)
+        table[key][row["category"]] += row["n"]
+        totals_by_bucket[bucket] += row["n"]
+    lines = [
+        {"station": code, "name": name, "period": bucket, **counts, "total": sum(counts.values())}
+        for (code, name, bucket), counts in sorted(table.items())
+    ]
+    return {
+        "categories": categories,
+        "rows": lines,
+        "series": sorted(totals_by_bucket.items()),
+        "total": sum(totals_by_bucket.values()),
+    }
+
+
+def station_visit_series(
+    *, station: Station, days: int = 30, now: dt.datetime | None = None
+) -> list[tuple[dt.date, int]]:
+    """Visits per local day over the last ``days`` days, zeros included (public chart)."""
+    now = now or timezone.now()
+    today = hours.to_local(now).date()
+    start = today - dt.timedelta(days=days - 1)
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(today)
+    counts = dict(
+        Visit.objects.filter(station=station, occurred_at__gte=first, occurred_at__lt=last)
+        .annotate(day=TruncDate("occurred_at", tzinfo=hours.local_tz()))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    return [
+        (start + dt.timedelta(days=i), counts.get(start + dt.timedelta(days=i), 0))
+        for i in range(days)
+    ]
+
+
+def stations_needing_inspection(*, user: AbstractBaseUser, max_age_days: int) -> QuerySet[Station]:
+    """Active stations in scope not inspected within ``max_age_days`` (or never)."""
+    from django.db.models import Max
+
+    cutoff = hours.to_local(timezone.now()).date() - dt.timedelta(days=max_age_days)
+    scope = scope_for(user)
+    return (
+        scope.filter(Station.objects.filter(status=Station.Status.ACTIVE))
+        .annotate(last_inspected=Max("inspections__inspected_on"))
+        .filter(Q(last_inspected__isnull=True) | Q(last_inspected__lt=cutoff))
+        .order_by("last_inspected", "code")
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from maps.coords import wgs84_to_bd09, wgs84_to_gcj02
 from stations import hours
+from stations import selectors as station_selectors
 from stations.models import Station
 
 
@@ -194,7 +195,21 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
                 }
                 for c in station.closures.filter(ends_on__gte=day).order_by("starts_on")
             ],
-            "rating": None,
+            "rating": station_selectors.rating_summary(station=station),
+            "comments": [
+                {"rating": f.rating, "comment": f.comment, "date": f"{f.created_at:%Y-%m-%d}"}
+                for f in station_selectors.approved_comments(station=station, limit=10)
+            ],
+            "problems": [
+                {
+                    "kind": r.kind,
+                    "label": r.get_kind_display(),
+                    "status": r.status,
+                    "status_label": r.get_status_display(),
+                    "reported_on": f"{hours.to_local(r.created_at):%Y-%m-%d}",
+                }
+                for r in station_selectors.recent_problems(station=station, limit=10)
+            ],
             "weather_alert": None,
             "directions": directions_links(station),
         }

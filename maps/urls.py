@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("nearby/", views.nearby_page, name="nearby"),
     path("stations/<str:code>/", views.station_page, name="station"),
+    path("stations/<str:code>/feedback/", views.station_feedback, name="station-feedback"),
+    path("stations/<str:code>/report/", views.station_report, name="station-report"),
 ]

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from maps import presenters, selectors
 from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
 from stations import hours
-from stations.models import Region, Service
+from stations import selectors as station_selectors
+from stations import services as station_services
+from stations.exceptions import StationsError
+from stations.models import FacilityReport, Region, Service
+from stations.throttling import public_form_allowed
 
 #: Towns offered when the phone cannot tell where the worker is.
 CITY_CODES = (
@@ -91,6 +97,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
+    return _station_page(request, code)
+
+
+def _station_page(
+    request: HttpRequest, code: str, *, form_error: str | None = None, status: int = 200
+) -> HttpResponse:
     station = selectors.station_detail(code=code)
     if station is None:
         raise Http404(_("没有这个站点。"))
@@ -115,7 +127,15 @@ def station_page(request: HttpRequest, code: str) -> HttpResponse:
             "directions": presenters.directions_links(station, origin=origin),
             "lat": station.location.y,
             "lng": station.location.x,
+            "visit_series": [
+                (f"{day:%m-%d}", n)
+                for day, n in station_selectors.station_visit_series(station=station, days=30)
+            ],
+            "report_kinds": FacilityReport.Kind.choices,
+            "form_error": form_error,
+            "sent": request.GET.get("sent"),
         },
+        status=status,
     )
 
 
@@ -172,3 +192,40 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
             )
     status = 400 if context["error"] else 200
     return render(request, "maps/nearby.html", context, status=status)
+
+
+def _form_response(request: HttpRequest, code: str, *, ok: str) -> HttpResponse:
+    return redirect(f"{reverse('maps:station', args=[code])}?sent={ok}#feedback")
+
+
+@require_POST
+def station_feedback(request: HttpRequest, code: str) -> HttpResponse:
+    """The rating form of the station page (works without JavaScript)."""
+    if not public_form_allowed(request):
+        return _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
+    try:
+        station_services.feedback_submit(
+            station_code=code,
+            rating=request.POST.get("rating"),
+            comment=request.POST.get("comment", ""),
+        )
+    except StationsError as exc:
+        return _station_page(request, code, form_error=exc.message, status=exc.status_code)
+    return _form_response(request, code, ok="feedback")
+
+
+@require_POST
+def station_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The "report a problem" form of the station page."""
+    if not public_form_allowed(request):
+        return _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
+    try:
+        station_services.report_submit(
+            station_code=code,
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", ""),
+            photo=request.FILES.get("photo"),
+        )
+    except StationsError as exc:
+        return _station_page(request, code, form_error=exc.message, status=exc.status_code)
+    return _form_response(request, code, ok="report")

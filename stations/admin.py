@@ -3,12 +3,16 @@ through ``stations.services`` so the admin obeys the same rules as the API and i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
@@ -16,7 +20,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from stations import services
 from stations.exceptions import StationsError
-from stations.models import Closure, Membership, OpeningPeriod, Region, Service, Station, Union
+from stations.models import (
+    Closure,
+    FacilityReport,
+    Feedback,
+    Inspection,
+    Membership,
+    OpeningPeriod,
+    Region,
+    Service,
+    Station,
+    Union,
+    Visit,
+)
 from stations.resources import StationResource
 from stations.scoping import scope_for
 
@@ -163,12 +179,36 @@ class RegionListFilter(admin.SimpleListFilter):
         return queryset
 
 
+def inspection_cutoff() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=settings.STATION_INSPECTION_MAX_AGE_DAYS)
+
+
+class InspectionDueFilter(admin.SimpleListFilter):
+    title = _("六有检查")
+    parameter_name = "inspection"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", _("超期未检查")), ("recent", _("近期已检查"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Station]) -> QuerySet[Station]:
+        cutoff = inspection_cutoff()
+        overdue = Q(last_inspected_on__isnull=True) | Q(last_inspected_on__lt=cutoff)
+        if self.value() == "overdue":
+            return queryset.filter(overdue)
+        if self.value() == "recent":
+            return queryset.exclude(overdue)
+        return queryset
+
+
 @admin.register(Station)
 class StationAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     station_field = "pk"
     resource_classes = [StationResource]
-    list_display = ("code", "name", "kind", "status", "region", "union", "is_24h", "updated_at")
-    list_filter = (RegionListFilter, "status", "kind", "services", "is_24h", "union", "is_demo")
+    list_display = ("code", "name", "kind", "status", "region", "union", "last_inspected")
+    list_filter = (
+        RegionListFilter, InspectionDueFilter, "status", "kind", "services", "is_24h", "union",
+        "is_demo",
+    )  # fmt: skip
     search_fields = ("code", "name", "name_en", "address", "host_organization")
     list_select_related = ("region", "union")
     autocomplete_fields = ("region",)
@@ -186,6 +226,22 @@ class StationAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin, Si
         (_("时间"), {"fields": ("created_at", "updated_at")}),
     )
     actions = ["pause_stations", "activate_stations"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Station]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_inspected_on=Max("inspections__inspected_on"))
+        )
+
+    @admin.display(description=_("最近检查"), ordering="last_inspected_on")
+    def last_inspected(self, obj: Station) -> str:
+        day = getattr(obj, "last_inspected_on", None)
+        if day is None:
+            return format_html('<strong class="overdue">{}</strong>', _("从未检查"))
+        if day < inspection_cutoff():
+            return format_html('<strong class="overdue">{} ⚠</strong>', day)
+        return str(day)
 
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
@@ -233,3 +289,138 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         services.membership_grant(actor=request.user, user=obj.user, union=obj.union, role=obj.role)
         if not obj.pk:
             obj.pk = Membership.objects.get(user=obj.user, union=obj.union, role=obj.role).pk
+
+
+class StationChildAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Rows that belong to a station: scoped through the station's union."""
+
+    union_path_field = "station__union__path"
+    list_select_related = ("station",)
+
+    def _covers(self, request: HttpRequest, obj: Any) -> bool:
+        return self._scope(request).covers_station(obj.station)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "station":
+            kwargs["queryset"] = self._scope(request).filter(Station.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Visit)
+class VisitAdmin(StationChildAdmin):
+    list_display = ("occurred_at", "station", "category", "recorded_by", "received_at")
+    list_filter = ("category", ("occurred_at", admin.DateFieldListFilter))
+    search_fields = ("station__code", "station__name", "uuid")
+    date_hierarchy = "occurred_at"
+    readonly_fields = [f.name for f in Visit._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # visits arrive through the desk and its API
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(StationChildAdmin):
+    list_display = ("created_at", "station", "rating", "comment", "status", "moderated_by")
+    list_filter = ("status", "rating")
+    search_fields = ("station__code", "station__name", "comment")
+    readonly_fields = ("station", "rating", "comment", "status", "created_at", "moderated_by",
+                       "moderated_at")  # fmt: skip
+    actions = ["approve", "hide"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # feedback comes from workers
+
+    @admin.action(description=_("通过所选留言"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Feedback]) -> None:
+        self._moderate(request, queryset, Feedback.Status.APPROVED)
+
+    @admin.action(description=_("隐藏所选留言"))
+    def hide(self, request: HttpRequest, queryset: QuerySet[Feedback]) -> None:
+        self._moderate(request, queryset, Feedback.Status.HIDDEN)
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Feedback], status: str) -> None:
+        done = 0
+        for feedback in queryset:
+            try:
+                services.feedback_moderate(actor=request.user, feedback=feedback, status=status)
+                done += 1
+            except StationsError as exc:
+                self.message_user(request, f"{feedback.pk}: {exc.message}", messages.ERROR)
+        self.message_user(request, _("已处理 %(n)d 条。") % {"n": done})
+
+
+@admin.register(FacilityReport)
+class FacilityReportAdmin(StationChildAdmin):
+    list_display = ("created_at", "station", "kind", "status", "handled_by", "has_photo")
+    list_filter = ("status", "kind")
+    search_fields = ("station__code", "station__name", "description")
+    readonly_fields = ("station", "kind", "description", "photo", "status", "created_at",
+                       "updated_at", "handled_by")  # fmt: skip
+    fields = (*readonly_fields, "note")
+    actions = ["mark_in_progress", "mark_fixed", "mark_dismissed"]
+
+    @admin.display(boolean=True, description=_("照片"))
+    def has_photo(self, obj: FacilityReport) -> bool:
+        return bool(obj.photo)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: FacilityReport, form: Any, change: bool
+    ) -> None:
+        FacilityReport.objects.filter(pk=obj.pk).update(note=obj.note)
+
+    @admin.action(description=_("标记为处理中"))
+    def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[FacilityReport]) -> None:
+        self._move(request, queryset, FacilityReport.Status.IN_PROGRESS)
+
+    @admin.action(description=_("标记为已修复"))
+    def mark_fixed(self, request: HttpRequest, queryset: QuerySet[FacilityReport]) -> None:
+        self._move(request, queryset, FacilityReport.Status.FIXED)
+
+    @admin.action(description=_("标记为不予处理"))
+    def mark_dismissed(self, request: HttpRequest, queryset: QuerySet[FacilityReport]) -> None:
+        self._move(request, queryset, FacilityReport.Status.DISMISSED)
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[FacilityReport], status: str) -> None:
+        done = 0
+        for report in queryset:
+            try:
+                services.report_set_status(actor=request.user, report=report, status=status)
+                done += 1
+            except StationsError as exc:
+                self.message_user(request, f"{report.pk}: {exc.message}", messages.ERROR)
+        self.message_user(request, _("已处理 %(n)d 条。") % {"n": done})
+
+
+@admin.register(Inspection)
+class InspectionAdmin(StationChildAdmin):
+    list_display = ("inspected_on", "station", "stars", "passed_checks", "inspector")
+    list_filter = ("stars", ("inspected_on", admin.DateFieldListFilter))
+    search_fields = ("station__code", "station__name", "notes")
+    autocomplete_fields = ("station",)
+    exclude = ("inspector",)
+    date_hierarchy = "inspected_on"
+
+    @admin.display(description=_("通过项"))
+    def passed_checks(self, obj: Inspection) -> str:
+        return f"{obj.passed}/6"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An inspection is a record of what was seen that day: add a new one instead.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
+        checks = {
+            code: (getattr(obj, f"{code}_ok"), getattr(obj, f"{code}_note"))
+            for code, _label in Inspection.CHECKS
+        }
+        saved = services.inspection_record(
+            actor=request.user, station=obj.station, inspected_on=obj.inspected_on,
+            checks=checks, stars=obj.stars, notes=obj.notes,
+        )  # fmt: skip
+        obj.pk = saved.pk

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from stations import selectors, services
 from stations.exceptions import NotFound, PermissionDenied, StationsError
 from stations.models import Station, Visit
 from stations.scoping import scope_for
+from stations.throttling import PublicFormThrottle
 
 
 class DeskView(APIView):
@@ -113,3 +115,50 @@ class TodayView(DeskView):
             raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
         counts = selectors.visits_today(station=station)
         return Response({"station": station.code, "counts": counts, "total": sum(counts.values())})
+
+
+class PublicFormView(APIView):
+    """Public, no login: rate-limited per client address."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [PublicFormThrottle]
+
+
+class FeedbackView(PublicFormView):
+    @extend_schema(
+        operation_id="station_feedback",
+        summary="Rate a station (1–5) with an optional comment (shown after moderation)",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        feedback = services.feedback_submit(
+            station_code=code, rating=data.get("rating"), comment=str(data.get("comment") or "")
+        )
+        return Response(
+            {"station": code, "rating": feedback.rating, "comment_status": feedback.status},
+            status=201,
+        )
+
+
+class ReportView(PublicFormView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="station_report",
+        summary="Report a problem at a station, optionally with a photo (JPEG/PNG/WebP)",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        data = request.data
+        report = services.report_submit(
+            station_code=code,
+            kind=str(data.get("kind") or ""),
+            description=str(data.get("description") or ""),
+            photo=request.FILES.get("photo"),
+        )
+        return Response({"station": code, "kind": report.kind, "status": report.status}, status=201)

@@ -175,3 +175,24 @@ def stations_needing_inspection(*, user: AbstractBaseUser, max_age_days: int) ->
         .filter(Q(last_inspected__isnull=True) | Q(last_inspected__lt=cutoff))
         .order_by("last_inspected", "code")
     )
+
+
+def approved_comments(*, station: Station, limit: int = 10) -> list[Feedback]:
+    return list(
+        Feedback.objects.filter(station=station, status=Feedback.Status.APPROVED)
+        .exclude(comment="")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def recent_problems(*, station: Station, limit: int = 10, days: int = 60) -> list[Any]:
+    """Problems reported in the last ``days`` days that were not dismissed (fixed ones
+    included, so workers see that the station dealt with them)."""
+    from stations.models import FacilityReport
+
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        FacilityReport.objects.filter(station=station, created_at__gte=since)
+        .exclude(status=FacilityReport.Status.DISMISSED)
+        .order_by("-created_at")[:limit]
+    )

@@ -9,23 +9,30 @@ passed from a request.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid as uuid_module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from stations import hours
 from stations.exceptions import Conflict, NotFound, PermissionDenied, StationsError
 from stations.models import (
     Closure,
+    FacilityReport,
+    Feedback,
+    Inspection,
     Membership,
     OpeningPeriod,
     Region,
@@ -484,3 +491,181 @@ def visit_undo(*, actor: AbstractBaseUser, uuid: str, now: dt.datetime | None = 
     if visit.received_at < now - VISIT_UNDO_WINDOW:
         raise Conflict(_("记录超过 30 分钟，不能再撤销。"), field="uuid")
     visit.delete()
+
+
+# Feedback and facility reports (public) ---------------------------------------------------
+
+REPORT_PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _public_station(code: str) -> Station:
+    station = Station.objects.filter(code=str(code)[:40], status=Station.Status.ACTIVE).first()
+    if station is None:
+        raise NotFound(
+            _("没有编号为 %(code)s 的运行中站点。") % {"code": str(code)[:40]}, field="station"
+        )
+    return station
+
+
+@transaction.atomic
+def feedback_submit(*, station_code: str, rating: Any, comment: str = "") -> Feedback:
+    """A worker rates a station (1–5) and may leave a comment, shown after approval."""
+    station = _public_station(station_code)
+    try:
+        stars = int(rating)
+    except (TypeError, ValueError):
+        raise StationsError(_("评分必须是 1 到 5 的整数。"), field="rating") from None
+    if not 1 <= stars <= 5:
+        raise StationsError(_("评分必须是 1 到 5 的整数。"), field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise StationsError(_("留言最多 500 字。"), field="comment")
+    feedback = Feedback(station=station, rating=stars, comment=comment)
+    feedback.full_clean()
+    feedback.save()
+    return feedback
+
+
+def _clean_photo(photo: Any) -> ContentFile:
+    """Re-encode an uploaded image, which drops EXIF (GPS position included).
+
+    Only JPEG, PNG and WebP are accepted, decided by the file's content, not its name.
+    """
+    limit = settings.REPORT_PHOTO_MAX_BYTES
+    if photo.size > limit:
+        raise StationsError(
+            _("照片不能超过 %(mb)d MB。") % {"mb": limit // (1024 * 1024)}, field="photo"
+        )
+    try:
+        with Image.open(photo) as probe:
+            image_format = probe.format
+            probe.verify()
+        photo.seek(0)
+        with Image.open(photo) as image:
+            if image.width * image.height > 40_000_000:
+                raise StationsError(_("照片像素过多。"), field="photo")
+            image = ImageOps.exif_transpose(image)
+            if image_format not in REPORT_PHOTO_FORMATS:
+                raise StationsError(_("照片只能是 JPEG、PNG 或 WebP 格式。"), field="photo")
+            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            # No exif= argument: the copy carries no metadata.
+            image.save(out, format=image_format, quality=85)
+    except StationsError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise StationsError(
+            _("无法识别的图片，请上传 JPEG、PNG 或 WebP 照片。"), field="photo"
+        ) from None
+    name = f"{uuid_module.uuid4().hex}.{REPORT_PHOTO_FORMATS[image_format]}"
+    return ContentFile(out.getvalue(), name=name)
+
+
+@transaction.atomic
+def report_submit(
+    *, station_code: str, kind: str, description: str = "", photo: Any = None
+) -> FacilityReport:
+    """A worker reports a problem at a station, optionally with a photo."""
+    station = _public_station(station_code)
+    if kind not in FacilityReport.Kind.values:
+        raise StationsError(
+            _("未知的问题类型：%(kind)s。") % {"kind": str(kind)[:30]}, field="kind"
+        )
+    description = (description or "").strip()
+    if len(description) > 1000:
+        raise StationsError(_("说明最多 1000 字。"), field="description")
+    report = FacilityReport(station=station, kind=kind, description=description)
+    if photo:
+        report.photo = _clean_photo(photo)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def feedback_moderate(*, actor: AbstractBaseUser, feedback: Feedback, status: str) -> Feedback:
+    """Approve or hide a worker's feedback (organizers above the station)."""
+    feedback = (
+        Feedback.objects.select_for_update().select_related("station__union").get(pk=feedback.pk)
+    )
+    _require_union(actor, feedback.station.union)
+    if status not in (Feedback.Status.APPROVED, Feedback.Status.HIDDEN):
+        raise StationsError(_("审核结果只能是通过或隐藏。"), field="status")
+    feedback.status = status
+    feedback.moderated_by = actor
+    feedback.moderated_at = timezone.now()
+    feedback.save(update_fields=["status", "moderated_by", "moderated_at"])
+    return feedback
+
+
+REPORT_TRANSITIONS = {
+    FacilityReport.Status.OPEN: {FacilityReport.Status.IN_PROGRESS, FacilityReport.Status.FIXED,
+                                 FacilityReport.Status.DISMISSED},
+    FacilityReport.Status.IN_PROGRESS: {FacilityReport.Status.FIXED,
+                                        FacilityReport.Status.DISMISSED},
+    FacilityReport.Status.FIXED: {FacilityReport.Status.IN_PROGRESS},  # it broke again
+    FacilityReport.Status.DISMISSED: {FacilityReport.Status.OPEN},
+}  # fmt: skip
+
+
+@transaction.atomic
+def report_set_status(
+    *, actor: AbstractBaseUser, report: FacilityReport, status: str, note: str = ""
+) -> FacilityReport:
+    """Move a facility report along open → in progress → fixed (or dismissed)."""
+    report = (
+        FacilityReport.objects.select_for_update()
+        .select_related("station__union")
+        .get(pk=report.pk)
+    )
+    _require_union(actor, report.station.union)
+    allowed = REPORT_TRANSITIONS.get(report.status, set())
+    if status not in allowed:
+        raise Conflict(
+            _("不能从“%(old)s”改为“%(new)s”。")
+            % {"old": report.get_status_display(), "new": status},
+            field="status",
+        )
+    report.status = status
+    report.handled_by = actor
+    if note:
+        report.note = note[:300]
+    report.save(update_fields=["status", "handled_by", "note", "updated_at"])
+    return report
+
+
+# Inspections -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    actor: AbstractBaseUser,
+    station: Station,
+    inspected_on: dt.date,
+    checks: dict[str, tuple[bool, str]],
+    stars: int,
+    notes: str = "",
+) -> Inspection:
+    """Record a "六有" inspection: each check passed or not with a note, and 1–5 stars."""
+    station = Station.objects.select_related("union").get(pk=station.pk)
+    _require_union(actor, station.union)
+    codes = [code for code, _label in Inspection.CHECKS]
+    missing = [code for code in codes if code not in checks]
+    if missing:
+        raise StationsError(
+            _("缺少检查项：%(items)s。") % {"items": ", ".join(missing)}, field="checks"
+        )
+    if inspected_on > hours.to_local(timezone.now()).date():
+        raise StationsError(_("检查日期不能在将来。"), field="inspected_on")
+    inspection = Inspection(
+        station=station, inspected_on=inspected_on, inspector=actor, stars=stars, notes=notes
+    )
+    for code in codes:
+        passed, note = checks[code]
+        setattr(inspection, f"{code}_ok", bool(passed))
+        setattr(inspection, f"{code}_note", (note or "")[:300])
+    inspection.full_clean()
+    inspection.save()
+    return inspection

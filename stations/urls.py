@@ -1,9 +1,11 @@
 from django.urls import path
 
-from stations import views
+from stations import views, views_organizer
 
 app_name = "stations"
 
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
+    path("organizer/", views_organizer.overview, name="organizer"),
+    path("organizer/visits.<str:fmt>", views_organizer.export_visits, name="organizer-export"),
 ]

@@ -7,4 +7,6 @@ urlpatterns = [
     path("visits/<str:uuid>/", api.VisitUndoView.as_view(), name="api-visit-undo"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("desk/today/", api.TodayView.as_view(), name="api-desk-today"),
+    path("stations/<str:code>/feedback/", api.FeedbackView.as_view(), name="api-feedback"),
+    path("stations/<str:code>/reports/", api.ReportView.as_view(), name="api-report"),
 ]

@@ -100,3 +100,13 @@ def _service_catalog(request):
     from django.apps import apps
 
     import_module("stations.migrations.0002_service_catalog").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

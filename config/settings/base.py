@@ -115,6 +115,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Public forms (feedback, problem reports, hazard reports): per client address.
+PUBLIC_FORM_RATE = env_str("PUBLIC_FORM_RATE", "10/minute")
+
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -125,6 +128,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "stations.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"public_form": PUBLIC_FORM_RATE},
+    # Behind a proxy, set to the number of proxies that append to X-Forwarded-For;
+    # 0 trusts only the connection's own address (a client cannot spoof it).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "yizhan API",
@@ -200,10 +207,22 @@ LEAFLET_CONFIG = {
 }
 
 # Stations
+REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 STATION_INSPECTION_MAX_AGE_DAYS = env_int("STATION_INSPECTION_MAX_AGE_DAYS", 180, minimum=1)
 # Mainland China, Hainan and the South China Sea islands, as a bounding box for sanity
 # checks on coordinates (lng_min, lat_min, lng_max, lat_max).
 CHINA_BOUNDS = (73.4, 3.8, 135.1, 53.6)
+
+# A cache shared by every process (rate limits): redis://… in production; the quick start
+# runs one process and keeps it in memory.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yizhan@localhost")

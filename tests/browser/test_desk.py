@@ -1,0 +1,108 @@
+"""The station desk in headless Chromium: visits logged with no signal reach the server
+exactly once when the connection returns, and a reload does not send them again."""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from stations import services
+from stations.models import Visit
+from tests.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def desk_staff(network):
+    import_module("stations.migrations.0002_service_catalog").load(apps, None)
+    services.station_save(
+        actor=None, station=network.xining_station, services=["water", "toilet", "charging"]
+    )
+    user = UserFactory(username="desk-staff", is_staff=False, password="desk-pass-123")
+    services.membership_grant(
+        actor=None,
+        user=user,
+        union=network.xining,
+        role="station_staff",
+        stations=[network.xining_station],
+    )
+    return user
+
+
+def login(page, base: str) -> None:
+    page.goto(f"{base}/accounts/login/?next=/desk/")
+    page.fill("input[name=username]", "desk-staff")
+    page.fill("input[name=password]", "desk-pass-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{base}/desk/")
+
+
+def test_three_visits_logged_offline_arrive_exactly_once(chromium, live_server, desk_staff):
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 640},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+    )
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, live_server.url)
+    page.wait_for_selector("#sync[data-pending='0']")
+
+    context.set_offline(True)
+    page.click("#services button[data-service=water]")
+    page.click("#categories button[data-category=delivery]")
+    page.click("#categories button[data-category=courier]")
+    page.click("#categories button[data-category=sanitation]")
+    page.wait_for_selector("#sync[data-pending='3']")
+    assert Visit.objects.count() == 0
+    assert page.text_content("#total") == "3"  # counted on the phone already
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#sync[data-pending='0']", timeout=15000)
+    assert Visit.objects.count() == 3
+    assert sorted(Visit.objects.values_list("category", flat=True)) == [
+        "courier",
+        "delivery",
+        "sanitation",
+    ]
+    assert all(v.services == ["water"] for v in Visit.objects.all())
+    assert page.text_content("#total") == "3"
+
+    page.reload()
+    page.wait_for_selector("#sync[data-pending='0']")
+    page.wait_for_function("document.querySelector('#total').textContent === '3'")
+    assert Visit.objects.count() == 3
+
+    # Undo takes back the last visit sent.
+    page.click("#undo")
+    page.wait_for_function("document.querySelector('#total').textContent === '2'")
+    assert Visit.objects.count() == 2
+    assert not errors
+    context.close()

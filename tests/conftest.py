@@ -100,6 +100,7 @@ def _service_catalog(request):
     from django.apps import apps
 
     import_module("stations.migrations.0002_service_catalog").load(apps, None)
+    import_module("campaigns.migrations.0002_item_catalog").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

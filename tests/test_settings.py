@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k7#Qm2!vX9@pL4$wR8^tY1&zN6*hB3(eJ5)cU0_gF-aD+sK=oI~",
     "ALLOWED_HOSTS": "yizhan.example.org",
     "DATABASE_URL": "postgis://yizhan:yizhan@127.0.0.1:5432/yizhan",
+    "WORKER_ID_SECRET": "a-long-random-secret-for-phone-hmacs",
 }
 
 
@@ -31,6 +32,7 @@ def run_django(env_vars: dict[str, str], *args: str) -> subprocess.CompletedProc
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
             "MAP_TILE_PROVIDER",
+            "WORKER_ID_SECRET",
         )
     }
     clean.update(env_vars)
@@ -44,7 +46,9 @@ def run_django(env_vars: dict[str, str], *args: str) -> subprocess.CompletedProc
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "WORKER_ID_SECRET"]
+)
 def test_production_refuses_to_start_without_a_required_variable(missing):
     env_vars = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_django(env_vars, "check")

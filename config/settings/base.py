@@ -206,6 +206,10 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": False,
 }
 
+# Phone numbers of workers are kept only as HMACs with this secret (PIPL: minimal data).
+# Changing it makes earlier hand-outs unrecognisable for per-person limits.
+WORKER_ID_SECRET = env_str("WORKER_ID_SECRET", "") or f"worker-id:{SECRET_KEY}"
+
 # Stations
 REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 STATION_INSPECTION_MAX_AGE_DAYS = env_int("STATION_INSPECTION_MAX_AGE_DAYS", 180, minimum=1)

@@ -1,9 +1,10 @@
 """Production: every secret from the environment, HTTPS only. Passes check --deploy."""
 
-from config.env import env_bool, env_int, env_list
+from config.env import env_bool, env_int, env_list, env_str
 from config.settings.base import *
 
 DEBUG = False
+WORKER_ID_SECRET = env_str("WORKER_ID_SECRET")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,553 @@
+"""Every stock movement and campaign change, each in one transaction.
+
+A movement writes its ``Movement`` row, one ``StockEntry`` per location × lot it touches
+and the matching ``StockLevel`` change together. Levels go down only through a
+conditional ``UPDATE … WHERE quantity >= n`` (never read-then-write), so concurrent
+hand-outs can never take a level below zero; the ``CheckConstraint`` is the backstop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
+from campaigns.models import (
+    Campaign,
+    Distribution,
+    Item,
+    Lot,
+    Movement,
+    StockEntry,
+    StockLevel,
+    StockLocation,
+    Transfer,
+    TransferLine,
+)
+from stations import hours
+from stations.exceptions import NotFound, PermissionDenied
+from stations.models import Station, Union, Visit
+from stations.scoping import scope_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def today() -> dt.date:
+    return hours.to_local(timezone.now()).date()
+
+
+# Permissions ------------------------------------------------------------------------------
+
+
+def _require_manage(actor: AbstractBaseUser | None, location: StockLocation) -> None:
+    """Organizers (and admins) above the location's union manage its stock."""
+    if actor is None:
+        return
+    if not scope_for(actor).covers_union(location.union):
+        raise PermissionDenied(_("您无权管理“%(location)s”的库存。") % {"location": location.name})
+
+
+def _require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) -> None:
+    """Staff of a station may hand out and receive there; organizers anywhere below them."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if scope.covers_union(location.union):
+        return
+    if location.station_id and location.station_id in scope.staff_station_ids:
+        return
+    raise PermissionDenied(_("您无权在“%(location)s”操作库存。") % {"location": location.name})
+
+
+def _require_campaign_open(campaign: Campaign | None) -> None:
+    if campaign is not None and campaign.status == Campaign.Status.CLOSED:
+        raise CampaignsError(
+            _("活动“%(name)s”已结束，不能再有库存变动。") % {"name": campaign.name},
+            field="campaign",
+        )
+
+
+# Locations and lots -----------------------------------------------------------------------
+
+
+def location_for_station(*, station: Station) -> StockLocation:
+    """The stock location of a station, created on first use."""
+    location, _created = StockLocation.objects.get_or_create(
+        station=station,
+        defaults={
+            "code": station.code,
+            "name": station.name,
+            "kind": StockLocation.Kind.STATION,
+            "union": station.union,
+            "location": station.location,
+            "address": station.address,
+        },
+    )
+    return location
+
+
+@transaction.atomic
+def depot_create(
+    *,
+    actor: AbstractBaseUser | None,
+    code: str,
+    name: str,
+    union: Union,
+    lat: float | None = None,
+    lng: float | None = None,
+    address: str = "",
+) -> StockLocation:
+    if actor is not None and not scope_for(actor).covers_union(union):
+        raise PermissionDenied(_("您无权在“%(union)s”下设立仓库。") % {"union": union.name})
+    depot = StockLocation.objects.filter(code=code).first() or StockLocation(code=code)
+    depot.name, depot.kind, depot.union, depot.address = (
+        name,
+        StockLocation.Kind.DEPOT,
+        union,
+        address,
+    )
+    if lat is not None and lng is not None:
+        depot.location = Point(float(lng), float(lat), srid=4326)
+    depot.full_clean()
+    depot.save()
+    return depot
+
+
+def lot_for(*, item: Item, batch: str = "", expires_on: dt.date | None = None) -> Lot:
+    """The lot of ``item`` with ``batch``; perishable items need a batch and an expiry."""
+    batch = (batch or "").strip()
+    if item.perishable:
+        if not batch or expires_on is None:
+            raise CampaignsError(
+                _("“%(item)s”有保质期：请填写批号和有效期。") % {"item": item.name}, field="lines"
+            )
+    else:
+        batch, expires_on = "", None
+    lot, created = Lot.objects.get_or_create(
+        item=item, batch=batch, defaults={"expires_on": expires_on}
+    )
+    if not created and lot.expires_on != expires_on:
+        raise CampaignsError(
+            _("批号 %(batch)s 已登记为 %(date)s 到期，与本次不一致。")
+            % {"batch": batch, "date": lot.expires_on},
+            field="lines",
+        )
+    return lot
+
+
+def worker_key(phone: str) -> str:
+    """The HMAC of a worker's phone number; the number itself is never stored."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not re.fullmatch(r"1\d{10}", digits):
+        raise CampaignsError(_("请填写 11 位手机号码。"), field="phone")
+    secret = settings.WORKER_ID_SECRET.encode()
+    return hmac.new(secret, digits.encode(), hashlib.sha256).hexdigest()
+
+
+# The ledger -------------------------------------------------------------------------------
+
+
+def _post(movement: Movement, location: StockLocation, lot: Lot, delta: int) -> None:
+    """Change one level and write its ledger entry (inside the caller's transaction)."""
+    if delta == 0:
+        return
+    if delta < 0:
+        taken = StockLevel.objects.filter(location=location, lot=lot, quantity__gte=-delta).update(
+            quantity=F("quantity") + delta
+        )
+        if not taken:
+            available = (
+                StockLevel.objects.filter(location=location, lot=lot)
+                .values_list("quantity", flat=True)
+                .first()
+                or 0
+            )
+            raise InsufficientStock(
+                _("“%(location)s”的%(lot)s只剩 %(n)d，不够 %(want)d。")
+                % {"location": location.name, "lot": lot, "n": available, "want": -delta},
+                available=available,
+            )
+    else:
+        level, _created = StockLevel.objects.get_or_create(location=location, lot=lot)
+        StockLevel.objects.filter(pk=level.pk).update(quantity=F("quantity") + delta)
+    StockEntry.objects.create(movement=movement, location=location, lot=lot, delta=delta)
+
+
+def available_lots(
+    *, location: StockLocation, item: Item, on: dt.date | None = None
+) -> list[StockLevel]:
+    """Levels of ``item`` at ``location`` that may be handed out, first expiry first."""
+    on = on or today()
+    return list(
+        StockLevel.objects.filter(location=location, lot__item=item, quantity__gt=0)
+        .filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on))
+        .select_related("lot")
+        .order_by(F("lot__expires_on").asc(nulls_last=True), "lot__batch", "pk")
+    )
+
+
+def _take_fefo(
+    movement: Movement,
+    location: StockLocation,
+    item: Item,
+    quantity: int,
+    *,
+    lot: Lot | None = None,
+    on: dt.date | None = None,
+) -> list[tuple[Lot, int]]:
+    """Take ``quantity`` of ``item`` first-expiry-first-out (or from ``lot``)."""
+    on = on or today()
+    if lot is not None:
+        if lot.item_id != item.pk:
+            raise CampaignsError(_("批次与物资不符。"), field="lot")
+        if lot.expires_on is not None and lot.expires_on < on:
+            raise CampaignsError(
+                _("批次 %(batch)s 已过期（%(date)s），不能发放。")
+                % {"batch": lot.batch, "date": lot.expires_on},
+                field="lot",
+            )
+        _post(movement, location, lot, -quantity)
+        return [(lot, quantity)]
+    taken: list[tuple[Lot, int]] = []
+    need = quantity
+    for _attempt in range(5):  # a concurrent hand-out may empty a lot between read and update
+        for level in available_lots(location=location, item=item, on=on):
+            if need == 0:
+                break
+            step = min(need, level.quantity)
+            moved = StockLevel.objects.filter(pk=level.pk, quantity__gte=step).update(
+                quantity=F("quantity") - step
+            )
+            if moved:
+                StockEntry.objects.create(
+                    movement=movement, location=location, lot=level.lot, delta=-step
+                )
+                taken.append((level.lot, step))
+                need -= step
+        if need == 0:
+            return taken
+        if not available_lots(location=location, item=item, on=on):
+            break
+    available = quantity - need
+    raise InsufficientStock(
+        _("“%(location)s”的%(item)s可发放的只有 %(n)d %(unit)s，不够 %(want)d。")
+        % {"location": location.name, "item": item.name, "n": available, "unit": item.unit,
+           "want": quantity},
+        available=available,
+    )  # fmt: skip
+
+
+# Movements --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    item: Item
+    quantity: int
+    batch: str = ""
+    expires_on: dt.date | None = None
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    actor: AbstractBaseUser | None,
+    location: StockLocation,
+    lines: Sequence[ReceiptLine],
+    campaign: Campaign | None = None,
+    cost: Decimal | None = None,
+) -> Movement:
+    """Goods arrive at a depot (or directly at a station) from a supplier."""
+    _require_manage(actor, location)
+    _require_campaign_open(campaign)
+    if not lines:
+        raise CampaignsError(_("至少要有一行物资。"), field="lines")
+    movement = Movement.objects.create(
+        kind=Movement.Kind.RECEIPT, campaign=campaign, actor=actor,
+        cost=cost if cost is not None else sum(
+            (line.item.unit_cost * line.quantity for line in lines), Decimal(0)
+        ),
+    )  # fmt: skip
+    for line in lines:
+        if line.quantity <= 0:
+            raise CampaignsError(_("数量必须大于 0。"), field="lines")
+        lot = lot_for(item=line.item, batch=line.batch, expires_on=line.expires_on)
+        _post(movement, location, lot, line.quantity)
+    return movement
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    item: Item
+    quantity: int
+    lot: Lot | None = None
+
+
+@transaction.atomic
+def stock_transfer_dispatch(
+    *,
+    actor: AbstractBaseUser | None,
+    source: StockLocation,
+    destination: StockLocation,
+    lines: Sequence[TransferRequest],
+    campaign: Campaign | None = None,
+) -> Transfer:
+    """Send stock from ``source``: it leaves the source now and is in transit until received."""
+    _require_manage(actor, source)
+    _require_campaign_open(campaign)
+    if source.pk == destination.pk:
+        raise CampaignsError(_("调出和调入地点不能相同。"), field="destination")
+    if not lines:
+        raise CampaignsError(_("至少要有一行物资。"), field="lines")
+    movement = Movement.objects.create(kind=Movement.Kind.DISPATCH, campaign=campaign, actor=actor)
+    transfer = Transfer.objects.create(
+        campaign=campaign, source=source, destination=destination,
+        status=Transfer.Status.IN_TRANSIT, dispatch=movement,
+    )  # fmt: skip
+    for line in lines:
+        if line.quantity <= 0:
+            raise CampaignsError(_("数量必须大于 0。"), field="lines")
+        for lot, quantity in _take_fefo(movement, source, line.item, line.quantity, lot=line.lot):
+            TransferLine.objects.create(transfer=transfer, lot=lot, quantity=quantity)
+    return transfer
+
+
+@transaction.atomic
+def stock_transfer_receive(
+    *,
+    actor: AbstractBaseUser | None,
+    transfer: Transfer,
+    received: dict[int, int] | None = None,
+) -> Transfer:
+    """Sign for a transfer. ``received`` maps lot id → quantity counted (default: all).
+
+    A short delivery is recorded per line (``quantity - received_quantity``); only what
+    arrived enters the destination's stock.
+    """
+    transfer = (
+        Transfer.objects.select_for_update().select_related("destination").get(pk=transfer.pk)
+    )
+    _require_hand_out(actor, transfer.destination)
+    if transfer.status != Transfer.Status.IN_TRANSIT:
+        raise CampaignsError(_("这批调拨已经签收。"), field="transfer")
+    _require_campaign_open(transfer.campaign)
+    received = received or {}
+    lines = list(transfer.lines.select_related("lot__item"))
+    unknown = set(received) - {line.lot_id for line in lines}
+    if unknown:
+        raise CampaignsError(_("签收的批次不在这批调拨中。"), field="lines")
+    movement = Movement.objects.create(
+        kind=Movement.Kind.RECEIVE, campaign=transfer.campaign, actor=actor
+    )
+    for line in lines:
+        got = received.get(line.lot_id, line.quantity)
+        if not 0 <= got <= line.quantity:
+            raise CampaignsError(
+                _("实收数量必须在 0 到 %(n)d 之间。") % {"n": line.quantity}, field="lines"
+            )
+        line.received_quantity = got
+        line.save(update_fields=["received_quantity"])
+        _post(movement, transfer.destination, line.lot, got)
+    transfer.status = Transfer.Status.RECEIVED
+    transfer.receipt = movement
+    transfer.received_at = timezone.now()
+    transfer.save(update_fields=["status", "receipt", "received_at"])
+    return transfer
+
+
+@transaction.atomic
+def stock_distribute(
+    *,
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    location: StockLocation,
+    item: Item,
+    quantity: int,
+    category: str,
+    workers: int = 1,
+    phone: str | None = None,
+    lot: Lot | None = None,
+    on: dt.date | None = None,
+) -> Distribution:
+    """Hand out ``quantity`` of ``item`` to a group of ``workers`` or to one worker.
+
+    With ``phone`` the hand-out is to one identified worker (stored as an HMAC) and the
+    campaign's per-person daily limit applies.
+    """
+    _require_hand_out(actor, location)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk) if phone else campaign
+    if campaign.status != Campaign.Status.ACTIVE:
+        raise CampaignsError(
+            _("活动“%(name)s”不在进行中，不能发放。") % {"name": campaign.name}, field="campaign"
+        )
+    if location.union.path and not location.union.path.startswith(campaign.union.path):
+        raise CampaignsError(_("发放地点不在活动范围内。"), field="location")
+    if quantity <= 0:
+        raise CampaignsError(_("数量必须大于 0。"), field="quantity")
+    if category not in Visit.Category.values:
+        raise CampaignsError(
+            _("未知的劳动者类别：%(category)s。") % {"category": category}, field="category"
+        )
+    on = on or today()
+    key = ""
+    if phone:
+        key = worker_key(phone)
+        workers = 1
+        limit = campaign.per_person_daily_limit
+        if limit:
+            # The campaign row lock above serialises hand-outs to identified workers.
+            done = Distribution.objects.filter(
+                campaign=campaign, worker_key=key, handed_out_on=on
+            ).count()
+            if done >= limit:
+                raise LimitReached(
+                    _("这位劳动者今天已经领过 %(n)d 次（本活动每人每天限 %(limit)d 次）。")
+                    % {"n": done, "limit": limit},
+                    field="phone",
+                )
+    elif workers <= 0:
+        raise CampaignsError(_("覆盖人数必须大于 0。"), field="workers")
+    movement = Movement.objects.create(
+        kind=Movement.Kind.DISTRIBUTION, campaign=campaign, actor=actor
+    )
+    _take_fefo(movement, location, item, quantity, lot=lot, on=on)
+    return Distribution.objects.create(
+        campaign=campaign, location=location, movement=movement, item=item, quantity=quantity,
+        category=category, workers=workers, worker_key=key, handed_out_on=on,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def stock_adjust(
+    *,
+    actor: AbstractBaseUser | None,
+    location: StockLocation,
+    lot: Lot,
+    delta: int,
+    reason: str,
+) -> Movement:
+    """Correct a level after a count (damage, loss, found stock). A reason is required."""
+    _require_manage(actor, location)
+    if not (reason or "").strip():
+        raise CampaignsError(_("盘点调整必须写明原因。"), field="reason")
+    if delta == 0:
+        raise CampaignsError(_("调整数量不能为 0。"), field="delta")
+    movement = Movement.objects.create(
+        kind=Movement.Kind.ADJUSTMENT, actor=actor, reason=reason.strip()[:300]
+    )
+    _post(movement, location, lot, delta)
+    return movement
+
+
+@transaction.atomic
+def stock_write_off_expired(
+    *, actor: AbstractBaseUser | None, location: StockLocation, on: dt.date | None = None
+) -> Movement | None:
+    """Remove every expired lot's remaining stock at ``location`` from the books."""
+    _require_manage(actor, location)
+    on = on or today()
+    levels = list(
+        StockLevel.objects.select_for_update()
+        .filter(location=location, quantity__gt=0, lot__expires_on__lt=on)
+        .select_related("lot")
+    )
+    if not levels:
+        return None
+    movement = Movement.objects.create(
+        kind=Movement.Kind.WRITE_OFF, actor=actor, reason=_("过期报废")
+    )
+    for level in levels:
+        _post(movement, location, level.lot, -level.quantity)
+    return movement
+
+
+# Campaigns --------------------------------------------------------------------------------
+
+CAMPAIGN_TRANSITIONS = {
+    Campaign.Status.PLANNED: {Campaign.Status.ACTIVE, Campaign.Status.CLOSED},
+    Campaign.Status.ACTIVE: {Campaign.Status.CLOSED},
+    Campaign.Status.CLOSED: set(),
+}
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: AbstractBaseUser | None,
+    kind: str,
+    name: str,
+    union: Union,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    target_workers: int = 0,
+    category_targets: dict[str, int] | None = None,
+    budget: Decimal = Decimal(0),
+    per_person_daily_limit: int = 1,
+) -> Campaign:
+    if actor is not None and not scope_for(actor).covers_union(union):
+        raise PermissionDenied(_("您无权为“%(union)s”发起活动。") % {"union": union.name})
+    targets = category_targets or {}
+    unknown = set(targets) - set(Visit.Category.values)
+    if unknown:
+        raise CampaignsError(
+            _("未知的劳动者类别：%(category)s。") % {"category": ", ".join(sorted(unknown))},
+            field="category_targets",
+        )
+    campaign = Campaign(
+        kind=kind, name=name, union=union, starts_on=starts_on, ends_on=ends_on,
+        target_workers=target_workers, category_targets=targets, budget=budget,
+        per_person_daily_limit=per_person_daily_limit,
+    )  # fmt: skip
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(
+    *, actor: AbstractBaseUser | None, campaign: Campaign, status: str
+) -> Campaign:
+    campaign = Campaign.objects.select_for_update().select_related("union").get(pk=campaign.pk)
+    if actor is not None and not scope_for(actor).covers_union(campaign.union):
+        raise PermissionDenied(_("您无权管理活动“%(name)s”。") % {"name": campaign.name})
+    if status not in CAMPAIGN_TRANSITIONS.get(campaign.status, set()):
+        raise CampaignsError(
+            _("活动不能从“%(old)s”改为“%(new)s”。")
+            % {"old": campaign.get_status_display(), "new": status},
+            field="status",
+        )
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+def campaign_spend(*, campaign: Campaign) -> Decimal:
+    return Movement.objects.filter(campaign=campaign).aggregate(s=Sum("cost"))["s"] or Decimal(0)
+
+
+def get_location(code: str) -> StockLocation:
+    location = StockLocation.objects.select_related("union").filter(code=str(code)[:40]).first()
+    if location is None:
+        station = Station.objects.filter(code=str(code)[:40]).select_related("union").first()
+        if station is None:
+            raise NotFound(
+                _("没有编号为 %(code)s 的库存地点。") % {"code": str(code)[:40]}, field="location"
+            )
+        location = location_for_station(station=station)
+    return location

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from campaigns import services
+from campaigns.models import Campaign, Item, StockLocation
+from stations.models import Union
+
+
+@dataclass
+class Stock:
+    depot: StockLocation
+    station: StockLocation
+    golmud: StockLocation
+    campaign: Campaign
+    water: Item
+    hat: Item
+
+
+@pytest.fixture
+def stock(network) -> Stock:
+    depot = services.depot_create(
+        actor=None, code="DEPOT-XN", name="西宁市总工会仓库", union=network.xining,
+        lat=36.62, lng=101.77,
+    )  # fmt: skip
+    campaign = services.campaign_create(
+        actor=None, kind="summer", name="2027 西宁送清凉", union=network.xining,
+        starts_on=dt.date(2027, 6, 1), ends_on=dt.date(2027, 8, 31), target_workers=1000,
+    )  # fmt: skip
+    services.campaign_set_status(actor=None, campaign=campaign, status="active")
+    campaign.refresh_from_db()
+    return Stock(
+        depot=depot,
+        station=services.location_for_station(station=network.xining_station),
+        golmud=services.location_for_station(station=network.golmud_station),
+        campaign=campaign,
+        water=Item.objects.get(code="water"),
+        hat=Item.objects.get(code="sun_hat"),
+    )
+
+
+def xining(network) -> Union:
+    return network.xining

@@ -10,7 +10,7 @@ from django.db import connection
 
 from campaigns import services
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
-from campaigns.models import Distribution, Lot, StockEntry, StockLevel, Transfer
+from campaigns.models import Distribution, Lot, StockEntry, StockLevel
 from campaigns.selectors import ledger_mismatches
 from stations.exceptions import PermissionDenied
 
@@ -253,4 +253,3 @@ def test_twenty_parallel_hand_outs_from_a_level_of_ten(stock):
     assert Distribution.objects.count() == 10
     call_command("stock_verify")
     assert ledger_mismatches() == []
-

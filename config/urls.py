@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("stations.urls_api")),
+    path("api/v1/", include("campaigns.urls_api")),
     path("api/v1/", include("maps.urls_api")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("stations.urls")),

@@ -1,0 +1,363 @@
+"""Stock movements over HTTP (/api/v1/stock/…). Every stock-changing call needs an
+``Idempotency-Key`` header: a retry with the same key moves nothing twice and gets the
+first answer again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns import services
+from campaigns.exceptions import CampaignsError
+from campaigns.models import Campaign, IdempotencyRecord, Item, Lot, StockLevel, Transfer
+from stations.api_errors import exception_handler
+from stations.exceptions import Conflict, NotFound, StationsError
+from stations.models import Visit
+from stations.scoping import scope_for
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, location=OpenApiParameter.HEADER, required=True,
+    description="A client-made unique key (e.g. a UUID) per intended movement.",
+)  # fmt: skip
+
+
+def _item(code: str) -> Item:
+    item = Item.objects.filter(code=code).first()
+    if item is None:
+        raise NotFound(_("未知的物资代码：%(code)s。") % {"code": code[:40]}, field="item")
+    return item
+
+
+def _campaign(pk: Any) -> Campaign | None:
+    if pk in (None, ""):
+        return None
+    campaign = Campaign.objects.select_related("union").filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound(_("没有这个活动。"), field="campaign")
+    return campaign
+
+
+def _lot(pk: Any) -> Lot | None:
+    if pk in (None, ""):
+        return None
+    lot = Lot.objects.select_related("item").filter(pk=pk).first()
+    if lot is None:
+        raise NotFound(_("没有这个批次。"), field="lot")
+    return lot
+
+
+class ReceiptLineSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    quantity = serializers.IntegerField(min_value=1)
+    batch = serializers.CharField(required=False, allow_blank=True, default="")
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReceiptSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    campaign = serializers.IntegerField(required=False, allow_null=True)
+    cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    lines = ReceiptLineSerializer(many=True, allow_empty=False)
+
+
+class TransferLineSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    quantity = serializers.IntegerField(min_value=1)
+    lot = serializers.IntegerField(required=False, allow_null=True)
+
+
+class TransferSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    destination = serializers.CharField()
+    campaign = serializers.IntegerField(required=False, allow_null=True)
+    lines = TransferLineSerializer(many=True, allow_empty=False)
+
+
+class ReceiveLineSerializer(serializers.Serializer):
+    lot = serializers.IntegerField()
+    received_quantity = serializers.IntegerField(min_value=0)
+
+
+class ReceiveSerializer(serializers.Serializer):
+    lines = ReceiveLineSerializer(many=True, required=False)
+
+
+class DistributionSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    location = serializers.CharField()
+    item = serializers.CharField()
+    quantity = serializers.IntegerField(min_value=1)
+    category = serializers.ChoiceField(choices=Visit.Category.choices)
+    workers = serializers.IntegerField(min_value=1, required=False, default=1)
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    lot = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AdjustmentSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    item = serializers.CharField()
+    batch = serializers.CharField(required=False, allow_blank=True, default="")
+    delta = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class IdempotentMovementView(APIView):
+    """POST runs ``perform`` once per (user, Idempotency-Key) and stores its answer."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    input_serializer: type[serializers.Serializer]
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
+        raise NotImplementedError
+
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if not key or len(key) > 100:
+            raise CampaignsError(
+                _("库存操作必须带 Idempotency-Key 请求头（不超过 100 个字符）。"),
+                field="Idempotency-Key",
+            )
+        canonical = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
+        digest = hashlib.sha256(f"{request.path}\n{canonical}".encode()).hexdigest()
+        replay = self._replay(request, key, digest)
+        if replay is not None:
+            return replay
+        try:
+            with transaction.atomic():
+                serializer = self.input_serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                status, body = self.perform(request, serializer.validated_data, **kwargs)
+                IdempotencyRecord.objects.create(
+                    key=key, user=request.user, endpoint=request.path, request_hash=digest,
+                    status_code=status, body=body,
+                )  # fmt: skip
+        except IntegrityError:
+            # A concurrent request with the same key finished first; everything this one
+            # did was rolled back.
+            replay = self._replay(request, key, digest)
+            if replay is None:
+                raise
+            return replay
+        except (StationsError, serializers.ValidationError) as exc:
+            # Remember refusals too: the retry gets the same answer.
+            response = exception_handler(exc, {"request": request, "view": self})
+            assert response is not None
+            try:
+                IdempotencyRecord.objects.create(
+                    key=key, user=request.user, endpoint=request.path, request_hash=digest,
+                    status_code=response.status_code, body=response.data,
+                )  # fmt: skip
+            except IntegrityError:
+                return self._replay(request, key, digest) or response
+            return response
+        return Response(body, status=status)
+
+    def _replay(self, request: Request, key: str, digest: str) -> Response | None:
+        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if record is None:
+            return None
+        if record.request_hash != digest:
+            raise Conflict(_("这个 Idempotency-Key 已用于另一个请求。"), field="Idempotency-Key")
+        return Response(
+            record.body, status=record.status_code, headers={"Idempotent-Replayed": "true"}
+        )
+
+
+def movement_body(movement: Any) -> dict[str, Any]:
+    return {
+        "movement": movement.pk,
+        "kind": movement.kind,
+        "entries": [
+            {"location": e.location.code, "lot": e.lot_id, "item": e.lot.item.code,
+             "batch": e.lot.batch, "delta": e.delta}
+            for e in movement.entries.select_related("location", "lot__item").order_by("pk")
+        ],
+    }  # fmt: skip
+
+
+def transfer_body(transfer: Transfer) -> dict[str, Any]:
+    return {
+        "transfer": transfer.pk,
+        "status": transfer.status,
+        "source": transfer.source.code,
+        "destination": transfer.destination.code,
+        "lines": [
+            {"lot": line.lot_id, "item": line.lot.item.code, "batch": line.lot.batch,
+             "quantity": line.quantity, "received_quantity": line.received_quantity,
+             "shortfall": line.shortfall}
+            for line in transfer.lines.select_related("lot__item").order_by("pk")
+        ],
+    }  # fmt: skip
+
+
+class ReceiptView(IdempotentMovementView):
+    input_serializer = ReceiptSerializer
+
+    @extend_schema(
+        operation_id="stock_receipt",
+        request=ReceiptSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        return super().post(request, **kwargs)
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
+        movement = services.stock_receive(
+            actor=request.user,
+            location=services.get_location(data["location"]),
+            campaign=_campaign(data.get("campaign")),
+            cost=data.get("cost"),
+            lines=[
+                services.ReceiptLine(item=_item(line["item"]), quantity=line["quantity"],
+                                     batch=line.get("batch", ""), expires_on=line.get("expires_on"))
+                for line in data["lines"]
+            ],
+        )  # fmt: skip
+        return 201, movement_body(movement)
+
+
+class TransferView(IdempotentMovementView):
+    input_serializer = TransferSerializer
+
+    @extend_schema(
+        operation_id="stock_transfer",
+        request=TransferSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        return super().post(request, **kwargs)
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
+        transfer = services.stock_transfer_dispatch(
+            actor=request.user,
+            source=services.get_location(data["source"]),
+            destination=services.get_location(data["destination"]),
+            campaign=_campaign(data.get("campaign")),
+            lines=[
+                services.TransferRequest(item=_item(line["item"]), quantity=line["quantity"],
+                                         lot=_lot(line.get("lot")))
+                for line in data["lines"]
+            ],
+        )  # fmt: skip
+        return 201, transfer_body(transfer)
+
+
+class TransferReceiveView(IdempotentMovementView):
+    input_serializer = ReceiveSerializer
+
+    @extend_schema(
+        operation_id="stock_transfer_receive",
+        request=ReceiveSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        return super().post(request, **kwargs)
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
+        transfer = Transfer.objects.filter(pk=kwargs["pk"]).first()
+        if transfer is None:
+            raise NotFound(_("没有这批调拨。"), field="transfer")
+        received = {line["lot"]: line["received_quantity"] for line in data.get("lines") or []}
+        transfer = services.stock_transfer_receive(
+            actor=request.user, transfer=transfer, received=received
+        )
+        return 200, transfer_body(transfer)
+
+
+class DistributionView(IdempotentMovementView):
+    input_serializer = DistributionSerializer
+
+    @extend_schema(
+        operation_id="stock_distribution",
+        request=DistributionSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        return super().post(request, **kwargs)
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
+        campaign = _campaign(data["campaign"])
+        assert campaign is not None
+        distribution = services.stock_distribute(
+            actor=request.user, campaign=campaign,
+            location=services.get_location(data["location"]), item=_item(data["item"]),
+            quantity=data["quantity"], category=data["category"], workers=data["workers"],
+            phone=data.get("phone") or None, lot=_lot(data.get("lot")),
+        )  # fmt: skip
+        body = movement_body(distribution.movement)
+        body.update(distribution=distribution.pk, workers=distribution.workers)
+        return 201, body
+
+
+class AdjustmentView(IdempotentMovementView):
+    input_serializer = AdjustmentSerializer
+
+    @extend_schema(
+        operation_id="stock_adjustment",
+        request=AdjustmentSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        return super().post(request, **kwargs)
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
+        item = _item(data["item"])
+        lot = Lot.objects.filter(item=item, batch=data.get("batch", "")).first()
+        if lot is None:
+            raise NotFound(_("没有这个批次。"), field="batch")
+        movement = services.stock_adjust(
+            actor=request.user, location=services.get_location(data["location"]), lot=lot,
+            delta=data["delta"], reason=data["reason"],
+        )  # fmt: skip
+        return 201, movement_body(movement)
+
+
+class LevelsView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="stock_levels",
+        parameters=[OpenApiParameter("location", str, required=True)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        location = services.get_location(request.query_params.get("location") or "")
+        scope = scope_for(request.user)
+        if not (
+            scope.covers_union(location.union) or location.station_id in scope.staff_station_ids
+        ):
+            raise NotFound(_("没有这个库存地点。"), field="location")
+        levels = (
+            StockLevel.objects.filter(location=location, quantity__gt=0)
+            .select_related("lot__item")
+            .order_by("lot__item__code", "lot__expires_on")
+        )
+        return Response({
+            "location": location.code,
+            "levels": [
+                {"item": lv.lot.item.code, "lot": lv.lot_id, "batch": lv.lot.batch,
+                 "expires_on": lv.lot.expires_on, "quantity": lv.quantity}
+                for lv in levels
+            ],
+        })  # fmt: skip

@@ -15,17 +15,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import (
+    Allocation,
     Campaign,
     Distribution,
     Item,
@@ -551,3 +552,171 @@ def get_location(code: str) -> StockLocation:
             )
         location = location_for_station(station=station)
     return location
+
+
+# Allocation planner -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    location: StockLocation
+    demand: int
+    quantity: int
+
+
+def allocate_packs(
+    *, demands: Sequence[int], packs: int, min_packs: int = 0, max_packs: int | None = None
+) -> list[int]:
+    """Split ``packs`` whole packs over demands, proportionally, within min/max per line.
+
+    Never hands out more than ``packs``. When the minimums alone exceed the packs, the
+    lines with the highest demand get their minimum first.
+    """
+    n = len(demands)
+    cap = [max_packs if max_packs is not None else packs for _ in range(n)]
+    alloc = [0] * n
+    floor = min(min_packs, *(c for c in cap)) if n else 0
+    order = sorted(range(n), key=lambda i: (-demands[i], i))
+    remaining = packs
+    for i in order:  # minimums first, biggest demand first
+        give = min(floor, remaining)
+        alloc[i] = give
+        remaining -= give
+    while remaining > 0:
+        active = [i for i in range(n) if demands[i] > 0 and alloc[i] < cap[i]]
+        if not active:
+            break
+        weight = sum(demands[i] for i in active)
+        shares = {i: remaining * demands[i] / weight for i in active}
+        given = 0
+        for i in active:
+            step = min(int(shares[i]), cap[i] - alloc[i])
+            alloc[i] += step
+            given += step
+        if given == 0:
+            # Fewer packs than lines: one each by largest remainder, then by demand.
+            for i in sorted(active, key=lambda i: (-(shares[i] - int(shares[i])), -demands[i], i)):
+                if remaining - given == 0:
+                    break
+                alloc[i] += 1
+                given += 1
+        remaining -= given
+    return alloc
+
+
+def campaign_plan(
+    *,
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    item: Item,
+    source: StockLocation,
+    weeks: int = 4,
+    minimum: int = 0,
+    maximum: int | None = None,
+    progress: Any = None,
+) -> list[Allocation]:
+    """Propose how much of ``item`` each station in the campaign's scope should get.
+
+    Demand is each active station's visits over the last ``weeks`` weeks. The stock is
+    what ``source`` (a depot) holds of ``item`` that has not expired. Quantities are whole
+    packs, at least ``minimum`` and at most ``maximum`` units per station, proportional to
+    demand, and never more than the stock. Writes the proposal as draft allocations
+    (replacing an earlier draft) and returns them.
+    """
+    _require_manage(actor, source)
+    _require_campaign_open(campaign)
+    on = today()
+    since = timezone.now() - dt.timedelta(weeks=weeks)
+    stations = list(
+        Station.objects.filter(
+            status=Station.Status.ACTIVE, union__path__startswith=campaign.union.path
+        )
+        .annotate(demand=Count("visits", filter=Q(visits__occurred_at__gte=since)))
+        .select_related("union")
+        .order_by("code")
+    )
+    available = sum(lv.quantity for lv in available_lots(location=source, item=item, on=on))
+    pack = item.pack_size
+    min_packs = -(-minimum // pack) if minimum else 0
+    max_packs = maximum // pack if maximum is not None else None
+    packs = allocate_packs(
+        demands=[s.demand for s in stations], packs=available // pack,
+        min_packs=min_packs, max_packs=max_packs,
+    )  # fmt: skip
+    with transaction.atomic():
+        Allocation.objects.filter(
+            campaign=campaign, item=item, status=Allocation.Status.DRAFT
+        ).delete()
+        lines = []
+        for index, (station, n_packs) in enumerate(zip(stations, packs, strict=True)):
+            location = location_for_station(station=station)
+            lines.append(
+                Allocation(
+                    campaign=campaign,
+                    item=item,
+                    location=location,
+                    demand=station.demand,
+                    proposed=n_packs * pack,
+                    quantity=n_packs * pack,
+                )
+            )
+            if progress is not None and (index % 50 == 0 or index == len(stations) - 1):
+                progress(index + 1, len(stations))
+        Allocation.objects.bulk_create(lines)
+    return list(
+        Allocation.objects.filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)
+        .select_related("location")
+        .order_by("location__code")
+    )
+
+
+@transaction.atomic
+def allocation_edit(
+    *, actor: AbstractBaseUser | None, allocation: Allocation, quantity: int
+) -> Allocation:
+    allocation = (
+        Allocation.objects.select_for_update()
+        .select_related("location__union", "item")
+        .get(pk=allocation.pk)
+    )
+    _require_manage(actor, allocation.location)
+    if allocation.status != Allocation.Status.DRAFT:
+        raise CampaignsError(_("已确认的分配不能再修改。"), field="quantity")
+    if quantity < 0 or quantity % allocation.item.pack_size:
+        raise CampaignsError(
+            _("数量必须是 %(n)d 的整数倍（整包）。") % {"n": allocation.item.pack_size},
+            field="quantity",
+        )
+    allocation.quantity = quantity
+    allocation.save(update_fields=["quantity"])
+    return allocation
+
+
+@transaction.atomic
+def campaign_confirm_plan(
+    *, actor: AbstractBaseUser | None, campaign: Campaign, item: Item, source: StockLocation
+) -> list[Transfer]:
+    """Turn the draft allocations into transfers from ``source``; all or nothing."""
+    _require_manage(actor, source)
+    drafts = list(
+        Allocation.objects.select_for_update()
+        .filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT, quantity__gt=0)
+        .select_related("location")
+        .order_by("location__code")
+    )
+    if not drafts:
+        raise CampaignsError(_("没有待确认的分配。"), field="allocations")
+    transfers = []
+    for allocation in drafts:
+        transfer = stock_transfer_dispatch(
+            actor=actor, source=source, destination=allocation.location, campaign=campaign,
+            lines=[TransferRequest(item=item, quantity=allocation.quantity)],
+        )  # fmt: skip
+        allocation.status = Allocation.Status.CONFIRMED
+        allocation.transfer = transfer
+        allocation.save(update_fields=["status", "transfer"])
+        transfers.append(transfer)
+    Allocation.objects.filter(
+        campaign=campaign, item=item, status=Allocation.Status.DRAFT, quantity=0
+    ).update(status=Allocation.Status.CONFIRMED)
+    return transfers

@@ -1,0 +1,156 @@
+"""The allocation planner: proportional, within min/max, whole packs, never above stock."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from campaigns import services
+from campaigns.models import Allocation, Transfer
+from stations import services as station_services
+from stations.models import Visit
+from tests.factories import StationFactory
+
+pytestmark = [pytest.mark.django_db]
+NOW = dt.datetime(2027, 7, 14, 10, 0)
+
+
+@given(
+    demands=st.lists(st.integers(min_value=0, max_value=500), min_size=1, max_size=30),
+    packs=st.integers(min_value=0, max_value=400),
+    min_packs=st.integers(min_value=0, max_value=5),
+    max_packs=st.one_of(st.none(), st.integers(min_value=1, max_value=60)),
+)
+@settings(max_examples=300, deadline=None)
+def test_allocate_packs_properties(demands, packs, min_packs, max_packs):
+    alloc = services.allocate_packs(
+        demands=demands, packs=packs, min_packs=min_packs, max_packs=max_packs
+    )
+    assert sum(alloc) <= packs  # never more than the stock
+    cap = max_packs if max_packs is not None else packs
+    assert all(0 <= a <= max(cap, 0) for a in alloc)
+    floor = min(min_packs, cap)
+    if floor * len(demands) <= packs:
+        assert all(a >= floor for a in alloc)  # minimums honoured when they fit
+    positive = [i for i, d in enumerate(demands) if d > 0]
+    if positive and sum(alloc) < packs:
+        # Stock left over only when every station with demand is at its maximum.
+        assert all(alloc[i] >= cap for i in positive)
+
+
+def test_allocate_packs_is_proportional():
+    assert services.allocate_packs(demands=[100, 50, 50, 0], packs=40) == [20, 10, 10, 0]
+    assert services.allocate_packs(demands=[3, 1], packs=8, max_packs=5) == [5, 3]
+    assert services.allocate_packs(demands=[10, 10, 10], packs=2) == [1, 1, 0]
+    assert services.allocate_packs(demands=[5, 1], packs=10, min_packs=3) == [7, 3]
+
+
+def _visits(station, n, when):
+    Visit.objects.bulk_create(
+        Visit(uuid=uuid.uuid4(), station=station, occurred_at=when, category="delivery",
+              batch=uuid.uuid4())
+        for _ in range(n)
+    )  # fmt: skip
+
+
+@time_machine.travel(NOW, tick=False)
+def test_plan_and_confirm(stock, network, organizer_xining):
+    services.stock_receive(
+        actor=None, location=stock.depot,
+        lines=[services.ReceiptLine(item=stock.hat, quantity=100)],
+    )  # fmt: skip
+    when = dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC)
+    _visits(network.xining_station, 30, when)
+    _visits(network.xining_station_2, 10, when)
+    _visits(network.xining_station_2, 500, when - dt.timedelta(weeks=10))  # too old to count
+    plan = services.campaign_plan(
+        actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot,
+        minimum=10, maximum=60,
+    )  # fmt: skip
+    lines = {a.location.code: (a.demand, a.quantity) for a in plan}
+    # Golmud is outside the campaign's scope (Xining).
+    assert set(lines) == {"QH-XN-0001", "QH-XN-0002"}
+    assert lines["QH-XN-0001"] == (30, 60)  # capped at the maximum
+    assert lines["QH-XN-0002"] == (10, 40)
+    assert all(q % stock.hat.pack_size == 0 for _d, q in lines.values())
+    second = next(a for a in plan if a.location.code == "QH-XN-0002")
+    services.allocation_edit(actor=organizer_xining, allocation=second, quantity=30)
+    with pytest.raises(services.CampaignsError):
+        services.allocation_edit(actor=organizer_xining, allocation=second, quantity=35)
+    transfers = services.campaign_confirm_plan(
+        actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
+    )
+    assert sorted(t.destination.code for t in transfers) == ["QH-XN-0001", "QH-XN-0002"]
+    assert Transfer.objects.filter(status="in_transit").count() == 2
+    assert set(Allocation.objects.values_list("status", flat=True)) == {"confirmed"}
+
+
+@pytest.fixture
+def celery_worker(django_db_blocker):
+    """A real Celery worker process on Redis, using the test database."""
+    broker = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    db = connection.settings_dict
+    url = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": broker,
+           "DJANGO_SETTINGS_MODULE": "config.settings.test"}  # fmt: skip
+    root = Path(__file__).resolve().parents[2]
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--concurrency=1", "--loglevel=INFO", "-Q", "celery", "--without-heartbeat",
+         "--without-gossip", "--without-mingle"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    from config.celery_app import app
+
+    previous = dict(app.conf)
+    app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        app.conf.update(
+            broker_url=previous.get("broker_url"),
+            result_backend=previous.get("result_backend"),
+            task_always_eager=previous.get("task_always_eager", True),
+        )
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery_worker):
+    assert connection.vendor == "postgresql"
+    services.stock_receive(
+        actor=None, location=stock.depot,
+        lines=[services.ReceiptLine(item=stock.hat, quantity=50)],
+    )  # fmt: skip
+    for i in range(12):
+        station = StationFactory(code=f"QH-XN-{2000 + i}", union=network.chengzhong)
+        station_services.station_save(actor=None, station=station)
+    from campaigns.tasks import plan_campaign
+
+    result = plan_campaign.delay(
+        organizer_xining.pk, stock.campaign.pk, stock.hat.pk, stock.depot.pk, 4, 0, None
+    )
+    from celery.result import EagerResult
+
+    assert not isinstance(result, EagerResult)  # it went through Redis to the worker
+    outcome = result.get(timeout=90)
+    assert outcome["stations"] == 14
+    assert outcome["quantity"] <= 50
+    assert Allocation.objects.filter(campaign=stock.campaign).count() == 14
+    assert result.state == "SUCCESS"
+    celery_worker.terminate()
+    log = celery_worker.communicate(timeout=30)[0]
+    assert f"Task campaigns.tasks.plan_campaign[{result.id}] succeeded" in log

@@ -1,0 +1,103 @@
+"""Shared fixtures of the headless-browser tests: one Chromium per session, one fresh
+context per test (a 360×640 phone in Chinese, in Xining's time zone), and the real Qinghai
+demo data loaded into the database the live server reads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise
+# refuse ORM calls from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Phone:
+    """Opens pages in fresh browser contexts and remembers every error they report."""
+
+    browser: Any
+    base_url: str
+    errors: list[str] = field(default_factory=list)
+    contexts: list[Any] = field(default_factory=list)
+
+    def open(self, path: str | None = "/", **context_options: Any) -> Any:
+        """A new page in a new context; it goes to ``path`` unless that is None."""
+        options = {**PHONE, **context_options}
+        context = self.browser.new_context(base_url=self.base_url, **options)
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
+                if msg.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        if path is not None:
+            page.goto(path)
+        return page
+
+    def assert_no_errors(self) -> None:
+        assert self.errors == [], "the browser reported errors:\n" + "\n".join(self.errors)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        self.contexts.clear()
+
+
+@pytest.fixture
+def phone(browser, live_server) -> Iterator[Phone]:
+    session = Phone(browser=browser, base_url=live_server.url)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def demo_stations(transactional_db) -> None:
+    """The service catalog (flushed after every transactional test), Qinghai's regions and
+    unions, and the 98 real demo stations."""
+    from django.apps import apps
+
+    from maps import selectors
+    from stations.fixtures_loader import load_demo_stations, load_network
+
+    import_module("stations.migrations.0002_service_catalog").load(apps, None)
+    load_network()
+    load_demo_stations()
+    # The finder caches service code → id for a minute per process; the catalog rows were
+    # re-created with new ids, so forget what an earlier test's live server cached.
+    selectors._service_cache = (0.0, {})

@@ -62,3 +62,9 @@ def bar_chart(series: Sequence[tuple[str, int | float]], title: str = "") -> Saf
             labels,
         ),
     )
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    """``{{ row|get_item:code }}``: a value by a key held in a variable."""
+    return mapping.get(key, "")

@@ -49,3 +49,53 @@ def plan_campaign(
         "quantity": sum(a.quantity for a in allocations),
         "lines": {a.location.code: a.quantity for a in allocations},
     }
+
+
+@shared_task(acks_late=True)
+def stock_alerts_daily() -> dict[str, int]:
+    """Every morning: e-mail each active campaign's organizers its stock alerts.
+
+    Safe to run twice (it only reads and sends). Returns alerts per campaign id.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext as _
+
+    from campaigns.models import Campaign
+    from campaigns.selectors import stock_alerts
+    from stations.models import Membership
+
+    sent: dict[str, int] = {}
+    on = services.today()
+    for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related("union"):
+        alerts = stock_alerts(union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS)
+        sent[str(campaign.pk)] = len(alerts)
+        if not alerts:
+            continue
+        ancestors = [p + "/" for p in _prefixes(campaign.union.path)]
+        recipients = sorted(
+            {
+                m.user.email
+                for m in Membership.objects.filter(
+                    role__in=("organizer", "admin"), union__path__in=ancestors
+                ).select_related("user")
+                if m.user.email
+            }
+        )
+        if not recipients:
+            continue
+        lines = [f"{a.location} · {a.item} · {a.quantity} · {a.detail}" for a in alerts]
+        send_mail(
+            subject=_("【驿站】%(name)s：%(n)d 条库存提醒")
+            % {"name": campaign.name, "n": len(alerts)},
+            message="\n".join(lines),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    return sent
+
+
+def _prefixes(path: str) -> list[str]:
+    """``QH/QH-XN/QH-XN-CZ/`` → ``["QH", "QH/QH-XN", "QH/QH-XN/QH-XN-CZ"]``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("campaigns.urls_api")),
     path("api/v1/", include("maps.urls_api")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("", include("stations.urls")),
     path("", include("maps.urls")),
 ]

@@ -87,7 +87,9 @@ class VisitBatchView(DeskView):
 
 
 class VisitUndoView(DeskView):
-    @extend_schema(operation_id="visit_undo", summary="Take back a visit just logged")
+    @extend_schema(
+        operation_id="visit_undo", summary="Take back a visit just logged", responses={204: None}
+    )
     def delete(self, request: Request, uuid: str) -> Response:
         services.visit_undo(actor=request.user, uuid=uuid)
         return Response(status=204)

@@ -33,6 +33,7 @@ def run_django(env_vars: dict[str, str], *args: str) -> subprocess.CompletedProc
             "DJANGO_SETTINGS_MODULE",
             "MAP_TILE_PROVIDER",
             "WORKER_ID_SECRET",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process
         )
     }
     clean.update(env_vars)

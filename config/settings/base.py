@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_database, env_int, env_list, env_str
@@ -114,6 +115,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "stock-alerts-daily": {
+        "task": "campaigns.tasks.stock_alerts_daily",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+STOCK_ALERT_DAYS = env_int("STOCK_ALERT_DAYS", 5, minimum=1)
 
 # Public forms (feedback, problem reports, hazard reports): per client address.
 PUBLIC_FORM_RATE = env_str("PUBLIC_FORM_RATE", "10/minute")

@@ -29,16 +29,22 @@ PHONE = {
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for the whole session.
+
+    Only one sync Playwright can run at a time in a thread: a test module that starts its
+    own (a module-scoped ``chromium`` of its own) fails while this one is alive, so such
+    modules should drop theirs and use this fixture.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
+        browser = p.chromium.launch(
             executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
             args=CHROMIUM_ARGS,
         )
-        yield chromium
-        chromium.close()
+        yield browser
+        browser.close()
 
 
 @dataclass
@@ -80,8 +86,8 @@ class Phone:
 
 
 @pytest.fixture
-def phone(browser, live_server) -> Iterator[Phone]:
-    session = Phone(browser=browser, base_url=live_server.url)
+def phone(chromium, live_server) -> Iterator[Phone]:
+    session = Phone(browser=chromium, base_url=live_server.url)
     yield session
     session.close()
 
@@ -98,6 +104,7 @@ def demo_stations(transactional_db) -> None:
     import_module("stations.migrations.0002_service_catalog").load(apps, None)
     load_network()
     load_demo_stations()
-    # The finder caches service code → id for a minute per process; the catalog rows were
-    # re-created with new ids, so forget what an earlier test's live server cached.
-    selectors._service_cache = (0.0, {})
+    # The catalog rows were re-created with new ids: should the finder keep a per-process
+    # cache of service code → id (it did at one point), forget what an earlier test cached.
+    if hasattr(selectors, "_service_cache"):
+        selectors._service_cache = (0.0, {})

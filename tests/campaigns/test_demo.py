@@ -1,0 +1,28 @@
+"""The quick start's demo campaign loads, loads again without doubling, and balances."""
+
+import pytest
+
+from campaigns.demo import load_demo_campaign
+from campaigns.models import Campaign, Movement, StockLevel
+from campaigns.selectors import ledger_mismatches
+from stations.demo import create_demo_accounts
+from stations.fixtures_loader import load_demo_stations, load_network
+from stations.models import Visit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]
+
+
+def test_demo_campaign(settings):
+    settings.YIZHAN_ALLOW_DEMO = True
+    load_network()
+    load_demo_stations()
+    create_demo_accounts()
+    campaign = load_demo_campaign()
+    counts = (Movement.objects.count(), Visit.objects.count(), StockLevel.objects.count())
+    assert campaign.status == "active"
+    assert counts[0] == 1 and counts[1] > 100
+    load_demo_campaign()
+    assert (Movement.objects.count(), Visit.objects.count(), StockLevel.objects.count()) == counts
+    assert Campaign.objects.count() == 1
+    assert ledger_mismatches() == []
+    assert not Visit.objects.exclude(station__code__startswith="QH-XN-").exists()

@@ -427,11 +427,13 @@ def stock_distribute(
     movement = Movement.objects.create(
         kind=Movement.Kind.DISTRIBUTION, campaign=campaign, actor=actor
     )
-    _take_fefo(movement, location, item, quantity, lot=lot, on=on)
-    return Distribution.objects.create(
+    # Rows first, the hot stock row last: its lock is then held only until the commit.
+    distribution = Distribution.objects.create(
         campaign=campaign, location=location, movement=movement, item=item, quantity=quantity,
         category=category, workers=workers, worker_key=key, handed_out_on=on,
     )  # fmt: skip
+    _take_fefo(movement, location, item, quantity, lot=lot, on=on)
+    return distribution
 
 
 @transaction.atomic

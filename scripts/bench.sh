@@ -6,3 +6,5 @@ ensure_postgres
 ensure_venv
 step "bench: nearby"
 DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/nearby.py
+step "bench: hand-outs from one hot stock row"
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/handouts.py

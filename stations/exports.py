@@ -1,4 +1,4 @@
-"""CSV and XLSX files of the organizers' visit report."""
+"""CSV and XLSX files of the organizers' visit report (``selectors.visit_report``)."""
 
 from __future__ import annotations
 
@@ -8,45 +8,75 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from stations.models import Visit
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-def report_header() -> list[str]:
+
+def report_header(report: dict[str, Any]) -> list[str]:
+    """Column titles: station code, name, day or week, one per category, total."""
     labels = dict(Visit.Category.choices)
     return [
         _("站点编号"),
         _("站点名称"),
         _("日期/周"),
-        *[str(labels[c]) for c in Visit.Category.values],
+        *[str(labels.get(code, code)) for code in report["categories"]],
         _("合计"),
     ]
 
 
-def report_rows(report: dict[str, Any]) -> list[list[Any]]:
+def report_rows(report: dict[str, Any]) -> list[list[str | int]]:
+    """One list per report row, in the order of :func:`report_header`."""
     return [
-        [row["station"], row["name"], row["period"], *[row[c] for c in report["categories"]],
-         row["total"]]
+        [
+            row["station"],
+            row["name"],
+            row["period"],
+            *[row[code] for code in report["categories"]],
+            row["total"],
+        ]
         for row in report["rows"]
-    ]  # fmt: skip
+    ]
+
+
+def _csv_safe(value: str | int) -> str | int:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def visits_csv(report: dict[str, Any]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
+    """UTF-8 with a byte-order mark, so Excel reads the Chinese correctly; header row first."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(report_header())
-    writer.writerows(report_rows(report))
+    writer.writerow(report_header(report))
+    for row in report_rows(report):
+        writer.writerow([_csv_safe(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def visits_xlsx(report: dict[str, Any]) -> bytes:
+    """One sheet, header row in bold and frozen, counts stored as numbers."""
     book = Workbook()
     sheet = book.active
     sheet.title = "visits"
-    sheet.append(report_header())
+    header = report_header(report)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for row in report_rows(report):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl turns a string starting with "=" into a formula: keep it text.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    widths = {0: 14, 1: 24, 2: 12}
+    for index in range(len(header)):
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = widths.get(index, 10)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -1,13 +1,20 @@
-"""Organizers' overview: visits by station and day or week, chart, exports, inspections due."""
+"""Organizers' overview: visits by station and day or week, chart, exports, inspections due.
+
+Only organizers and union admins (and superusers) may open these pages; they see the
+stations under their unions, like every selector (``stations.scoping``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,97 +24,190 @@ from stations import exports, hours, selectors
 from stations.models import Union, Visit
 from stations.scoping import scope_for
 
+DEFAULT_DAYS = 14
 MAX_DAYS = 366
+DUE_LIMIT = 200
+PERIODS = ("day", "week")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def _params(request: HttpRequest) -> tuple[dict[str, Any], str | None]:
-    """The report's parameters, and an error naming the field when one is bad."""
+@dataclass(frozen=True)
+class ReportParams:
+    """The report's parameters after validation; ``errors`` explains each fallback."""
+
+    unions: QuerySet[Union]
+    union: Union | None
+    start: dt.date
+    end: dt.date
+    period: str
+    errors: tuple[str, ...]
+
+    def query(self) -> str:
+        """The query string of these (valid) parameters, for the export links."""
+        values = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.union is not None:
+            values = {"union": self.union.code, **values}
+        values["period"] = self.period
+        return urlencode(values)
+
+
+def _require_organizer(request: HttpRequest) -> None:
     scope = scope_for(request.user)
-    if scope.is_empty or not (scope.is_superuser or scope.union_paths):
-        raise PermissionDenied
-    unions = scope.filter(Union.objects.all(), union_path_field="path").order_by("path")
-    today = hours.to_local(timezone.now()).date()
-    error = None
-    start, end = today - dt.timedelta(days=13), today
+    if not (scope.is_superuser or scope.union_paths):
+        raise PermissionDenied(_("只有组织者和工会管理员可以查看到访报表。"))
+
+
+def _parse_date(request: HttpRequest, name: str, label: str, errors: list[str]) -> dt.date | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
     try:
-        if request.GET.get("start"):
-            start = dt.date.fromisoformat(request.GET["start"])
-        if request.GET.get("end"):
-            end = dt.date.fromisoformat(request.GET["end"])
+        return dt.date.fromisoformat(raw)
     except ValueError:
-        error = _("start/end 必须是日期，例如 2027-07-01。")
-        start, end = today - dt.timedelta(days=13), today
-    if end < start:
-        error = _("结束日期不能早于开始日期。")
-        start, end = end, start
-    if (end - start).days > MAX_DAYS:
-        error = _("时间范围最多 %(n)d 天。") % {"n": MAX_DAYS}
-        start = end - dt.timedelta(days=MAX_DAYS)
+        errors.append(
+            _("%(label)s（%(field)s）“%(value)s”不是有效日期，请按 2027-07-01 的格式填写。")
+            % {"label": label, "field": name, "value": raw[:40]}
+        )
+        return None
+
+
+def _params(request: HttpRequest) -> ReportParams:
+    """Read and check the GET parameters.
+
+    A union outside the user's scope is a 404; a bad date or period is reported in
+    ``errors`` and replaced by the default (the last 14 days ending today, by day).
+    """
+    _require_organizer(request)
+    scope = scope_for(request.user)
+    unions = scope.filter(Union.objects.all(), union_path_field="path").order_by("path")
     union = None
-    code = request.GET.get("union", "")
+    code = request.GET.get("union", "").strip()
     if code:
         union = unions.filter(code=code).first()
         if union is None:
-            raise Http404(_("没有这个工会，或不在您的范围内。"))
-    period = "week" if request.GET.get("period") == "week" else "day"
-    return {
-        "unions": unions,
-        "union": union,
-        "start": start,
-        "end": end,
-        "period": period,
-    }, error
+            raise Http404(_("没有编号为 %(code)s 的工会，或它不在您的管理范围内。") % {"code": code})
+
+    errors: list[str] = []
+    today = hours.to_local(timezone.now()).date()
+    default_start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+    start = _parse_date(request, "start", _("开始日期"), errors)
+    end = _parse_date(request, "end", _("结束日期"), errors)
+    if errors:
+        start, end = default_start, today
+    else:
+        end = end or today
+        start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if end < start:
+            errors.append(_("结束日期（end）不能早于开始日期（start）。"))
+            start, end = default_start, today
+        elif (end - start).days + 1 > MAX_DAYS:
+            errors.append(
+                _("时间范围最多 %(n)d 天，开始日期（start）已改为 %(start)s。")
+                % {"n": MAX_DAYS, "start": (end - dt.timedelta(days=MAX_DAYS - 1)).isoformat()}
+            )
+            start = end - dt.timedelta(days=MAX_DAYS - 1)
+
+    period = request.GET.get("period", "").strip() or "day"
+    if period not in PERIODS:
+        errors.append(_("统计周期（period）只能是 day（按日）或 week（按周）。"))
+        period = "day"
+    return ReportParams(
+        unions=unions, union=union, start=start, end=end, period=period, errors=tuple(errors)
+    )
+
+
+def _report(request: HttpRequest, params: ReportParams) -> dict[str, Any]:
+    return selectors.visit_report(
+        user=request.user,
+        union=params.union,
+        start=params.start,
+        end=params.end,
+        period=params.period,
+    )
+
+
+def _week_bucket(day: dt.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def chart_series(report: dict[str, Any], params: ReportParams) -> list[tuple[str, int]]:
+    """The report's totals per day or week over the whole range, zeros included, with short
+    labels (``07-14``, ``W28``) for the chart."""
+    counts = dict(report["series"])
+    buckets: list[str] = []
+    day = params.start
+    while day <= params.end:
+        bucket = day.isoformat() if params.period == "day" else _week_bucket(day)
+        if not buckets or buckets[-1] != bucket:
+            buckets.append(bucket)
+        day += dt.timedelta(days=1)
+    return [
+        (bucket[5:] if params.period == "day" else bucket.split("-")[-1], counts.get(bucket, 0))
+        for bucket in buckets
+    ]
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    params, error = _params(request)
-    report = selectors.visit_report(
-        user=request.user, union=params["union"], start=params["start"], end=params["end"],
-        period=params["period"],
-    )  # fmt: skip
-    due = selectors.stations_needing_inspection(
-        user=request.user, max_age_days=settings.STATION_INSPECTION_MAX_AGE_DAYS
-    )
+    """Visits by station and day/week for a union, with a chart, exports and the stations
+    whose "六有" inspection is overdue."""
+    params = _params(request)
+    report = _report(request, params)
+    max_age = settings.STATION_INSPECTION_MAX_AGE_DAYS
+    due = selectors.stations_needing_inspection(user=request.user, max_age_days=max_age)
+    if params.union is not None:
+        due = due.filter(union__path__startswith=params.union.path)
     labels = dict(Visit.Category.choices)
+    categories = [(code, labels.get(code, code)) for code in report["categories"]]
+    category_totals = [
+        (label, sum(row[code] for row in report["rows"])) for code, label in categories
+    ]
     return render(
         request,
         "stations/organizer/overview.html",
         {
-            **params,
+            "unions": params.unions,
+            "union": params.union,
+            "start": params.start,
+            "end": params.end,
+            "period": params.period,
+            "errors": params.errors,
+            "error": " ".join(params.errors),
             "report": report,
-            "categories": [(c, labels[c]) for c in report["categories"]],
-            "series": [(label[5:] if params["period"] == "day" else label, n)
-                       for label, n in report["series"]],
-            "due": due[:200],
+            "categories": categories,
+            "category_totals": category_totals,
+            "station_count": len({row["station"] for row in report["rows"]}),
+            "series": chart_series(report, params),
+            "due": list(due[:DUE_LIMIT]),
             "due_count": due.count(),
-            "max_age": settings.STATION_INSPECTION_MAX_AGE_DAYS,
-            "error": error,
-            "query": request.GET.urlencode(),
+            "due_limit": DUE_LIMIT,
+            "max_age": max_age,
+            "query": params.query(),
         },
-        status=400 if error else 200,
-    )  # fmt: skip
+        status=400 if params.errors else 200,
+    )
 
 
 @login_required
 def export_visits(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    params, error = _params(request)
-    if error:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    report = selectors.visit_report(
-        user=request.user, union=params["union"], start=params["start"], end=params["end"],
-        period=params["period"],
-    )  # fmt: skip
-    scope = params["union"].code if params["union"] else "all"
-    name = f"visits-{scope}-{params['start']}-{params['end']}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(exports.visits_csv(report), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.visits_xlsx(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    """The overview's table as CSV (UTF-8 with BOM) or XLSX, same parameters and scope."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404(_("只能导出 CSV 或 XLSX。"))
+    params = _params(request)
+    if params.errors:
+        return HttpResponse(
+            " ".join(params.errors), status=400, content_type="text/plain; charset=utf-8"
         )
+    report = _report(request, params)
+    body = exports.visits_csv(report) if fmt == "csv" else exports.visits_xlsx(report)
+    area = params.union.code if params.union is not None else "all"
+    name = f"visits-{area}-{params.start.isoformat()}-{params.end.isoformat()}.{fmt}"
+    if params.period == "week":
+        name = name.replace(f".{fmt}", f"-week.{fmt}")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -88,7 +88,9 @@ def _params(request: HttpRequest) -> ReportParams:
     if code:
         union = unions.filter(code=code).first()
         if union is None:
-            raise Http404(_("没有编号为 %(code)s 的工会，或它不在您的管理范围内。") % {"code": code})
+            raise Http404(
+                _("没有编号为 %(code)s 的工会，或它不在您的管理范围内。") % {"code": code}
+            )
 
     errors: list[str] = []
     today = hours.to_local(timezone.now()).date()

@@ -51,7 +51,9 @@ def visits(network, province_admin):
         log(province_admin, "QH-XN-0001", NOW.replace(hour=9), "delivery", 3)
         log(province_admin, "QH-XN-0001", NOW.replace(hour=9), "courier", 2)
         # 23:30 on Monday the 12th in Shanghai is 15:30 UTC: it counts for the 12th.
-        log(province_admin, "QH-XN-0001", dt.datetime(2027, 7, 12, 23, 30, tzinfo=SH), "delivery", 4)
+        log(
+            province_admin, "QH-XN-0001", dt.datetime(2027, 7, 12, 23, 30, tzinfo=SH), "delivery", 4
+        )
         # 00:30 on Sunday the 11th in Shanghai is still the 10th in UTC: the 11th, week 27.
         log(province_admin, "QH-XN-0001", dt.datetime(2027, 7, 11, 0, 30, tzinfo=SH), "courier", 1)
         log(province_admin, "QH-XN-0002", NOW.replace(hour=8), "sanitation", 5)
@@ -81,7 +83,12 @@ def test_daily_report_counts_per_station_day_and_category(client, visits, organi
         ("QH-XN-0002", "2027-07-14"),
     }
     today = rows[("QH-XN-0001", "2027-07-14")]
-    assert (today["delivery"], today["courier"], today["sanitation"], today["total"]) == (3, 2, 0, 5)
+    assert (today["delivery"], today["courier"], today["sanitation"], today["total"]) == (
+        3,
+        2,
+        0,
+        5,
+    )
     assert rows[("QH-XN-0001", "2027-07-12")]["delivery"] == 4
     assert rows[("QH-XN-0001", "2027-07-11")]["courier"] == 1
     assert rows[("QH-XN-0002", "2027-07-14")]["sanitation"] == 5
@@ -138,9 +145,7 @@ def test_csv_and_xlsx_match_what_was_logged(client, visits, organizer_xining):
     header, body = table[0], table[1:]
     assert header[:3] == ["站点编号", "站点名称", "日期/周"] and header[-1] == "合计"
     assert "外卖骑手" in header and "司机（网约车、出租车、货车）" in header
-    counts = {
-        (r[0], r[2]): {header[i]: int(r[i]) for i in range(3, len(header))} for r in body
-    }
+    counts = {(r[0], r[2]): {header[i]: int(r[i]) for i in range(3, len(header))} for r in body}
     assert set(counts) == {
         ("QH-XN-0001", "2027-07-11"),
         ("QH-XN-0001", "2027-07-12"),
@@ -304,7 +309,9 @@ def test_bar_chart_draws_one_bar_per_point_and_escapes():
     assert svg.startswith("<svg") and 'viewBox="0 0 ' in svg and 'width="100%"' in svg
     assert svg.count("<rect") == 3
     assert "<c>" not in svg and "&lt;c&gt;" in svg
-    assert 'aria-label="访问 &amp; &lt;t&gt;"' in svg and "<title>访问 &amp; &lt;t&gt;</title>" in svg
+    assert (
+        'aria-label="访问 &amp; &lt;t&gt;"' in svg and "<title>访问 &amp; &lt;t&gt;</title>" in svg
+    )
     heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"', svg)]
     assert heights[1] == max(heights) and heights[0] == pytest.approx(heights[1] / 3, abs=0.1)
     assert heights[2] == 0

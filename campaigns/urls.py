@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/summary.xlsx", views.summary_xlsx, name="summary"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/hand-out/", views.hand_out, name="hand-out"),
+    path("<int:pk>/receive/", views.receive_goods, name="receive"),
     path(
         "<int:pk>/transfers/<int:transfer_pk>/receive/",
         views.receive_transfer,

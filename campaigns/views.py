@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -211,3 +212,37 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = exc.message
             context["status"] = exc.status_code
     return render(request, "campaigns/hand_out.html", context, status=context.get("status", 200))
+
+
+@login_required
+def receive_goods(request: HttpRequest, pk: int) -> HttpResponse:
+    """Goods from a supplier arrive at a depot (one line at a time)."""
+    campaign = _campaign(request, pk)
+    depots = list(_depots(request, campaign))
+    context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": Item.objects.all()}
+    if request.method == "POST":
+        try:
+            depot = next((d for d in depots if d.code == request.POST.get("location")), None)
+            if depot is None:
+                raise StationsError(_("请选择仓库。"), field="location")
+            item = Item.objects.filter(code=request.POST.get("item")).first()
+            if item is None:
+                raise StationsError(_("请选择物资。"), field="item")
+            raw_date = (request.POST.get("expires_on") or "").strip()
+            try:
+                expires_on = dt.date.fromisoformat(raw_date) if raw_date else None
+            except ValueError:
+                raise StationsError(_("有效期格式应为 2027-07-01。"), field="expires_on") from None
+            services.stock_receive(
+                actor=request.user, location=depot, campaign=campaign,
+                lines=[services.ReceiptLine(
+                    item=item, quantity=_int(request, "quantity", 0) or 0,
+                    batch=request.POST.get("batch", ""), expires_on=expires_on,
+                )],
+            )  # fmt: skip
+            messages.success(request, _("已入库。"))
+            return redirect("campaigns:dashboard", pk=campaign.pk)
+        except StationsError as exc:
+            context["error"] = exc.message
+            context["status"] = exc.status_code
+    return render(request, "campaigns/receive.html", context, status=context.get("status", 200))

@@ -22,10 +22,14 @@ NOW = dt.datetime(2027, 7, 14, 10, 0)
 @time_machine.travel(NOW, tick=False)
 def test_summer_campaign_end_to_end(client, stock, network, organizer_xining):
     client.force_login(organizer_xining)
-    services.stock_receive(
-        actor=organizer_xining, location=stock.depot, campaign=stock.campaign,
-        lines=[services.ReceiptLine(item=stock.hat, quantity=100)],
-    )  # fmt: skip
+    bad = client.post(f"/campaigns/{stock.campaign.pk}/receive/", {
+        "location": "DEPOT-XN", "item": "water", "quantity": "10",
+    })  # fmt: skip
+    assert bad.status_code == 400 and "批号" in bad.context["error"]  # perishable
+    response = client.post(f"/campaigns/{stock.campaign.pk}/receive/", {
+        "location": "DEPOT-XN", "item": "sun_hat", "quantity": "100",
+    })  # fmt: skip
+    assert response.status_code == 302
     for station, n in ((network.xining_station, 30), (network.xining_station_2, 10)):
         Visit.objects.bulk_create(
             Visit(uuid=uuid.uuid4(), station=station, category="delivery", batch=uuid.uuid4(),

@@ -67,6 +67,7 @@ def ui_strings() -> dict[str, str]:
         "close": _("关闭"),
         "stations_here": _("%(n)s 个站点"),
         "hours_today": _("今日"),
+        "closed_today": _("今日闭站"),
         "call": _("拨打电话"),
         "nearest": _("离您最近的站点"),
         "zoom_in": _("放大地图查看站点"),
@@ -183,6 +184,7 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                         "walk_min": selectors.walking_minutes(item.distance_m),
                         "open_now": item.open_now,
                         "hours_today": presenters.hours_today(item.station, day),
+                        "closed_today": presenters.hours_today(item.station, day) == _("今日闭站"),
                         "services": [
                             catalog[c] for c in item.station.service_codes if c in catalog
                         ],

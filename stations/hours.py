@@ -129,9 +129,12 @@ def spans_on(
     return spans or None
 
 
-def format_spans(spans: list[tuple[dt.time, dt.time, bool]] | None, *, is_24h: bool) -> str:
+def format_spans(
+    spans: list[tuple[dt.time, dt.time, bool]] | None, *, is_24h: bool, today: bool = True
+) -> str:
+    """Hours as text; a closed day reads "今日闭站" for today and "闭站" in a week's list."""
     if spans is None:
-        return _("今日闭站")
+        return _("今日闭站") if today else _("闭站")
     if is_24h:
         return _("24小时")
     parts = []
@@ -184,7 +187,7 @@ def week_schedule(
                 "weekday": day.isoweekday(),
                 "label": f"{WEEKDAY_LABELS[day.isoweekday()]()} {day:%m-%d}",
                 "closed": spans is None,
-                "hours": format_spans(spans, is_24h=is_24h),
+                "hours": format_spans(spans, is_24h=is_24h, today=offset == 0),
                 "spans": [
                     {"opens": f"{o:%H:%M}", "closes": f"{c:%H:%M}", "overnight": n}
                     for o, c, n in (spans or [])

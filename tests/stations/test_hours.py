@@ -402,7 +402,7 @@ def test_week_schedule_is_seven_consecutive_days():
         "07:00–21:00",
         "07:00–21:00",
         "08:00–20:00",
-        "今日闭站",
+        "闭站",  # a later closed day is not "closed today"
         "08:00–20:00",
     ]
     assert [d["closed"] for d in days] == [False] * 5 + [True, False]
@@ -418,5 +418,5 @@ def test_week_schedule_for_a_24h_station():
         )
     assert len(days) == 7
     assert days[-1]["date"] == dt.date(2027, 7, 20)
-    assert [d["hours"] for d in days] == ["24小时"] * 6 + ["今日闭站"]
+    assert [d["hours"] for d in days] == ["24小时"] * 6 + ["闭站"]
     assert all(d["spans"] == [] for d in days)

@@ -37,6 +37,10 @@
   function distanceText(m) {
     return m < 1000 ? fmt(S.metres, { n: m }) : fmt(S.kilometres, { n: (m / 1000).toFixed(1) });
   }
+  function todayText(hours) {
+    // "今日闭站" already says "today"; other hours get the "今日" prefix.
+    return hours === S.closed_today ? hours : S.hours_today + " " + hours;
+  }
   function setStatus(text) { document.getElementById("status").textContent = text || ""; }
 
   var map = L.map("map", { zoomControl: true }).setView(toDisplay(cfg.center[0], cfg.center[1]), cfg.zoom);
@@ -117,7 +121,7 @@
         el("span", { class: "meta distance", text: distanceText(p.distance_m) }),
         el("span", { class: "meta", text: fmt(S.walk, { min: Math.max(1, Math.ceil(p.distance_m / 80)) }) }),
         el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
-        el("span", { class: "meta", text: S.hours_today + " " + p.hours_today }),
+        el("span", { class: "meta", text: todayText(p.hours_today) }),
         icons
       ]);
       button.addEventListener("click", function () { openSheet(p.code); });
@@ -172,7 +176,7 @@
       body.innerHTML = "";
       body.appendChild(el("p", {}, [
         el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
-        el("span", { text: " " + S.hours_today + " " + p.hours_today })
+        el("span", { text: " " + todayText(p.hours_today) })
       ]));
       body.appendChild(el("p", { class: "address", text: p.address }));
       if (p.phone) {

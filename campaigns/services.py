@@ -9,15 +9,11 @@ hand-outs can never take a level below zero; the ``CheckConstraint`` is the back
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -40,6 +36,7 @@ from campaigns.models import (
 )
 from stations import hours
 from stations.exceptions import NotFound, PermissionDenied
+from stations.identity import worker_key
 from stations.models import Station, Union, Visit
 from stations.scoping import scope_for
 
@@ -148,17 +145,6 @@ def lot_for(*, item: Item, batch: str = "", expires_on: dt.date | None = None) -
             field="lines",
         )
     return lot
-
-
-def worker_key(phone: str) -> str:
-    """The HMAC of a worker's phone number; the number itself is never stored."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not re.fullmatch(r"1\d{10}", digits):
-        raise CampaignsError(_("请填写 11 位手机号码。"), field="phone")
-    secret = settings.WORKER_ID_SECRET.encode()
-    return hmac.new(secret, digits.encode(), hashlib.sha256).hexdigest()
 
 
 # The ledger -------------------------------------------------------------------------------

@@ -1,1 +1,299 @@
-"""Models arrive with their issue; the app is registered so migrations stay stable."""
+"""Protection of workers in special conditions: workplaces and their hazards, measurements,
+health surveillance, hazard reports from workers, and weather alerts per region."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from stations.models import Region, Union, Visit
+from welfare.validators import validate_credit_code
+
+
+class Hazard(models.TextChoices):
+    HIGH_TEMPERATURE = "high_temperature", _("高温")
+    LOW_TEMPERATURE = "low_temperature", _("低温")
+    TOXIC = "toxic", _("有毒有害物质")
+    DUST = "dust", _("粉尘")
+    NOISE = "noise", _("噪声")
+    HIGH_ALTITUDE = "high_altitude", _("高海拔")
+    OTHER = "other", _("其他")
+
+
+class Workplace(models.Model):
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    location = models.PointField(_("位置"), srid=4326)
+    address = models.CharField(_("地址"), max_length=300)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="workplaces"
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("监督工会"), on_delete=models.PROTECT, related_name="workplaces"
+    )
+    industry = models.CharField(_("行业"), max_length=100, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("特殊环境作业场所")
+        verbose_name_plural = _("特殊环境作业场所")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkplaceHazard(models.Model):
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("作业场所"), on_delete=models.CASCADE, related_name="hazards"
+    )
+    hazard = models.CharField(_("危害类型"), max_length=20, choices=Hazard.choices)
+    exposed = models.PositiveIntegerField(_("接触人数"), default=0)
+
+    class Meta:
+        verbose_name = _("危害因素")
+        verbose_name_plural = _("危害因素")
+        constraints = [
+            models.UniqueConstraint(fields=["workplace", "hazard"], name="workplace_hazard_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_hazard_display()} ×{self.exposed}"
+
+
+class Measurement(models.Model):
+    class Intensity(models.TextChoices):
+        LIGHT = "light", _("轻劳动")
+        MODERATE = "moderate", _("中等劳动")
+        HEAVY = "heavy", _("重劳动")
+        VERY_HEAVY = "very_heavy", _("极重劳动")
+
+    class Verdict(models.TextChoices):
+        OK = "ok", _("符合限值")
+        HEAT_OVER = "heat_over", _("超过高温作业限值")
+        COLD = "cold", _("低温作业")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("作业场所"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    measured_on = models.DateField(_("测量日期"))
+    point = models.PointField(_("测点"), srid=4326, null=True, blank=True)
+    air_temperature = models.DecimalField(_("气温（°C）"), max_digits=4, decimal_places=1)
+    wbgt = models.DecimalField(
+        _("WBGT（°C）"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    intensity = models.CharField(_("劳动强度"), max_length=12, choices=Intensity.choices)
+    exposure_percent = models.PositiveSmallIntegerField(
+        _("接触时间率（%）"), default=100, validators=[MinValueValidator(1)]
+    )
+    verdict = models.CharField(_("判定"), max_length=10, choices=Verdict.choices, editable=False)
+    limit = models.DecimalField(
+        _("限值（°C）"), max_digits=4, decimal_places=1, null=True, editable=False
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场测量")
+        verbose_name_plural = _("现场测量")
+        ordering = ["-measured_on"]
+
+
+class Worker(models.Model):
+    """An optional registration for health surveillance. The phone number is kept only as
+    an HMAC (``campaigns``' and this app's ``WORKER_ID_SECRET``), never in clear."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=Visit.Category.choices)
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("作业场所"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="workers",
+    )  # fmt: skip
+    union = models.ForeignKey(
+        Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="registered_workers"
+    )
+    phone_key = models.CharField(_("手机号摘要"), max_length=64, blank=True, db_index=True)
+    hazards = models.JSONField(_("接触的危害"), default=list, blank=True)
+    consent_at = models.DateTimeField(_("同意时间"))
+    needs_reassignment = models.BooleanField(_("需调岗跟进"), default=False)
+    next_check_due = models.DateField(_("下次体检"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["phone_key"])
+
+    class Meta:
+        verbose_name = _("登记劳动者")
+        verbose_name_plural = _("登记劳动者")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HealthCheck(models.Model):
+    class Kind(models.TextChoices):
+        PRE_EMPLOYMENT = "pre_employment", _("上岗前")
+        PERIODIC = "periodic", _("在岗期间")
+        LEAVING = "leaving", _("离岗时")
+        EMERGENCY = "emergency", _("应急")
+
+    class Result(models.TextChoices):
+        NORMAL = "normal", _("未见异常")
+        REVIEW = "review", _("需复查")
+        CONTRAINDICATION = "contraindication", _("职业禁忌证")
+        SUSPECTED = "suspected", _("疑似职业病")
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("劳动者"), on_delete=models.CASCADE, related_name="checks"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    checked_on = models.DateField(_("体检日期"))
+    result = models.CharField(_("结论"), max_length=16, choices=Result.choices)
+    notes = models.TextField(_("备注"), blank=True)
+    next_due = models.DateField(_("下次体检"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("职业健康检查")
+        verbose_name_plural = _("职业健康检查")
+        ordering = ["-checked_on"]
+
+
+def hazard_photo_path(instance: HazardReport, filename: str) -> str:
+    return f"hazards/{instance.tracking_code}/{filename}"
+
+
+class HazardReport(models.Model):
+    """A worker's report of a safety hazard (隐患举报). The reporter's contact is visible
+    only to the organizer handling the report — never in lists, exports or the API."""
+
+    class Category(models.TextChoices):
+        ELECTRICAL = "electrical", _("用电安全")
+        FIRE = "fire", _("消防")
+        HEIGHT = "height", _("高处作业")
+        MACHINERY = "machinery", _("机械设备")
+        HEAT_COLD = "heat_cold", _("高温或低温")
+        CHEMICAL = "chemical", _("危险化学品")
+        TRAFFIC = "traffic", _("交通")
+        STRUCTURE = "structure", _("建筑结构")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        VERIFIED = "verified", _("已核实")
+        PASSED_ON = "passed_on", _("已移交")
+        RECTIFIED = "rectified", _("已整改")
+        CLOSED = "closed", _("已办结")
+
+    class Grade(models.TextChoices):
+        GENERAL = "general", _("一般隐患")
+        MAJOR = "major", _("重大隐患")
+
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
+    location = models.PointField(_("位置"), srid=4326, null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    union = models.ForeignKey(
+        Union, verbose_name=_("处理工会"), on_delete=models.PROTECT, related_name="hazard_reports"
+    )
+    category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
+    description = models.TextField(_("描述"), max_length=2000)
+    photo = models.ImageField(_("照片"), upload_to=hazard_photo_path, blank=True)
+    contact = models.CharField(_("联系方式（仅处理人可见）"), max_length=100, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    grade = models.CharField(_("等级"), max_length=8, choices=Grade.choices, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    reward = models.CharField(_("奖励决定"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["contact"])
+
+    class Meta:
+        verbose_name = _("隐患举报")
+        verbose_name_plural = _("隐患举报")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class HazardReportStep(models.Model):
+    report = models.ForeignKey(HazardReport, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(_("状态"), max_length=10, choices=HazardReport.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Forecast(models.Model):
+    """The last good daily forecast for a region and day; ``stale`` when a fetch failed."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="forecasts")
+    day = models.DateField()
+    t_max = models.DecimalField(max_digits=4, decimal_places=1)
+    t_min = models.DecimalField(max_digits=4, decimal_places=1)
+    fetched_at = models.DateTimeField()
+    stale = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day"], name="forecast_region_day")
+        ]
+
+
+class WeatherAlert(models.Model):
+    class Kind(models.TextChoices):
+        HEAT = "heat", _("高温")
+        COLD = "cold", _("低温")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="weather_alerts"
+    )
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=6, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(_("级别"))
+    temperature = models.DecimalField(_("气温（°C）"), max_digits=4, decimal_places=1)
+    advice = models.CharField(_("建议"), max_length=300)
+    advice_en = models.CharField(_("英文建议"), max_length=300)
+    stale = models.BooleanField(_("预报已过时"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("天气预警")
+        verbose_name_plural = _("天气预警")
+        ordering = ["day", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day", "kind"], name="alert_region_day_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.day} {self.get_kind_display()} {self.level}"

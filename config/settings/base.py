@@ -254,3 +254,43 @@ SITE_NAME = _("驿站 · 户外劳动者服务站点")
 # GDAL parses a spatial reference. yizhan never hands GDAL a spatial reference or a file
 # name a client wrote: coordinates arrive as numbers and every geometry is SRID 4326.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Welfare: workplaces, health surveillance, hazard reports, weather.
+# WBGT limits (°C) by exposure-time percentage and work intensity (GBZ 2.2 table).
+WBGT_LIMITS = {
+    100: {"light": 30, "moderate": 28, "heavy": 26, "very_heavy": 25},
+    75: {"light": 31, "moderate": 29, "heavy": 28, "very_heavy": 26},
+    50: {"light": 32, "moderate": 30, "heavy": 29, "very_heavy": 28},
+    25: {"light": 33, "moderate": 32, "heavy": 31, "very_heavy": 30},
+}
+COLD_WORK_MAX_MEAN = 5  # °C: work at a mean air temperature at or below this is cold work
+HEALTH_CHECK_INTERVAL_MONTHS = env_int("HEALTH_CHECK_INTERVAL_MONTHS", 12, minimum=1)
+HOT_SEASON_START = env_str("HOT_SEASON_START", "06-01")
+HAZARD_REWARDS = {
+    "general": "一般隐患：给予举报人 200 元奖励（按省总工会规定）",
+    "major": "重大隐患：给予举报人 1000 元奖励（按省总工会规定）",
+}
+WEATHER_API_URL = env_str("WEATHER_API_URL", "https://api.open-meteo.com/v1/forecast")
+WEATHER_CONNECT_TIMEOUT = 3.05
+WEATHER_READ_TIMEOUT = 10
+WEATHER_RETRIES = env_int("WEATHER_RETRIES", 2, minimum=0)
+WEATHER_BACKOFF = 0.5
+# National defaults (《防暑降温措施管理办法》); cold levels are configurable.
+WEATHER_RULES = {
+    "heat": [
+        {"at_or_above": 35, "level": 1, "advice": "日最高气温达到 35°C：合理安排工作时间，轮换作业，减轻劳动强度。",
+         "advice_en": "35 °C or more: rotate shifts, shorten work and lighten the load."},
+        {"at_or_above": 37, "level": 2, "advice": "日最高气温达到 37°C：户外露天作业不超过 6 小时，12 时至 15 时停止户外作业。",
+         "advice_en": "37 °C or more: at most 6 hours outdoors, and no outdoor work from 12:00 to 15:00."},
+        {"at_or_above": 40, "level": 3, "advice": "日最高气温达到 40°C：当日停止户外露天作业。",
+         "advice_en": "40 °C or more: stop outdoor work for the day."},
+    ],
+    "cold": [
+        {"at_or_below": -10, "level": 1, "advice": "最低气温 -10°C 以下：缩短户外作业时间，做好防寒保暖，提供热水。",
+         "advice_en": "-10 °C or below: shorten outdoor work, keep warm, provide hot water."},
+        {"at_or_below": -20, "level": 2, "advice": "最低气温 -20°C 以下：尽量停止户外作业，确需作业的轮换并配足防寒用品。",
+         "advice_en": "-20 °C or below: stop outdoor work where possible; rotate and equip those who must work."},
+    ],
+}  # fmt: skip
+# Per province (GB/T 2260 code): replace "heat" or "cold" lists.
+WEATHER_RULE_OVERRIDES: dict[str, dict] = {}

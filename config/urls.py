@@ -16,9 +16,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("stations.urls_api")),
     path("api/v1/", include("campaigns.urls_api")),
+    path("api/v1/", include("welfare.urls_api")),
     path("api/v1/", include("maps.urls_api")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("", include("welfare.urls")),
     path("", include("stations.urls")),
     path("", include("maps.urls")),
 ]

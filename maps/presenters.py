@@ -210,8 +210,28 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
                 }
                 for r in station_selectors.recent_problems(station=station, limit=10)
             ],
-            "weather_alert": None,
+            "weather_alert": next(iter(weather_alerts_today(region=station.region, limit=1)), None),
             "directions": directions_links(station),
         }
     )
     return feature
+
+
+def weather_alerts_today(*, region: Any = None, limit: int = 6) -> list[dict[str, Any]]:
+    """Today's heat/cold alerts (of ``region`` and the divisions above it, or all regions).
+
+    Weather lives in ``welfare``; the map shows its alerts when that app is installed.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("welfare"):
+        return []
+    from welfare.api import alert_body
+    from welfare.selectors import alerts_for_region, alerts_today
+    from welfare.services import today
+
+    if region is not None:
+        alerts = list(alerts_for_region(region=region).filter(day=today())[:limit])
+    else:
+        alerts = alerts_today(limit=limit)
+    return [alert_body(a) for a in alerts]

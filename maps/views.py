@@ -93,7 +93,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "maps/home.html",
-        {"config": config, "cities": cities(), "services": config["services"]},
+        {
+            "config": config,
+            "cities": cities(),
+            "services": config["services"],
+            "alerts": presenters.weather_alerts_today(),
+        },
     )
 
 

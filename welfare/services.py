@@ -24,6 +24,7 @@ from stations.models import Region, Union, Visit
 from stations.scoping import scope_for
 from welfare.models import (
     Forecast,
+    Hazard,
     HazardReport,
     HazardReportStep,
     HealthCheck,
@@ -73,7 +74,7 @@ def workplace_save(
     workplace.full_clean()
     workplace.save()
     if hazards is not None:
-        unknown = set(hazards) - set(WorkplaceHazard._meta.get_field("hazard").choices_dict())
+        unknown = set(hazards) - set(Hazard.values)
         if unknown:
             raise WelfareError(
                 _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"

@@ -120,6 +120,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.stock_alerts_daily",
         "schedule": crontab(hour=7, minute=0),
     },
+    "weather-every-3-hours": {
+        "task": "welfare.tasks.refresh_all_weather",
+        "schedule": crontab(minute=15, hour="*/3"),
+    },
+    "health-checks-weekly": {
+        "task": "welfare.tasks.health_checks_weekly",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
 }
 STOCK_ALERT_DAYS = env_int("STOCK_ALERT_DAYS", 5, minimum=1)
 

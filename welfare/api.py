@@ -1,0 +1,187 @@
+"""Welfare API: workplaces (organizers), hazard reports (public), weather alerts (public)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from stations.exceptions import NotFound, PermissionDenied
+from stations.models import Region, Union
+from stations.scoping import scope_for
+from stations.throttling import PublicFormThrottle
+from welfare import selectors, services
+from welfare.models import Workplace
+
+
+class WorkplaceSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    credit_code = serializers.CharField(max_length=40)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    address = serializers.CharField(max_length=300)
+    region = serializers.CharField()
+    union = serializers.CharField()
+    industry = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    hazards = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+
+
+def workplace_feature(w: Workplace) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": w.pk,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(w.location.x, 6), round(w.location.y, 6)],
+        },
+        "properties": {
+            "id": w.pk,
+            "name": w.name,
+            "credit_code": w.credit_code,
+            "address": w.address,
+            "industry": w.industry,
+            "hazards": {h.hazard: h.exposed for h in w.hazards.all()},
+        },
+    }
+
+
+class WorkplaceView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="workplaces_list",
+        parameters=[OpenApiParameter("hazard", str), OpenApiParameter("overdue", bool)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        scope = scope_for(request.user)
+        if not (scope.is_superuser or scope.union_paths):
+            raise PermissionDenied(_("只有组织者可以查看作业场所。"))
+        qs = selectors.workplaces_in_scope(
+            scope,
+            hazard=request.query_params.get("hazard") or None,
+            overdue=request.query_params.get("overdue") in ("1", "true"),
+        )
+        return Response(
+            {"type": "FeatureCollection", "features": [workplace_feature(w) for w in qs]}
+        )
+
+    @extend_schema(
+        operation_id="workplaces_create",
+        request=WorkplaceSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        data = WorkplaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        region = Region.objects.filter(code=v["region"]).first()
+        if region is None:
+            raise NotFound(
+                _("未知的行政区划代码：%(code)s") % {"code": v["region"]}, field="region"
+            )
+        union = Union.objects.filter(code=v["union"]).first()
+        if union is None:
+            raise NotFound(_("未知的工会编号：%(code)s") % {"code": v["union"]}, field="union")
+        workplace = services.workplace_save(
+            actor=request.user,
+            workplace=Workplace(
+                name=v["name"], credit_code=v["credit_code"], address=v["address"],
+                location=Point(v["lng"], v["lat"], srid=4326), region=region, union=union,
+                industry=v["industry"], contact_name=v["contact_name"],
+                contact_phone=v["contact_phone"],
+            ),
+            hazards=v.get("hazards") or {},
+        )  # fmt: skip
+        return Response(workplace_feature(workplace), status=201)
+
+
+class HazardReportCreateView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
+    throttle_classes = [PublicFormThrottle]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="hazard_report_create",
+        summary="Report a safety hazard (no login); answers a tracking code",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data
+
+        def number(name: str) -> Any:
+            value = data.get(name)
+            return None if value in (None, "") else value
+
+        report = services.hazard_report_submit(
+            lat=number("lat"),
+            lng=number("lng"),
+            address=str(data.get("address") or ""),
+            category=str(data.get("category") or ""),
+            description=str(data.get("description") or ""),
+            contact=str(data.get("contact") or ""),
+            photo=request.FILES.get("photo"),
+        )
+        return Response({"tracking_code": report.tracking_code}, status=201)
+
+
+class HazardReportStatusView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(operation_id="hazard_report_status", responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, tracking_code: str) -> Response:
+        return Response(services.hazard_report_status(tracking_code=tracking_code))
+
+
+def alert_body(alert: Any) -> dict[str, Any]:
+    english = (get_language() or "").startswith("en")
+    return {
+        "region": alert.region.code,
+        "region_name": (alert.region.name_en or alert.region.name)
+        if english
+        else alert.region.name,
+        "day": alert.day.isoformat(),
+        "kind": alert.kind,
+        "level": alert.level,
+        "temperature": float(alert.temperature),
+        "advice": alert.advice_en if english else alert.advice,
+        "stale": alert.stale,
+    }
+
+
+class AlertsView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="weather_alerts",
+        parameters=[OpenApiParameter("region", str, required=True, description="GB/T 2260 code")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        code = (request.query_params.get("region") or "").strip()
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise NotFound(_("未知的行政区划代码：%(code)s") % {"code": code[:10]}, field="region")
+        alerts = selectors.alerts_for_region(region=region)
+        return Response({"region": region.code, "alerts": [alert_body(a) for a in alerts]})

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from welfare.demo import load_demo_welfare
+
+
+class Command(BaseCommand):
+    help = "Quick start only: a demo heat alert for Xining, demo workplaces and a worker."
+
+    def handle(self, *args, **options) -> None:
+        if not getattr(settings, "YIZHAN_ALLOW_DEMO", False):
+            raise CommandError("load_demo_welfare runs only under the quick-start settings.")
+        load_demo_welfare()
+        self.stdout.write("demo heat alert for 西宁市 and demo workplaces loaded")

@@ -1,0 +1,78 @@
+"""Scheduled welfare work: weather per region, weekly health-check reminders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.utils import timezone
+
+from welfare.weather import WeatherError
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=600)
+def refresh_region_weather(self: Any, region_id: int) -> dict[str, Any]:
+    """Fetch one region's 3-day forecast and rebuild its alerts.
+
+    On failure the last good forecast stays, marked stale, and the task retries later
+    with backoff. Safe to run twice: the same forecast gives the same alerts.
+    """
+    from stations.models import Region
+    from welfare import services
+    from welfare.weather import fetch_daily
+
+    region = Region.objects.get(pk=region_id)
+    point = region.reference_point
+    if point is None:
+        return {"region": region.code, "skipped": "no reference point"}
+    try:
+        days = fetch_daily(lat=point.y, lng=point.x)
+    except WeatherError as exc:
+        stale = services.weather_mark_stale(region=region)
+        if self.request.called_directly or self.request.is_eager:
+            return {"region": region.code, "error": str(exc), "stale_alerts": stale}
+        raise self.retry(exc=exc, countdown=min(3600, 300 * 2**self.request.retries)) from exc
+    alerts = services.weather_apply(region=region, days=days, fetched_at=timezone.now())
+    return {"region": region.code, "days": len(days), "alerts": len(alerts)}
+
+
+@shared_task(acks_late=True)
+def refresh_all_weather() -> int:
+    """Beat entry point: one task per region with a reference point."""
+    from stations.models import Region
+
+    ids = list(Region.objects.filter(reference_point__isnull=False).values_list("pk", flat=True))
+    for region_id in ids:
+        refresh_region_weather.delay(region_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def health_checks_weekly() -> int:
+    """Weekly: e-mail each union's organizers the checks overdue or due within 30 days."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext as _
+
+    from stations.models import Membership
+    from welfare.selectors import checks_due
+
+    sent = 0
+    for membership in Membership.objects.filter(role__in=("organizer", "admin")).select_related(
+        "user", "union"
+    ):
+        if not membership.user.email:
+            continue
+        due = checks_due(union=membership.union, within_days=30)
+        if not due["overdue"] and not due["soon"]:
+            continue
+        lines = [_("逾期：")] + [f"  {w.name} · {w.next_check_due}" for w in due["overdue"]]
+        lines += [_("30 天内到期：")] + [f"  {w.name} · {w.next_check_due}" for w in due["soon"]]
+        send_mail(
+            subject=_("【驿站】%(union)s：职业健康检查提醒") % {"union": membership.union.name},
+            message="\n".join(lines),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[membership.user.email],
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,94 @@
+"""Public hazard-report pages and the organizers' welfare pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from stations.exceptions import StationsError
+from stations.scoping import scope_for
+from stations.throttling import public_form_allowed
+from welfare import selectors, services
+from welfare.models import Hazard, HazardReport
+
+
+def hazard_report(request: HttpRequest) -> HttpResponse:
+    """The public form: where, what, an optional photo and contact. No login."""
+    context = {"categories": HazardReport.Category.choices, "values": request.POST}
+    if request.method == "POST":
+        if not public_form_allowed(request):
+            context["error"] = _("提交太频繁，请稍后再试。")
+            return render(request, "welfare/hazard_report.html", context, status=429)
+        try:
+            report = services.hazard_report_submit(
+                lat=request.POST.get("lat") or None,
+                lng=request.POST.get("lng") or None,
+                address=request.POST.get("address", ""),
+                category=request.POST.get("category", ""),
+                description=request.POST.get("description", ""),
+                contact=request.POST.get("contact", ""),
+                photo=request.FILES.get("photo"),
+            )
+        except StationsError as exc:
+            context["error"] = exc.message
+            return render(request, "welfare/hazard_report.html", context, status=exc.status_code)
+        return redirect(f"{reverse('welfare:hazard-status')}?code={report.tracking_code}&new=1")
+    return render(request, "welfare/hazard_report.html", context)
+
+
+def hazard_status(request: HttpRequest) -> HttpResponse:
+    """A reporter looks up their report by tracking code: status and dates only."""
+    code = (request.GET.get("code") or "").strip()
+    context: dict[str, object] = {"code": code, "new": request.GET.get("new") == "1"}
+    if code:
+        try:
+            context["status"] = services.hazard_report_status(tracking_code=code)
+        except StationsError as exc:
+            context["error"] = exc.message
+            return render(request, "welfare/hazard_status.html", context, status=404)
+    return render(request, "welfare/hazard_status.html", context)
+
+
+@login_required
+def workplace_map(request: HttpRequest) -> HttpResponse:
+    """The organizers' layer of special-environment workplaces (not public)."""
+    scope = scope_for(request.user)
+    if not (scope.is_superuser or scope.union_paths):
+        raise PermissionDenied
+    return render(request, "welfare/workplaces.html", {"hazards": Hazard.choices})
+
+
+@login_required
+def hot_days_csv(request: HttpRequest) -> HttpResponse:
+    """Days at or above 35 °C per region in a year (they decide the heat allowance)."""
+    scope = scope_for(request.user)
+    if not (scope.is_superuser or scope.union_paths):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year") or services.today().year)
+    except ValueError:
+        return HttpResponse(
+            _("year 必须是年份，例如 2027。"), status=400, content_type="text/plain; charset=utf-8"
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("区划代码"), _("区划"), _("35°C 以上天数"), _("日期")])
+    for row in selectors.hot_days(year=year):
+        writer.writerow(
+            [
+                row["region"],
+                row["name"],
+                len(row["days"]),
+                " ".join(d.isoformat() for d in row["days"]),
+            ]
+        )
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hot-days-{year}.csv"'
+    return response

@@ -226,12 +226,13 @@ def weather_alerts_today(*, region: Any = None, limit: int = 6) -> list[dict[str
 
     if not apps.is_installed("welfare"):
         return []
+    from welfare import services as welfare_services
     from welfare.api import alert_body
     from welfare.selectors import alerts_for_region, alerts_today
-    from welfare.services import today
 
     if region is not None:
-        alerts = list(alerts_for_region(region=region).filter(day=today())[:limit])
+        today = welfare_services.today()
+        alerts = list(alerts_for_region(region=region).filter(day=today)[:limit])
     else:
         alerts = alerts_today(limit=limit)
     return [alert_body(a) for a in alerts]

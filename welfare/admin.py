@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin
 
 from stations.admin import ScopedAdminMixin
@@ -22,6 +23,7 @@ from welfare.models import (
     Workplace,
     WorkplaceHazard,
 )
+from welfare.resources import WorkplaceResource
 
 
 class WorkplaceHazardInline(admin.TabularInline):
@@ -35,11 +37,16 @@ class WorkplaceHazardInline(admin.TabularInline):
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(ScopedAdminMixin, LeafletGeoAdmin):
+class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
+    resource_classes = [WorkplaceResource]
+
     list_display = ("name", "credit_code", "region", "union", "industry")
     list_filter = ("hazards__hazard", "region__parent")
     search_fields = ("name", "credit_code", "address")
     inlines = [WorkplaceHazardInline]
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def save_model(self, request: HttpRequest, obj: Workplace, form: Any, change: bool) -> None:
         services.workplace_save(actor=request.user, workplace=obj)

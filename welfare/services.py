@@ -351,6 +351,7 @@ def hazard_report_advance(
 
 def hazard_report_contact(*, actor: AbstractBaseUser, report: HazardReport) -> str:
     """The reporter's contact, for the handling organizer only."""
+    report = HazardReport.objects.get(pk=report.pk)  # never trust a stale copy's handler
     if report.handler_id is None or report.handler_id != actor.pk:
         raise PermissionDenied(_("只有处理这条举报的组织者能看到举报人的联系方式。"))
     return report.contact

@@ -140,12 +140,17 @@ def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery
         station_services.station_save(actor=None, station=station)
     from campaigns.tasks import plan_campaign
 
-    result = plan_campaign.delay(
+    sent = plan_campaign.delay(
         organizer_xining.pk, stock.campaign.pk, stock.hat.pk, stock.depot.pk, 4, 0, None
     )
-    from celery.result import EagerResult
+    from celery.backends.redis import RedisBackend
+    from celery.result import AsyncResult, EagerResult
 
-    assert not isinstance(result, EagerResult)  # it went through Redis to the worker
+    from config.celery_app import app
+
+    assert not isinstance(sent, EagerResult)  # it went through Redis to the worker
+    broker = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    result = AsyncResult(sent.id, app=app, backend=RedisBackend(app=app, url=broker))
     outcome = result.get(timeout=90)
     assert outcome["stations"] == 14
     assert outcome["quantity"] <= 50

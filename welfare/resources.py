@@ -1,0 +1,66 @@
+"""Import of workplaces (CSV/XLSX). Each row goes through ``welfare.services.workplace_save``,
+so a wrong credit code is refused with the same message as in the admin and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from import_export import fields, resources
+
+from stations.exceptions import StationsError
+from stations.models import Region, Union
+from welfare import services
+from welfare.models import Workplace
+
+
+class WorkplaceResource(resources.ModelResource):
+    region = fields.Field(attribute="region__code", column_name="region")
+    union = fields.Field(attribute="union__code", column_name="union")
+    lat = fields.Field(column_name="lat")
+    lng = fields.Field(column_name="lng")
+
+    class Meta:
+        model = Workplace
+        import_id_fields = ("credit_code",)
+        fields = ("name", "credit_code", "address", "industry", "contact_name", "region", "union",
+                  "lat", "lng")  # fmt: skip
+        use_transactions = True
+
+    def __init__(self, *, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.actor = actor
+
+    def dehydrate_lat(self, w: Workplace) -> float:
+        return round(w.location.y, 6)
+
+    def dehydrate_lng(self, w: Workplace) -> float:
+        return round(w.location.x, 6)
+
+    def import_instance(self, instance: Workplace, row: Any, **kwargs: Any) -> None:
+        """Values are applied by workplace_save in save_instance."""
+
+    def save_instance(self, instance: Workplace, is_create: bool, row: Any, **kwargs: Any) -> None:
+        code = str(row.get("credit_code") or "").strip().upper()
+        workplace = Workplace.objects.filter(credit_code=code).first() or Workplace(
+            credit_code=code
+        )
+        workplace.name = str(row.get("name") or "")
+        workplace.address = str(row.get("address") or "")
+        workplace.industry = str(row.get("industry") or "")
+        workplace.contact_name = str(row.get("contact_name") or "")
+        try:
+            workplace.location = Point(float(row.get("lng")), float(row.get("lat")), srid=4326)
+        except (TypeError, ValueError):
+            raise ValidationError({"lat": "lat/lng must be numbers"}) from None
+        workplace.region = Region.objects.filter(code=str(row.get("region") or "")).first()
+        workplace.union = Union.objects.filter(code=str(row.get("union") or "")).first()
+        if workplace.region is None:
+            raise ValidationError({"region": f"unknown region {row.get('region')!r}"})
+        if workplace.union is None:
+            raise ValidationError({"union": f"unknown union {row.get('union')!r}"})
+        try:
+            services.workplace_save(actor=self.actor, workplace=workplace)
+        except StationsError as exc:
+            raise ValidationError({exc.field or "name": exc.message}) from exc

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from stations.exceptions import StationsError
+from stations.models import Union
 from stations.scoping import scope_for
 from stations.throttling import public_form_allowed
 from welfare import selectors, services
-from welfare.models import Hazard, HazardReport
+from welfare.models import Hazard, HazardReport, WeatherAlert
 
 
 def hazard_report(request: HttpRequest) -> HttpResponse:
@@ -62,7 +63,28 @@ def workplace_map(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.is_superuser or scope.union_paths):
         raise PermissionDenied
-    return render(request, "welfare/workplaces.html", {"hazards": Hazard.choices})
+    unions = scope.filter(Union.objects.all(), union_path_field="path")
+    tops = [
+        u for u in unions if not any(u.path != o.path and u.path.startswith(o.path) for o in unions)
+    ]
+    due = {"overdue": [], "soon": []}
+    for union in tops:
+        for key, workers in selectors.checks_due(union=union).items():
+            due[key].extend(workers)
+    region_ids = {u.region_id for u in unions}
+    alerts = (
+        WeatherAlert.objects.filter(region_id__in=region_ids, day__gte=services.today())
+        .select_related("region")
+        .order_by("day", "-level")[:50]
+    )
+    reports = scope.filter(
+        HazardReport.objects.exclude(status=HazardReport.Status.CLOSED)
+    ).order_by("-created_at")[:50]
+    return render(
+        request,
+        "welfare/workplaces.html",
+        {"hazards": Hazard.choices, "due": due, "alerts": alerts, "reports": reports},
+    )
 
 
 @login_required

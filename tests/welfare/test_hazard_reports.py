@@ -118,3 +118,12 @@ def test_public_form_and_rate_limit(regions, client):
     api = APIClient()
     codes = [submit(api).status_code for _ in range(20)]
     assert codes.count(429) >= 10
+
+
+def test_organizer_welfare_page_lists_open_reports_without_contacts(
+    regions, organizer_xining, client
+):
+    code = submit().json()["tracking_code"]
+    client.force_login(organizer_xining)
+    page = client.get("/organizer/workplaces/").content.decode()
+    assert code in page and SECRET_CONTACT not in page

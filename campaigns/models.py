@@ -70,6 +70,7 @@ class StockLocation(models.Model):
     class Kind(models.TextChoices):
         DEPOT = "depot", _("仓库")
         STATION = "station", _("服务站点")
+        WORKPLACE = "workplace", _("作业场所")
 
     code = models.CharField(_("编号"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=150)
@@ -80,6 +81,10 @@ class StockLocation(models.Model):
     station = models.OneToOneField(
         Station, verbose_name=_("站点"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="stock_location",
+    )  # fmt: skip
+    workplace = models.OneToOneField(
+        "welfare.Workplace", verbose_name=_("作业场所"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="stock_location",
     )  # fmt: skip
     location = models.PointField(_("位置"), srid=4326, null=True, blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)

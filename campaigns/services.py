@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,6 +94,22 @@ def location_for_station(*, station: Station) -> StockLocation:
             "union": station.union,
             "location": station.location,
             "address": station.address,
+        },
+    )
+    return location
+
+
+def location_for_workplace(*, workplace: Any) -> StockLocation:
+    """The hand-out point of a special-environment workplace, created on first use."""
+    location, _created = StockLocation.objects.get_or_create(
+        workplace=workplace,
+        defaults={
+            "code": f"WP-{workplace.credit_code}",
+            "name": workplace.name,
+            "kind": StockLocation.Kind.WORKPLACE,
+            "union": workplace.union,
+            "location": workplace.location,
+            "address": workplace.address,
         },
     )
     return location
@@ -605,7 +622,8 @@ def campaign_plan(
 ) -> list[Allocation]:
     """Propose how much of ``item`` each station in the campaign's scope should get.
 
-    Demand is each active station's visits over the last ``weeks`` weeks. The stock is
+    Demand is each active station's visits over the last ``weeks`` weeks, and each
+    special-environment workplace's exposed headcount. The stock is
     what ``source`` (a depot) holds of ``item`` that has not expired. Quantities are whole
     packs, at least ``minimum`` and at most ``maximum`` units per station, proportional to
     demand, and never more than the stock. Writes the proposal as draft allocations
@@ -623,12 +641,24 @@ def campaign_plan(
         .select_related("union")
         .order_by("code")
     )
+    # Workplaces under the campaign's union: demand is their exposed headcount.
+    from welfare.models import Workplace
+
+    workplaces = list(
+        Workplace.objects.filter(union__path__startswith=campaign.union.path)
+        .annotate(demand=Coalesce(Sum("hazards__exposed"), 0))
+        .filter(demand__gt=0)
+        .select_related("union")
+        .order_by("credit_code")
+    )
     available = sum(lv.quantity for lv in available_lots(location=source, item=item, on=on))
     pack = item.pack_size
     min_packs = -(-minimum // pack) if minimum else 0
     max_packs = maximum // pack if maximum is not None else None
+    targets = [(location_for_station(station=s), s.demand) for s in stations]
+    targets += [(location_for_workplace(workplace=w), w.demand) for w in workplaces]
     packs = allocate_packs(
-        demands=[s.demand for s in stations], packs=available // pack,
+        demands=[demand for _loc, demand in targets], packs=available // pack,
         min_packs=min_packs, max_packs=max_packs,
     )  # fmt: skip
     with transaction.atomic():
@@ -636,20 +666,19 @@ def campaign_plan(
             campaign=campaign, item=item, status=Allocation.Status.DRAFT
         ).delete()
         lines = []
-        for index, (station, n_packs) in enumerate(zip(stations, packs, strict=True)):
-            location = location_for_station(station=station)
+        for index, ((location, demand), n_packs) in enumerate(zip(targets, packs, strict=True)):
             lines.append(
                 Allocation(
                     campaign=campaign,
                     item=item,
                     location=location,
-                    demand=station.demand,
+                    demand=demand,
                     proposed=n_packs * pack,
                     quantity=n_packs * pack,
                 )
             )
-            if progress is not None and (index % 50 == 0 or index == len(stations) - 1):
-                progress(index + 1, len(stations))
+            if progress is not None and (index % 50 == 0 or index == len(targets) - 1):
+                progress(index + 1, len(targets))
         Allocation.objects.bulk_create(lines)
     return list(
         Allocation.objects.filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)

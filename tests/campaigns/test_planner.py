@@ -159,3 +159,44 @@ def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery
     celery_worker.terminate()
     log = celery_worker.communicate(timeout=30)[0]
     assert f"Task campaigns.tasks.plan_campaign[{result.id}] succeeded" in log
+
+
+@time_machine.travel(NOW, tick=False)
+def test_workplaces_get_hand_outs_and_plan_by_exposed_headcount(stock, network, organizer_xining):
+    from django.contrib.gis.geos import Point
+
+    from welfare import services as welfare_services
+    from welfare.models import Workplace
+
+    site = welfare_services.workplace_save(
+        actor=None,
+        workplace=Workplace(
+            name="工地", credit_code="914403001922038216", location=Point(101.8, 36.6, srid=4326),
+            address="西宁", region=network.xining.region, union=network.xining,
+        ),
+        hazards={"high_temperature": 120, "dust": 30},
+    )  # fmt: skip
+    services.stock_receive(
+        actor=None, location=stock.depot, lines=[services.ReceiptLine(item=stock.hat, quantity=60)]
+    )
+    _visits(network.xining_station, 30, dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC))
+    plan = services.campaign_plan(
+        actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
+    )
+    lines = {a.location.code: (a.demand, a.quantity) for a in plan}
+    # 150 exposed workers against 30 visits: 5 packs to 1.
+    assert lines["WP-914403001922038216"] == (150, 50)
+    assert lines["QH-XN-0001"] == (30, 10)
+    location = services.location_for_workplace(workplace=site)
+    services.stock_transfer_receive(
+        actor=None,
+        transfer=services.stock_transfer_dispatch(
+            actor=None, source=stock.depot, destination=location,
+            lines=[services.TransferRequest(item=stock.hat, quantity=50)],
+        ),
+    )  # fmt: skip
+    handed = services.stock_distribute(
+        actor=organizer_xining, campaign=stock.campaign, location=location, item=stock.hat,
+        quantity=50, category="construction", workers=50,
+    )  # fmt: skip
+    assert handed.location.kind == "workplace" and handed.workers == 50

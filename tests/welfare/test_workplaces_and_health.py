@@ -171,3 +171,19 @@ def test_contraindication_flags_the_worker_and_lists(network, organizer_xining):
     due = checks_due(union=network.province, on=dt.date(2025, 7, 1))
     assert [w.name for w in due["overdue"]] == ["李师傅"]
     assert checks_due(union=network.golmud, on=dt.date(2025, 7, 1))["overdue"] == []
+
+
+@pytest.mark.django_db
+def test_weekly_health_check_mail(network, organizer_xining, mailoutbox, monkeypatch):
+    organizer_xining.email = "org@xining.example"
+    organizer_xining.save()
+    worker = services.worker_register(actor=None, name="赵师傅", category="sanitation",
+                                      union=network.chengzhong, consent=True)  # fmt: skip
+    services.health_check_record(actor=None, worker=worker, kind="periodic",
+                                 checked_on=dt.date(2025, 1, 1), result="normal")  # fmt: skip
+    from welfare.tasks import health_checks_weekly
+
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 1, 20))
+    assert health_checks_weekly() == 1
+    assert mailoutbox[0].to == ["org@xining.example"]
+    assert "赵师傅" in mailoutbox[0].body and "2026-01-01" in mailoutbox[0].body

@@ -187,3 +187,27 @@ def test_weekly_health_check_mail(network, organizer_xining, mailoutbox, monkeyp
     assert health_checks_weekly() == 1
     assert mailoutbox[0].to == ["org@xining.example"]
     assert "赵师傅" in mailoutbox[0].body and "2026-01-01" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_workplace_layer_filters(network, organizer_xining, monkeypatch):
+    hot = services.workplace_save(actor=None, workplace=new_workplace(network, VALID[0]),
+                                  hazards={"high_temperature": 40})  # fmt: skip
+    services.workplace_save(
+        actor=None, workplace=new_workplace(network, VALID[1]), hazards={"noise": 5}
+    )
+    worker = services.worker_register(actor=None, name="钱", category="construction", union=network.xining,
+                                      consent=True, workplace=hot)  # fmt: skip
+    services.health_check_record(actor=None, worker=worker, kind="periodic",
+                                 checked_on=dt.date(2025, 1, 1), result="normal")  # fmt: skip
+    api = APIClient()
+    api.force_authenticate(organizer_xining)
+    def names(**query):
+        features = api.get("/api/v1/workplaces/", query).json()["features"]
+        return sorted(f["properties"]["credit_code"] for f in features)
+        f["properties"]["credit_code"] for f in api.get("/api/v1/workplaces/", q).json()["features"]
+    )
+    assert names() == sorted(VALID[:2])
+    assert names(hazard="noise") == [VALID[1]]
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 6, 1))
+    assert names(overdue="true") == [VALID[0]]

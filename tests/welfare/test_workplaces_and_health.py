@@ -202,11 +202,11 @@ def test_workplace_layer_filters(network, organizer_xining, monkeypatch):
                                  checked_on=dt.date(2025, 1, 1), result="normal")  # fmt: skip
     api = APIClient()
     api.force_authenticate(organizer_xining)
+
     def names(**query):
         features = api.get("/api/v1/workplaces/", query).json()["features"]
         return sorted(f["properties"]["credit_code"] for f in features)
-        f["properties"]["credit_code"] for f in api.get("/api/v1/workplaces/", q).json()["features"]
-    )
+
     assert names() == sorted(VALID[:2])
     assert names(hazard="noise") == [VALID[1]]
     monkeypatch.setattr(services, "today", lambda: dt.date(2026, 6, 1))

@@ -27,6 +27,10 @@ from stations.exceptions import Conflict, NotFound, StationsError
 from stations.models import Visit
 from stations.scoping import scope_for
 
+# Bounds that keep every number inside the database's integer columns.
+MAX_QUANTITY = 10**8
+MAX_ID = 2**62
+
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, location=OpenApiParameter.HEADER, required=True,
     description="A client-made unique key (e.g. a UUID) per intended movement.",
@@ -60,14 +64,16 @@ def _lot(pk: Any) -> Lot | None:
 
 class ReceiptLineSerializer(serializers.Serializer):
     item = serializers.CharField()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     batch = serializers.CharField(required=False, allow_blank=True, default="")
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ReceiptSerializer(serializers.Serializer):
     location = serializers.CharField()
-    campaign = serializers.IntegerField(required=False, allow_null=True)
+    campaign = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     cost = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True
     )
@@ -76,20 +82,22 @@ class ReceiptSerializer(serializers.Serializer):
 
 class TransferLineSerializer(serializers.Serializer):
     item = serializers.CharField()
-    quantity = serializers.IntegerField(min_value=1)
-    lot = serializers.IntegerField(required=False, allow_null=True)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    lot = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class TransferSerializer(serializers.Serializer):
     source = serializers.CharField()
     destination = serializers.CharField()
-    campaign = serializers.IntegerField(required=False, allow_null=True)
+    campaign = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     lines = TransferLineSerializer(many=True, allow_empty=False)
 
 
 class ReceiveLineSerializer(serializers.Serializer):
-    lot = serializers.IntegerField()
-    received_quantity = serializers.IntegerField(min_value=0)
+    lot = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    received_quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
 
 class ReceiveSerializer(serializers.Serializer):
@@ -97,21 +105,23 @@ class ReceiveSerializer(serializers.Serializer):
 
 
 class DistributionSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField()
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     location = serializers.CharField()
     item = serializers.CharField()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     category = serializers.ChoiceField(choices=Visit.Category.choices)
-    workers = serializers.IntegerField(min_value=1, required=False, default=1)
+    workers = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUANTITY, required=False, default=1
+    )
     phone = serializers.CharField(required=False, allow_blank=True, default="")
-    lot = serializers.IntegerField(required=False, allow_null=True)
+    lot = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class AdjustmentSerializer(serializers.Serializer):
     location = serializers.CharField()
     item = serializers.CharField()
     batch = serializers.CharField(required=False, allow_blank=True, default="")
-    delta = serializers.IntegerField()
+    delta = serializers.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY)
     reason = serializers.CharField()
 
 

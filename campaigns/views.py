@@ -95,9 +95,16 @@ def _int(request: HttpRequest, name: str, default: int | None = None) -> int | N
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise StationsError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
+    if not -(10**8) <= value <= 10**8:
+        raise StationsError(
+            _("%(name)s 必须在 %(min)d 到 %(max)d 之间。")
+            % {"name": name, "min": -(10**8), "max": 10**8},
+            field=name,
+        )
+    return value
 
 
 @login_required
@@ -115,8 +122,15 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             if source is None:
                 raise StationsError(_("请选择调出仓库。"), field="source")
             if action == "plan":
+                weeks = _int(request, "weeks", 4) or 4
+                if not 1 <= weeks <= 52:
+                    raise StationsError(
+                        _("%(name)s 必须在 %(min)d 到 %(max)d 之间。")
+                        % {"name": "weeks", "min": 1, "max": 52},
+                        field="weeks",
+                    )
                 args = {
-                    "weeks": _int(request, "weeks", 4),
+                    "weeks": weeks,
                     "minimum": _int(request, "minimum", 0),
                     "maximum": _int(request, "maximum"),
                 }

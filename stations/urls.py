@@ -6,6 +6,7 @@ app_name = "stations"
 
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
+    path("desk/sw.js", views.desk_service_worker, name="desk-sw"),
     path("organizer/", views_organizer.overview, name="organizer"),
     path("organizer/visits.<str:fmt>", views_organizer.export_visits, name="organizer-export"),
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -56,3 +57,15 @@ def desk(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "stations/desk.html", {"config": config, "has_stations": bool(stations)})
+
+
+def desk_service_worker(request: HttpRequest) -> HttpResponse:
+    """Served under /desk/ so its scope covers the desk (a script under /static/ could only
+    control /static/)."""
+    path = finders.find("stations/desk-sw.js")
+    if not path:
+        raise Http404
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -82,9 +82,24 @@ def test_three_visits_logged_offline_arrive_exactly_once(chromium, live_server, 
     page.wait_for_function("document.querySelector('#total').textContent === '3'")
     assert Visit.objects.count() == 3
 
+    # With no signal at all, the desk still opens (service worker) and keeps counting.
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # online once more, so the worker now controls the page and has cached it
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#categories button[data-category=driver]")
+    page.click("#categories button[data-category=driver]")
+    page.wait_for_selector("#sync[data-pending='1']")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#sync[data-pending='0']", timeout=15000)
+    assert Visit.objects.count() == 4
+
     # Undo takes back the last visit sent.
     page.click("#undo")
-    page.wait_for_function("document.querySelector('#total').textContent === '2'")
-    assert Visit.objects.count() == 2
+    page.wait_for_function("document.querySelector('#total').textContent === '3'")
+    assert Visit.objects.count() == 3
+    assert not Visit.objects.filter(category="driver").exists()
     assert not errors
     context.close()

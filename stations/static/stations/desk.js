@@ -180,4 +180,9 @@
   buildServices();
   render();
   refreshToday().then(flush);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/desk/sw.js", { scope: "/desk/" }).catch(function () {
+      /* without it the desk still works while the page stays open */
+    });
+  }
 })();

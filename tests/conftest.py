@@ -12,6 +12,13 @@ from stations.models import Region, Station, Union
 from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test runs on SpatiaLite too unless it needs PostgreSQL itself or a browser."""
+    for item in items:
+        if not (item.get_closest_marker("postgis") or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.spatialite)
+
+
 @dataclass
 class Network:
     province: Union

@@ -6,6 +6,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ def test_spatialite_migrates_from_empty(tmp_path):
     assert conn.execute("SELECT count(*) FROM stations_service").fetchone()[0] == 15
 
 
+@pytest.mark.postgis
 def test_postgis_migrates_from_empty():
     import psycopg
 

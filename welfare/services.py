@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import GeometryDistance
+from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from stations.exceptions import Conflict, NotFound, PermissionDenied, StationsEr
 from stations.identity import worker_key
 from stations.models import Region, Union, Visit
 from stations.scoping import scope_for
+from stations.spatial import is_postgis
 from welfare.models import (
     Forecast,
     Hazard,
@@ -236,12 +237,10 @@ def _responsible_union(point: Point | None) -> tuple[Region | None, Union]:
     """The county (else prefecture, else province) union nearest the reported place."""
     region = None
     if point is not None:
-        region = (
-            Region.objects.filter(level=Region.Level.COUNTY, reference_point__isnull=False)
-            .annotate(d=GeometryDistance("reference_point", point))
-            .order_by("d")
-            .first()
-        )
+        counties = Region.objects.filter(level=Region.Level.COUNTY, reference_point__isnull=False)
+        # A few thousand counties at most: KNN on PostGIS, a plain distance sort elsewhere.
+        nearest = GeometryDistance if is_postgis() else Distance
+        region = counties.annotate(d=nearest("reference_point", point)).order_by("d").first()
     candidates = []
     walk = region
     while walk is not None:

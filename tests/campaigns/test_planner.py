@@ -127,6 +127,7 @@ def celery_worker(django_db_blocker):
         )
 
 
+@pytest.mark.postgis
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery_worker):

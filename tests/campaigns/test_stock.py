@@ -219,6 +219,7 @@ def test_stock_verify_command_reports_mismatches(stock, capsys):
     assert "MISMATCH DEPOT-XN" in capsys.readouterr().err
 
 
+@pytest.mark.postgis
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_hand_outs_from_a_level_of_ten(stock):
     assert connection.vendor == "postgresql"

@@ -100,6 +100,7 @@ def explain(sql: str) -> str:
     ],
     ids=["plain", "services", "open_now", "both"],
 )
+@pytest.mark.postgis
 def test_postgis_nearby_is_an_index_scan_ordered_by_knn(network, filters):
     assert connection.vendor == "postgresql", "the plan test runs on PostGIS"
     fill_network(network, STATIONS)
@@ -118,6 +119,7 @@ def test_postgis_nearby_is_an_index_scan_ordered_by_knn(network, filters):
         assert not re.search(r"Sort\b.*\n.*Seq Scan on stations_station", plan), plan
 
 
+@pytest.mark.postgis
 @pytest.mark.django_db
 def test_postgis_nearby_agrees_with_brute_force_at_scale(network):
     assert connection.vendor == "postgresql"

@@ -230,6 +230,7 @@ def test_today_counts(with_services, staff_xining):
         assert other.status_code == 403
 
 
+@pytest.mark.postgis
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_identical_uploads_store_each_visit_once(with_services, staff_xining):
     assert connection.vendor == "postgresql"

@@ -233,6 +233,7 @@ def test_hot_days_export(provider, xining, client, organizer_xining):
     assert "630100" in text and ",2,2027-07-14 2027-07-16" in text
 
 
+@pytest.mark.postgis
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_weather_task(xining):

@@ -46,6 +46,7 @@ class ItemAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
 @admin.register(Lot)
 class LotAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     list_display = ("item", "batch", "expires_on")
+    list_select_related = ("item",)
     list_filter = ("item",)
     search_fields = ("batch", "item__name")
 
@@ -53,6 +54,7 @@ class LotAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
 @admin.register(StockLocation)
 class StockLocationAdmin(ScopedAdminMixin, LeafletGeoAdmin):
     list_display = ("code", "name", "kind", "union")
+    list_select_related = ("union",)
     list_filter = ("kind",)
     search_fields = ("code", "name")
     readonly_fields = ("station",)
@@ -73,6 +75,7 @@ class StockLocationAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "target_workers")
+    list_select_related = ("union",)
     list_filter = ("kind", "status")
     search_fields = ("name",)
 
@@ -113,6 +116,7 @@ class StockEntryAdmin(ReadOnlyScoped):
 class MovementAdmin(ReadOnlyScoped):
     union_path_field = "entries__location__union__path"
     list_display = ("created_at", "kind", "campaign", "actor", "reason", "cost")
+    list_select_related = ("campaign", "actor")
     list_filter = ("kind",)
 
     def get_queryset(self, request: HttpRequest):
@@ -123,6 +127,7 @@ class MovementAdmin(ReadOnlyScoped):
 class TransferAdmin(ReadOnlyScoped):
     union_path_field = "source__union__path"
     list_display = ("created_at", "source", "destination", "status", "campaign", "received_at")
+    list_select_related = ("source", "destination", "campaign")
     list_filter = ("status",)
 
 
@@ -138,6 +143,7 @@ class DistributionAdmin(ReadOnlyScoped):
         "category",
         "workers",
     )
+    list_select_related = ("campaign", "location", "item")
     list_filter = ("category", "campaign")
     exclude = ("worker_key",)
 
@@ -146,4 +152,5 @@ class DistributionAdmin(ReadOnlyScoped):
 class AllocationAdmin(ReadOnlyScoped):
     union_path_field = "location__union__path"
     list_display = ("campaign", "item", "location", "demand", "proposed", "quantity", "status")
+    list_select_related = ("campaign", "item", "location")
     list_filter = ("status", "campaign")

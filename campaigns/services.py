@@ -548,15 +548,22 @@ def campaign_spend(*, campaign: Campaign) -> Decimal:
 
 
 def get_location(code: str) -> StockLocation:
-    location = StockLocation.objects.select_related("union").filter(code=str(code)[:40]).first()
-    if location is None:
-        station = Station.objects.filter(code=str(code)[:40]).select_related("union").first()
-        if station is None:
-            raise NotFound(
-                _("没有编号为 %(code)s 的库存地点。") % {"code": str(code)[:40]}, field="location"
-            )
-        location = location_for_station(station=station)
-    return location
+    """A stock location by code; a station's code or ``WP-<credit code>`` of a workplace
+    creates its location on first use."""
+    code = str(code)[:40]
+    location = StockLocation.objects.select_related("union").filter(code=code).first()
+    if location is not None:
+        return location
+    station = Station.objects.filter(code=code).select_related("union").first()
+    if station is not None:
+        return location_for_station(station=station)
+    if code.startswith("WP-"):
+        from welfare.models import Workplace
+
+        workplace = Workplace.objects.filter(credit_code=code[3:]).select_related("union").first()
+        if workplace is not None:
+            return location_for_workplace(workplace=workplace)
+    raise NotFound(_("没有编号为 %(code)s 的库存地点。") % {"code": code}, field="location")
 
 
 # Allocation planner -----------------------------------------------------------------------
@@ -655,8 +662,18 @@ def campaign_plan(
     pack = item.pack_size
     min_packs = -(-minimum // pack) if minimum else 0
     max_packs = maximum // pack if maximum is not None else None
-    targets = [(location_for_station(station=s), s.demand) for s in stations]
-    targets += [(location_for_workplace(workplace=w), w.demand) for w in workplaces]
+    # One query for the locations that exist; one get_or_create only for the new ones.
+    by_station = {loc.station_id: loc for loc in StockLocation.objects.filter(station__in=stations)}
+    by_workplace = {
+        loc.workplace_id: loc for loc in StockLocation.objects.filter(workplace__in=workplaces)
+    }
+    targets = [
+        (by_station.get(s.pk) or location_for_station(station=s), s.demand) for s in stations
+    ]
+    targets += [
+        (by_workplace.get(w.pk) or location_for_workplace(workplace=w), w.demand)
+        for w in workplaces
+    ]
     packs = allocate_packs(
         demands=[demand for _loc, demand in targets], packs=available // pack,
         min_packs=min_packs, max_packs=max_packs,

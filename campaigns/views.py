@@ -198,12 +198,8 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a hand-out at a station: a group, or one worker by phone number."""
     campaign = _campaign(request, pk)
     scope = scope_for(request.user)
-    from welfare.models import Workplace
-
-    for workplace in scope.filter(
-        Workplace.objects.filter(union__path__startswith=campaign.union.path)
-    ).select_related("union")[:500]:
-        services.location_for_workplace(workplace=workplace)
+    # Only places that already hold stock can hand it out: a station or workplace gets its
+    # location with its first transfer (services.get_location / the planner).
     locations = scope.filter(
         StockLocation.objects.filter(union__path__startswith=campaign.union.path)
     ).order_by("kind", "code")

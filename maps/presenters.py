@@ -31,8 +31,8 @@ def today_local(at: dt.datetime | None = None) -> dt.date:
 
 
 def hours_today(station: Any, day: dt.date) -> str:
-    """Today's hours of a station or StationRow, from its cached schedule."""
-    periods, closures = hours.parse_schedule(station.schedule)
+    """Today's hours of a StationRow, from its schedule."""
+    periods, closures = station.hours()
     return hours.hours_text(periods=periods, closures=closures, is_24h=station.is_24h, day=day)
 
 
@@ -141,12 +141,12 @@ def directions_links(
 
 
 def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
-    day = hours.to_local(at).date()
-    periods, closures = hours.parse_schedule(station.schedule)
-    open_now = hours.is_open_at(periods=periods, closures=closures, is_24h=station.is_24h, at=at)
     from maps.selectors import StationRow
 
-    feature = station_feature(StationRow.from_station(station), open_now=open_now, day=day)
+    day = hours.to_local(at).date()
+    row = StationRow.from_station(station)
+    periods, closures = row.hours()
+    feature = station_feature(row, open_now=row.is_open(at), day=day)
     regular = [p for p in periods if not p.season_start]
     seasons: dict[tuple[str, str], list[Any]] = {}
     for p in periods:

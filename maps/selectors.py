@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
@@ -55,13 +55,20 @@ class StationRow:
     service_codes: list
     lng: float
     lat: float
+    _hours: tuple[list[hours.Period], list[hours.ClosedDays]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def pk(self) -> int:
         return self.id
 
     def hours(self) -> tuple[list[hours.Period], list[hours.ClosedDays]]:
-        return hours.parse_schedule(self.schedule)
+        """Periods and closures, parsed once per row (open-now and the hours text both
+        need them)."""
+        if self._hours is None:
+            self._hours = hours.parse_schedule(self.schedule)
+        return self._hours
 
     def is_open(self, at: dt.datetime) -> bool:
         periods, closures = self.hours()

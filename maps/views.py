@@ -188,8 +188,8 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                         "distance_m": round(item.distance_m),
                         "walk_min": selectors.walking_minutes(item.distance_m),
                         "open_now": item.open_now,
-                        "hours_today": presenters.hours_today(item.station, day),
-                        "closed_today": presenters.hours_today(item.station, day) == _("今日闭站"),
+                        "hours_today": (today_text := presenters.hours_today(item.station, day)),
+                        "closed_today": today_text == _("今日闭站"),
                         "services": [
                             catalog[c] for c in item.station.service_codes if c in catalog
                         ],

@@ -104,6 +104,7 @@ class ReadOnlyForOrganizersMixin:
 @admin.register(Region)
 class RegionAdmin(ReadOnlyForOrganizersMixin, LeafletGeoAdmin):
     list_display = ("code", "name", "name_en", "level", "parent")
+    list_select_related = ("parent",)
     list_filter = ("level",)
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("parent",)
@@ -119,6 +120,7 @@ class ServiceAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
 class UnionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     union_path_field = "path"
     list_display = ("name", "code", "kind", "region", "parent")
+    list_select_related = ("region", "parent")
     list_filter = ("kind", "region__parent")
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("region",)
@@ -309,6 +311,7 @@ class StationChildAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Visit)
 class VisitAdmin(StationChildAdmin):
     list_display = ("occurred_at", "station", "category", "recorded_by", "received_at")
+    list_select_related = ("station", "recorded_by")
     list_filter = ("category", ("occurred_at", admin.DateFieldListFilter))
     search_fields = ("station__code", "station__name", "uuid")
     date_hierarchy = "occurred_at"
@@ -324,6 +327,7 @@ class VisitAdmin(StationChildAdmin):
 @admin.register(Feedback)
 class FeedbackAdmin(StationChildAdmin):
     list_display = ("created_at", "station", "rating", "comment", "status", "moderated_by")
+    list_select_related = ("station", "moderated_by")
     list_filter = ("status", "rating")
     search_fields = ("station__code", "station__name", "comment")
     readonly_fields = ("station", "rating", "comment", "status", "created_at", "moderated_by",
@@ -355,6 +359,7 @@ class FeedbackAdmin(StationChildAdmin):
 @admin.register(FacilityReport)
 class FacilityReportAdmin(StationChildAdmin):
     list_display = ("created_at", "station", "kind", "status", "handled_by", "has_photo")
+    list_select_related = ("station", "handled_by")
     list_filter = ("status", "kind")
     search_fields = ("station__code", "station__name", "description")
     readonly_fields = ("station", "kind", "description", "photo", "status", "created_at",
@@ -400,6 +405,7 @@ class FacilityReportAdmin(StationChildAdmin):
 @admin.register(Inspection)
 class InspectionAdmin(StationChildAdmin):
     list_display = ("inspected_on", "station", "stars", "passed_checks", "inspector")
+    list_select_related = ("station", "inspector")
     list_filter = ("stars", ("inspected_on", admin.DateFieldListFilter))
     search_fields = ("station__code", "station__name", "notes")
     autocomplete_fields = ("station",)

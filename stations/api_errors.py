@@ -38,7 +38,7 @@ def _first(detail: Any, prefix: str = "") -> tuple[str | None, str]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Each app's domain error carries its own status (400/403/404/409).
-    if isinstance(exc, StationsError) or (hasattr(exc, "status_code") and hasattr(exc, "field")):
+    if isinstance(exc, StationsError):
         extra = getattr(exc, "extra", None) or {}
         return error_response(exc.message, field=exc.field, status_code=exc.status_code, **extra)
     if isinstance(exc, DjangoValidationError):

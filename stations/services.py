@@ -47,14 +47,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-@dataclass(frozen=True)
-class PeriodInput:
-    weekday: int
-    opens: dt.time
-    closes: dt.time
-    overnight: bool = False
-    season_start: str = ""
-    season_end: str = ""
+# A period to write: the same shape the hours rules read.
+PeriodInput = hours.Period
 
 
 @dataclass(frozen=True)
@@ -526,7 +520,7 @@ def feedback_submit(*, station_code: str, rating: Any, comment: str = "") -> Fee
     return feedback
 
 
-def _clean_photo(photo: Any) -> ContentFile:
+def photo_without_metadata(photo: Any) -> ContentFile:
     """Re-encode an uploaded image, which drops EXIF (GPS position included).
 
     Only JPEG, PNG and WebP are accepted, decided by the file's content, not its name.
@@ -577,7 +571,7 @@ def report_submit(
         raise StationsError(_("说明最多 1000 字。"), field="description")
     report = FacilityReport(station=station, kind=kind, description=description)
     if photo:
-        report.photo = _clean_photo(photo)
+        report.photo = photo_without_metadata(photo)
     report.full_clean()
     report.save()
     return report

@@ -41,6 +41,7 @@ class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
     resource_classes = [WorkplaceResource]
 
     list_display = ("name", "credit_code", "region", "union", "industry")
+    list_select_related = ("region", "union")
     list_filter = ("hazards__hazard", "region__parent")
     search_fields = ("name", "credit_code", "address")
     inlines = [WorkplaceHazardInline]
@@ -55,6 +56,7 @@ class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
 @admin.register(Worker)
 class WorkerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "category", "workplace", "next_check_due", "needs_reassignment")
+    list_select_related = ("workplace",)
     list_filter = ("category", "needs_reassignment")
     search_fields = ("name",)
     exclude = ("phone_key",)
@@ -68,6 +70,7 @@ class WorkerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class HealthCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     union_path_field = "worker__union__path"
     list_display = ("worker", "kind", "checked_on", "result", "next_due")
+    list_select_related = ("worker",)
     list_filter = ("kind", "result")
     readonly_fields = ("next_due",)
     exclude = ("recorded_by",)
@@ -87,6 +90,7 @@ class HealthCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class MeasurementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     union_path_field = "workplace__union__path"
     list_display = ("workplace", "measured_on", "air_temperature", "wbgt", "limit", "verdict")
+    list_select_related = ("workplace",)
     list_filter = ("verdict", "intensity")
 
     def _covers(self, request: HttpRequest, obj: Measurement) -> bool:
@@ -104,6 +108,7 @@ class MeasurementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(HazardReport)
 class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("tracking_code", "category", "status", "grade", "union", "created_at")
+    list_select_related = ("union",)
     list_filter = ("status", "category", "grade")
     search_fields = ("tracking_code", "description")
     actions = ["verify_general", "verify_major", "pass_on", "mark_rectified", "close"]
@@ -154,6 +159,7 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(WeatherAlert)
 class WeatherAlertAdmin(admin.ModelAdmin):
     list_display = ("day", "region", "kind", "level", "temperature", "stale")
+    list_select_related = ("region",)
     list_filter = ("kind", "level", "stale")
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -300,9 +299,9 @@ def hazard_report_submit(
         category=category, description=description, contact=(contact or "").strip()[:100],
     )  # fmt: skip
     if photo:
-        from stations.services import _clean_photo
+        from stations.services import photo_without_metadata
 
-        report.photo = _clean_photo(photo)
+        report.photo = photo_without_metadata(photo)
     report.full_clean()
     report.save()
     HazardReportStep.objects.create(report=report, status=report.status)
@@ -417,10 +416,3 @@ def weather_mark_stale(*, region: Region) -> int:
     since = today()
     Forecast.objects.filter(region=region, day__gte=since).update(stale=True)
     return WeatherAlert.objects.filter(region=region, day__gte=since).update(stale=True)
-
-
-@dataclass(frozen=True)
-class HotDays:
-    region: str
-    name: str
-    days: list[dt.date]

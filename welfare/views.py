@@ -63,17 +63,22 @@ def workplace_map(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.is_superuser or scope.union_paths):
         raise PermissionDenied
-    unions = scope.filter(Union.objects.all(), union_path_field="path")
-    tops = [
-        u for u in unions if not any(u.path != o.path and u.path.startswith(o.path) for o in unions)
-    ]
+    # The scope's own top unions (already minimal); a superuser's are the tree's roots.
+    tops = (
+        Union.objects.filter(parent__isnull=True)
+        if scope.is_superuser
+        else Union.objects.filter(path__in=scope.union_paths)
+    )
     due = {"overdue": [], "soon": []}
     for union in tops:
         for key, workers in selectors.checks_due(union=union).items():
             due[key].extend(workers)
-    region_ids = {u.region_id for u in unions}
     alerts = (
-        WeatherAlert.objects.filter(region_id__in=region_ids, day__gte=services.today())
+        scope.filter(
+            WeatherAlert.objects.filter(day__gte=services.today()),
+            union_path_field="region__unions__path",
+        )
+        .distinct()
         .select_related("region")
         .order_by("day", "-level")[:50]
     )

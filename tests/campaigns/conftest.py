@@ -7,7 +7,6 @@ import pytest
 
 from campaigns import services
 from campaigns.models import Campaign, Item, StockLocation
-from stations.models import Union
 
 
 @dataclass
@@ -40,7 +39,3 @@ def stock(network) -> Stock:
         water=Item.objects.get(code="water"),
         hat=Item.objects.get(code="sun_hat"),
     )
-
-
-def xining(network) -> Union:
-    return network.xining

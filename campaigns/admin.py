@@ -22,7 +22,7 @@ from campaigns.models import (
     StockLocation,
     Transfer,
 )
-from stations.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
+from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
 
 
 class ReadOnlyScoped(ScopedAdminMixin, admin.ModelAdmin):

@@ -22,10 +22,10 @@ from rest_framework.views import APIView
 from campaigns import services
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Campaign, IdempotencyRecord, Item, Lot, StockLevel, Transfer
-from stations.api_errors import exception_handler
-from stations.exceptions import Conflict, NotFound, StationsError
-from stations.models import Visit
-from stations.scoping import scope_for
+from core.api import exception_handler
+from core.categories import WorkerCategory
+from core.errors import Conflict, DomainError, NotFound
+from core.scoping import scope_for
 
 # Bounds that keep every number inside the database's integer columns.
 MAX_QUANTITY = 10**8
@@ -109,7 +109,7 @@ class DistributionSerializer(serializers.Serializer):
     location = serializers.CharField()
     item = serializers.CharField()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    category = serializers.ChoiceField(choices=Visit.Category.choices)
+    category = serializers.ChoiceField(choices=WorkerCategory.choices)
     workers = serializers.IntegerField(
         min_value=1, max_value=MAX_QUANTITY, required=False, default=1
     )
@@ -163,7 +163,7 @@ class IdempotentMovementView(APIView):
             if replay is None:
                 raise
             return replay
-        except (StationsError, serializers.ValidationError) as exc:
+        except (DomainError, serializers.ValidationError) as exc:
             # Remember refusals too: the retry gets the same answer.
             response = exception_handler(exc, {"request": request, "view": self})
             assert response is not None

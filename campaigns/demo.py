@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, Item, Movement
+from core import time as local_time
+from core.categories import WorkerCategory
 from stations import services as station_services
-from stations.models import Station, Union, Visit
+from stations.models import Station, Union
 
 DEMO_CAMPAIGN = "演示：西宁市送清凉"
 
@@ -28,7 +30,7 @@ def load_demo_campaign() -> Campaign:
         actor=None, code="DEPOT-QH-XN", name="西宁市总工会物资仓库", union=xining,
         lat=36.6236, lng=101.7620, address="青海省西宁市城西区五四大街",
     )  # fmt: skip
-    today = services.today()
+    today = local_time.today()
     campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if campaign is None:
         campaign = services.campaign_create(
@@ -69,7 +71,7 @@ def _demo_visits(today: dt.date) -> None:
     if admin is None:
         return
     rng = random.Random(2027)  # noqa: S311 - demo data, not secrets
-    categories = list(Visit.Category.values)
+    categories = list(WorkerCategory.values)
     now = timezone.now()
     for station in Station.objects.filter(code__startswith="QH-XN-", status="active"):
         visits = []

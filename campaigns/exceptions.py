@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from stations.exceptions import Conflict, StationsError
+from core.errors import Conflict, DomainError
 
 
-class CampaignsError(StationsError):
+class CampaignsError(DomainError):
     """A request the campaigns services refuse (400 unless a subclass says otherwise)."""
 
 

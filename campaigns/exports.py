@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from campaigns.models import Campaign
-from stations.models import Visit
+from core.categories import WorkerCategory
 
 
 def campaign_summary_xlsx(*, campaign: Campaign, dashboard: dict[str, Any]) -> bytes:
@@ -26,7 +26,7 @@ def campaign_summary_xlsx(*, campaign: Campaign, dashboard: dict[str, Any]) -> b
     sheet.append([_("支出（元）"), float(dashboard["spend"])])
     sheet.append([])
     sheet.append([_("劳动者类别"), _("覆盖人数"), _("目标")])
-    for code, label in Visit.Category.choices:
+    for code, label in WorkerCategory.choices:
         sheet.append([str(label), dashboard["by_category"].get(code, 0),
                       campaign.category_targets.get(code, 0)])  # fmt: skip
     sheet.append([])

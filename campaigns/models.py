@@ -13,7 +13,8 @@ from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import Station, Union, Visit
+from core.categories import WorkerCategory
+from stations.models import Station, Union
 
 
 class Item(models.Model):
@@ -117,7 +118,7 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     target_workers = models.PositiveIntegerField(_("目标覆盖人数"), default=0)
-    # Per worker category (Visit.Category codes) → number of workers to reach.
+    # Per worker category (WorkerCategory codes) → number of workers to reach.
     category_targets = models.JSONField(_("分类目标"), default=dict, blank=True)
     budget = models.DecimalField(_("预算（元）"), max_digits=12, decimal_places=2, default=0)
     status = models.CharField(
@@ -293,7 +294,7 @@ class Distribution(models.Model):
     movement = models.OneToOneField(Movement, on_delete=models.PROTECT, related_name="distribution")
     item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(_("数量"))
-    category = models.CharField(_("劳动者类别"), max_length=16, choices=Visit.Category.choices)
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=WorkerCategory.choices)
     workers = models.PositiveIntegerField(_("覆盖人数"))
     # HMAC of the worker's phone number with a server secret (never the number itself).
     worker_key = models.CharField(_("劳动者标识"), max_length=64, blank=True, db_index=True)

@@ -35,18 +35,15 @@ from campaigns.models import (
     Transfer,
     TransferLine,
 )
-from stations import hours
-from stations.exceptions import NotFound, PermissionDenied
-from stations.identity import worker_key
-from stations.models import Station, Union, Visit
-from stations.scoping import scope_for
+from core import time as local_time
+from core.categories import WorkerCategory
+from core.errors import NotFound, PermissionDenied
+from core.identity import worker_key
+from core.scoping import scope_for
+from stations.models import Station, Union
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-
-def today() -> dt.date:
-    return hours.to_local(timezone.now()).date()
 
 
 # Permissions ------------------------------------------------------------------------------
@@ -197,7 +194,7 @@ def available_lots(
     *, location: StockLocation, item: Item, on: dt.date | None = None
 ) -> list[StockLevel]:
     """Levels of ``item`` at ``location`` that may be handed out, first expiry first."""
-    on = on or today()
+    on = on or local_time.today()
     return list(
         StockLevel.objects.filter(location=location, lot__item=item, quantity__gt=0)
         .filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on))
@@ -216,7 +213,7 @@ def _take_fefo(
     on: dt.date | None = None,
 ) -> list[tuple[Lot, int]]:
     """Take ``quantity`` of ``item`` first-expiry-first-out (or from ``lot``)."""
-    on = on or today()
+    on = on or local_time.today()
     if lot is not None:
         if lot.item_id != item.pk:
             raise CampaignsError(_("批次与物资不符。"), field="lot")
@@ -404,11 +401,11 @@ def stock_distribute(
         raise CampaignsError(_("发放地点不在活动范围内。"), field="location")
     if quantity <= 0:
         raise CampaignsError(_("数量必须大于 0。"), field="quantity")
-    if category not in Visit.Category.values:
+    if category not in WorkerCategory.values:
         raise CampaignsError(
             _("未知的劳动者类别：%(category)s。") % {"category": category}, field="category"
         )
-    on = on or today()
+    on = on or local_time.today()
     key = ""
     if phone:
         key = worker_key(phone)
@@ -467,7 +464,7 @@ def stock_write_off_expired(
 ) -> Movement | None:
     """Remove every expired lot's remaining stock at ``location`` from the books."""
     _require_manage(actor, location)
-    on = on or today()
+    on = on or local_time.today()
     levels = list(
         StockLevel.objects.select_for_update()
         .filter(location=location, quantity__gt=0, lot__expires_on__lt=on)
@@ -509,7 +506,7 @@ def campaign_create(
     if actor is not None and not scope_for(actor).covers_union(union):
         raise PermissionDenied(_("您无权为“%(union)s”发起活动。") % {"union": union.name})
     targets = category_targets or {}
-    unknown = set(targets) - set(Visit.Category.values)
+    unknown = set(targets) - set(WorkerCategory.values)
     if unknown:
         raise CampaignsError(
             _("未知的劳动者类别：%(category)s。") % {"category": ", ".join(sorted(unknown))},
@@ -638,7 +635,7 @@ def campaign_plan(
     """
     _require_manage(actor, source)
     _require_campaign_open(campaign)
-    on = today()
+    on = local_time.today()
     since = timezone.now() - dt.timedelta(weeks=weeks)
     stations = list(
         Station.objects.filter(

@@ -8,6 +8,7 @@ from celery import shared_task
 
 from campaigns import services
 from campaigns.models import Campaign, Item, StockLocation
+from core import time as local_time
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True,
@@ -66,7 +67,7 @@ def stock_alerts_daily() -> dict[str, int]:
     from stations.models import Membership
 
     sent: dict[str, int] = {}
-    on = services.today()
+    on = local_time.today()
     for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related("union"):
         alerts = stock_alerts(union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS)
         sent[str(campaign.pk)] = len(alerts)

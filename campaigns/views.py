@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from campaigns import exports, selectors, services
 from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
 from campaigns.tasks import plan_campaign
-from stations.exceptions import StationsError
-from stations.models import Station, Visit
-from stations.scoping import scope_for
+from core import time as local_time
+from core.categories import WorkerCategory
+from core.errors import DomainError
+from core.scoping import scope_for
+from stations.models import Station
 
 
 def _campaigns(request: HttpRequest):
@@ -55,8 +57,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    data = selectors.campaign_dashboard(campaign=campaign, on=services.today())
-    labels = dict(Visit.Category.choices)
+    data = selectors.campaign_dashboard(campaign=campaign, on=local_time.today())
+    labels = dict(WorkerCategory.choices)
     return render(
         request,
         "campaigns/dashboard.html",
@@ -66,7 +68,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "by_day": [(f"{day:%m-%d}", n) for day, n in data["by_day"]],
             "by_category": [
                 (labels[c], data["by_category"].get(c, 0), campaign.category_targets.get(c, 0))
-                for c in Visit.Category.values
+                for c in WorkerCategory.values
             ],
             "progress": round(100 * data["reached"] / campaign.target_workers)
             if campaign.target_workers
@@ -81,7 +83,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    data = selectors.campaign_dashboard(campaign=campaign, on=services.today())
+    data = selectors.campaign_dashboard(campaign=campaign, on=local_time.today())
     response = HttpResponse(
         exports.campaign_summary_xlsx(campaign=campaign, dashboard=data),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -97,9 +99,9 @@ def _int(request: HttpRequest, name: str, default: int | None = None) -> int | N
     try:
         value = int(raw)
     except ValueError:
-        raise StationsError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
+        raise DomainError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
     if not -(10**8) <= value <= 10**8:
-        raise StationsError(
+        raise DomainError(
             _("%(name)s 必须在 %(min)d 到 %(max)d 之间。")
             % {"name": name, "min": -(10**8), "max": 10**8},
             field=name,
@@ -120,11 +122,11 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             item = Item.objects.get(code=request.POST.get("item"))
             source = next((d for d in depots if d.code == request.POST.get("source")), None)
             if source is None:
-                raise StationsError(_("请选择调出仓库。"), field="source")
+                raise DomainError(_("请选择调出仓库。"), field="source")
             if action == "plan":
                 weeks = _int(request, "weeks", 4) or 4
                 if not 1 <= weeks <= 52:
-                    raise StationsError(
+                    raise DomainError(
                         _("%(name)s 必须在 %(min)d 到 %(max)d 之间。")
                         % {"name": "weeks", "min": 1, "max": 52},
                         field="weeks",
@@ -163,7 +165,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已生成 %(n)d 笔调拨。") % {"n": len(transfers)})
                 return redirect("campaigns:dashboard", pk=campaign.pk)
             return redirect(f"{request.path}?item={item.code}&source={source.code}")
-        except (StationsError, Item.DoesNotExist) as exc:
+        except (DomainError, Item.DoesNotExist) as exc:
             context["error"] = getattr(exc, "message", _("请选择物资。"))
     item_code = request.GET.get("item") or request.POST.get("item") or "water"
     context.update(
@@ -188,7 +190,7 @@ def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpRes
     try:
         services.stock_transfer_receive(actor=request.user, transfer=transfer)
         messages.success(request, _("已签收。"))
-    except StationsError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:dashboard", pk=campaign.pk)
 
@@ -205,16 +207,16 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("kind", "code")
     context: dict[str, Any] = {
         "campaign": campaign, "locations": locations, "items": Item.objects.all(),
-        "categories": Visit.Category.choices,
+        "categories": WorkerCategory.choices,
     }  # fmt: skip
     if request.method == "POST":
         try:
             location = locations.filter(code=request.POST.get("location")).first()
             if location is None:
-                raise StationsError(_("请选择发放地点。"), field="location")
+                raise DomainError(_("请选择发放地点。"), field="location")
             item = Item.objects.filter(code=request.POST.get("item")).first()
             if item is None:
-                raise StationsError(_("请选择物资。"), field="item")
+                raise DomainError(_("请选择物资。"), field="item")
             services.stock_distribute(
                 actor=request.user, campaign=campaign, location=location, item=item,
                 quantity=_int(request, "quantity", 0) or 0,
@@ -224,7 +226,7 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
             messages.success(request, _("已记录发放。"))
             return redirect("campaigns:hand-out", pk=campaign.pk)
-        except StationsError as exc:
+        except DomainError as exc:
             context["error"] = exc.message
             context["status"] = exc.status_code
     return render(request, "campaigns/hand_out.html", context, status=context.get("status", 200))
@@ -240,15 +242,15 @@ def receive_goods(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             depot = next((d for d in depots if d.code == request.POST.get("location")), None)
             if depot is None:
-                raise StationsError(_("请选择仓库。"), field="location")
+                raise DomainError(_("请选择仓库。"), field="location")
             item = Item.objects.filter(code=request.POST.get("item")).first()
             if item is None:
-                raise StationsError(_("请选择物资。"), field="item")
+                raise DomainError(_("请选择物资。"), field="item")
             raw_date = (request.POST.get("expires_on") or "").strip()
             try:
                 expires_on = dt.date.fromisoformat(raw_date) if raw_date else None
             except ValueError:
-                raise StationsError(_("有效期格式应为 2027-07-01。"), field="expires_on") from None
+                raise DomainError(_("有效期格式应为 2027-07-01。"), field="expires_on") from None
             services.stock_receive(
                 actor=request.user, location=depot, campaign=campaign,
                 lines=[services.ReceiptLine(
@@ -258,7 +260,7 @@ def receive_goods(request: HttpRequest, pk: int) -> HttpResponse:
             )  # fmt: skip
             messages.success(request, _("已入库。"))
             return redirect("campaigns:dashboard", pk=campaign.pk)
-        except StationsError as exc:
+        except DomainError as exc:
             context["error"] = exc.message
             context["status"] = exc.status_code
     return render(request, "campaigns/receive.html", context, status=context.get("status", 200))

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import NotFound
 from maps import presenters, selectors
 from maps.params import (
     BadParameter,
@@ -22,7 +23,6 @@ from maps.params import (
     parse_radius_km,
     parse_services,
 )
-from stations.exceptions import NotFound
 
 SERVICE_PARAM = OpenApiParameter(
     "service", str, description="Comma-separated service codes; stations must have all."

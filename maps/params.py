@@ -11,11 +11,11 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from stations.exceptions import StationsError
+from core.errors import DomainError
 from stations.models import Service
 
 
-class BadParameter(StationsError):
+class BadParameter(DomainError):
     status_code = 400
 
 

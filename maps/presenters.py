@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core import time as local_time
 from maps.coords import wgs84_to_bd09, wgs84_to_gcj02
 from stations import hours
 from stations import selectors as station_selectors
@@ -27,7 +28,7 @@ def label(obj: Any) -> str:
 
 
 def today_local(at: dt.datetime | None = None) -> dt.date:
-    return hours.to_local(at or timezone.now()).date()
+    return local_time.to_local(at or timezone.now()).date()
 
 
 def hours_today(station: Any, day: dt.date) -> str:
@@ -143,7 +144,7 @@ def directions_links(
 def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
     from maps.selectors import StationRow
 
-    day = hours.to_local(at).date()
+    day = local_time.to_local(at).date()
     row = StationRow.from_station(station)
     periods, closures = row.hours()
     feature = station_feature(row, open_now=row.is_open(at), day=day)
@@ -206,7 +207,7 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
                     "label": r.get_kind_display(),
                     "status": r.status,
                     "status_label": r.get_status_display(),
-                    "reported_on": f"{hours.to_local(r.created_at):%Y-%m-%d}",
+                    "reported_on": f"{local_time.to_local(r.created_at):%Y-%m-%d}",
                 }
                 for r in station_selectors.recent_problems(station=station, limit=10)
             ],
@@ -226,12 +227,11 @@ def weather_alerts_today(*, region: Any = None, limit: int = 6) -> list[dict[str
 
     if not apps.is_installed("welfare"):
         return []
-    from welfare import services as welfare_services
     from welfare.api import alert_body
     from welfare.selectors import alerts_for_region, alerts_today
 
     if region is not None:
-        today = welfare_services.today()
+        today = local_time.today()
         alerts = list(alerts_for_region(region=region).filter(day=today)[:limit])
     else:
         alerts = alerts_today(limit=limit)

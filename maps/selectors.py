@@ -26,9 +26,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
+from core.spatial import InBBox, bbox_around, degrees_bound, is_postgis
 from stations import hours
 from stations.models import Service, Station
-from stations.spatial import InBBox, bbox_around, degrees_bound, is_postgis
 
 MAX_BBOX_FEATURES = 2000
 #: When there is no radius the SpatiaLite search widens up to this many metres.

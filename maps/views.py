@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import time as local_time
+from core.errors import DomainError
+from core.throttling import public_form_allowed
 from maps import presenters, selectors
 from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
-from stations import hours
 from stations import selectors as station_selectors
 from stations import services as station_services
-from stations.exceptions import StationsError
 from stations.models import FacilityReport, Region, Service
-from stations.throttling import public_form_allowed
 
 #: Towns offered when the phone cannot tell where the worker is.
 CITY_CODES = (
@@ -175,7 +175,7 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
             found = selectors.station_nearby(
                 lat=lat, lng=lng, limit=20, services=services, open_now=open_now, at=at
             )
-            day = hours.to_local(at).date()
+            day = local_time.to_local(at).date()
             catalog = {s["code"]: s for s in service_choices()}
             context.update(
                 selected_services=services,
@@ -216,7 +216,7 @@ def station_feedback(request: HttpRequest, code: str) -> HttpResponse:
             rating=request.POST.get("rating"),
             comment=request.POST.get("comment", ""),
         )
-    except StationsError as exc:
+    except DomainError as exc:
         return _station_page(request, code, form_error=exc.message, status=exc.status_code)
     return _form_response(request, code, ok="feedback")
 
@@ -233,6 +233,6 @@ def station_report(request: HttpRequest, code: str) -> HttpResponse:
             description=request.POST.get("description", ""),
             photo=request.FILES.get("photo"),
         )
-    except StationsError as exc:
+    except DomainError as exc:
         return _station_page(request, code, form_error=exc.message, status=exc.status_code)
     return _form_response(request, code, ok="report")

@@ -15,11 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.categories import WorkerCategory
+from core.errors import NotFound, PermissionDenied
+from core.scoping import scope_for
+from core.throttling import PublicFormThrottle
 from stations import selectors, services
-from stations.exceptions import NotFound, PermissionDenied, StationsError
-from stations.models import Station, Visit
-from stations.scoping import scope_for
-from stations.throttling import PublicFormThrottle
+from stations.exceptions import StationsError
+from stations.models import Station
 
 
 class DeskView(APIView):
@@ -31,7 +33,7 @@ class VisitItemSerializer(serializers.Serializer):
     uuid = serializers.CharField()
     station = serializers.CharField()
     occurred_at = serializers.CharField()
-    category = serializers.ChoiceField(choices=Visit.Category.choices)
+    category = serializers.ChoiceField(choices=WorkerCategory.choices)
     services = serializers.ListField(child=serializers.CharField(), required=False)
 
 

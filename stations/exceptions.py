@@ -1,26 +1,9 @@
-"""Errors the stations services raise; ``stations.api_errors`` maps them to HTTP."""
+"""Errors about the station network. ``core.api`` maps every ``DomainError`` to HTTP."""
 
 from __future__ import annotations
 
-
-class StationsError(Exception):
-    """Base class. ``field`` names the input at fault when there is one."""
-
-    status_code = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from core.errors import DomainError
 
 
-class PermissionDenied(StationsError):
-    status_code = 403
-
-
-class NotFound(StationsError):
-    status_code = 404
-
-
-class Conflict(StationsError):
-    status_code = 409
+class StationsError(DomainError):
+    """A change to the network that breaks one of its rules (status 400)."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from stations.models import Visit
+from core.categories import WorkerCategory
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -18,7 +18,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def report_header(report: dict[str, Any]) -> list[str]:
     """Column titles: station code, name, day or week, one per category, total."""
-    labels = dict(Visit.Category.choices)
+    labels = dict(WorkerCategory.choices)
     return [
         _("站点编号"),
         _("站点名称"),

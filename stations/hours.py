@@ -23,9 +23,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.time import to_local
 
 
 class PeriodLike(Protocol):
@@ -40,16 +40,6 @@ class PeriodLike(Protocol):
 class ClosureLike(Protocol):
     starts_on: dt.date
     ends_on: dt.date
-
-
-def local_tz() -> dt.tzinfo:
-    return timezone.get_default_timezone() if settings.USE_TZ else dt.UTC
-
-
-def to_local(moment: dt.datetime) -> dt.datetime:
-    if timezone.is_naive(moment):
-        raise ValueError("an aware datetime is required")
-    return moment.astimezone(local_tz())
 
 
 def _month_day(value: str) -> tuple[int, int]:

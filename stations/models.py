@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.categories import WorkerCategory
 from stations.querysets import StationQuerySet, UnionQuerySet
 
 UNION_PATH_SEPARATOR = "/"
@@ -381,21 +382,12 @@ class Visit(models.Model):
     that prevents it.
     """
 
-    class Category(models.TextChoices):
-        DELIVERY = "delivery", _("外卖骑手")
-        COURIER = "courier", _("快递员")
-        SANITATION = "sanitation", _("环卫工人")
-        CONSTRUCTION = "construction", _("建筑工人")
-        DRIVER = "driver", _("司机（网约车、出租车、货车）")
-        SECURITY = "security", _("保安")
-        OTHER = "other", _("其他户外劳动者")
-
     uuid = models.UUIDField(_("客户端编号"), unique=True)
     station = models.ForeignKey(
         Station, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="visits"
     )
     occurred_at = models.DateTimeField(_("到访时间"))
-    category = models.CharField(_("劳动者类别"), max_length=16, choices=Category.choices)
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=WorkerCategory.choices)
     services = models.JSONField(_("使用的服务"), default=list, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,18 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Polygon
-from django.db.models import Q
+
+from core.scoping import path_prefix_q
 
 if TYPE_CHECKING:
     from stations.models import Union
-
-
-def path_prefix_q(field: str, paths: Iterable[str]) -> Q:
-    """``field`` starts with any of ``paths``; an empty list matches nothing."""
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(**{f"{field}__startswith": path})
-    return query
 
 
 class UnionQuerySet(models.QuerySet):

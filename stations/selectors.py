@@ -10,9 +10,10 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from stations import hours
+from core import time as local_time
+from core.categories import WorkerCategory
+from core.scoping import scope_for
 from stations.models import Feedback, Membership, Station, Union, Visit
-from stations.scoping import scope_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -43,17 +44,11 @@ def desk_stations(*, user: AbstractBaseUser) -> QuerySet[Station]:
     ).order_by("code")
 
 
-def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = hours.local_tz()
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
 def visits_today(*, station: Station, now: dt.datetime | None = None) -> dict[str, int]:
     """Today's (Asia/Shanghai) visit count per worker category at one station."""
     now = now or timezone.now()
-    start, end = local_day_bounds(hours.to_local(now).date())
-    counts = dict.fromkeys(Visit.Category.values, 0)
+    start, end = local_time.local_day_bounds(local_time.to_local(now).date())
+    counts = dict.fromkeys(WorkerCategory.values, 0)
     rows = (
         Visit.objects.filter(station=station, occurred_at__gte=start, occurred_at__lt=end)
         .values("category")
@@ -85,11 +80,11 @@ def visits_by_day(
     end: dt.date,
 ) -> list[dict[str, Any]]:
     """Visits per station, local day and category for ``start``..``end`` (inclusive)."""
-    first, _ = local_day_bounds(start)
-    _, last = local_day_bounds(end)
+    first, _ = local_time.local_day_bounds(start)
+    _, last = local_time.local_day_bounds(end)
     rows = (
         Visit.objects.filter(station__in=stations, occurred_at__gte=first, occurred_at__lt=last)
-        .annotate(day=TruncDate("occurred_at", tzinfo=hours.local_tz()))
+        .annotate(day=TruncDate("occurred_at", tzinfo=local_time.local_tz()))
         .values("station__code", "station__name", "day", "category")
         .annotate(n=Count("id"))
         .order_by("station__code", "day", "category")
@@ -114,7 +109,7 @@ def visit_report(
     if union is not None:
         stations = stations.filter(union__path__startswith=union.path)
     raw = visits_by_day(stations=stations, start=start, end=end)
-    categories = list(Visit.Category.values)
+    categories = list(WorkerCategory.values)
     table: dict[tuple[str, str, str], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(categories, 0)
     )
@@ -146,13 +141,13 @@ def station_visit_series(
 ) -> list[tuple[dt.date, int]]:
     """Visits per local day over the last ``days`` days, zeros included (public chart)."""
     now = now or timezone.now()
-    today = hours.to_local(now).date()
+    today = local_time.to_local(now).date()
     start = today - dt.timedelta(days=days - 1)
-    first, _ = local_day_bounds(start)
-    _, last = local_day_bounds(today)
+    first, _ = local_time.local_day_bounds(start)
+    _, last = local_time.local_day_bounds(today)
     counts = dict(
         Visit.objects.filter(station=station, occurred_at__gte=first, occurred_at__lt=last)
-        .annotate(day=TruncDate("occurred_at", tzinfo=hours.local_tz()))
+        .annotate(day=TruncDate("occurred_at", tzinfo=local_time.local_tz()))
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")
@@ -167,7 +162,7 @@ def stations_needing_inspection(*, user: AbstractBaseUser, max_age_days: int) ->
     """Active stations in scope not inspected within ``max_age_days`` (or never)."""
     from django.db.models import Max
 
-    cutoff = hours.to_local(timezone.now()).date() - dt.timedelta(days=max_age_days)
+    cutoff = local_time.today() - dt.timedelta(days=max_age_days)
     scope = scope_for(user)
     return (
         scope.filter(Station.objects.filter(status=Station.Status.ACTIVE))

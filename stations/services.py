@@ -9,25 +9,26 @@ passed from a request.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid as uuid_module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core import time as local_time
+from core.categories import WorkerCategory
+from core.errors import Conflict, NotFound, PermissionDenied
+from core.photos import photo_without_metadata
+from core.scoping import forget_scope, scope_for
 from stations import hours
-from stations.exceptions import Conflict, NotFound, PermissionDenied, StationsError
+from stations.exceptions import StationsError
 from stations.models import (
     Closure,
     FacilityReport,
@@ -41,7 +42,6 @@ from stations.models import (
     Union,
     Visit,
 )
-from stations.scoping import forget_scope, scope_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -397,7 +397,7 @@ def _visit_problem(
         return _("到访时间在将来；请检查手机时间。"), {}
     if occurred < now - VISIT_MAX_AGE:
         return _("到访时间早于 7 天前，不能再补录。"), {}
-    if item.category not in Visit.Category.values:
+    if item.category not in WorkerCategory.values:
         return _("未知的劳动者类别：%(category)s。") % {"category": str(item.category)[:30]}, {}
     if not isinstance(item.services, list | tuple):
         return _("services 必须是服务项目代码的列表。"), {}
@@ -489,8 +489,6 @@ def visit_undo(*, actor: AbstractBaseUser, uuid: str, now: dt.datetime | None = 
 
 # Feedback and facility reports (public) ---------------------------------------------------
 
-REPORT_PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-
 
 def _public_station(code: str) -> Station:
     station = Station.objects.filter(code=str(code)[:40], status=Station.Status.ACTIVE).first()
@@ -518,42 +516,6 @@ def feedback_submit(*, station_code: str, rating: Any, comment: str = "") -> Fee
     feedback.full_clean()
     feedback.save()
     return feedback
-
-
-def photo_without_metadata(photo: Any) -> ContentFile:
-    """Re-encode an uploaded image, which drops EXIF (GPS position included).
-
-    Only JPEG, PNG and WebP are accepted, decided by the file's content, not its name.
-    """
-    limit = settings.REPORT_PHOTO_MAX_BYTES
-    if photo.size > limit:
-        raise StationsError(
-            _("照片不能超过 %(mb)d MB。") % {"mb": limit // (1024 * 1024)}, field="photo"
-        )
-    try:
-        with Image.open(photo) as probe:
-            image_format = probe.format
-            probe.verify()
-        photo.seek(0)
-        with Image.open(photo) as image:
-            if image.width * image.height > 40_000_000:
-                raise StationsError(_("照片像素过多。"), field="photo")
-            image = ImageOps.exif_transpose(image)
-            if image_format not in REPORT_PHOTO_FORMATS:
-                raise StationsError(_("照片只能是 JPEG、PNG 或 WebP 格式。"), field="photo")
-            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            # No exif= argument: the copy carries no metadata.
-            image.save(out, format=image_format, quality=85)
-    except StationsError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise StationsError(
-            _("无法识别的图片，请上传 JPEG、PNG 或 WebP 照片。"), field="photo"
-        ) from None
-    name = f"{uuid_module.uuid4().hex}.{REPORT_PHOTO_FORMATS[image_format]}"
-    return ContentFile(out.getvalue(), name=name)
 
 
 @transaction.atomic
@@ -651,7 +613,7 @@ def inspection_record(
         raise StationsError(
             _("缺少检查项：%(items)s。") % {"items": ", ".join(missing)}, field="checks"
         )
-    if inspected_on > hours.to_local(timezone.now()).date():
+    if inspected_on > local_time.today():
         raise StationsError(_("检查日期不能在将来。"), field="inspected_on")
     inspection = Inspection(
         station=station, inspected_on=inspected_on, inspector=actor, stars=stars, notes=notes

@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from core.categories import WorkerCategory
 from stations import selectors
-from stations.models import Service, Visit
+from stations.models import Service
 
 
 @login_required
@@ -37,7 +38,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             }
             for s in stations
         ],
-        "categories": [{"code": c, "name": str(label)} for c, label in Visit.Category.choices],
+        "categories": [{"code": c, "name": str(label)} for c, label in WorkerCategory.choices],
         "user": request.user.get_username(),
         "api": {
             "batch": "/api/v1/visits/batch/",

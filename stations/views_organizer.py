@@ -17,12 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations import exports, hours, selectors
-from stations.models import Union, Visit
-from stations.scoping import scope_for
+from core import time as local_time
+from core.categories import WorkerCategory
+from core.scoping import scope_for
+from stations import exports, selectors
+from stations.models import Union
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
@@ -93,7 +94,7 @@ def _params(request: HttpRequest) -> ReportParams:
             )
 
     errors: list[str] = []
-    today = hours.to_local(timezone.now()).date()
+    today = local_time.today()
     default_start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
     start = _parse_date(request, "start", _("开始日期"), errors)
     end = _parse_date(request, "end", _("结束日期"), errors)
@@ -163,7 +164,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     due = selectors.stations_needing_inspection(user=request.user, max_age_days=max_age)
     if params.union is not None:
         due = due.filter(union__path__startswith=params.union.path)
-    labels = dict(Visit.Category.choices)
+    labels = dict(WorkerCategory.choices)
     categories = [(code, labels.get(code, code)) for code in report["categories"]]
     category_totals = [
         (label, sum(row[code] for row in report["rows"])) for code, label in categories

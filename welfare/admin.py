@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin
 
-from stations.admin import ScopedAdminMixin
-from stations.exceptions import StationsError
+from core.admin import ScopedAdminMixin
+from core.errors import DomainError
 from welfare import services
 from welfare.models import (
     HazardReport,
@@ -132,7 +132,7 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 services.hazard_report_advance(
                     actor=request.user, report=report, status=status, grade=grade
                 )
-            except StationsError as exc:
+            except DomainError as exc:
                 self.message_user(request, f"{report.tracking_code}: {exc.message}", messages.ERROR)
 
     @admin.action(description=_("核实：一般隐患"))

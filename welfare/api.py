@@ -17,10 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stations.exceptions import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
+from core.scoping import scope_for
+from core.throttling import PublicFormThrottle
 from stations.models import Region, Union
-from stations.scoping import scope_for
-from stations.throttling import PublicFormThrottle
 from welfare import selectors, services
 from welfare.models import Workplace
 

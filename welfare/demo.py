@@ -11,6 +11,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from core import time as local_time
 from stations.models import Region, Union
 from welfare import services
 from welfare.models import Worker, Workplace
@@ -25,7 +26,7 @@ def demo_credit_code(body17: str) -> str:
 def load_demo_welfare() -> None:
     if not getattr(settings, "YIZHAN_ALLOW_DEMO", False):
         raise ImproperlyConfigured("Welfare demo data is only loaded by the quick start.")
-    today = services.today()
+    today = local_time.today()
     xining = Region.objects.get(code="630100")
     golmud = Region.objects.get(code="632801")
     # Demo forecasts (the quick start has no network to fetch real ones).

@@ -9,7 +9,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from stations.models import Region, Union, Visit
+from core.categories import WorkerCategory
+from stations.models import Region, Union
 from welfare.validators import validate_credit_code
 
 
@@ -113,7 +114,7 @@ class Worker(models.Model):
     an HMAC (``campaigns``' and this app's ``WORKER_ID_SECRET``), never in clear."""
 
     name = models.CharField(_("姓名"), max_length=50)
-    category = models.CharField(_("劳动者类别"), max_length=16, choices=Visit.Category.choices)
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=WorkerCategory.choices)
     workplace = models.ForeignKey(
         Workplace, verbose_name=_("作业场所"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="workers",

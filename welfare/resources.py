@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
-from stations.exceptions import StationsError
+from core.errors import DomainError
 from stations.models import Region, Union
 from welfare import services
 from welfare.models import Workplace
@@ -62,5 +62,5 @@ class WorkplaceResource(resources.ModelResource):
             raise ValidationError({"union": f"unknown union {row.get('union')!r}"})
         try:
             services.workplace_save(actor=self.actor, workplace=workplace)
-        except StationsError as exc:
+        except DomainError as exc:
             raise ValidationError({exc.field or "name": exc.message}) from exc

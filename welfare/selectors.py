@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from core import time as local_time
 from stations.models import Region, Union
-from welfare import services
 from welfare.models import Forecast, WeatherAlert, Worker, Workplace
 
 
@@ -16,7 +16,7 @@ def checks_due(
     *, union: Union, within_days: int = 30, on: dt.date | None = None
 ) -> dict[str, list[Worker]]:
     """Registered workers under ``union`` whose next check is overdue or due soon."""
-    on = on or services.today()
+    on = on or local_time.today()
     workers = Worker.objects.filter(
         union__path__startswith=union.path, next_check_due__isnull=False
     )
@@ -38,7 +38,7 @@ def workplaces_in_scope(
         qs = qs.filter(hazards__hazard=hazard)
     if overdue:
         qs = qs.annotate(
-            late=Count("workers", filter=Q(workers__next_check_due__lt=services.today()))
+            late=Count("workers", filter=Q(workers__next_check_due__lt=local_time.today()))
         ).filter(late__gt=0)
     return qs.distinct().order_by("name")
 
@@ -53,7 +53,7 @@ def region_chain(region: Region) -> list[Region]:
 
 def alerts_for_region(*, region: Region, on: dt.date | None = None) -> QuerySet[WeatherAlert]:
     """Today's and coming alerts of the region and of the divisions above it."""
-    on = on or services.today()
+    on = on or local_time.today()
     return (
         WeatherAlert.objects.filter(region__in=[r.pk for r in region_chain(region)], day__gte=on)
         .select_related("region")
@@ -62,7 +62,7 @@ def alerts_for_region(*, region: Region, on: dt.date | None = None) -> QuerySet[
 
 
 def alerts_today(*, on: dt.date | None = None, limit: int = 8) -> list[WeatherAlert]:
-    on = on or services.today()
+    on = on or local_time.today()
     return list(
         WeatherAlert.objects.filter(day=on)
         .select_related("region")

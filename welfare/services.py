@@ -16,12 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stations import hours
-from stations.exceptions import Conflict, NotFound, PermissionDenied, StationsError
-from stations.identity import worker_key
-from stations.models import Region, Union, Visit
-from stations.scoping import scope_for
-from stations.spatial import is_postgis
+from core import time as local_time
+from core.categories import WorkerCategory
+from core.errors import Conflict, NotFound, PermissionDenied
+from core.identity import worker_key
+from core.scoping import scope_for
+from core.spatial import is_postgis
+from stations.models import Region, Union
+from welfare.exceptions import WelfareError
 from welfare.models import (
     Forecast,
     Hazard,
@@ -40,17 +42,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-class WelfareError(StationsError):
-    """A request the welfare services refuse (400)."""
-
-
 def _require_union(actor: AbstractBaseUser | None, union: Union) -> None:
     if actor is not None and not scope_for(actor).covers_union(union):
         raise PermissionDenied(_("您无权管理“%(union)s”及其下级的数据。") % {"union": union.name})
-
-
-def today() -> dt.date:
-    return hours.to_local(timezone.now()).date()
 
 
 # Workplaces -------------------------------------------------------------------------------
@@ -177,7 +171,7 @@ def worker_register(
     _require_union(actor, union)
     if not consent:
         raise WelfareError(_("登记需要劳动者本人同意。"), field="consent")
-    if category not in Visit.Category.values:
+    if category not in WorkerCategory.values:
         raise WelfareError(_("未知的劳动者类别：%(c)s。") % {"c": category}, field="category")
     worker = Worker(
         name=name.strip(), category=category, union=union, workplace=workplace,
@@ -206,7 +200,7 @@ def health_check_record(
         raise WelfareError(_("未知的体检类型：%(k)s。") % {"k": kind}, field="kind")
     if result not in HealthCheck.Result.values:
         raise WelfareError(_("未知的体检结论：%(r)s。") % {"r": result}, field="result")
-    if checked_on > today():
+    if checked_on > local_time.today():
         raise WelfareError(_("体检日期不能在将来。"), field="checked_on")
     due = next_check_due(checked_on=checked_on, kind=kind, hazards=worker.hazards)
     check = HealthCheck.objects.create(
@@ -299,7 +293,7 @@ def hazard_report_submit(
         category=category, description=description, contact=(contact or "").strip()[:100],
     )  # fmt: skip
     if photo:
-        from stations.services import photo_without_metadata
+        from core.photos import photo_without_metadata
 
         report.photo = photo_without_metadata(photo)
     report.full_clean()
@@ -413,6 +407,6 @@ def weather_apply(
 
 def weather_mark_stale(*, region: Region) -> int:
     """The provider failed: keep the last good forecast and alerts, marked stale."""
-    since = today()
+    since = local_time.today()
     Forecast.objects.filter(region=region, day__gte=since).update(stale=True)
     return WeatherAlert.objects.filter(region=region, day__gte=since).update(stale=True)

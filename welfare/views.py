@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from stations.exceptions import StationsError
+from core import time as local_time
+from core.errors import DomainError
+from core.scoping import scope_for
+from core.throttling import public_form_allowed
 from stations.models import Union
-from stations.scoping import scope_for
-from stations.throttling import public_form_allowed
 from welfare import selectors, services
 from welfare.models import Hazard, HazardReport, WeatherAlert
 
@@ -37,7 +38,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
                 contact=request.POST.get("contact", ""),
                 photo=request.FILES.get("photo"),
             )
-        except StationsError as exc:
+        except DomainError as exc:
             context["error"] = exc.message
             return render(request, "welfare/hazard_report.html", context, status=exc.status_code)
         return redirect(f"{reverse('welfare:hazard-status')}?code={report.tracking_code}&new=1")
@@ -51,7 +52,7 @@ def hazard_status(request: HttpRequest) -> HttpResponse:
     if code:
         try:
             context["status"] = services.hazard_report_status(tracking_code=code)
-        except StationsError as exc:
+        except DomainError as exc:
             context["error"] = exc.message
             return render(request, "welfare/hazard_status.html", context, status=404)
     return render(request, "welfare/hazard_status.html", context)
@@ -75,7 +76,7 @@ def workplace_map(request: HttpRequest) -> HttpResponse:
             due[key].extend(workers)
     alerts = (
         scope.filter(
-            WeatherAlert.objects.filter(day__gte=services.today()),
+            WeatherAlert.objects.filter(day__gte=local_time.today()),
             union_path_field="region__unions__path",
         )
         .distinct()
@@ -99,7 +100,7 @@ def hot_days_csv(request: HttpRequest) -> HttpResponse:
     if not (scope.is_superuser or scope.union_paths):
         raise PermissionDenied
     try:
-        year = int(request.GET.get("year") or services.today().year)
+        year = int(request.GET.get("year") or local_time.today().year)
     except ValueError:
         return HttpResponse(
             _("year 必须是年份，例如 2027。"), status=400, content_type="text/plain; charset=utf-8"

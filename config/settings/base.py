@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "leaflet",
     "import_export",
     "simple_history",
+    "core",
     "stations",
     "campaigns",
     "welfare",
@@ -78,6 +79,9 @@ DATABASES = {"default": env_database("DATABASE_URL", base_dir=BASE_DIR)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] > 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# core.scoping reads roles from this model, as Django reads users from AUTH_USER_MODEL.
+SCOPE_MEMBERSHIP_MODEL = "stations.Membership"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,7 +147,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "stations.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_form": PUBLIC_FORM_RATE},
     # Behind a proxy, set to the number of proxies that append to X-Forwarded-For;
     # 0 trusts only the connection's own address (a client cannot spoof it).

@@ -12,7 +12,7 @@ from campaigns import services
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import Distribution, Lot, StockEntry, StockLevel
 from campaigns.selectors import ledger_mismatches
-from stations.exceptions import PermissionDenied, StationsError
+from core.errors import DomainError, PermissionDenied
 
 pytestmark = [pytest.mark.django_db]
 TODAY = dt.date(2027, 7, 14)
@@ -162,7 +162,7 @@ def test_per_person_daily_limit_with_phone_kept_as_hmac(stock):
         category="delivery", phone="13809711234", on=dt.date(2027, 7, 15),
     )  # fmt: skip
     assert level(stock.depot, stock.hat) == 8
-    with pytest.raises(StationsError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.worker_key("12345")
     assert excinfo.value.field == "phone"
 

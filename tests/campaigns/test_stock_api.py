@@ -115,7 +115,7 @@ def test_staff_cannot_receive_goods_into_a_depot(stock, staff_xining):
         ({**RECEIPT, "lines": []}, "lines"),
         ({**RECEIPT, "location": "NOWHERE"}, "location"),
         ({**RECEIPT, "lines": [{"item": "caviar", "quantity": 1}]}, "item"),
-        ({**RECEIPT, "lines": [{"item": "sun_hat", "quantity": 0}]}, "lines.quantity"),
+        ({**RECEIPT, "lines": [{"item": "sun_hat", "quantity": 0}]}, "lines[0].quantity"),
     ],
 )
 def test_bad_receipts_name_the_field(stock, organizer_xining, body, field):

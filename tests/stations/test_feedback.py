@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from rest_framework.test import APIClient
 
+from core.errors import Conflict, DomainError, PermissionDenied
 from stations import services
-from stations.exceptions import Conflict, PermissionDenied, StationsError
 from stations.models import FacilityReport, Feedback
 from tests.factories import UserFactory
 
@@ -144,7 +144,7 @@ def test_oversized_photo_is_refused(network, settings):
         image.putpixel((x, x), (x % 255, 0, 0))
     out = io.BytesIO()
     image.save(out, format="PNG")
-    with pytest.raises(StationsError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.report_submit(
             station_code="QH-XN-0001",
             kind="other",

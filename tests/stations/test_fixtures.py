@@ -3,10 +3,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from core.scoping import scope_for
 from stations.demo import DEMO_ACCOUNTS, create_demo_accounts
 from stations.fixtures_loader import load_demo_stations, load_network
 from stations.models import Membership, Region, Station, Union
-from stations.scoping import scope_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]
 

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.errors import PermissionDenied
 from stations import services
-from stations.exceptions import PermissionDenied, StationsError
+from stations.exceptions import StationsError
 from stations.models import Inspection
 from stations.selectors import stations_needing_inspection
 

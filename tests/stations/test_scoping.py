@@ -2,10 +2,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.errors import PermissionDenied
+from core.scoping import scope_for
 from stations import services
-from stations.exceptions import PermissionDenied
 from stations.models import Station, Union
-from stations.scoping import scope_for
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]

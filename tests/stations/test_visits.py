@@ -11,8 +11,9 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.errors import PermissionDenied
 from stations import services
-from stations.exceptions import PermissionDenied, StationsError
+from stations.exceptions import StationsError
 from stations.models import Station, Visit
 from tests.factories import UserFactory
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from stations.exceptions import Conflict, PermissionDenied, StationsError
+from core.errors import Conflict, DomainError, PermissionDenied
 from tests.factories import UserFactory
 from welfare import services
 from welfare.models import HazardReport
@@ -64,7 +64,7 @@ def test_workflow_and_the_contact_only_for_the_handler(
     report = HazardReport.objects.get(tracking_code=submit().json()["tracking_code"])
     with pytest.raises(Conflict):
         services.hazard_report_advance(actor=organizer_xining, report=report, status="closed")
-    with pytest.raises(StationsError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.hazard_report_advance(actor=organizer_xining, report=report, status="verified")
     assert excinfo.value.field == "grade"
     services.hazard_report_advance(

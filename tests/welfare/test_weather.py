@@ -16,8 +16,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 
+from core import time as local_time
 from stations.models import Region
-from welfare import services
 from welfare.models import Forecast, WeatherAlert
 from welfare.tasks import refresh_region_weather
 from welfare.weather import WeatherError, evaluate, fetch_daily, parse_daily
@@ -200,7 +200,7 @@ def test_task_builds_alerts_and_keeps_them_stale_on_failure(provider, xining):
     assert alerts == {("2027-07-14", 2), ("2027-07-16", 3)}
     provider.mode = "html"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services, "today", lambda: dt.date(2027, 7, 14))
+        mp.setattr(local_time, "today", lambda: dt.date(2027, 7, 14))
         out = refresh_region_weather.apply(args=[xining.pk]).get()
     assert "error" in out
     assert WeatherAlert.objects.count() == 2  # the last good forecast is kept…
@@ -212,7 +212,7 @@ def test_task_builds_alerts_and_keeps_them_stale_on_failure(provider, xining):
 def test_alerts_api_and_station_banner(provider, xining, client):
     refresh_region_weather.apply(args=[xining.pk]).get()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services, "today", lambda: dt.date(2027, 7, 14))
+        mp.setattr(local_time, "today", lambda: dt.date(2027, 7, 14))
         body = client.get("/api/v1/alerts/", {"region": "630103"}).json()
         assert [a["level"] for a in body["alerts"]] == [2, 3]
         assert body["alerts"][0]["region"] == "630100"

@@ -9,7 +9,8 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from stations.exceptions import PermissionDenied, StationsError
+from core import time as local_time
+from core.errors import DomainError, PermissionDenied
 from welfare import services
 from welfare.models import Workplace
 from welfare.resources import WorkplaceResource
@@ -151,7 +152,7 @@ def test_due_date_rules(checked, kind, hazards, due, settings):
 
 @pytest.mark.django_db
 def test_contraindication_flags_the_worker_and_lists(network, organizer_xining):
-    with pytest.raises(StationsError):
+    with pytest.raises(DomainError):
         services.worker_register(actor=organizer_xining, name="李", category="construction",
                                  union=network.xining, consent=False)  # fmt: skip
     worker = services.worker_register(
@@ -183,7 +184,7 @@ def test_weekly_health_check_mail(network, organizer_xining, mailoutbox, monkeyp
                                  checked_on=dt.date(2025, 1, 1), result="normal")  # fmt: skip
     from welfare.tasks import health_checks_weekly
 
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 1, 20))
+    monkeypatch.setattr(local_time, "today", lambda: dt.date(2026, 1, 20))
     assert health_checks_weekly() == 1
     assert mailoutbox[0].to == ["org@xining.example"]
     assert "赵师傅" in mailoutbox[0].body and "2026-01-01" in mailoutbox[0].body
@@ -209,5 +210,5 @@ def test_workplace_layer_filters(network, organizer_xining, monkeypatch):
 
     assert names() == sorted(VALID[:2])
     assert names(hazard="noise") == [VALID[1]]
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 6, 1))
+    monkeypatch.setattr(local_time, "today", lambda: dt.date(2026, 6, 1))
     assert names(overdue="true") == [VALID[0]]

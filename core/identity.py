@@ -14,7 +14,7 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from stations.exceptions import StationsError
+from core.errors import DomainError
 
 
 def worker_key(phone: str) -> str:
@@ -23,6 +23,6 @@ def worker_key(phone: str) -> str:
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not re.fullmatch(r"1\d{10}", digits):
-        raise StationsError(_("请填写 11 位手机号码。"), field="phone")
+        raise DomainError(_("请填写 11 位手机号码。"), field="phone")
     secret = settings.WORKER_ID_SECRET.encode()
     return hmac.new(secret, digits.encode(), hashlib.sha256).hexdigest()

@@ -7,19 +7,26 @@ service in every app narrows its querysets and checks its writes through these f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db.models import Q, QuerySet
-
-from stations.querysets import path_prefix_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from stations.models import Station, Union
-
 MANAGING_ROLES = ("organizer", "admin")
+
+
+def path_prefix_q(field: str, paths: Iterable[str]) -> Q:
+    """``field`` starts with any of ``paths``; an empty list matches nothing."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
 
 
 @dataclass(frozen=True)
@@ -34,14 +41,19 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.is_superuser or self.union_paths or self.staff_station_ids)
 
-    def covers_union(self, union: Union) -> bool:
+    @property
+    def is_organizer(self) -> bool:
+        """Organizes or administers at least one union (or is a superuser)."""
+        return self.is_superuser or bool(self.union_paths)
+
+    def covers_union(self, union: Any) -> bool:
         return self.is_superuser or any(union.path.startswith(p) for p in self.union_paths)
 
-    def covers_station(self, station: Station) -> bool:
+    def covers_station(self, station: Any) -> bool:
         """May manage the station (organizer/admin of a union above it)."""
         return self.covers_union(station.union)
 
-    def may_staff_station(self, station: Station) -> bool:
+    def may_staff_station(self, station: Any) -> bool:
         """May log visits and hand out supplies at the station."""
         return self.covers_station(station) or station.pk in self.staff_station_ids
 
@@ -73,8 +85,9 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     cached = getattr(user, "_yizhan_scope", None)
     if cached is not None:
         return cached
-    from stations.models import Membership
-
+    # The membership model is named in settings, as Django names its user model, so that
+    # core imports no app of ours (docs/architecture.md).
+    Membership = apps.get_model(settings.SCOPE_MEMBERSHIP_MODEL)
     if user.is_superuser:
         scope = Scope(is_superuser=True)
     else:
@@ -92,6 +105,11 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         scope = Scope(union_paths=minimal, staff_station_ids=station_ids)
     user._yizhan_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+def is_organizer(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """May use the organizer pages: organizes or administers a union, or is a superuser."""
+    return scope_for(user).is_organizer
 
 
 def forget_scope(user: Any) -> None:

@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from stations.exceptions import StationsError
+from core.errors import DomainError
 
 
 def error_response(
@@ -23,22 +23,41 @@ def error_response(
     return Response({"error": body}, status=status_code)
 
 
-def _first(detail: Any, prefix: str = "") -> tuple[str | None, str]:
-    """The first (field, message) pair in a DRF or Django error structure."""
+def _join(path: str, key: Any) -> str:
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _first(detail: Any, path: str = "") -> tuple[str | None, str]:
+    """The first (field, message) pair in a DRF or Django error structure.
+
+    Nested errors name their place the way a person reads it: ``lines[1].item``. DRF gives
+    a list serializer's errors as a list with ``{}`` for the valid items, and a list
+    field's as a dict keyed by index; both lead to the first item that has an error.
+    """
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key not in ("non_field_errors", "__all__") else None
-            field, message = _first(value)
-            full = ".".join(p for p in (prefix, name, field) if p) or None
-            return full, message
-    if isinstance(detail, list | tuple) and detail:
-        return _first(detail[0], prefix)
-    return (prefix or None), str(detail)
+            if value in ({}, [], None, ""):
+                continue
+            if key in ("non_field_errors", "__all__"):
+                return _first(value, path)
+            return _first(value, _join(path, key))
+        return (path or None), ""
+    if isinstance(detail, list | tuple):
+        for index, value in enumerate(detail):
+            if value in ({}, [], None, ""):
+                continue
+            if isinstance(value, dict | list | tuple):
+                return _first(value, _join(path, index))
+            return (path or None), str(value)
+        return (path or None), ""
+    return (path or None), str(detail)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Each app's domain error carries its own status (400/403/404/409).
-    if isinstance(exc, StationsError):
+    if isinstance(exc, DomainError):
         extra = getattr(exc, "extra", None) or {}
         return error_response(exc.message, field=exc.field, status_code=exc.status_code, **extra)
     if isinstance(exc, DjangoValidationError):

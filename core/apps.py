@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from core.spatial import repair_spatialite_indexes
+
+
+class CoreConfig(AppConfig):
+    """What every app shares and no app owns. Imports no app of ours."""
+
+    name = "core"
+    verbose_name = _("公共")
+
+    def ready(self) -> None:
+        # post_migrate is sent once per app after the whole plan ran: once is enough.
+        post_migrate.connect(repair_spatialite_indexes, sender=self)

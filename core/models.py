@@ -1,0 +1,1 @@
+"""core owns no tables; this module exists so that Django sends core its post_migrate."""

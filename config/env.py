@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _REQUIRED: Any = object()
@@ -99,8 +100,6 @@ def env_database(name: str, default: Any = _REQUIRED, *, base_dir: Path) -> dict
     A relative SpatiaLite path is taken relative to ``base_dir`` so the quick start finds
     the same file whatever the working directory.
     """
-    import dj_database_url
-
     url = env_str(name, default)
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in DATABASE_SCHEMES:

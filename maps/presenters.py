@@ -13,9 +13,12 @@ from django.utils.translation import get_language
 
 from core import time as local_time
 from maps.coords import wgs84_to_bd09, wgs84_to_gcj02
+from maps.selectors import StationRow
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Station
+from welfare.api import alert_body
+from welfare.selectors import alerts_for_region, alerts_today
 
 
 def english() -> bool:
@@ -142,8 +145,6 @@ def directions_links(
 
 
 def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
-    from maps.selectors import StationRow
-
     day = local_time.to_local(at).date()
     row = StationRow.from_station(station)
     periods, closures = row.hours()
@@ -221,15 +222,8 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
 def weather_alerts_today(*, region: Any = None, limit: int = 6) -> list[dict[str, Any]]:
     """Today's heat/cold alerts (of ``region`` and the divisions above it, or all regions).
 
-    Weather lives in ``welfare``; the map shows its alerts when that app is installed.
+    Weather lives in ``welfare``; the map shows its alerts.
     """
-    from django.apps import apps
-
-    if not apps.is_installed("welfare"):
-        return []
-    from welfare.api import alert_body
-    from welfare.selectors import alerts_for_region, alerts_today
-
     if region is not None:
         today = local_time.today()
         alerts = list(alerts_for_region(region=region).filter(day=today)[:limit])

@@ -1,0 +1,141 @@
+"""The structure rules of docs/architecture.md, checked on the source tree.
+
+* One write path: a model is written (``save``, ``create``, ``update``, ``delete``,
+  ``bulk_create`` …) only inside a ``services`` module or a migration. Views, the API, the
+  admin, imports, tasks, commands and demo loaders call a service.
+* Imports sit at the top of modules, where a reader (and import-linter) sees them.
+* The layers themselves are import-linter contracts (``pyproject.toml``), run here too.
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+APPS = ("core", "stations", "welfare", "campaigns", "maps", "config")
+
+# Methods that write whatever they are called on (a model, a queryset, a form).
+ALWAYS_WRITES = {
+    "save",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "save_m2m",
+}
+# Methods that write when called on a manager or a queryset (``dict.update`` does not).
+QUERYSET_WRITES = {"create", "update"}
+QUERYSET_HINTS = ("objects", "_default_manager", ".filter(", ".exclude(", ".all(", "_set")
+
+# Receivers that are not models, by file: (relative path, receiver as written).
+NOT_MODELS = {
+    ("core/photos.py", "image"),  # a PIL image written to a buffer
+    ("stations/exports.py", "book"),  # an openpyxl workbook written to a buffer
+    ("campaigns/exports.py", "book"),
+    ("welfare/exports.py", "book"),
+}
+
+
+def app_sources() -> list[pathlib.Path]:
+    files = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.relative_to(ROOT).parts:
+                files.append(path)
+    return files
+
+
+def is_service_module(rel: pathlib.PurePath) -> bool:
+    return rel.name == "services.py" or "services" in rel.parts[:-1]
+
+
+def model_writes(path: pathlib.Path, rel: pathlib.PurePath | None = None) -> list[str]:
+    rel = rel or path.relative_to(ROOT)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(rel))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        method = node.func.attr
+        receiver = ast.unparse(node.func.value)
+        if (rel.as_posix(), receiver) in NOT_MODELS:
+            continue
+        if rel.name == "models.py" and receiver == "super()":
+            continue  # a model's own save() calling Django's
+        if method in ALWAYS_WRITES or (
+            method in QUERYSET_WRITES and any(hint in receiver for hint in QUERYSET_HINTS)
+        ):
+            found.append(f"{rel}:{node.lineno}: {receiver}.{method}(…)")
+    return found
+
+
+def test_models_are_written_only_by_services() -> None:
+    offenders = [
+        line
+        for path in app_sources()
+        if not is_service_module(path.relative_to(ROOT))
+        for line in model_writes(path)
+    ]
+    assert offenders == [], "model writes outside services:\n" + "\n".join(offenders)
+
+
+def test_the_write_check_finds_writes(tmp_path: pathlib.Path) -> None:
+    """The walker itself: it must see the writes it is meant to forbid."""
+    sample = tmp_path / "probe.py"
+    sample.write_text(
+        "def f(obj, qs, form, data):\n"
+        "    obj.save()\n"
+        "    Model.objects.create(a=1)\n"
+        "    qs.filter(a=1).update(a=2)\n"
+        "    form.save()\n"
+        "    data.update(b=1)\n"  # a dict: not a write
+        "    Model.objects.filter(a=1).delete()\n",
+        encoding="utf-8",
+    )
+    lines = model_writes(sample, pathlib.PurePath("stations/probe.py"))
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "obj.save(…)",
+        "Model.objects.create(…)",
+        "qs.filter(a=1).update(…)",
+        "form.save(…)",
+        "Model.objects.filter(a=1).delete(…)",
+    ]
+
+
+def nested_imports(path: pathlib.Path) -> list[str]:
+    rel = path.relative_to(ROOT)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(rel))
+    found = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            if isinstance(child, ast.Import | ast.ImportFrom) and in_function:
+                found.append(f"{rel}:{child.lineno}: {ast.unparse(child)}")
+            inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            visit(child, inner)
+
+    visit(tree, False)
+    return found
+
+
+def test_imports_sit_at_the_top_of_modules() -> None:
+    offenders = [line for path in app_sources() for line in nested_imports(path)]
+    assert offenders == [], "imports inside functions:\n" + "\n".join(offenders)
+
+
+def test_layers_hold() -> None:
+    """import-linter's contracts from pyproject.toml (docs/architecture.md)."""
+    lint_imports = shutil.which("lint-imports", path=str(pathlib.Path(sys.executable).parent))
+    assert lint_imports, "import-linter is a dev dependency: pip install -e .[dev]"
+    result = subprocess.run(
+        [lint_imports, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "broken" not in result.stdout.lower().split("contracts:")[-1]

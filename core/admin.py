@@ -49,14 +49,42 @@ class ScopedAdminMixin:
     def _covers(self, request: HttpRequest, obj: Any) -> bool:
         return self._scope(request).covers_union(obj.union)
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
-        # A union picker offers only the unions in scope (a union is known by its path).
+    def _scoped_choices(self, db_field: Any, request: HttpRequest) -> QuerySet[Any] | None:
+        """The rows a relation may point to: those in the user's scope.
+
+        A union is known by its path. Any other related model registered with a scoped
+        admin is narrowed the way that admin narrows its own list, so a workplace, stock
+        location or station of another union is never offered.
+        """
         related = db_field.related_model
-        if db_field.name in self.union_fields and related is not None:
-            kwargs["queryset"] = self._scope(request).filter(
+        if related is None:
+            return None
+        if db_field.name in self.union_fields:
+            return self._scope(request).filter(
                 related._default_manager.all(), union_path_field="path"
             )
+        related_admin = self.admin_site._registry.get(related)  # type: ignore[attr-defined]
+        if isinstance(related_admin, ScopedAdminMixin):
+            return self._scope(request).filter(
+                related._default_manager.all(),
+                union_path_field=related_admin.union_path_field,
+                station_field=related_admin.station_field,
+            )
+        return None
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if "queryset" not in kwargs:
+            choices = self._scoped_choices(db_field, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if "queryset" not in kwargs:
+            choices = self._scoped_choices(db_field, request)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class ReadOnlyForOrganizersMixin:

@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from core.admin import ScopedAdminMixin
 from core.scoping import forget_scope
-from stations.models import Union
 from stations import services as network_services
+from stations.models import Union
 
 pytestmark = [pytest.mark.django_db]
 
@@ -119,7 +119,7 @@ def test_other_union_sees_opens_and_changes_nothing(demo):
 def test_add_forms_offer_nothing_of_another_union(demo):
     haidong = organizer_of("QH-HD", "haidong-org")
     request = request_as(haidong)
-    owners = {model: model_admin for model, model_admin in scoped_admins()}
+    owners = dict(scoped_admins())
     xining_union = Union.objects.get(code="QH-XN")
     checked = 0
     for _model, model_admin in scoped_admins():

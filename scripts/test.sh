@@ -15,6 +15,9 @@ step "ruff (lint and format)"
 "$VENV/bin/ruff" check . || fail "ruff check"
 "$VENV/bin/ruff" format --check . || fail "ruff format --check (run: .venv/bin/ruff format .)"
 
+step "import-linter (layers, docs/architecture.md)"
+"$VENV/bin/lint-imports" --no-cache || fail "lint-imports"
+
 export CELERY_TEST_BROKER_URL="${CELERY_TEST_BROKER_URL:-redis://127.0.0.1:6379/15}"
 export CHROMIUM_PATH=/usr/bin/chromium
 mkdir -p "$ROOT/var/test-artifacts"

@@ -76,7 +76,11 @@ class NearbyView(PublicView):
             presenters.feature_collection(
                 [
                     presenters.station_feature(
-                        item.station, open_now=item.open_now, day=day, distance_m=item.distance_m
+                        item.station,
+                        open_now=item.open_now,
+                        day=day,
+                        distance_m=item.distance_m,
+                        at=at,
                     )
                     for item in found
                 ]

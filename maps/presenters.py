@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from core import time as local_time
 from maps.coords import wgs84_to_bd09, wgs84_to_gcj02
-from maps.selectors import StationRow
+from maps.selectors import StationRow, station_nearby
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Station
@@ -40,6 +42,58 @@ def hours_today(station: Any, day: dt.date) -> str:
     return hours.hours_text(periods=periods, closures=closures, is_24h=station.is_24h, day=day)
 
 
+# Beyond this a worker rides or drives: walking minutes would mislead.
+WALK_UP_TO_M = 2000
+WALK_M_PER_MIN = 80  # 4.8 km/h
+# An e-bike or bicycle in town, stops included (15 km/h); further than RIDE_UP_TO_M only
+# the distance is shown — roads, not a straight line, decide the time.
+RIDE_UP_TO_M = 30_000
+RIDE_M_PER_MIN = 250
+
+
+def distance_text(distance_m: float) -> str:
+    """One style everywhere: "850 米", "1.2 公里", "36 公里" (English: m, km)."""
+    metres = round(distance_m)
+    if metres < 1000:
+        return _("%(n)s 米") % {"n": metres}
+    km = distance_m / 1000
+    return _("%(n)s 公里") % {"n": f"{km:.1f}" if km < 10 else f"{km:.0f}"}
+
+
+def travel(distance_m: float) -> dict[str, Any]:
+    """How long it takes to get there, in the way that fits the distance.
+
+    Walking minutes up to 2 km, riding minutes up to 30 km, beyond that nothing (the
+    distance says it).
+    """
+    if distance_m <= WALK_UP_TO_M:
+        minutes = max(1, math.ceil(distance_m / WALK_M_PER_MIN))
+        return {
+            "mode": "walk",
+            "minutes": minutes,
+            "text": _("步行约 %(min)d 分钟") % {"min": minutes},
+        }
+    if distance_m <= RIDE_UP_TO_M:
+        minutes = max(1, math.ceil(distance_m / RIDE_M_PER_MIN))
+        return {
+            "mode": "ride",
+            "minutes": minutes,
+            "text": _("骑行约 %(min)d 分钟") % {"min": minutes},
+        }
+    return {"mode": "far", "minutes": None, "text": ""}  # fmt: skip
+
+
+def next_open_text(station: Any, *, at: dt.datetime) -> str:
+    """For a closed station: when it opens next ("明天 08:00 开放"), or why not known."""
+    periods, closures = station.hours()
+    if not hours.has_hours(periods=periods, is_24h=station.is_24h):
+        return ""
+    moment = hours.next_opening(periods=periods, closures=closures, is_24h=station.is_24h, at=at)
+    if moment is None:
+        return _("近两周不开放")
+    return hours.opening_text(moment, at=at)
+
+
 @functools.cache
 def _station_url_prefix() -> str:
     return reverse("maps:station", args=["CODE"]).removesuffix("CODE/")
@@ -50,9 +104,17 @@ def station_url(station: Any) -> str:
 
 
 def station_feature(
-    station: Any, *, open_now: bool, day: dt.date, distance_m: float | None = None
+    station: Any,
+    *,
+    open_now: bool,
+    day: dt.date,
+    distance_m: float | None = None,
+    at: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """A GeoJSON Feature of a ``StationRow`` (or a Station turned into one)."""
+    """A GeoJSON Feature of a ``StationRow`` (or a Station turned into one).
+
+    With ``at``, a closed station also says when it opens next (``next_open``).
+    """
     properties: dict[str, Any] = {
         "id": station.pk,
         "code": station.code,
@@ -62,6 +124,10 @@ def station_feature(
     }
     if distance_m is not None:
         properties["distance_m"] = round(distance_m)
+        properties["distance_text"] = distance_text(distance_m)
+        properties["travel"] = travel(distance_m)
+    if at is not None:
+        properties["next_open"] = "" if open_now else next_open_text(station, at=at)
     properties.update(
         {
             "open_now": open_now,
@@ -148,7 +214,8 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
     day = local_time.to_local(at).date()
     row = StationRow.from_station(station)
     periods, closures = row.hours()
-    feature = station_feature(row, open_now=row.is_open(at), day=day)
+    open_now = row.is_open(at)
+    feature = station_feature(row, open_now=open_now, day=day, at=at)
     regular = [p for p in periods if not p.season_start]
     seasons: dict[tuple[str, str], list[Any]] = {}
     for p in periods:
@@ -212,11 +279,31 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
                 }
                 for r in station_selectors.recent_problems(station=station, limit=10)
             ],
+            "nearest_open": None if open_now else nearest_open(station, at=at),
             "weather_alert": next(iter(weather_alerts_today(region=station.region, limit=1)), None),
             "directions": directions_links(station),
         }
     )
     return feature
+
+
+def nearest_open(station: Station, *, at: dt.datetime) -> dict[str, Any] | None:
+    """For a closed station: the nearest station that is open now, to send the worker on."""
+    found = station_nearby(
+        lat=station.location.y, lng=station.location.x, limit=2, open_now=True, at=at
+    )
+    other = next((item for item in found if item.station.code != station.code), None)
+    if other is None:
+        return None
+    return {
+        "code": other.station.code,
+        "name": label(other.station),
+        "url": station_url(other.station),
+        "distance_m": round(other.distance_m),
+        "distance_text": distance_text(other.distance_m),
+        "travel": travel(other.distance_m),
+        "hours_today": hours_today(other.station, local_time.to_local(at).date()),
+    }
 
 
 def weather_alerts_today(*, region: Any = None, limit: int = 6) -> list[dict[str, Any]]:

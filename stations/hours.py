@@ -120,10 +120,20 @@ def spans_on(
 
 
 def format_spans(
-    spans: list[tuple[dt.time, dt.time, bool]] | None, *, is_24h: bool, today: bool = True
+    spans: list[tuple[dt.time, dt.time, bool]] | None,
+    *,
+    is_24h: bool,
+    today: bool = True,
+    recorded: bool = True,
 ) -> str:
-    """Hours as text; a closed day reads "今日闭站" for today and "闭站" in a week's list."""
+    """Hours as text; a closed day reads "今日闭站" for today and "闭站" in a week's list.
+
+    A station with no hours on record (``recorded=False``) is not "closed": nobody knows,
+    and it says so.
+    """
     if spans is None:
+        if not recorded:
+            return _("营业时间未登记")
         return _("今日闭站") if today else _("闭站")
     if is_24h:
         return _("24小时")
@@ -143,9 +153,59 @@ def hours_text(
     is_24h: bool,
     day: dt.date,
 ) -> str:
-    """Today's hours as shown to a worker: ``08:00–20:00``, ``24小时`` or ``今日闭站``."""
+    """Today's hours as shown to a worker: ``08:00–20:00``, ``24小时``, ``今日闭站`` or
+    ``营业时间未登记``."""
     spans = spans_on(periods=periods, closures=closures, is_24h=is_24h, day=day)
-    return format_spans(spans, is_24h=is_24h)
+    recorded = has_hours(periods=periods, is_24h=is_24h) or is_closed_on(closures, day)
+    return format_spans(spans, is_24h=is_24h, recorded=recorded)
+
+
+def has_hours(*, periods: Sequence[PeriodLike], is_24h: bool) -> bool:
+    """Whether any opening hours are on record (24 hours counts)."""
+    return is_24h or bool(periods)
+
+
+def next_opening(
+    *,
+    periods: Sequence[PeriodLike],
+    closures: Sequence[ClosureLike],
+    is_24h: bool,
+    at: dt.datetime,
+    horizon_days: int = 14,
+) -> dt.datetime | None:
+    """The next moment after ``at`` when the station opens, within ``horizon_days``.
+
+    None when it is open at ``at``, has no hours on record, or stays closed all that time.
+    """
+    if is_open_at(periods=periods, closures=closures, is_24h=is_24h, at=at):
+        return None
+    if not has_hours(periods=periods, is_24h=is_24h):
+        return None
+    local = to_local(at)
+    for offset in range(horizon_days + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        for opens, _closes, _overnight in (
+            spans_on(periods=periods, closures=closures, is_24h=is_24h, day=day) or []
+        ):
+            moment = dt.datetime.combine(day, opens, tzinfo=local.tzinfo)
+            if moment > local:
+                return moment
+    return None
+
+
+def opening_text(moment: dt.datetime, *, at: dt.datetime) -> str:
+    """When a closed station opens next, as a worker reads it: "明天 08:00 开放"."""
+    local, now = to_local(moment), to_local(at)
+    days = (local.date() - now.date()).days
+    clock = f"{local:%H:%M}"
+    if days == 0:
+        return _("今天 %(time)s 开放") % {"time": clock}
+    if days == 1:
+        return _("明天 %(time)s 开放") % {"time": clock}
+    return _("%(day)s %(time)s 开放") % {
+        "day": f"{WEEKDAY_LABELS[local.isoweekday()]()} {local:%m-%d}",
+        "time": clock,
+    }
 
 
 WEEKDAY_LABELS = {
@@ -168,6 +228,7 @@ def week_schedule(
 ) -> list[dict[str, object]]:
     """Seven days from ``start``: date, weekday, hours text and spans."""
     days = []
+    recorded = has_hours(periods=periods, is_24h=is_24h)
     for offset in range(7):
         day = start + dt.timedelta(days=offset)
         spans = spans_on(periods=periods, closures=closures, is_24h=is_24h, day=day)
@@ -177,7 +238,12 @@ def week_schedule(
                 "weekday": day.isoweekday(),
                 "label": f"{WEEKDAY_LABELS[day.isoweekday()]()} {day:%m-%d}",
                 "closed": spans is None,
-                "hours": format_spans(spans, is_24h=is_24h, today=offset == 0),
+                "hours": format_spans(
+                    spans,
+                    is_24h=is_24h,
+                    today=offset == 0,
+                    recorded=recorded or is_closed_on(closures, day),
+                ),
                 "spans": [
                     {"opens": f"{o:%H:%M}", "closes": f"{c:%H:%M}", "overnight": n}
                     for o, c, n in (spans or [])

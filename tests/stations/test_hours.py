@@ -15,7 +15,15 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stations.hours import hours_text, in_season, is_open_at, to_local, week_schedule
+from stations.hours import (
+    hours_text,
+    in_season,
+    is_open_at,
+    next_opening,
+    opening_text,
+    to_local,
+    week_schedule,
+)
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
@@ -371,13 +379,37 @@ def test_hours_text_in_chinese():
         assert text([], wednesday, is_24h=True) == "24小时"
         assert text(REGULAR, wednesday, closures=[closure(wednesday)]) == "今日闭站"
         assert text([], wednesday, closures=[closure(wednesday)], is_24h=True) == "今日闭站"
-        assert text([], wednesday) == "今日闭站"
+        # No hours on record is not "closed today": nobody knows.
+        assert text([], wednesday) == "营业时间未登记"
         assert text([period(4, "08:00", "20:00")], wednesday) == "今日闭站"
         split = [period(3, "14:00", "18:00"), period(3, "08:00", "12:00")]
         assert text(split, wednesday) == "08:00–12:00, 14:00–18:00"
         assert text(FRIDAY_NIGHT, dt.date(2027, 7, 16)) == "20:00–02:00（次日）"
         assert text(SUMMER_STATION, wednesday) == "07:00–21:00"
         assert text(SUMMER_STATION, dt.date(2027, 9, 15)) == "08:00–20:00"
+
+
+def test_next_opening_and_its_words():
+    tz = dt.timezone(dt.timedelta(hours=8))
+    wednesday_night = dt.datetime(2027, 7, 14, 21, 0, tzinfo=tz)  # after 08:00–20:00
+    moment = next_opening(periods=REGULAR, closures=[], is_24h=False, at=wednesday_night)
+    assert moment == dt.datetime(2027, 7, 15, 8, 0, tzinfo=tz)
+    early = dt.datetime(2027, 7, 14, 6, 30, tzinfo=tz)
+    assert next_opening(periods=REGULAR, closures=[], is_24h=False, at=early).hour == 8
+    # Open now: no "next opening"; nothing on record: unknown, not a guess.
+    noon = dt.datetime(2027, 7, 14, 12, 0, tzinfo=tz)
+    assert next_opening(periods=REGULAR, closures=[], is_24h=False, at=noon) is None
+    assert next_opening(periods=[], closures=[], is_24h=False, at=noon) is None
+    # Closed for the rest of the week: the first day after the closure.
+    shut = [closure(dt.date(2027, 7, 14), dt.date(2027, 7, 18))]
+    moment = next_opening(periods=REGULAR, closures=shut, is_24h=False, at=noon)
+    assert moment.date() == dt.date(2027, 7, 19)
+    with translation.override("zh-hans"):
+        assert opening_text(dt.datetime(2027, 7, 15, 8, 0, tzinfo=tz), at=noon) == "明天 08:00 开放"
+        assert (
+            opening_text(dt.datetime(2027, 7, 14, 14, 0, tzinfo=tz), at=noon) == "今天 14:00 开放"
+        )
+        assert opening_text(moment, at=noon) == "周一 07-19 08:00 开放"
 
 
 def test_hours_text_in_english_uses_the_catalog_but_keeps_the_times():

@@ -1,27 +1,30 @@
-"""Back office for the network. Every list is scoped to the user's unions; every save goes
-through ``stations.services`` so the admin obeys the same rules as the API and imports."""
+"""Back office for the network. Every list is scoped to the user's unions; every save and
+delete goes through ``stations.services`` so the admin obeys the same rules as the API and
+imports. A station's hours, closures and services are handed to ``station_save`` with the
+station, so the row and its read-side copies are written in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, QuerySet
-from django.http import HttpRequest
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import time as local_time
 from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
+from core.errors import DomainError
 from core.scoping import scope_for
-from stations import services
-from stations.exceptions import StationsError
 from stations.models import (
     Closure,
     FacilityReport,
@@ -36,25 +39,94 @@ from stations.models import (
     Visit,
 )
 from stations.resources import StationResource
+from stations.services import inspections, network, public_reports
+from stations.services.network import ClosureInput, PeriodInput
+
+
+class ServiceWritesAdminMixin:
+    """What every admin here adds to Django's: writes through services, errors as messages.
+
+    A service refusal that the form could not foresee (a rule checked under lock, a
+    protected row) comes back to the same page as a message, never as a server error.
+    The history pages show only rows in scope, and their "revert" (which would save
+    around the services) is off.
+    """
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            try:
+                self.delete_model(request, obj)  # type: ignore[attr-defined]
+            except DomainError as exc:
+                self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)  # type: ignore[attr-defined]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # simple-history's pages load the object (or its last historical copy) without the
+        # scoped queryset and ask only this: the object itself must be in scope.
+        allowed = super().has_view_permission(request, obj)  # type: ignore[misc]
+        if obj is None or not allowed or not isinstance(self, ScopedAdminMixin):
+            return allowed
+        return self._covers(request, obj)
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        if request.method != "GET":
+            raise AdminPermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
 
 @admin.register(Region)
-class RegionAdmin(ReadOnlyForOrganizersMixin, LeafletGeoAdmin):
+class RegionAdmin(ServiceWritesAdminMixin, ReadOnlyForOrganizersMixin, LeafletGeoAdmin):
     list_display = ("code", "name", "name_en", "level", "parent")
     list_select_related = ("parent",)
     list_filter = ("level",)
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("parent",)
 
+    def save_model(self, request: HttpRequest, obj: Region, form: Any, change: bool) -> None:
+        network.region_save(actor=request.user, region=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Region) -> None:
+        network.region_delete(actor=request.user, region=obj)
+
 
 @admin.register(Service)
-class ServiceAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
+class ServiceAdmin(ServiceWritesAdminMixin, ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     list_display = ("code", "icon", "name", "name_en", "sort_order")
     search_fields = ("code", "name", "name_en")
 
+    def save_model(self, request: HttpRequest, obj: Service, form: Any, change: bool) -> None:
+        network.service_save(actor=request.user, service=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Service) -> None:
+        network.service_delete(actor=request.user, service=obj)
+
 
 @admin.register(Union)
-class UnionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class UnionAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     union_path_field = "path"
     list_display = ("name", "code", "kind", "region", "parent")
     list_select_related = ("region", "parent")
@@ -67,7 +139,10 @@ class UnionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return self._scope(request).covers_union(obj)
 
     def save_model(self, request: HttpRequest, obj: Union, form: Any, change: bool) -> None:
-        services.union_save(actor=request.user, union=obj)
+        network.union_save(actor=request.user, union=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Union) -> None:
+        network.union_delete(actor=request.user, union=obj)
 
 
 class StationChildInline(admin.TabularInline):
@@ -80,7 +155,7 @@ class StationChildInline(admin.TabularInline):
         if not request.user.is_staff:
             return False
         if obj is None:
-            return scope.is_superuser or bool(scope.union_paths)
+            return scope.is_organizer
         return scope.covers_station(obj)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -119,7 +194,7 @@ class RegionListFilter(admin.SimpleListFilter):
 
 
 def inspection_cutoff() -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=settings.STATION_INSPECTION_MAX_AGE_DAYS)
+    return local_time.today() - dt.timedelta(days=settings.STATION_INSPECTION_MAX_AGE_DAYS)
 
 
 class InspectionDueFilter(admin.SimpleListFilter):
@@ -139,8 +214,35 @@ class InspectionDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _kept_rows(formset: Any) -> list[dict[str, Any]]:
+    """The cleaned rows of an inline formset that stay: filled in and not marked deleted."""
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _describe_unsaved(formset: Any) -> None:
+    """Fill in what ``formset.save()`` would have recorded, for the admin's change log."""
+    formset.new_objects = [
+        f.instance
+        for f in formset.extra_forms
+        if f.has_changed() and not formset._should_delete_form(f)
+    ]
+    formset.changed_objects = [
+        (f.instance, f.changed_data)
+        for f in formset.initial_forms
+        if f.has_changed() and not formset._should_delete_form(f)
+    ]
+    formset.deleted_objects = [f.instance for f in formset.deleted_forms]
+
+
 @admin.register(Station)
-class StationAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class StationAdmin(
+    ServiceWritesAdminMixin, ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin,
+    SimpleHistoryAdmin,
+):  # fmt: skip
     station_field = "pk"
     resource_classes = [StationResource]
     list_display = ("code", "name", "kind", "status", "region", "union", "last_inspected")
@@ -186,11 +288,43 @@ class StationAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin, Si
         return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def save_model(self, request: HttpRequest, obj: Station, form: Any, change: bool) -> None:
-        services.station_save(actor=request.user, station=obj)
+        """Deferred: ``save_related`` writes the station with its hours in one call."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        services.station_refresh_cache(station=form.instance)
+        periods: list[PeriodInput] | None = None
+        closures: list[ClosureInput] | None = None
+        for formset in formsets:
+            rows = _kept_rows(formset)
+            if formset.model is OpeningPeriod:
+                periods = [
+                    PeriodInput(
+                        weekday=row["weekday"], opens=row["opens"], closes=row["closes"],
+                        overnight=row.get("overnight", False),
+                        season_start=row.get("season_start", ""),
+                        season_end=row.get("season_end", ""),
+                    )
+                    for row in rows
+                ]  # fmt: skip
+            elif formset.model is Closure:
+                closures = [
+                    ClosureInput(
+                        starts_on=row["starts_on"], ends_on=row["ends_on"],
+                        reason=row.get("reason", ""),
+                    )
+                    for row in rows
+                ]  # fmt: skip
+            _describe_unsaved(formset)
+        chosen = form.cleaned_data.get("services")
+        network.station_save(
+            actor=request.user,
+            station=form.instance,
+            services=None if chosen is None else [service.code for service in chosen],
+            periods=periods,
+            closures=closures,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Station) -> None:
+        network.station_delete(actor=request.user, station=obj)
 
     @admin.action(description=_("暂停所选站点"))
     def pause_stations(self, request: HttpRequest, queryset: QuerySet[Station]) -> None:
@@ -204,33 +338,93 @@ class StationAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin, Si
         changed = 0
         for station in queryset.select_related("union"):
             try:
-                services.station_set_status(actor=request.user, station=station, status=status)
+                network.station_set_status(actor=request.user, station=station, status=status)
                 changed += 1
-            except (StationsError, ValidationError) as exc:
+            except (DomainError, ValidationError) as exc:
                 self.message_user(request, f"{station.code}: {exc}", messages.ERROR)
         self.message_user(request, _("已更新 %(n)d 个站点。") % {"n": changed})
 
 
+class MembershipForm(forms.ModelForm):
+    """Checks the membership with the same rules as the services, as field errors."""
+
+    actor: Any = None  # set per request by MembershipAdmin.get_form
+
+    class Meta:
+        model = Membership
+        fields = ("user", "union", "role", "stations")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        existing = self.instance if self.instance.pk else None
+        try:
+            network.membership_check(
+                actor=self.actor,
+                user=data.get("user") or self.instance.user,
+                union=data["union"],
+                role=data["role"],
+                stations=data.get("stations") or (),
+                membership=existing,
+            )
+        except DomainError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
+
+
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = MembershipForm
     list_display = ("user", "union", "role", "created_at")
     list_filter = ("role", "union")
     search_fields = ("user__username", "union__name")
     autocomplete_fields = ("stations",)
     list_select_related = ("user", "union")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A role moves to another person by revoking it and granting a new one.
+        return ("user",) if obj is not None else ()
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any):
         if db_field.name == "stations":
-            kwargs["queryset"] = self._scope(request).filter(Station.objects.all())
+            kwargs["queryset"] = self._scope(request).filter(
+                Station.objects.select_related("union")
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        services.membership_grant(actor=request.user, user=obj.user, union=obj.union, role=obj.role)
-        if not obj.pk:
-            obj.pk = Membership.objects.get(user=obj.user, union=obj.union, role=obj.role).pk
+        data = form.cleaned_data
+        if change:
+            saved = network.membership_change(
+                actor=request.user,
+                membership=obj,
+                role=data["role"],
+                union=data["union"],
+                stations=data.get("stations") or (),
+            )
+        else:
+            saved = network.membership_grant(
+                actor=request.user,
+                user=data["user"],
+                union=data["union"],
+                role=data["role"],
+                stations=data.get("stations") or (),
+            )
+        obj.pk, obj.created_at = saved.pk, saved.created_at
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The stations were written by the service with the membership."""
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        network.membership_revoke(actor=request.user, membership=obj)
 
 
-class StationChildAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class StationChildAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     """Rows that belong to a station: scoped through the station's union."""
 
     union_path_field = "station__union__path"
@@ -274,6 +468,12 @@ class FeedbackAdmin(StationChildAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False  # feedback comes from workers
 
+    def save_model(self, request: HttpRequest, obj: Feedback, form: Any, change: bool) -> None:
+        """Every field is read-only: feedback changes only by the moderation actions."""
+
+    def delete_model(self, request: HttpRequest, obj: Feedback) -> None:
+        public_reports.feedback_delete(actor=request.user, feedback=obj)
+
     @admin.action(description=_("通过所选留言"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Feedback]) -> None:
         self._moderate(request, queryset, Feedback.Status.APPROVED)
@@ -286,9 +486,11 @@ class FeedbackAdmin(StationChildAdmin):
         done = 0
         for feedback in queryset:
             try:
-                services.feedback_moderate(actor=request.user, feedback=feedback, status=status)
+                public_reports.feedback_moderate(
+                    actor=request.user, feedback=feedback, status=status
+                )
                 done += 1
-            except StationsError as exc:
+            except DomainError as exc:
                 self.message_user(request, f"{feedback.pk}: {exc.message}", messages.ERROR)
         self.message_user(request, _("已处理 %(n)d 条。") % {"n": done})
 
@@ -314,7 +516,12 @@ class FacilityReportAdmin(StationChildAdmin):
     def save_model(
         self, request: HttpRequest, obj: FacilityReport, form: Any, change: bool
     ) -> None:
-        FacilityReport.objects.filter(pk=obj.pk).update(note=obj.note)
+        public_reports.report_set_note(
+            actor=request.user, report=obj, note=form.cleaned_data.get("note", "")
+        )
+
+    def delete_model(self, request: HttpRequest, obj: FacilityReport) -> None:
+        public_reports.report_delete(actor=request.user, report=obj)
 
     @admin.action(description=_("标记为处理中"))
     def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[FacilityReport]) -> None:
@@ -332,9 +539,9 @@ class FacilityReportAdmin(StationChildAdmin):
         done = 0
         for report in queryset:
             try:
-                services.report_set_status(actor=request.user, report=report, status=status)
+                public_reports.report_set_status(actor=request.user, report=report, status=status)
                 done += 1
-            except StationsError as exc:
+            except DomainError as exc:
                 self.message_user(request, f"{report.pk}: {exc.message}", messages.ERROR)
         self.message_user(request, _("已处理 %(n)d 条。") % {"n": done})
 
@@ -362,8 +569,11 @@ class InspectionAdmin(StationChildAdmin):
             code: (getattr(obj, f"{code}_ok"), getattr(obj, f"{code}_note"))
             for code, _label in Inspection.CHECKS
         }
-        saved = services.inspection_record(
+        saved = inspections.inspection_record(
             actor=request.user, station=obj.station, inspected_on=obj.inspected_on,
             checks=checks, stars=obj.stars, notes=obj.notes,
         )  # fmt: skip
         obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Inspection) -> None:
+        inspections.inspection_delete(actor=request.user, inspection=obj)

@@ -19,9 +19,16 @@ from core.categories import WorkerCategory
 from core.errors import NotFound, PermissionDenied
 from core.scoping import scope_for
 from core.throttling import PublicFormThrottle
-from stations import selectors, services
+from stations import selectors
 from stations.exceptions import StationsError
 from stations.models import Station
+from stations.services import public_reports
+from stations.services.visits import (
+    VISIT_BATCH_LIMIT,
+    VisitInput,
+    visit_record_batch,
+    visit_undo,
+)
 
 
 class DeskView(APIView):
@@ -41,7 +48,7 @@ class VisitBatchSerializer(serializers.Serializer):
     visits = VisitItemSerializer(many=True)
 
 
-def _visit_input(item: Any) -> services.VisitInput | str:
+def _visit_input(item: Any) -> VisitInput | str:
     """The item as a VisitInput, or why it cannot be one."""
     if not isinstance(item, dict):
         return _("每条到访记录必须是一个对象。")
@@ -49,7 +56,7 @@ def _visit_input(item: Any) -> services.VisitInput | str:
     if missing:
         return _("缺少字段：%(fields)s。") % {"fields": ", ".join(missing)}
     svc = item.get("services", [])
-    return services.VisitInput(
+    return VisitInput(
         uuid=str(item["uuid"]),
         station=str(item["station"]),
         occurred_at=str(item["occurred_at"]),
@@ -70,14 +77,14 @@ class VisitBatchView(DeskView):
         if not isinstance(body, dict) or not isinstance(body.get("visits"), list):
             raise StationsError(_('请求体应为 {"visits": [...]}。'), field="visits")
         items = body["visits"]
-        if len(items) > services.VISIT_BATCH_LIMIT:
+        if len(items) > VISIT_BATCH_LIMIT:
             raise StationsError(
-                _("一次最多上传 %(n)d 条到访记录。") % {"n": services.VISIT_BATCH_LIMIT},
+                _("一次最多上传 %(n)d 条到访记录。") % {"n": VISIT_BATCH_LIMIT},
                 field="visits",
             )
         parsed = [_visit_input(item) for item in items]
-        valid = [p for p in parsed if isinstance(p, services.VisitInput)]
-        outcomes = iter(services.visit_record_batch(actor=request.user, visits=valid))
+        valid = [p for p in parsed if isinstance(p, VisitInput)]
+        outcomes = iter(visit_record_batch(actor=request.user, visits=valid))
         results = []
         for item, p in zip(items, parsed, strict=True):
             if isinstance(p, str):
@@ -93,7 +100,7 @@ class VisitUndoView(DeskView):
         operation_id="visit_undo", summary="Take back a visit just logged", responses={204: None}
     )
     def delete(self, request: Request, uuid: str) -> Response:
-        services.visit_undo(actor=request.user, uuid=uuid)
+        visit_undo(actor=request.user, uuid=uuid)
         return Response(status=204)
 
 
@@ -139,7 +146,7 @@ class FeedbackView(PublicFormView):
     )
     def post(self, request: Request, code: str) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
-        feedback = services.feedback_submit(
+        feedback = public_reports.feedback_submit(
             station_code=code, rating=data.get("rating"), comment=str(data.get("comment") or "")
         )
         return Response(
@@ -159,7 +166,7 @@ class ReportView(PublicFormView):
     )
     def post(self, request: Request, code: str) -> Response:
         data = request.data
-        report = services.report_submit(
+        report = public_reports.report_submit(
             station_code=code,
             kind=str(data.get("kind") or ""),
             description=str(data.get("description") or ""),

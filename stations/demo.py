@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from stations import services
 from stations.models import Station, Union
+from stations.services import network
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo login, quick start only
 
@@ -43,16 +42,16 @@ def create_demo_accounts() -> list[DemoAccount]:
         raise ImproperlyConfigured(
             "Demo accounts are only created by the quick start (YIZHAN_ALLOW_DEMO is off)."
         )
-    User = get_user_model()
     for account in DEMO_ACCOUNTS:
-        user, _ = User.objects.get_or_create(username=account.username)
-        user.set_password(DEMO_PASSWORD)
-        user.is_staff = account.role != "station_staff"
-        user.is_superuser = False
-        user.save()
+        user = network.account_ensure(
+            actor=None,
+            username=account.username,
+            password=DEMO_PASSWORD,
+            is_staff=account.role != "station_staff",
+        )
         union = Union.objects.get(code=account.union_code)
         stations = list(Station.objects.filter(code__in=account.station_codes))
-        services.membership_grant(
+        network.membership_grant(
             actor=None, user=user, union=union, role=account.role, stations=stations
         )
     return list(DEMO_ACCOUNTS)

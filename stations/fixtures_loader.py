@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from stations import services
-from stations.services import ClosureInput, PeriodInput
+from stations.services import network
+from stations.services.network import ClosureInput, PeriodInput
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -38,7 +38,7 @@ def load_network(*, directory: Path | None = None) -> LoadReport:
     """Qinghai's divisions and its union tree (real reference data, not demo)."""
     report = LoadReport()
     for row in _read("regions.json", directory):
-        services.region_upsert(
+        network.region_upsert(
             actor=None,
             code=row["code"],
             name=row["name"],
@@ -50,7 +50,7 @@ def load_network(*, directory: Path | None = None) -> LoadReport:
         )
         report.regions += 1
     for row in _read("unions.json", directory):
-        services.union_upsert(
+        network.union_upsert(
             actor=None,
             code=row["code"],
             name=row["name"],
@@ -91,7 +91,7 @@ def load_demo_stations(*, directory: Path | None = None) -> LoadReport:
             )
             for c in row.get("closures", [])
         ]
-        _station, created = services.station_upsert(
+        _station, created = network.station_upsert(
             actor=None,
             code=row["code"],
             union_code=row["union"],

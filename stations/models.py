@@ -78,7 +78,7 @@ class Union(models.Model):
 
     ``path`` is the materialized path of codes from the root, each followed by "/"
     (``QH/QH-XN/QH-XN-CZ/``), so "everything under this union" is one prefix query on an
-    indexed column. Only ``stations.services.union_*`` functions write it.
+    indexed column. Only ``stations.services.network.union_*`` functions write it.
     """
 
     class Kind(models.TextChoices):
@@ -108,6 +108,7 @@ class Union(models.Model):
     path = models.CharField(_("路径"), max_length=1000, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
 
+    history = HistoricalRecords()
     objects = UnionQuerySet.as_manager()
 
     class Meta:
@@ -134,7 +135,10 @@ class Union(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role in a union; station staff are also tied to the stations they run."""
+    """A user's role in a union; station staff are also tied to the stations they run.
+
+    Written only by ``stations.services.network.membership_*`` (a security event).
+    """
 
     class Role(models.TextChoices):
         STATION_STAFF = "station_staff", _("站点工作人员")
@@ -155,6 +159,9 @@ class Membership(models.Model):
         "Station", verbose_name=_("负责的站点"), blank=True, related_name="staff_memberships"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    # Who granted, changed or revoked a role, and which stations it covered.
+    history = HistoricalRecords(m2m_fields=[stations])
 
     class Meta:
         verbose_name = _("成员")
@@ -235,7 +242,7 @@ class Station(models.Model):
     is_24h = models.BooleanField(_("24 小时开放"), default=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
     # Read-side copies of the periods, closures and service codes, rebuilt by
-    # stations.services.station_refresh_cache whenever those change, so the public finder
+    # stations.services.network.station_save whenever those change, so the public finder
     # answers from one row per station (see docs/performance.md).
     schedule = models.JSONField(_("开放时间缓存"), default=dict, blank=True, editable=False)
     service_codes = models.JSONField(_("服务项目缓存"), default=list, blank=True, editable=False)

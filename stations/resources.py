@@ -1,8 +1,9 @@
 """Import and export of stations (CSV/XLSX through django-import-export).
 
 Rows carry ``lat``/``lng`` (WGS-84), union and region codes and service codes separated by
-``;``. Each row is written by ``stations.services.station_upsert`` so an import obeys the
-same validation and scoping as the admin form and the API.
+``;``. Each row is written by ``stations.services.network.station_upsert`` so an import
+obeys the same validation and scoping as the admin form and the API; import-export's own
+writes (``save``, many-to-many, delete) are switched off.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from stations import services
 from stations.exceptions import StationsError
 from stations.models import Station
+from stations.services.network import station_upsert
 
 IMPORTED_FIELDS = (
     "name",
@@ -79,7 +81,7 @@ class StationResource(resources.ModelResource):
         except (TypeError, ValueError):
             raise ValidationError({"lat": "lat/lng must be numbers"}) from None
         try:
-            services.station_upsert(
+            station, _created = station_upsert(
                 actor=self.actor,
                 code=str(row.get("code")).strip(),
                 union_code=str(row.get("union") or "").strip(),
@@ -91,3 +93,10 @@ class StationResource(resources.ModelResource):
             )
         except StationsError as exc:
             raise ValidationError({exc.field or "code": exc.message}) from exc
+        instance.pk = station.pk  # the row result names the station written
+
+    def save_m2m(self, instance: Station, row: Any, **kwargs: Any) -> None:
+        """Services were set by station_upsert with the row."""
+
+    def delete_instance(self, instance: Station, row: Any, **kwargs: Any) -> None:
+        raise ValidationError({"code": _("导入不能删除站点。")})

@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.scoping import scope_for
-from stations.models import Feedback, Membership, Station, Union, Visit
+from stations.models import FacilityReport, Feedback, Membership, Station, Union, Visit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -39,9 +39,7 @@ def desk_stations(*, user: AbstractBaseUser) -> QuerySet[Station]:
     """Active stations the user may log visits for: their own as staff, or all under the
     unions they organize."""
     scope = scope_for(user)
-    return scope.filter(
-        Station.objects.filter(status=Station.Status.ACTIVE), station_field="pk"
-    ).order_by("code")
+    return scope.filter(Station.objects.active(), station_field="pk").order_by("code")
 
 
 def visits_today(*, station: Station, now: dt.datetime | None = None) -> dict[str, int]:
@@ -107,7 +105,7 @@ def visit_report(
     scope = scope_for(user)
     stations = scope.filter(Station.objects.all(), station_field="pk")
     if union is not None:
-        stations = stations.filter(union__path__startswith=union.path)
+        stations = stations.under(union)
     raw = visits_by_day(stations=stations, start=start, end=end)
     categories = list(WorkerCategory.values)
     table: dict[tuple[str, str, str], dict[str, int]] = defaultdict(
@@ -160,12 +158,10 @@ def station_visit_series(
 
 def stations_needing_inspection(*, user: AbstractBaseUser, max_age_days: int) -> QuerySet[Station]:
     """Active stations in scope not inspected within ``max_age_days`` (or never)."""
-    from django.db.models import Max
-
     cutoff = local_time.today() - dt.timedelta(days=max_age_days)
     scope = scope_for(user)
     return (
-        scope.filter(Station.objects.filter(status=Station.Status.ACTIVE))
+        scope.filter(Station.objects.active())
         .annotate(last_inspected=Max("inspections__inspected_on"))
         .filter(Q(last_inspected__isnull=True) | Q(last_inspected__lt=cutoff))
         .order_by("last_inspected", "code")
@@ -180,11 +176,9 @@ def approved_comments(*, station: Station, limit: int = 10) -> list[Feedback]:
     )
 
 
-def recent_problems(*, station: Station, limit: int = 10, days: int = 60) -> list[Any]:
+def recent_problems(*, station: Station, limit: int = 10, days: int = 60) -> list[FacilityReport]:
     """Problems reported in the last ``days`` days that were not dismissed (fixed ones
     included, so workers see that the station dealt with them)."""
-    from stations.models import FacilityReport
-
     since = timezone.now() - dt.timedelta(days=days)
     return list(
         FacilityReport.objects.filter(station=station, created_at__gte=since)

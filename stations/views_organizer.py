@@ -1,7 +1,7 @@
 """Organizers' overview: visits by station and day or week, chart, exports, inspections due.
 
 Only organizers and union admins (and superusers) may open these pages; they see the
-stations under their unions, like every selector (``stations.scoping``).
+stations under their unions, like every selector (``core.scoping``).
 """
 
 from __future__ import annotations
@@ -23,12 +23,10 @@ from core import time as local_time
 from core.categories import WorkerCategory
 from core.scoping import scope_for
 from stations import exports, selectors
+from stations.forms import VisitReportForm
 from stations.models import Union
 
-DEFAULT_DAYS = 14
-MAX_DAYS = 366
 DUE_LIMIT = 200
-PERIODS = ("day", "week")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -39,6 +37,7 @@ CONTENT_TYPES = {
 class ReportParams:
     """The report's parameters after validation; ``errors`` explains each fallback."""
 
+    form: VisitReportForm
     unions: QuerySet[Union]
     union: Union | None
     start: dt.date
@@ -56,23 +55,8 @@ class ReportParams:
 
 
 def _require_organizer(request: HttpRequest) -> None:
-    scope = scope_for(request.user)
-    if not (scope.is_superuser or scope.union_paths):
+    if not scope_for(request.user).is_organizer:
         raise PermissionDenied(_("只有组织者和工会管理员可以查看到访报表。"))
-
-
-def _parse_date(request: HttpRequest, name: str, label: str, errors: list[str]) -> dt.date | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors.append(
-            _("%(label)s（%(field)s）“%(value)s”不是有效日期，请按 2027-07-01 的格式填写。")
-            % {"label": label, "field": name, "value": raw[:40]}
-        )
-        return None
 
 
 def _params(request: HttpRequest) -> ReportParams:
@@ -84,41 +68,22 @@ def _params(request: HttpRequest) -> ReportParams:
     _require_organizer(request)
     scope = scope_for(request.user)
     unions = scope.filter(Union.objects.all(), union_path_field="path").order_by("path")
-    union = None
-    code = request.GET.get("union", "").strip()
-    if code:
-        union = unions.filter(code=code).first()
-        if union is None:
-            raise Http404(
-                _("没有编号为 %(code)s 的工会，或它不在您的管理范围内。") % {"code": code}
-            )
-
-    errors: list[str] = []
-    today = local_time.today()
-    default_start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
-    start = _parse_date(request, "start", _("开始日期"), errors)
-    end = _parse_date(request, "end", _("结束日期"), errors)
-    if errors:
-        start, end = default_start, today
-    else:
-        end = end or today
-        start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
-        if end < start:
-            errors.append(_("结束日期（end）不能早于开始日期（start）。"))
-            start, end = default_start, today
-        elif (end - start).days + 1 > MAX_DAYS:
-            errors.append(
-                _("时间范围最多 %(n)d 天，开始日期（start）已改为 %(start)s。")
-                % {"n": MAX_DAYS, "start": (end - dt.timedelta(days=MAX_DAYS - 1)).isoformat()}
-            )
-            start = end - dt.timedelta(days=MAX_DAYS - 1)
-
-    period = request.GET.get("period", "").strip() or "day"
-    if period not in PERIODS:
-        errors.append(_("统计周期（period）只能是 day（按日）或 week（按周）。"))
-        period = "day"
+    data = {name: value.strip() for name, value in request.GET.items()}
+    form = VisitReportForm(data, unions=unions, today=local_time.today())
+    form.is_valid()
+    if "union" in form.errors:
+        raise Http404(
+            _("没有编号为 %(code)s 的工会，或它不在您的管理范围内。")
+            % {"code": data.get("union", "")[:40]}
+        )
     return ReportParams(
-        unions=unions, union=union, start=start, end=end, period=period, errors=tuple(errors)
+        form=form,
+        unions=unions,
+        union=form.cleaned_data.get("union"),
+        start=form.start,
+        end=form.end,
+        period=form.period,
+        errors=form.messages(),
     )
 
 
@@ -163,7 +128,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     max_age = settings.STATION_INSPECTION_MAX_AGE_DAYS
     due = selectors.stations_needing_inspection(user=request.user, max_age_days=max_age)
     if params.union is not None:
-        due = due.filter(union__path__startswith=params.union.path)
+        due = due.under(params.union)
     labels = dict(WorkerCategory.choices)
     categories = [(code, labels.get(code, code)) for code in report["categories"]]
     category_totals = [
@@ -173,6 +138,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "stations/organizer/overview.html",
         {
+            "form": params.form,
             "unions": params.unions,
             "union": params.union,
             "start": params.start,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.gis.geos import Point
 
-from stations import services
 from stations.models import Region, Station, Union
+from stations.services.network import membership_grant
 from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
 
 
@@ -70,14 +70,14 @@ def network(db) -> Network:
 @pytest.fixture
 def organizer_xining(network: Network):
     user = UserFactory(username="org-xining")
-    services.membership_grant(actor=None, user=user, union=network.xining, role="organizer")
+    membership_grant(actor=None, user=user, union=network.xining, role="organizer")
     return user
 
 
 @pytest.fixture
 def staff_xining(network: Network):
     user = UserFactory(username="staff-xining", is_staff=False)
-    services.membership_grant(
+    membership_grant(
         actor=None,
         user=user,
         union=network.xining,
@@ -90,7 +90,7 @@ def staff_xining(network: Network):
 @pytest.fixture
 def province_admin(network: Network):
     user = UserFactory(username="admin-qh")
-    services.membership_grant(actor=None, user=user, union=network.province, role="admin")
+    membership_grant(actor=None, user=user, union=network.province, role="admin")
     return user
 
 

@@ -9,8 +9,8 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
-from stations import services
 from stations.models import Visit
+from stations.services.network import membership_grant, station_save
 from tests.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,11 +21,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def desk_staff(network):
     import_module("stations.migrations.0002_service_catalog").load(apps, None)
-    services.station_save(
+    station_save(
         actor=None, station=network.xining_station, services=["water", "toilet", "charging"]
     )
     user = UserFactory(username="desk-staff", is_staff=False, password="desk-pass-123")
-    services.membership_grant(
+    membership_grant(
         actor=None,
         user=user,
         union=network.xining,

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from stations import services
 from stations.models import Station
+from stations.services.network import station_set_status
 from tests.maps.conftest import XINING, haversine_m
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,9 +86,7 @@ def test_map_shows_the_demo_stations_in_view(phone, demo_stations):
 def test_locate_lists_the_ten_nearest_active_stations_in_order(phone, demo_stations):
     # The nearest demo station is paused: the list must skip it.
     paused_code = nearest_active(*XINING, limit=1)[0][0]
-    services.station_set_status(
-        actor=None, station=Station.objects.get(code=paused_code), status="paused"
-    )
+    station_set_status(actor=None, station=Station.objects.get(code=paused_code), status="paused")
     expected = nearest_active(*XINING)
     assert len(expected) == 10
 

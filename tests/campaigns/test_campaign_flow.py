@@ -9,9 +9,9 @@ import time_machine
 from django.core import mail
 from openpyxl import load_workbook
 
-from campaigns import services
 from campaigns.models import Allocation, Distribution, StockLevel, Transfer
 from campaigns.selectors import ledger_mismatches, stock_alerts
+from campaigns.services import ledger
 from campaigns.tasks import stock_alerts_daily
 from stations.models import Visit
 
@@ -86,7 +86,7 @@ def test_summer_campaign_end_to_end(client, stock, network, organizer_xining):
 
 
 def test_other_organizers_do_not_see_the_campaign(client, stock, network):
-    from stations import services as station_services
+    from stations.services import network as station_services
     from tests.factories import UserFactory
 
     golmud = UserFactory(username="org-golmud")
@@ -102,14 +102,14 @@ def test_other_organizers_do_not_see_the_campaign(client, stock, network):
 def test_alerts_and_the_daily_mail(stock, network, organizer_xining):
     organizer_xining.email = "org@xining.example"
     organizer_xining.save()
-    services.stock_receive(
+    ledger.stock_receive(
         actor=None, location=stock.depot, campaign=stock.campaign,
-        lines=[services.ReceiptLine(item=stock.water, quantity=50, batch="B1",
+        lines=[ledger.ReceiptLine(item=stock.water, quantity=50, batch="B1",
                                     expires_on=dt.date(2027, 7, 20)),
-               services.ReceiptLine(item=stock.hat, quantity=12)],
+               ledger.ReceiptLine(item=stock.hat, quantity=12)],
     )  # fmt: skip
     StockLevel.objects.filter(lot__item=stock.hat).update(reorder_level=20)
-    services.stock_distribute(
+    ledger.stock_distribute(
         actor=None, campaign=stock.campaign, location=stock.depot, item=stock.water,
         quantity=35, category="courier", workers=35,
     )  # fmt: skip

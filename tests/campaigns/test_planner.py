@@ -13,10 +13,11 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaigns import services
+from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Transfer
-from stations import services as station_services
+from campaigns.services import ledger, lifecycle, planner
 from stations.models import Visit
+from stations.services.network import station_save
 from tests.factories import StationFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -31,7 +32,7 @@ NOW = dt.datetime(2027, 7, 14, 10, 0)
 )
 @settings(max_examples=300, deadline=None)
 def test_allocate_packs_properties(demands, packs, min_packs, max_packs):
-    alloc = services.allocate_packs(
+    alloc = planner.allocate_packs(
         demands=demands, packs=packs, min_packs=min_packs, max_packs=max_packs
     )
     assert sum(alloc) <= packs  # never more than the stock
@@ -47,10 +48,10 @@ def test_allocate_packs_properties(demands, packs, min_packs, max_packs):
 
 
 def test_allocate_packs_is_proportional():
-    assert services.allocate_packs(demands=[100, 50, 50, 0], packs=40) == [20, 10, 10, 0]
-    assert services.allocate_packs(demands=[3, 1], packs=8, max_packs=5) == [5, 3]
-    assert services.allocate_packs(demands=[10, 10, 10], packs=2) == [1, 1, 0]
-    assert services.allocate_packs(demands=[5, 1], packs=10, min_packs=3) == [7, 3]
+    assert planner.allocate_packs(demands=[100, 50, 50, 0], packs=40) == [20, 10, 10, 0]
+    assert planner.allocate_packs(demands=[3, 1], packs=8, max_packs=5) == [5, 3]
+    assert planner.allocate_packs(demands=[10, 10, 10], packs=2) == [1, 1, 0]
+    assert planner.allocate_packs(demands=[5, 1], packs=10, min_packs=3) == [7, 3]
 
 
 def _visits(station, n, when):
@@ -63,15 +64,15 @@ def _visits(station, n, when):
 
 @time_machine.travel(NOW, tick=False)
 def test_plan_and_confirm(stock, network, organizer_xining):
-    services.stock_receive(
+    ledger.stock_receive(
         actor=None, location=stock.depot,
-        lines=[services.ReceiptLine(item=stock.hat, quantity=100)],
+        lines=[ledger.ReceiptLine(item=stock.hat, quantity=100)],
     )  # fmt: skip
     when = dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC)
     _visits(network.xining_station, 30, when)
     _visits(network.xining_station_2, 10, when)
     _visits(network.xining_station_2, 500, when - dt.timedelta(weeks=10))  # too old to count
-    plan = services.campaign_plan(
+    plan = planner.campaign_plan(
         actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot,
         minimum=10, maximum=60,
     )  # fmt: skip
@@ -82,10 +83,10 @@ def test_plan_and_confirm(stock, network, organizer_xining):
     assert lines["QH-XN-0002"] == (10, 40)
     assert all(q % stock.hat.pack_size == 0 for _d, q in lines.values())
     second = next(a for a in plan if a.location.code == "QH-XN-0002")
-    services.allocation_edit(actor=organizer_xining, allocation=second, quantity=30)
-    with pytest.raises(services.CampaignsError):
-        services.allocation_edit(actor=organizer_xining, allocation=second, quantity=35)
-    transfers = services.campaign_confirm_plan(
+    lifecycle.allocation_edit(actor=organizer_xining, allocation=second, quantity=30)
+    with pytest.raises(CampaignsError):
+        lifecycle.allocation_edit(actor=organizer_xining, allocation=second, quantity=35)
+    transfers = planner.campaign_confirm_plan(
         actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
     )
     assert sorted(t.destination.code for t in transfers) == ["QH-XN-0001", "QH-XN-0002"]
@@ -132,13 +133,13 @@ def celery_worker(django_db_blocker):
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery_worker):
     assert connection.vendor == "postgresql"
-    services.stock_receive(
+    ledger.stock_receive(
         actor=None, location=stock.depot,
-        lines=[services.ReceiptLine(item=stock.hat, quantity=50)],
+        lines=[ledger.ReceiptLine(item=stock.hat, quantity=50)],
     )  # fmt: skip
     for i in range(12):
         station = StationFactory(code=f"QH-XN-{2000 + i}", union=network.chengzhong)
-        station_services.station_save(actor=None, station=station)
+        station_save(actor=None, station=station)
     from campaigns.tasks import plan_campaign
 
     sent = plan_campaign.delay(
@@ -177,26 +178,26 @@ def test_workplaces_get_hand_outs_and_plan_by_exposed_headcount(stock, network, 
         ),
         hazards={"high_temperature": 120, "dust": 30},
     )  # fmt: skip
-    services.stock_receive(
-        actor=None, location=stock.depot, lines=[services.ReceiptLine(item=stock.hat, quantity=60)]
+    ledger.stock_receive(
+        actor=None, location=stock.depot, lines=[ledger.ReceiptLine(item=stock.hat, quantity=60)]
     )
     _visits(network.xining_station, 30, dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC))
-    plan = services.campaign_plan(
+    plan = planner.campaign_plan(
         actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
     )
     lines = {a.location.code: (a.demand, a.quantity) for a in plan}
     # 150 exposed workers against 30 visits: 5 packs to 1.
     assert lines["WP-914403001922038216"] == (150, 50)
     assert lines["QH-XN-0001"] == (30, 10)
-    location = services.location_for_workplace(workplace=site)
-    services.stock_transfer_receive(
+    location = ledger.stock_location_ensure(actor=None, workplace=site)
+    ledger.stock_transfer_receive(
         actor=None,
-        transfer=services.stock_transfer_dispatch(
+        transfer=ledger.stock_transfer_dispatch(
             actor=None, source=stock.depot, destination=location,
-            lines=[services.TransferRequest(item=stock.hat, quantity=50)],
+            lines=[ledger.TransferRequest(item=stock.hat, quantity=50)],
         ),
     )  # fmt: skip
-    handed = services.stock_distribute(
+    handed = ledger.stock_distribute(
         actor=organizer_xining, campaign=stock.campaign, location=location, item=stock.hat,
         quantity=50, category="construction", workers=50,
     )  # fmt: skip

@@ -8,11 +8,12 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 
-from campaigns import services
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import Distribution, Lot, StockEntry, StockLevel
 from campaigns.selectors import ledger_mismatches
+from campaigns.services import ledger, lifecycle
 from core.errors import DomainError, PermissionDenied
+from core.identity import worker_key
 
 pytestmark = [pytest.mark.django_db]
 TODAY = dt.date(2027, 7, 14)
@@ -29,21 +30,21 @@ def level(location, item=None, lot=None) -> int:
 
 def receive_water(stock, *batches):
     lines = [
-        services.ReceiptLine(item=stock.water, quantity=q, batch=b, expires_on=e)
+        ledger.ReceiptLine(item=stock.water, quantity=q, batch=b, expires_on=e)
         for b, e, q in batches
     ]
-    return services.stock_receive(
+    return ledger.stock_receive(
         actor=None, location=stock.depot, lines=lines, campaign=stock.campaign
     )
 
 
 @time_machine.travel(dt.datetime(2027, 7, 14, 10, 0), tick=False)
 def test_receipt_writes_ledger_and_level(stock, organizer_xining):
-    movement = services.stock_receive(
+    movement = ledger.stock_receive(
         actor=organizer_xining, location=stock.depot, campaign=stock.campaign,
-        lines=[services.ReceiptLine(item=stock.water, quantity=240, batch="W1",
+        lines=[ledger.ReceiptLine(item=stock.water, quantity=240, batch="W1",
                                     expires_on=dt.date(2027, 12, 1)),
-               services.ReceiptLine(item=stock.hat, quantity=50)],
+               ledger.ReceiptLine(item=stock.hat, quantity=50)],
     )  # fmt: skip
     assert level(stock.depot, stock.water) == 240 and level(stock.depot, stock.hat) == 50
     assert movement.entries.count() == 2
@@ -53,17 +54,17 @@ def test_receipt_writes_ledger_and_level(stock, organizer_xining):
 
 def test_perishable_needs_batch_and_expiry(stock):
     with pytest.raises(CampaignsError) as excinfo:
-        services.stock_receive(
+        ledger.stock_receive(
             actor=None,
             location=stock.depot,
-            lines=[services.ReceiptLine(item=stock.water, quantity=5)],
+            lines=[ledger.ReceiptLine(item=stock.water, quantity=5)],
         )
     assert excinfo.value.field == "lines"
     assert not StockEntry.objects.exists()
 
 
 def test_organizer_outside_cannot_touch_stock(stock, network):
-    from stations import services as station_services
+    from stations.services import network as station_services
     from tests.factories import UserFactory
 
     golmud_org = UserFactory(username="org-golmud")
@@ -71,19 +72,19 @@ def test_organizer_outside_cannot_touch_stock(stock, network):
         actor=None, user=golmud_org, union=network.golmud, role="organizer"
     )
     with pytest.raises(PermissionDenied):
-        services.stock_receive(
+        ledger.stock_receive(
             actor=golmud_org,
             location=stock.depot,
-            lines=[services.ReceiptLine(item=stock.hat, quantity=1)],
+            lines=[ledger.ReceiptLine(item=stock.hat, quantity=1)],
         )
 
 
 @time_machine.travel(dt.datetime(2027, 7, 14, 10, 0), tick=False)
 def test_transfer_with_shortfall(stock, staff_xining):
     receive_water(stock, ("W1", dt.date(2027, 9, 1), 100), ("W2", dt.date(2027, 8, 1), 100))
-    transfer = services.stock_transfer_dispatch(
+    transfer = ledger.stock_transfer_dispatch(
         actor=None, source=stock.depot, destination=stock.station, campaign=stock.campaign,
-        lines=[services.TransferRequest(item=stock.water, quantity=150)],
+        lines=[ledger.TransferRequest(item=stock.water, quantity=150)],
     )  # fmt: skip
     assert transfer.status == "in_transit"
     # First expiry first: all of W2 (Aug) then 50 of W1 (Sep).
@@ -91,14 +92,14 @@ def test_transfer_with_shortfall(stock, staff_xining):
     assert lines == {"W2": 100, "W1": 50}
     assert level(stock.depot, stock.water) == 50 and level(stock.station, stock.water) == 0
     w1 = Lot.objects.get(batch="W1")
-    services.stock_transfer_receive(actor=staff_xining, transfer=transfer, received={w1.pk: 45})
+    ledger.stock_transfer_receive(actor=staff_xining, transfer=transfer, received={w1.pk: 45})
     transfer.refresh_from_db()
     assert transfer.status == "received"
     assert {line.lot.batch: line.shortfall for line in transfer.lines.all()} == {"W2": 0, "W1": 5}
     assert level(stock.station, stock.water) == 145
     assert ledger_mismatches() == []
     with pytest.raises(CampaignsError):
-        services.stock_transfer_receive(actor=staff_xining, transfer=transfer)
+        ledger.stock_transfer_receive(actor=staff_xining, transfer=transfer)
 
 
 @time_machine.travel(dt.datetime(2027, 7, 14, 10, 0), tick=False)
@@ -109,7 +110,7 @@ def test_distribution_is_fefo_and_skips_expired(stock):
         ("SOON", dt.date(2027, 7, 20), 5),
         ("LATE", dt.date(2027, 10, 1), 20),
     )
-    dist = services.stock_distribute(
+    dist = ledger.stock_distribute(
         actor=None, campaign=stock.campaign, location=stock.depot, item=stock.water,
         quantity=8, category="construction", workers=8,
     )  # fmt: skip
@@ -117,7 +118,7 @@ def test_distribution_is_fefo_and_skips_expired(stock):
     assert taken == {"SOON": 5, "LATE": 3}
     assert level(stock.depot, lot=Lot.objects.get(batch="OLD")) == 10
     with pytest.raises(CampaignsError) as excinfo:
-        services.stock_distribute(
+        ledger.stock_distribute(
             actor=None, campaign=stock.campaign, location=stock.depot, item=stock.water,
             quantity=1, category="other", lot=Lot.objects.get(batch="OLD"),
         )  # fmt: skip
@@ -128,7 +129,7 @@ def test_distribution_is_fefo_and_skips_expired(stock):
 def test_not_enough_stock_says_what_is_available(stock):
     receive_water(stock, ("W1", dt.date(2027, 12, 1), 7))
     with pytest.raises(InsufficientStock) as excinfo:
-        services.stock_distribute(
+        ledger.stock_distribute(
             actor=None, campaign=stock.campaign, location=stock.depot, item=stock.water,
             quantity=10, category="courier", workers=10,
         )  # fmt: skip
@@ -140,43 +141,43 @@ def test_not_enough_stock_says_what_is_available(stock):
 
 @time_machine.travel(dt.datetime(2027, 7, 14, 10, 0), tick=False)
 def test_per_person_daily_limit_with_phone_kept_as_hmac(stock):
-    services.stock_receive(
-        actor=None, location=stock.depot, lines=[services.ReceiptLine(item=stock.hat, quantity=10)]
+    ledger.stock_receive(
+        actor=None, location=stock.depot, lines=[ledger.ReceiptLine(item=stock.hat, quantity=10)]
     )
-    first = services.stock_distribute(
+    first = ledger.stock_distribute(
         actor=None, campaign=stock.campaign, location=stock.depot, item=stock.hat, quantity=1,
         category="delivery", phone="138 0971 1234",
     )  # fmt: skip
     assert first.worker_key and "13809711234" not in first.worker_key
     assert len(first.worker_key) == 64
     with pytest.raises(LimitReached) as excinfo:
-        services.stock_distribute(
+        ledger.stock_distribute(
             actor=None, campaign=stock.campaign, location=stock.depot, item=stock.hat,
             quantity=1, category="delivery", phone="+86 13809711234",
         )  # fmt: skip
     assert "今天已经领过" in excinfo.value.message
     assert level(stock.depot, stock.hat) == 9
     # Another day, another hat.
-    services.stock_distribute(
+    ledger.stock_distribute(
         actor=None, campaign=stock.campaign, location=stock.depot, item=stock.hat, quantity=1,
         category="delivery", phone="13809711234", on=dt.date(2027, 7, 15),
     )  # fmt: skip
     assert level(stock.depot, stock.hat) == 8
     with pytest.raises(DomainError) as excinfo:
-        services.worker_key("12345")
+        worker_key("12345")
     assert excinfo.value.field == "phone"
 
 
 def test_closed_campaign_accepts_no_movements(stock):
-    services.campaign_set_status(actor=None, campaign=stock.campaign, status="closed")
+    lifecycle.campaign_set_status(actor=None, campaign=stock.campaign, status="closed")
     stock.campaign.refresh_from_db()
     with pytest.raises(CampaignsError):
-        services.stock_receive(
+        ledger.stock_receive(
             actor=None, location=stock.depot, campaign=stock.campaign,
-            lines=[services.ReceiptLine(item=stock.hat, quantity=1)],
+            lines=[ledger.ReceiptLine(item=stock.hat, quantity=1)],
         )  # fmt: skip
     with pytest.raises(CampaignsError):
-        services.campaign_set_status(actor=None, campaign=stock.campaign, status="active")
+        lifecycle.campaign_set_status(actor=None, campaign=stock.campaign, status="active")
 
 
 @time_machine.travel(dt.datetime(2027, 7, 14, 10, 0), tick=False)
@@ -184,19 +185,19 @@ def test_adjustment_and_write_off(stock):
     receive_water(stock, ("OLD", dt.date(2027, 7, 1), 10), ("NEW", dt.date(2027, 12, 1), 10))
     new = Lot.objects.get(batch="NEW")
     with pytest.raises(CampaignsError):
-        services.stock_adjust(actor=None, location=stock.depot, lot=new, delta=-2, reason=" ")
-    services.stock_adjust(actor=None, location=stock.depot, lot=new, delta=-2, reason="破损")
+        ledger.stock_adjust(actor=None, location=stock.depot, lot=new, delta=-2, reason=" ")
+    ledger.stock_adjust(actor=None, location=stock.depot, lot=new, delta=-2, reason="破损")
     with pytest.raises(InsufficientStock):
-        services.stock_adjust(actor=None, location=stock.depot, lot=new, delta=-20, reason="盘亏")
-    services.stock_write_off_expired(actor=None, location=stock.depot)
+        ledger.stock_adjust(actor=None, location=stock.depot, lot=new, delta=-20, reason="盘亏")
+    ledger.stock_write_off_expired(actor=None, location=stock.depot)
     assert level(stock.depot, lot=Lot.objects.get(batch="OLD")) == 0
     assert level(stock.depot, lot=new) == 8
     assert ledger_mismatches() == []
 
 
 def test_ledger_is_append_only(stock):
-    services.stock_receive(
-        actor=None, location=stock.depot, lines=[services.ReceiptLine(item=stock.hat, quantity=3)]
+    ledger.stock_receive(
+        actor=None, location=stock.depot, lines=[ledger.ReceiptLine(item=stock.hat, quantity=3)]
     )
     entry = StockEntry.objects.get()
     with pytest.raises(RuntimeError):
@@ -206,8 +207,8 @@ def test_ledger_is_append_only(stock):
 
 
 def test_stock_verify_command_reports_mismatches(stock, capsys):
-    services.stock_receive(
-        actor=None, location=stock.depot, lines=[services.ReceiptLine(item=stock.hat, quantity=3)]
+    ledger.stock_receive(
+        actor=None, location=stock.depot, lines=[ledger.ReceiptLine(item=stock.hat, quantity=3)]
     )
     call_command("stock_verify")
     assert "agree" in capsys.readouterr().out
@@ -223,8 +224,8 @@ def test_stock_verify_command_reports_mismatches(stock, capsys):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_hand_outs_from_a_level_of_ten(stock):
     assert connection.vendor == "postgresql"
-    services.stock_receive(
-        actor=None, location=stock.depot, lines=[services.ReceiptLine(item=stock.hat, quantity=10)]
+    ledger.stock_receive(
+        actor=None, location=stock.depot, lines=[ledger.ReceiptLine(item=stock.hat, quantity=10)]
     )
     results: list[str] = []
     barrier = threading.Barrier(20)
@@ -234,7 +235,7 @@ def test_twenty_parallel_hand_outs_from_a_level_of_ten(stock):
 
         try:
             barrier.wait()
-            services.stock_distribute(
+            ledger.stock_distribute(
                 actor=None, campaign=stock.campaign, location=stock.depot, item=stock.hat,
                 quantity=1, category="sanitation", workers=1,
             )  # fmt: skip

@@ -7,8 +7,8 @@ import zoneinfo
 import pytest
 from django.contrib.gis.geos import Point
 
-from stations import services
 from stations.models import Station
+from stations.services.network import station_save
 from tests.factories import StationFactory, period
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -57,7 +57,7 @@ def city(network):
             location=Point(lng, lat, srid=4326),
             is_24h=is_24h,
         )
-        services.station_save(
+        station_save(
             actor=None,
             station=station,
             services=svc,

@@ -8,8 +8,13 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from core.errors import Conflict, DomainError, PermissionDenied
-from stations import services
 from stations.models import FacilityReport, Feedback
+from stations.services.public_reports import (
+    feedback_moderate,
+    feedback_submit,
+    report_set_status,
+    report_submit,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -44,7 +49,7 @@ def test_rating_and_comment_wait_for_approval(client, network, organizer_xining)
     detail = client.get("/api/v1/stations/QH-XN-0001/").json()["properties"]
     assert detail["rating"] == {"average": 4.0, "count": 1}
     assert detail["comments"] == []
-    services.feedback_moderate(actor=organizer_xining, feedback=feedback, status="approved")
+    feedback_moderate(actor=organizer_xining, feedback=feedback, status="approved")
     assert "水很好喝" in client.get("/stations/QH-XN-0001/").content.decode()
     assert (
         client.get("/api/v1/stations/QH-XN-0001/").json()["properties"]["comments"][0]["comment"]
@@ -53,18 +58,18 @@ def test_rating_and_comment_wait_for_approval(client, network, organizer_xining)
 
 
 def test_hidden_feedback_leaves_the_summary(network, organizer_xining):
-    a = services.feedback_submit(station_code="QH-XN-0001", rating=5, comment="好")
-    services.feedback_submit(station_code="QH-XN-0001", rating=1, comment="广告")
-    services.feedback_moderate(actor=organizer_xining, feedback=a, status="hidden")
+    a = feedback_submit(station_code="QH-XN-0001", rating=5, comment="好")
+    feedback_submit(station_code="QH-XN-0001", rating=1, comment="广告")
+    feedback_moderate(actor=organizer_xining, feedback=a, status="hidden")
     from stations.selectors import rating_summary
 
     assert rating_summary(station=network.xining_station) == {"average": 1.0, "count": 1}
 
 
 def test_organizer_outside_the_union_cannot_moderate(network, organizer_xining):
-    feedback = services.feedback_submit(station_code="QH-HX-0001", rating=3, comment="x")
+    feedback = feedback_submit(station_code="QH-HX-0001", rating=3, comment="x")
     with pytest.raises(PermissionDenied):
-        services.feedback_moderate(actor=organizer_xining, feedback=feedback, status="approved")
+        feedback_moderate(actor=organizer_xining, feedback=feedback, status="approved")
     assert Feedback.objects.get().status == "pending"
 
 
@@ -145,7 +150,7 @@ def test_oversized_photo_is_refused(network, settings):
     out = io.BytesIO()
     image.save(out, format="PNG")
     with pytest.raises(DomainError) as excinfo:
-        services.report_submit(
+        report_submit(
             station_code="QH-XN-0001",
             kind="other",
             photo=SimpleUploadedFile("big.png", out.getvalue(), content_type="image/png"),
@@ -162,27 +167,27 @@ def test_unknown_problem_kind(network):
 
 
 def test_problem_workflow_and_fixed_shown_on_station_page(client, network, organizer_xining):
-    report = services.report_submit(station_code="QH-XN-0001", kind="toilet_unusable")
+    report = report_submit(station_code="QH-XN-0001", kind="toilet_unusable")
     page = client.get("/stations/QH-XN-0001/").content.decode()
     assert "卫生间不能用" in page and "待处理" in page
-    services.report_set_status(actor=organizer_xining, report=report, status="in_progress")
-    services.report_set_status(actor=organizer_xining, report=report, status="fixed", note="已修好")
+    report_set_status(actor=organizer_xining, report=report, status="in_progress")
+    report_set_status(actor=organizer_xining, report=report, status="fixed", note="已修好")
     page = client.get("/stations/QH-XN-0001/").content.decode()
     assert "已修复" in page
     with pytest.raises(Conflict):
-        services.report_set_status(actor=organizer_xining, report=report, status="dismissed")
+        report_set_status(actor=organizer_xining, report=report, status="dismissed")
     assert report.history.count() == 3
 
 
 def test_staff_cannot_handle_reports(network, staff_xining):
-    report = services.report_submit(station_code="QH-XN-0001", kind="other")
+    report = report_submit(station_code="QH-XN-0001", kind="other")
     with pytest.raises(PermissionDenied):
-        services.report_set_status(actor=staff_xining, report=report, status="fixed")
+        report_set_status(actor=staff_xining, report=report, status="fixed")
 
 
 def test_organizer_moderates_in_the_admin(client, network, organizer_xining):
-    mine = services.feedback_submit(station_code="QH-XN-0001", rating=5, comment="好")
-    other = services.feedback_submit(station_code="QH-HX-0001", rating=2, comment="远")
+    mine = feedback_submit(station_code="QH-XN-0001", rating=5, comment="好")
+    other = feedback_submit(station_code="QH-HX-0001", rating=2, comment="远")
     client.force_login(organizer_xining)
     listing = client.get("/admin/stations/feedback/").content.decode()
     assert "好" in listing and "远" not in listing
@@ -197,8 +202,6 @@ def test_organizer_moderates_in_the_admin(client, network, organizer_xining):
 
 
 def test_nobody_else_moderates(network):
-    feedback = services.feedback_submit(station_code="QH-XN-0001", rating=5)
+    feedback = feedback_submit(station_code="QH-XN-0001", rating=5)
     with pytest.raises(PermissionDenied):
-        services.feedback_moderate(
-            actor=UserFactory(username="random"), feedback=feedback, status="hidden"
-        )
+        feedback_moderate(actor=UserFactory(username="random"), feedback=feedback, status="hidden")

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from core.errors import PermissionDenied
-from stations import services
 from stations.exceptions import StationsError
 from stations.models import Inspection
 from stations.selectors import stations_needing_inspection
+from stations.services.inspections import inspection_record
 
 pytestmark = [pytest.mark.django_db]
 
@@ -18,7 +18,7 @@ ALL_PASS = {code: (True, "") for code, _label in Inspection.CHECKS}
 
 def test_record_an_inspection(network, organizer_xining):
     checks = {**ALL_PASS, "rules": (False, "制度未上墙")}
-    inspection = services.inspection_record(
+    inspection = inspection_record(
         actor=organizer_xining,
         station=network.xining_station,
         inspected_on=timezone.localdate(),
@@ -36,7 +36,7 @@ def test_missing_check_and_bad_stars_are_refused(network, organizer_xining):
     partial = dict(ALL_PASS)
     del partial["findable"]
     with pytest.raises(StationsError) as excinfo:
-        services.inspection_record(
+        inspection_record(
             actor=organizer_xining,
             station=network.xining_station,
             inspected_on=timezone.localdate(),
@@ -47,7 +47,7 @@ def test_missing_check_and_bad_stars_are_refused(network, organizer_xining):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as excinfo:
-        services.inspection_record(
+        inspection_record(
             actor=organizer_xining,
             station=network.xining_station,
             inspected_on=timezone.localdate(),
@@ -56,7 +56,7 @@ def test_missing_check_and_bad_stars_are_refused(network, organizer_xining):
         )
     assert "stars" in excinfo.value.message_dict
     with pytest.raises(StationsError):
-        services.inspection_record(
+        inspection_record(
             actor=organizer_xining,
             station=network.xining_station,
             inspected_on=timezone.localdate() + dt.timedelta(days=2),
@@ -72,7 +72,7 @@ def test_inspections_are_scoped(network, organizer_xining, staff_xining):
         (staff_xining, network.xining_station),
     ):
         with pytest.raises(PermissionDenied):
-            services.inspection_record(
+            inspection_record(
                 actor=actor,
                 station=station,
                 inspected_on=timezone.localdate(),
@@ -83,14 +83,14 @@ def test_inspections_are_scoped(network, organizer_xining, staff_xining):
 
 def test_overdue_list(network, organizer_xining, settings):
     settings.STATION_INSPECTION_MAX_AGE_DAYS = 180
-    services.inspection_record(
+    inspection_record(
         actor=organizer_xining,
         station=network.xining_station,
         inspected_on=timezone.localdate() - dt.timedelta(days=1),
         checks=ALL_PASS,
         stars=5,
     )
-    services.inspection_record(
+    inspection_record(
         actor=organizer_xining,
         station=network.xining_station_2,
         inspected_on=timezone.localdate() - dt.timedelta(days=200),

@@ -15,8 +15,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from stations import services
 from stations.models import Inspection
+from stations.services.visits import VisitInput, visit_record_batch
 from stations.templatetags.charts import bar_chart
 
 pytestmark = [pytest.mark.django_db]
@@ -30,10 +30,10 @@ def export_url(fmt: str) -> str:
 
 
 def log(actor, station, when, category, n=1):
-    outcomes = services.visit_record_batch(
+    outcomes = visit_record_batch(
         actor=actor,
         visits=[
-            services.VisitInput(
+            VisitInput(
                 uuid=str(uuid.uuid4()),
                 station=station,
                 occurred_at=when.isoformat(),

@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 from core.errors import PermissionDenied
 from core.scoping import scope_for
-from stations import services
 from stations.models import Station, Union
+from stations.services.network import membership_grant, station_save, union_save
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]
@@ -68,7 +68,7 @@ def test_service_refuses_an_organizer_outside_their_union(network, organizer_xin
     station = Station.objects.get(code="QH-HX-0001")
     station.name = "改名"
     with pytest.raises(PermissionDenied) as excinfo:
-        services.station_save(actor=organizer_xining, station=station)
+        station_save(actor=organizer_xining, station=station)
     assert "格尔木市总工会" in excinfo.value.message
     assert Station.objects.get(code="QH-HX-0001").name != "改名"
 
@@ -77,14 +77,14 @@ def test_organizer_cannot_move_a_station_into_their_union(network, organizer_xin
     station = Station.objects.get(code="QH-HX-0001")
     station.union = network.xining
     with pytest.raises(PermissionDenied):
-        services.station_save(actor=organizer_xining, station=station)
+        station_save(actor=organizer_xining, station=station)
     assert Station.objects.get(code="QH-HX-0001").union_id == network.golmud.pk
 
 
 def test_organizer_edits_a_station_under_their_union(network, organizer_xining):
     station = Station.objects.get(code="QH-XN-0001")
     station.name = "城中区新名字驿站"
-    services.station_save(actor=organizer_xining, station=station, services=["water", "toilet"])
+    station_save(actor=organizer_xining, station=station, services=["water", "toilet"])
     station.refresh_from_db()
     assert station.name == "城中区新名字驿站"
     assert sorted(s.code for s in station.services.all()) == ["toilet", "water"]
@@ -93,7 +93,7 @@ def test_organizer_edits_a_station_under_their_union(network, organizer_xining):
 
 def test_moving_a_union_rewrites_the_subtree_paths(network):
     network.xining.parent = network.haixi
-    services.union_save(actor=None, union=network.xining)
+    union_save(actor=None, union=network.xining)
     network.chengzhong.refresh_from_db()
     assert network.chengzhong.path == "QH/QH-HX/QH-XN/QH-XN-CZ/"
     assert network.chengzhong.depth == 3
@@ -102,7 +102,7 @@ def test_moving_a_union_rewrites_the_subtree_paths(network):
 def test_a_union_cannot_move_under_its_own_child(network):
     network.xining.parent = network.chengzhong
     with pytest.raises(Exception) as excinfo:
-        services.union_save(actor=None, union=network.xining)
+        union_save(actor=None, union=network.xining)
     assert "下级" in str(excinfo.value)
     network.chengzhong.refresh_from_db()
     assert network.chengzhong.path == "QH/QH-XN/QH-XN-CZ/"
@@ -110,7 +110,7 @@ def test_a_union_cannot_move_under_its_own_child(network):
 
 def test_organizer_cannot_grant_roles_outside_their_union(network, organizer_xining):
     with pytest.raises(PermissionDenied):
-        services.membership_grant(
+        membership_grant(
             actor=organizer_xining,
             user=UserFactory(username="x"),
             union=network.golmud,

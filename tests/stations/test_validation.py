@@ -4,9 +4,9 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 
-from stations import services
 from stations.exceptions import StationsError
 from stations.models import Closure, OpeningPeriod, Station
+from stations.services.network import station_save
 from tests.factories import period
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]
@@ -30,7 +30,7 @@ def test_location_outside_china_is_refused_with_a_clear_message(network):
     # Latitude and longitude swapped: a common mistake.
     station = new_station(network, location=Point(36.62, 101.77, srid=4326))
     with pytest.raises(ValidationError) as excinfo:
-        services.station_save(actor=None, station=station)
+        station_save(actor=None, station=station)
     assert "location" in excinfo.value.message_dict
     assert "不在中国境内" in excinfo.value.message_dict["location"][0]
     assert not Station.objects.filter(code="QH-XN-0100").exists()
@@ -39,14 +39,14 @@ def test_location_outside_china_is_refused_with_a_clear_message(network):
 def test_duplicate_code_is_refused(network):
     station = new_station(network, code="QH-XN-0001")
     with pytest.raises(ValidationError) as excinfo:
-        services.station_save(actor=None, station=station)
+        station_save(actor=None, station=station)
     assert "code" in excinfo.value.message_dict
     assert Station.objects.filter(code="QH-XN-0001").count() == 1
 
 
 def test_malformed_code_is_refused(network):
     with pytest.raises(ValidationError) as excinfo:
-        services.station_save(actor=None, station=new_station(network, code="xn 1"))
+        station_save(actor=None, station=new_station(network, code="xn 1"))
     assert "code" in excinfo.value.message_dict
 
 
@@ -62,9 +62,9 @@ def test_closing_time_equal_to_opening_time_is_refused(network):
 
 def test_period_through_the_service_is_refused_and_nothing_is_written(network):
     station = network.xining_station
-    services.station_save(actor=None, station=station, periods=[period(1, "08:00", "18:00")])
+    station_save(actor=None, station=station, periods=[period(1, "08:00", "18:00")])
     with pytest.raises(StationsError) as excinfo:
-        services.station_save(
+        station_save(
             actor=None,
             station=station,
             periods=[period(2, "09:00", "17:00"), period(3, "10:00", "10:00")],
@@ -110,7 +110,7 @@ def test_closure_ending_before_it_starts_is_refused(network):
 
 def test_unknown_service_code_is_refused(network):
     with pytest.raises(StationsError) as excinfo:
-        services.station_save(actor=None, station=network.xining_station, services=["spa"])
+        station_save(actor=None, station=network.xining_station, services=["spa"])
     assert excinfo.value.field == "services"
     assert "spa" in excinfo.value.message
 

@@ -12,9 +12,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.errors import PermissionDenied
-from stations import services
 from stations.exceptions import StationsError
 from stations.models import Station, Visit
+from stations.services.network import station_save
+from stations.services.visits import VisitInput, visit_record_batch
 from tests.factories import UserFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -27,7 +28,7 @@ pytestmark = [pytest.mark.django_db]
 @pytest.fixture
 def with_services(network):
     for station in (network.xining_station, network.xining_station_2, network.golmud_station):
-        services.station_save(actor=None, station=station, services=["water", "toilet", "rest"])
+        station_save(actor=None, station=station, services=["water", "toilet", "rest"])
     return network
 
 
@@ -160,7 +161,7 @@ def test_user_without_a_role_gets_403(with_services):
     assert response.status_code == 403
     assert Visit.objects.count() == 0
     with pytest.raises(PermissionDenied):
-        services.visit_record_batch(actor=UserFactory(username="p2"), visits=[])
+        visit_record_batch(actor=UserFactory(username="p2"), visits=[])
 
 
 def test_anonymous_gets_401_or_403(with_services):
@@ -235,7 +236,7 @@ def test_today_counts(with_services, staff_xining):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_identical_uploads_store_each_visit_once(with_services, staff_xining):
     assert connection.vendor == "postgresql"
-    batch = [services.VisitInput(**visit(when=dt.datetime.now(tz=SHANGHAI))) for _ in range(50)]
+    batch = [VisitInput(**visit(when=dt.datetime.now(tz=SHANGHAI))) for _ in range(50)]
     answers: list[list[str]] = []
     barrier = threading.Barrier(4)
 
@@ -244,7 +245,7 @@ def test_concurrent_identical_uploads_store_each_visit_once(with_services, staff
 
         barrier.wait()
         try:
-            outcome = services.visit_record_batch(actor=staff_xining, visits=batch)
+            outcome = visit_record_batch(actor=staff_xining, visits=batch)
             answers.append([o.status for o in outcome])
         finally:
             connections.close_all()
@@ -262,6 +263,4 @@ def test_concurrent_identical_uploads_store_each_visit_once(with_services, staff
 
 def test_service_refuses_an_oversized_batch(with_services, staff_xining):
     with pytest.raises(StationsError):
-        services.visit_record_batch(
-            actor=staff_xining, visits=[services.VisitInput(**visit()) for _ in range(501)]
-        )
+        visit_record_batch(actor=staff_xining, visits=[VisitInput(**visit()) for _ in range(501)])

@@ -1,0 +1,168 @@
+"""Visits logged at the station desk: idempotent by the client's UUID, undone only shortly after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_module
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.categories import WorkerCategory
+from core.errors import Conflict, NotFound, PermissionDenied
+from core.scoping import Scope, scope_for
+from stations.exceptions import StationsError
+from stations.models import Station, Visit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+#: A phone's clock may run a little fast; visits further in the future are refused.
+VISIT_CLOCK_SKEW = dt.timedelta(minutes=5)
+VISIT_MAX_AGE = dt.timedelta(days=7)
+VISIT_BATCH_LIMIT = 500
+VISIT_UNDO_WINDOW = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    uuid: str
+    station: str  # station code
+    occurred_at: str  # ISO 8601 with offset
+    category: str
+    services: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class VisitOutcome:
+    uuid: str
+    status: str  # created | duplicate | rejected
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"uuid": self.uuid, "status": self.status, "reason": self.reason}
+
+
+def _visit_problem(
+    item: VisitInput,
+    *,
+    stations: dict[str, Station],
+    scope: Scope,
+    now: dt.datetime,
+) -> tuple[str | None, dict[str, Any]]:
+    """Why ``item`` cannot be stored (a message), or None and its clean values."""
+    try:
+        parsed_uuid = uuid_module.UUID(str(item.uuid))
+    except (ValueError, AttributeError, TypeError):
+        return _("uuid 不是有效的 UUID。"), {}
+    station = stations.get(str(item.station))
+    if station is None:
+        return _("没有编号为 %(code)s 的站点。") % {"code": str(item.station)[:40]}, {}
+    if not scope.may_staff_station(station):
+        return _("您不负责站点 %(code)s，不能为它记录到访。") % {"code": station.code}, {}
+    if station.status != Station.Status.ACTIVE:
+        return _("站点 %(code)s 目前未运行。") % {"code": station.code}, {}
+    try:
+        occurred = dt.datetime.fromisoformat(str(item.occurred_at))
+    except ValueError:
+        return _("occurred_at 不是 ISO 8601 时间（例如 2027-07-14T10:30:00+08:00）。"), {}
+    if occurred.tzinfo is None:
+        return _("occurred_at 必须带时区，例如 +08:00。"), {}
+    if occurred > now + VISIT_CLOCK_SKEW:
+        return _("到访时间在将来；请检查手机时间。"), {}
+    if occurred < now - VISIT_MAX_AGE:
+        return _("到访时间早于 7 天前，不能再补录。"), {}
+    if item.category not in WorkerCategory.values:
+        return _("未知的劳动者类别：%(category)s。") % {"category": str(item.category)[:30]}, {}
+    if not isinstance(item.services, list | tuple):
+        return _("services 必须是服务项目代码的列表。"), {}
+    codes = [str(code) for code in item.services]
+    offered = set(station.service_codes)
+    missing = [code for code in codes if code not in offered]
+    if missing:
+        return (
+            _("站点 %(code)s 不提供这些服务：%(services)s。")
+            % {"code": station.code, "services": ", ".join(missing[:5])},
+            {},
+        )
+    return None, {
+        "uuid": parsed_uuid,
+        "station": station,
+        "occurred_at": occurred,
+        "category": item.category,
+        "services": list(dict.fromkeys(codes)),
+    }
+
+
+def visit_record_batch(
+    *, actor: AbstractBaseUser, visits: Sequence[VisitInput], now: dt.datetime | None = None
+) -> list[VisitOutcome]:
+    """Store a batch of visits; answer per item, in order.
+
+    Items already stored (same uuid) are ``duplicate``; items that break a rule are
+    ``rejected`` with the reason; the others are stored even when some are rejected.
+    Sending the same batch again stores nothing new. The actor must be staff of, or an
+    organizer above, at least one station — anyone else is refused outright.
+    """
+    scope = scope_for(actor)
+    if scope.is_empty:
+        raise PermissionDenied(_("只有站点工作人员和组织者可以记录到访。"))
+    if len(visits) > VISIT_BATCH_LIMIT:
+        raise StationsError(
+            _("一次最多上传 %(n)d 条到访记录。") % {"n": VISIT_BATCH_LIMIT}, field="visits"
+        )
+    now = now or timezone.now()
+    codes = {str(v.station) for v in visits}
+    stations = {s.code: s for s in Station.objects.filter(code__in=codes).select_related("union")}
+    outcomes: list[VisitOutcome | None] = []
+    clean: list[dict[str, Any]] = []
+    seen: set[uuid_module.UUID] = set()
+    for item in visits:
+        problem, values = _visit_problem(item, stations=stations, scope=scope, now=now)
+        if problem is not None:
+            outcomes.append(VisitOutcome(str(item.uuid), "rejected", problem))
+        elif values["uuid"] in seen:
+            outcomes.append(VisitOutcome(str(item.uuid), "duplicate"))
+        else:
+            seen.add(values["uuid"])
+            outcomes.append(None)
+            clean.append(values)
+
+    batch = uuid_module.uuid4()
+    with transaction.atomic():
+        Visit.objects.bulk_create(
+            [Visit(batch=batch, recorded_by=actor, **values) for values in clean],
+            ignore_conflicts=True,  # a concurrent or earlier upload stored it: a duplicate
+        )
+    mine = set(Visit.objects.filter(batch=batch).values_list("uuid", flat=True))
+    clean_iter = iter(clean)
+    answer = []
+    for _item, outcome in zip(visits, outcomes, strict=True):
+        if outcome is not None:
+            answer.append(outcome)
+            continue
+        values = next(clean_iter)
+        status = "created" if values["uuid"] in mine else "duplicate"
+        answer.append(VisitOutcome(str(values["uuid"]), status))
+    return answer
+
+
+@transaction.atomic
+def visit_undo(*, actor: AbstractBaseUser, uuid: str, now: dt.datetime | None = None) -> None:
+    """Take back a visit tapped by mistake: only its recorder, only shortly after."""
+    now = now or timezone.now()
+    try:
+        visit = Visit.objects.select_for_update().get(uuid=uuid)
+    except (Visit.DoesNotExist, ValidationError, ValueError):
+        raise NotFound(_("没有这条到访记录。"), field="uuid") from None
+    if visit.recorded_by_id != actor.pk:
+        raise PermissionDenied(_("只能撤销自己记录的到访。"))
+    if visit.received_at < now - VISIT_UNDO_WINDOW:
+        raise Conflict(_("记录超过 30 分钟，不能再撤销。"), field="uuid")
+    visit.delete()

@@ -1,6 +1,6 @@
 """Hand-outs from one hot stock row at 1, 8 and 32 concurrent clients.
 
-Beside the service (``campaigns.services.stock_distribute``: conditional UPDATE, ledger
+Beside the service (``campaigns.services.ledger.stock_distribute``: conditional UPDATE, ledger
 entry, movement and distribution rows, in one transaction) it runs the raw floor — a bare
 ``UPDATE … SET quantity = quantity - 1 WHERE … AND quantity >= 1`` — at the same
 concurrency in the same run, and prints throughput and the ratio (goal ≥ 0.5× raw).
@@ -49,15 +49,15 @@ def _service_client(ids: dict, deadline: float, out: mp.Queue) -> None:
     import django
 
     django.setup()
-    from campaigns import services
     from campaigns.models import Campaign, Item, StockLocation
+    from campaigns.services import ledger
 
     campaign = Campaign.objects.select_related("union").get(pk=ids["campaign"])
     location = StockLocation.objects.select_related("union").get(pk=ids["location"])
     item = Item.objects.get(pk=ids["item"])
     n = 0
     while time.perf_counter() < deadline:
-        services.stock_distribute(
+        ledger.stock_distribute(
             actor=None, campaign=campaign, location=location, item=item, quantity=1,
             category="delivery", workers=1,
         )  # fmt: skip
@@ -101,31 +101,31 @@ def main() -> None:
         django.setup()
         from django.db import connections
 
-        from campaigns import services
         from campaigns.models import Item, StockLevel
+        from campaigns.services import ledger, lifecycle
         from stations.models import Region, Union
         from stations.services.network import union_save
 
         region = Region.objects.create(code="630100", name="西宁市", level="prefecture")
         union = union_save(actor=None, union=Union(code="QH-XN", name="西宁市总工会",
                                                    kind="prefecture", region=region))  # fmt: skip
-        depot = services.depot_create(actor=None, code="HOT", name="热点仓库", union=union)
+        depot = ledger.depot_create(actor=None, code="HOT", name="热点仓库", union=union)
         import datetime as dt
 
-        campaign = services.campaign_create(
+        campaign = lifecycle.campaign_create(
             actor=None, kind="summer", name="bench", union=union,
             starts_on=dt.date(2027, 6, 1), ends_on=dt.date(2027, 8, 31),
         )  # fmt: skip
-        services.campaign_set_status(actor=None, campaign=campaign, status="active")
+        lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
         hat = Item.objects.get(code="sun_hat")
-        services.stock_receive(
+        ledger.stock_receive(
             actor=None,
             location=depot,
             cost=Decimal(0),
-            lines=[services.ReceiptLine(item=hat, quantity=10**9)],
+            lines=[ledger.ReceiptLine(item=hat, quantity=10**9)],
         )
         # The raw floor updates a row of its own, outside the ledger.
-        raw_depot = services.depot_create(actor=None, code="HOT-RAW", name="raw", union=union)
+        raw_depot = ledger.depot_create(actor=None, code="HOT-RAW", name="raw", union=union)
         level = StockLevel.objects.create(
             location=raw_depot, lot=StockLevel.objects.get(location=depot).lot, quantity=10**9
         )

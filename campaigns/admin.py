@@ -1,15 +1,18 @@
-"""Back office for campaigns and stock. Stock changes only through the services (the API,
-the campaign pages); here the ledger and levels are read-only."""
+"""Back office for campaigns and stock. Every save, status change and delete goes through
+``campaigns.services`` (the same functions the pages and the API call); the ledger, levels,
+movements, transfers, hand-outs and plan lines are read-only here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from campaigns import services
 from campaigns.models import (
     Allocation,
     Campaign,
@@ -22,7 +25,41 @@ from campaigns.models import (
     StockLocation,
     Transfer,
 )
+from campaigns.services import ledger, lifecycle
 from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
+from core.errors import DomainError
+
+
+class ServiceErrorsMixin:
+    """A service's refusal (a rule checked under lock, a right the user lacks) comes back
+    to the same page as a message, never as a server error; the admin's transaction has
+    rolled back whatever the request did."""
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            try:
+                self.delete_model(request, obj)  # type: ignore[attr-defined]
+            except DomainError as exc:
+                self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)  # type: ignore[attr-defined]
 
 
 class ReadOnlyScoped(ScopedAdminMixin, admin.ModelAdmin):
@@ -37,63 +74,158 @@ class ReadOnlyScoped(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
+class ItemAdmin(ServiceErrorsMixin, ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     list_display = ("code", "name", "unit", "pack_size", "perishable", "season", "unit_cost")
     list_filter = ("season", "perishable")
     search_fields = ("code", "name", "name_en")
 
+    def save_model(self, request: HttpRequest, obj: Item, form: Any, change: bool) -> None:
+        ledger.item_save(actor=request.user, item=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Item) -> None:
+        ledger.item_delete(actor=request.user, item=obj)
+
 
 @admin.register(Lot)
 class LotAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
+    """Lots are made by receipts (a batch and its expiry, checked against earlier ones)."""
+
     list_display = ("item", "batch", "expires_on")
     list_select_related = ("item",)
     list_filter = ("item",)
     search_fields = ("batch", "item__name")
 
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StockLocationForm(forms.ModelForm):
+    class Meta:
+        model = StockLocation
+        fields = ("code", "name", "kind", "union", "location", "address")
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if not self.instance.pk and kind != StockLocation.Kind.DEPOT:
+            raise forms.ValidationError(
+                _("这里只能新建仓库；站点和作业场所的库存地点在第一次调拨时自动建立。")
+            )
+        return kind
+
 
 @admin.register(StockLocation)
-class StockLocationAdmin(ScopedAdminMixin, LeafletGeoAdmin):
+class StockLocationAdmin(ServiceErrorsMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    form = StockLocationForm
     list_display = ("code", "name", "kind", "union")
     list_select_related = ("union",)
     list_filter = ("kind",)
     search_fields = ("code", "name")
-    readonly_fields = ("station",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: StockLocation | None = None):
+        if obj is None:
+            return ("station", "workplace")
+        fixed = ("code", "kind", "station", "workplace")
+        # A station's or workplace's location belongs to its place's union.
+        return fixed if obj.kind == StockLocation.Kind.DEPOT else (*fixed, "union")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the ledger points at every location
 
     def save_model(self, request: HttpRequest, obj: StockLocation, form: Any, change: bool) -> None:
-        if obj.kind == StockLocation.Kind.DEPOT:
-            location = obj.location
-            services.depot_create(
+        if change:
+            saved = ledger.stock_location_edit(
+                actor=request.user, location=obj, name=obj.name, address=obj.address,
+                point=obj.location, union=obj.union,
+            )  # fmt: skip
+        else:
+            point = obj.location
+            saved = ledger.depot_create(
                 actor=request.user, code=obj.code, name=obj.name, union=obj.union,
-                lat=location.y if location else None, lng=location.x if location else None,
+                lat=point.y if point else None, lng=point.x if point else None,
                 address=obj.address,
             )  # fmt: skip
-            obj.pk = StockLocation.objects.get(code=obj.code).pk
-        else:
-            super().save_model(request, obj, form, change)
+        obj.pk = saved.pk
+
+
+CAMPAIGN_DETAILS = (
+    "kind",
+    "name",
+    "union",
+    "starts_on",
+    "ends_on",
+    "target_workers",
+    "category_targets",
+    "budget",
+    "per_person_daily_limit",
+)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = (*CAMPAIGN_DETAILS, "status")
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        old = self.instance.status if self.instance.pk else Campaign.Status.PLANNED
+        if status != old and status not in lifecycle.CAMPAIGN_TRANSITIONS[old]:
+            raise forms.ValidationError(
+                _("活动不能从“%(old)s”改为“%(new)s”。")
+                % {"old": Campaign.Status(old).label, "new": Campaign.Status(status).label}
+            )
+        return status
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CampaignAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = CampaignForm
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "target_workers")
     list_select_related = ("union",)
     list_filter = ("kind", "status")
     search_fields = ("name",)
+    actions = ["activate_campaigns", "close_campaigns"]
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
-        if not change:
-            created = services.campaign_create(
-                actor=request.user, kind=obj.kind, name=obj.name, union=obj.union,
-                starts_on=obj.starts_on, ends_on=obj.ends_on, target_workers=obj.target_workers,
-                category_targets=obj.category_targets, budget=obj.budget,
-                per_person_daily_limit=obj.per_person_daily_limit,
-            )  # fmt: skip
-            obj.pk = created.pk
-            return
-        previous = Campaign.objects.get(pk=obj.pk)
-        if previous.status != obj.status:
-            services.campaign_set_status(actor=request.user, campaign=previous, status=obj.status)
-            obj.status = previous.status = Campaign.objects.get(pk=obj.pk).status
-        obj.save()
+        details = {name: getattr(obj, name) for name in CAMPAIGN_DETAILS}
+        if change:
+            saved = Campaign.objects.get(pk=obj.pk)
+            if any(getattr(saved, name) != value for name, value in details.items()):
+                saved = lifecycle.campaign_update(actor=request.user, campaign=saved, **details)
+        else:
+            saved = lifecycle.campaign_create(actor=request.user, **details)
+        if obj.status != saved.status:
+            saved = lifecycle.campaign_set_status(
+                actor=request.user, campaign=saved, status=obj.status
+            )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Campaign) -> None:
+        lifecycle.campaign_delete(actor=request.user, campaign=obj)
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet[Campaign], status: str) -> None:
+        done = 0
+        for campaign in queryset:
+            try:
+                lifecycle.campaign_set_status(actor=request.user, campaign=campaign, status=status)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{campaign}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("已更新 %(n)d 个活动。") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("开始所选活动"))
+    def activate_campaigns(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        self._set_status(request, queryset, Campaign.Status.ACTIVE)
+
+    @admin.action(description=_("结束所选活动"))
+    def close_campaigns(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        self._set_status(request, queryset, Campaign.Status.CLOSED)
 
 
 @admin.register(StockLevel)
@@ -150,6 +282,8 @@ class DistributionAdmin(ReadOnlyScoped):
 
 @admin.register(Allocation)
 class AllocationAdmin(ReadOnlyScoped):
+    """Plan lines are proposed, edited and confirmed on the campaign's plan page."""
+
     union_path_field = "location__union__path"
     list_display = ("campaign", "item", "location", "demand", "proposed", "quantity", "status")
     list_select_related = ("campaign", "item", "location")

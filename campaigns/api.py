@@ -19,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns import services
+from campaigns import selectors
 from campaigns.exceptions import CampaignsError
-from campaigns.models import Campaign, IdempotencyRecord, Item, Lot, StockLevel, Transfer
+from campaigns.models import Campaign, Lot, StockLocation, Transfer
+from campaigns.services import idempotency, ledger
 from core.api import exception_handler
 from core.categories import WorkerCategory
-from core.errors import Conflict, DomainError, NotFound
-from core.scoping import scope_for
+from core.errors import Conflict, DomainError
 
 # Bounds that keep every number inside the database's integer columns.
 MAX_QUANTITY = 10**8
@@ -37,29 +37,17 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )  # fmt: skip
 
 
-def _item(code: str) -> Item:
-    item = Item.objects.filter(code=code).first()
-    if item is None:
-        raise NotFound(_("未知的物资代码：%(code)s。") % {"code": code[:40]}, field="item")
-    return item
+def _campaign(pk: int | None) -> Campaign | None:
+    return None if pk is None else selectors.campaign_get(pk=pk)
 
 
-def _campaign(pk: Any) -> Campaign | None:
-    if pk in (None, ""):
-        return None
-    campaign = Campaign.objects.select_related("union").filter(pk=pk).first()
-    if campaign is None:
-        raise NotFound(_("没有这个活动。"), field="campaign")
-    return campaign
+def _lot(pk: int | None) -> Lot | None:
+    return None if pk is None else selectors.lot_get(pk=pk)
 
 
-def _lot(pk: Any) -> Lot | None:
-    if pk in (None, ""):
-        return None
-    lot = Lot.objects.select_related("item").filter(pk=pk).first()
-    if lot is None:
-        raise NotFound(_("没有这个批次。"), field="lot")
-    return lot
+def _location(actor: Any, code: str) -> StockLocation:
+    """The location a movement writes to; a station's or workplace's is made on first use."""
+    return ledger.stock_location_ensure(actor=actor, code=code)
 
 
 class ReceiptLineSerializer(serializers.Serializer):
@@ -152,8 +140,8 @@ class IdempotentMovementView(APIView):
                 serializer = self.input_serializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
                 status, body = self.perform(request, serializer.validated_data, **kwargs)
-                IdempotencyRecord.objects.create(
-                    key=key, user=request.user, endpoint=request.path, request_hash=digest,
+                idempotency.idempotency_record(
+                    user=request.user, key=key, endpoint=request.path, request_hash=digest,
                     status_code=status, body=body,
                 )  # fmt: skip
         except IntegrityError:
@@ -168,8 +156,8 @@ class IdempotentMovementView(APIView):
             response = exception_handler(exc, {"request": request, "view": self})
             assert response is not None
             try:
-                IdempotencyRecord.objects.create(
-                    key=key, user=request.user, endpoint=request.path, request_hash=digest,
+                idempotency.idempotency_record(
+                    user=request.user, key=key, endpoint=request.path, request_hash=digest,
                     status_code=response.status_code, body=response.data,
                 )  # fmt: skip
             except IntegrityError:
@@ -178,7 +166,7 @@ class IdempotentMovementView(APIView):
         return Response(body, status=status)
 
     def _replay(self, request: Request, key: str, digest: str) -> Response | None:
-        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        record = selectors.idempotency_record_find(user=request.user, key=key)
         if record is None:
             return None
         if record.request_hash != digest:
@@ -228,13 +216,14 @@ class ReceiptView(IdempotentMovementView):
         return super().post(request, **kwargs)
 
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
-        movement = services.stock_receive(
+        movement = ledger.stock_receive(
             actor=request.user,
-            location=services.get_location(data["location"]),
+            location=_location(request.user, data["location"]),
             campaign=_campaign(data.get("campaign")),
             cost=data.get("cost"),
             lines=[
-                services.ReceiptLine(item=_item(line["item"]), quantity=line["quantity"],
+                ledger.ReceiptLine(item=selectors.item_get(code=line["item"]),
+                                   quantity=line["quantity"],
                                      batch=line.get("batch", ""), expires_on=line.get("expires_on"))
                 for line in data["lines"]
             ],
@@ -255,13 +244,14 @@ class TransferView(IdempotentMovementView):
         return super().post(request, **kwargs)
 
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
-        transfer = services.stock_transfer_dispatch(
+        transfer = ledger.stock_transfer_dispatch(
             actor=request.user,
-            source=services.get_location(data["source"]),
-            destination=services.get_location(data["destination"]),
+            source=_location(request.user, data["source"]),
+            destination=_location(request.user, data["destination"]),
             campaign=_campaign(data.get("campaign")),
             lines=[
-                services.TransferRequest(item=_item(line["item"]), quantity=line["quantity"],
+                ledger.TransferRequest(item=selectors.item_get(code=line["item"]),
+                                       quantity=line["quantity"],
                                          lot=_lot(line.get("lot")))
                 for line in data["lines"]
             ],
@@ -282,11 +272,9 @@ class TransferReceiveView(IdempotentMovementView):
         return super().post(request, **kwargs)
 
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
-        transfer = Transfer.objects.filter(pk=kwargs["pk"]).first()
-        if transfer is None:
-            raise NotFound(_("没有这批调拨。"), field="transfer")
+        transfer = selectors.transfer_get(pk=kwargs["pk"])
         received = {line["lot"]: line["received_quantity"] for line in data.get("lines") or []}
-        transfer = services.stock_transfer_receive(
+        transfer = ledger.stock_transfer_receive(
             actor=request.user, transfer=transfer, received=received
         )
         return 200, transfer_body(transfer)
@@ -307,9 +295,10 @@ class DistributionView(IdempotentMovementView):
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
         campaign = _campaign(data["campaign"])
         assert campaign is not None
-        distribution = services.stock_distribute(
+        distribution = ledger.stock_distribute(
             actor=request.user, campaign=campaign,
-            location=services.get_location(data["location"]), item=_item(data["item"]),
+            location=_location(request.user, data["location"]),
+            item=selectors.item_get(code=data["item"]),
             quantity=data["quantity"], category=data["category"], workers=data["workers"],
             phone=data.get("phone") or None, lot=_lot(data.get("lot")),
         )  # fmt: skip
@@ -331,12 +320,12 @@ class AdjustmentView(IdempotentMovementView):
         return super().post(request, **kwargs)
 
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
-        item = _item(data["item"])
-        lot = Lot.objects.filter(item=item, batch=data.get("batch", "")).first()
-        if lot is None:
-            raise NotFound(_("没有这个批次。"), field="batch")
-        movement = services.stock_adjust(
-            actor=request.user, location=services.get_location(data["location"]), lot=lot,
+        lot = selectors.lot_of_batch(
+            item=selectors.item_get(code=data["item"]), batch=data.get("batch", "")
+        )
+        movement = ledger.stock_adjust(
+            actor=request.user, location=_location(request.user, data["location"]),
+            lot=lot,
             delta=data["delta"], reason=data["reason"],
         )  # fmt: skip
         return 201, movement_body(movement)
@@ -352,22 +341,14 @@ class LevelsView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        location = services.get_location(request.query_params.get("location") or "")
-        scope = scope_for(request.user)
-        if not (
-            scope.covers_union(location.union) or location.station_id in scope.staff_station_ids
-        ):
-            raise NotFound(_("没有这个库存地点。"), field="location")
-        levels = (
-            StockLevel.objects.filter(location=location, quantity__gt=0)
-            .select_related("lot__item")
-            .order_by("lot__item__code", "lot__expires_on")
+        found = selectors.stock_levels_visible(
+            actor=request.user, code=request.query_params.get("location") or ""
         )
         return Response({
-            "location": location.code,
+            "location": found.code,
             "levels": [
                 {"item": lv.lot.item.code, "lot": lv.lot_id, "batch": lv.lot.batch,
                  "expires_on": lv.lot.expires_on, "quantity": lv.quantity}
-                for lv in levels
+                for lv in found.levels
             ],
         })  # fmt: skip

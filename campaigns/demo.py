@@ -9,15 +9,16 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from campaigns import services
 from campaigns.models import Campaign, Item, Movement
+from campaigns.services import ledger, lifecycle
 from core import time as local_time
 from core.categories import WorkerCategory
-from stations import services as station_services
 from stations.models import Station, Union
+from stations.services.visits import VisitInput, visit_record_batch
 
 DEMO_CAMPAIGN = "演示：西宁市送清凉"
 
@@ -26,36 +27,36 @@ def load_demo_campaign() -> Campaign:
     if not getattr(settings, "YIZHAN_ALLOW_DEMO", False):
         raise ImproperlyConfigured("The demo campaign is only loaded by the quick start.")
     xining = Union.objects.get(code="QH-XN")
-    depot = services.depot_create(
+    depot = ledger.depot_create(
         actor=None, code="DEPOT-QH-XN", name="西宁市总工会物资仓库", union=xining,
         lat=36.6236, lng=101.7620, address="青海省西宁市城西区五四大街",
     )  # fmt: skip
     today = local_time.today()
     campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if campaign is None:
-        campaign = services.campaign_create(
+        campaign = lifecycle.campaign_create(
             actor=None, kind="summer", name=DEMO_CAMPAIGN, union=xining,
             starts_on=today - dt.timedelta(days=7), ends_on=today + dt.timedelta(days=60),
             target_workers=5000, budget=Decimal("50000"),
             category_targets={"delivery": 1500, "courier": 1200, "sanitation": 1500,
                               "construction": 800},
         )  # fmt: skip
-        services.campaign_set_status(actor=None, campaign=campaign, status="active")
+        lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
 
     def in_days(n: int) -> dt.date:
         return today + dt.timedelta(days=n)
 
     if not Movement.objects.filter(campaign=campaign).exists():
         items = {i.code: i for i in Item.objects.all()}
-        services.stock_receive(
+        ledger.stock_receive(
             actor=None, location=depot, campaign=campaign,
             lines=[
-                services.ReceiptLine(items["water"], 2400, "DEMO-W-01", in_days(200)),
-                services.ReceiptLine(items["water"], 480, "DEMO-W-00", in_days(10)),
-                services.ReceiptLine(items["herbal_tea"], 960, "DEMO-T-01", in_days(300)),
-                services.ReceiptLine(items["huoxiang"], 200, "DEMO-H-01", in_days(400)),
-                services.ReceiptLine(items["sun_hat"], 300),
-                services.ReceiptLine(items["cooling_towel"], 300),
+                ledger.ReceiptLine(items["water"], 2400, "DEMO-W-01", in_days(200)),
+                ledger.ReceiptLine(items["water"], 480, "DEMO-W-00", in_days(10)),
+                ledger.ReceiptLine(items["herbal_tea"], 960, "DEMO-T-01", in_days(300)),
+                ledger.ReceiptLine(items["huoxiang"], 200, "DEMO-H-01", in_days(400)),
+                ledger.ReceiptLine(items["sun_hat"], 300),
+                ledger.ReceiptLine(items["cooling_towel"], 300),
             ],
         )  # fmt: skip
     _demo_visits(today)
@@ -65,8 +66,6 @@ def load_demo_campaign() -> Campaign:
 def _demo_visits(today: dt.date) -> None:
     """A week of visits at Xining's stations; the uuids are fixed per station and day, so
     loading again adds nothing."""
-    from django.contrib.auth import get_user_model
-
     admin = get_user_model().objects.filter(username="demo-admin").first()
     if admin is None:
         return
@@ -82,9 +81,9 @@ def _demo_visits(today: dt.date) -> None:
                                              tzinfo=timezone.get_default_timezone())  # fmt: skip
                 if moment > now:
                     continue
-                visits.append(station_services.VisitInput(
+                visits.append(VisitInput(
                     uuid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo/{station.code}/{day}/{i}")),
                     station=station.code, occurred_at=moment.isoformat(),
                     category=rng.choice(categories),
                 ))  # fmt: skip
-        station_services.visit_record_batch(actor=admin, visits=visits)
+        visit_record_batch(actor=admin, visits=visits)

@@ -4,6 +4,7 @@ append-only ledger that is the truth about it.
 Invariant: for every location × lot, the sum of ``StockEntry.delta`` equals
 ``StockLevel.quantity``, and no level is ever negative. Only ``campaigns.services`` writes
 these tables, each movement in one transaction (``manage.py stock_verify`` checks it).
+Campaigns and their plan lines keep a history of every change (who, when, what).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.categories import WorkerCategory
 from stations.models import Station, Union
@@ -127,6 +129,7 @@ class Campaign(models.Model):
     # Hand-outs per identified worker per day (0 = no limit).
     per_person_daily_limit = models.PositiveSmallIntegerField(_("每人每日限领"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("关爱活动")
@@ -358,6 +361,7 @@ class Allocation(models.Model):
         Transfer, verbose_name=_("调拨"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )  # fmt: skip
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("分配计划")

@@ -1,17 +1,246 @@
-"""Reads for campaigns: ledger checks, stock, demand, dashboards."""
+"""Reads for campaigns: lookups, stock, ledger checks, dashboards. Nothing here writes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, Lot, StockEntry, StockLevel, StockLocation
+from campaigns.models import (
+    Allocation,
+    Campaign,
+    Distribution,
+    IdempotencyRecord,
+    Item,
+    Lot,
+    Movement,
+    StockEntry,
+    StockLevel,
+    StockLocation,
+    Transfer,
+)
+from core import time as local_time
+from core.errors import NotFound
+from core.scoping import scope_for
+from stations.models import Station
+from welfare.models import Workplace
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+WORKPLACE_PREFIX = "WP-"  # a workplace's stock location is WP-<credit code>
+CODE_MAX_LENGTH = 40
+
+
+# Lookups ----------------------------------------------------------------------------------
+
+
+def stock_location_get(*, code: str) -> StockLocation:
+    """The stock location with ``code``; ``NotFound`` (field ``location``) when none exists.
+
+    A station or workplace that has never held stock has no location yet: only
+    ``services.ledger.stock_location_ensure`` creates one, for a write.
+    """
+    code = str(code)[:CODE_MAX_LENGTH]
+    location = StockLocation.objects.select_related("union").filter(code=code).first()
+    if location is None:
+        raise NotFound(_("没有编号为 %(code)s 的库存地点。") % {"code": code}, field="location")
+    return location
+
+
+def stock_place_find(*, code: str) -> Station | Workplace | None:
+    """The station with ``code``, or the workplace of ``WP-<credit code>``, or ``None``."""
+    code = str(code)[:CODE_MAX_LENGTH]
+    station = Station.objects.filter(code=code).select_related("union").first()
+    if station is not None:
+        return station
+    if code.startswith(WORKPLACE_PREFIX):
+        return (
+            Workplace.objects.filter(credit_code=code[len(WORKPLACE_PREFIX) :])
+            .select_related("union")
+            .first()
+        )
+    return None
+
+
+def item_get(*, code: str) -> Item:
+    item = Item.objects.filter(code=str(code)[:CODE_MAX_LENGTH]).first()
+    if item is None:
+        raise NotFound(
+            _("未知的物资代码：%(code)s。") % {"code": str(code)[:CODE_MAX_LENGTH]}, field="item"
+        )
+    return item
+
+
+def lot_get(*, pk: int, field: str = "lot") -> Lot:
+    lot = Lot.objects.select_related("item").filter(pk=pk).first()
+    if lot is None:
+        raise NotFound(_("没有这个批次。"), field=field)
+    return lot
+
+
+def lot_of_batch(*, item: Item, batch: str) -> Lot:
+    lot = Lot.objects.select_related("item").filter(item=item, batch=batch).first()
+    if lot is None:
+        raise NotFound(_("没有这个批次。"), field="batch")
+    return lot
+
+
+def campaign_get(*, pk: int) -> Campaign:
+    campaign = Campaign.objects.select_related("union").filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound(_("没有这个活动。"), field="campaign")
+    return campaign
+
+
+def idempotency_record_find(
+    *, user: AbstractBaseUser | AnonymousUser, key: str
+) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(user=user, key=key).first()
+
+
+def transfer_get(*, pk: int) -> Transfer:
+    transfer = Transfer.objects.select_related("destination__union").filter(pk=pk).first()
+    if transfer is None:
+        raise NotFound(_("没有这批调拨。"), field="transfer")
+    return transfer
+
+
+# What an organizer sees -------------------------------------------------------------------
+
+
+def campaigns_visible(*, actor: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Campaign]:
+    """The campaigns under the actor's unions (none for someone who organizes nothing)."""
+    scope = scope_for(actor)
+    if not scope.is_organizer:
+        return Campaign.objects.none()
+    return scope.filter(Campaign.objects.select_related("union"))
+
+
+def depots_for_campaign(
+    *, actor: AbstractBaseUser | AnonymousUser | None, campaign: Campaign
+) -> QuerySet[StockLocation]:
+    """Depots inside the campaign's scope that the actor manages."""
+    return (
+        scope_for(actor)
+        .filter(
+            StockLocation.objects.filter(
+                kind=StockLocation.Kind.DEPOT, union__path__startswith=campaign.union.path
+            )
+        )
+        .select_related("union")
+        .order_by("code")
+    )
+
+
+def hand_out_points(
+    *, actor: AbstractBaseUser | AnonymousUser | None, campaign: Campaign
+) -> QuerySet[StockLocation]:
+    """Locations in the campaign's scope (and the actor's) that may hand out stock.
+
+    Only places that already hold stock can hand it out: a station or workplace gets its
+    location with its first transfer.
+    """
+    return (
+        scope_for(actor)
+        .filter(StockLocation.objects.filter(union__path__startswith=campaign.union.path))
+        .select_related("union")
+        .order_by("kind", "code")
+    )
+
+
+def draft_allocations(*, campaign: Campaign, item_code: str) -> QuerySet[Allocation]:
+    return (
+        Allocation.objects.filter(
+            campaign=campaign, item__code=item_code, status=Allocation.Status.DRAFT
+        )
+        .select_related("location", "item")
+        .order_by("location__code")
+    )
+
+
+def transfers_in_transit(*, campaign: Campaign, limit: int = 200) -> list[Transfer]:
+    return list(
+        Transfer.objects.filter(campaign=campaign, status=Transfer.Status.IN_TRANSIT)
+        .select_related("source", "destination")
+        .order_by("destination__code")[:limit]
+    )
+
+
+def campaign_transfer_get(*, campaign: Campaign, pk: int) -> Transfer:
+    transfer = Transfer.objects.filter(pk=pk, campaign=campaign).first()
+    if transfer is None:
+        raise NotFound(_("没有这批调拨。"), field="transfer")
+    return transfer
+
+
+# Stock ------------------------------------------------------------------------------------
+
+
+def available_lots(
+    *, location: StockLocation, item: Item, on: dt.date | None = None
+) -> list[StockLevel]:
+    """Levels of ``item`` at ``location`` that may be handed out, first expiry first."""
+    on = on or local_time.today()
+    return list(
+        StockLevel.objects.filter(location=location, lot__item=item, quantity__gt=0)
+        .filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on))
+        .select_related("lot")
+        .order_by(F("lot__expires_on").asc(nulls_last=True), "lot__batch", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class LocationLevels:
+    code: str
+    levels: list[StockLevel]
+
+
+def stock_levels_visible(
+    *, actor: AbstractBaseUser | AnonymousUser | None, code: str
+) -> LocationLevels:
+    """What is in stock at the place with ``code``, for someone who may see it.
+
+    Organizers over the place's union and the staff of a station see it; to anyone else it
+    does not exist (``NotFound``, so codes of other unions cannot be probed). A station or
+    workplace without a stock location yet holds nothing; reading never creates one.
+    """
+    code = str(code)[:CODE_MAX_LENGTH]
+    hidden = NotFound(_("没有这个库存地点。"), field="location")
+    scope = scope_for(actor)
+    location = StockLocation.objects.select_related("union").filter(code=code).first()
+    if location is not None:
+        union, station_id = location.union, location.station_id
+    else:
+        place = stock_place_find(code=code)
+        if place is None:
+            raise hidden
+        union = place.union
+        station_id = place.pk if isinstance(place, Station) else None
+    if not (scope.covers_union(union) or station_id in scope.staff_station_ids):
+        raise hidden
+    if location is None:
+        return LocationLevels(code=code, levels=[])
+    return LocationLevels(
+        code=location.code,
+        levels=list(
+            StockLevel.objects.filter(location=location, quantity__gt=0)
+            .select_related("lot__item")
+            .order_by("lot__item__code", "lot__expires_on")
+        ),
+    )
+
+
+def campaign_spend(*, campaign: Campaign) -> Decimal:
+    return Movement.objects.filter(campaign=campaign).aggregate(s=Sum("cost"))["s"] or Decimal(0)
+
+
+# Ledger -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,8 +295,6 @@ def stock_alerts(
 ) -> list[StockAlert]:
     """Low stock (below the reorder level, or gone within ``days`` at last week's rate) and
     lots expiring within ``expiry_days``, for locations under ``union_path``."""
-    from campaigns.models import Distribution
-
     levels = (
         StockLevel.objects.filter(location__union__path__startswith=union_path)
         .values("location_id", "location__code", "lot__item_id", "lot__item__name")
@@ -135,8 +362,6 @@ def stock_alerts(
 
 def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
     """Workers reached against target (by day, category, prefecture), stock, spend, alerts."""
-    from campaigns.models import Distribution, Movement
-
     handed = Distribution.objects.filter(campaign=campaign)
     reached = handed.aggregate(n=Sum("workers"))["n"] or 0
     by_day = list(
@@ -167,7 +392,7 @@ def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
         .annotate(quantity=Sum("quantity"))
         .order_by("location__code", "lot__item__name")
     )
-    spend = Movement.objects.filter(campaign=campaign).aggregate(s=Sum("cost"))["s"] or Decimal(0)
+    spend = campaign_spend(campaign=campaign)
     locations = {
         loc.code: (loc.location.y, loc.location.x) if loc.location else None
         for loc in StockLocation.objects.filter(code__in={row["location__code"] for row in stock})

@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
-from campaigns import services
+from campaigns import selectors
 from campaigns.models import Campaign, Item, StockLocation
+from campaigns.services import planner
 from core import time as local_time
+from stations.models import Membership
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True,
@@ -32,10 +38,8 @@ def plan_campaign(
         if not self.request.called_directly and self.request.id:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    from django.contrib.auth import get_user_model
-
     actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
-    allocations = services.campaign_plan(
+    allocations = planner.campaign_plan(
         actor=actor,
         campaign=Campaign.objects.select_related("union").get(pk=campaign_id),
         item=Item.objects.get(pk=item_id),
@@ -58,18 +62,12 @@ def stock_alerts_daily() -> dict[str, int]:
 
     Safe to run twice (it only reads and sends). Returns alerts per campaign id.
     """
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils.translation import gettext as _
-
-    from campaigns.models import Campaign
-    from campaigns.selectors import stock_alerts
-    from stations.models import Membership
-
     sent: dict[str, int] = {}
     on = local_time.today()
     for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related("union"):
-        alerts = stock_alerts(union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS)
+        alerts = selectors.stock_alerts(
+            union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS
+        )
         sent[str(campaign.pk)] = len(alerts)
         if not alerts:
             continue

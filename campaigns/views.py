@@ -2,56 +2,49 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns import exports, selectors, services
-from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
-from campaigns.tasks import plan_campaign
+from campaigns import exports, forms, selectors
+from campaigns.models import Campaign, Item
+from campaigns.services import ledger, lifecycle, planner
 from core import time as local_time
 from core.categories import WorkerCategory
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.scoping import scope_for
-from stations.models import Station
-
-
-def _campaigns(request: HttpRequest):
-    scope = scope_for(request.user)
-    if not (scope.is_superuser or scope.union_paths):
-        raise PermissionDenied
-    return scope.filter(Campaign.objects.select_related("union"))
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    campaign = _campaigns(request).filter(pk=pk).first()
+    if not scope_for(request.user).is_organizer:
+        raise PermissionDenied
+    campaign = selectors.campaigns_visible(actor=request.user).filter(pk=pk).first()
     if campaign is None:
         raise Http404(_("没有这个活动。"))
     return campaign
 
 
-def _depots(request: HttpRequest, campaign: Campaign):
-    return (
-        scope_for(request.user)
-        .filter(
-            StockLocation.objects.filter(
-                kind=StockLocation.Kind.DEPOT, union__path__startswith=campaign.union.path
-            )
-        )
-        .order_by("code")
-    )
+def _refused(form: Form, exc: DomainError, context: dict[str, Any]) -> None:
+    """Show a service's refusal beside the field it names, else above the form."""
+    if exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    context["error"] = exc.message
+    context["status"] = exc.status_code
 
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaigns/list.html", {"campaigns": _campaigns(request)})
+    if not scope_for(request.user).is_organizer:
+        raise PermissionDenied
+    campaigns = selectors.campaigns_visible(actor=request.user)
+    return render(request, "campaigns/list.html", {"campaigns": campaigns})
 
 
 @login_required
@@ -73,9 +66,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": round(100 * data["reached"] / campaign.target_workers)
             if campaign.target_workers
             else None,
-            "transfers": Transfer.objects.filter(campaign=campaign, status="in_transit")
-            .select_related("source", "destination")
-            .order_by("destination__code")[:200],
+            "transfers": selectors.transfers_in_transit(campaign=campaign),
         },
     )
 
@@ -92,103 +83,76 @@ def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
-    raw = (request.POST.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise DomainError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
-    if not -(10**8) <= value <= 10**8:
-        raise DomainError(
-            _("%(name)s 必须在 %(min)d 到 %(max)d 之间。")
-            % {"name": name, "min": -(10**8), "max": 10**8},
-            field=name,
-        )
-    return value
-
-
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Propose allocations (in a Celery task for large scopes), edit, confirm."""
+    """Propose allocations (the planner decides whether in a Celery task), edit, confirm."""
     campaign = _campaign(request, pk)
-    depots = list(_depots(request, campaign))
-    items = Item.objects.all()
-    context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": items}
+    depots = selectors.depots_for_campaign(actor=request.user, campaign=campaign)
+    context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": Item.objects.all()}
+    form: Form = forms.PlanForm(depots=depots, initial={"weeks": 4, "minimum": 0})
     if request.method == "POST":
-        try:
-            action = request.POST.get("action")
-            item = Item.objects.get(code=request.POST.get("item"))
-            source = next((d for d in depots if d.code == request.POST.get("source")), None)
-            if source is None:
-                raise DomainError(_("请选择调出仓库。"), field="source")
-            if action == "plan":
-                weeks = _int(request, "weeks", 4) or 4
-                if not 1 <= weeks <= 52:
-                    raise DomainError(
-                        _("%(name)s 必须在 %(min)d 到 %(max)d 之间。")
-                        % {"name": "weeks", "min": 1, "max": 52},
-                        field="weeks",
-                    )
-                args = {
-                    "weeks": weeks,
-                    "minimum": _int(request, "minimum", 0),
-                    "maximum": _int(request, "maximum"),
-                }
-                scope_size = Station.objects.filter(
-                    union__path__startswith=campaign.union.path, status="active"
-                ).count()
-                if scope_size > 100:
-                    result = plan_campaign.delay(
-                        request.user.pk, campaign.pk, item.pk, source.pk, args["weeks"],
-                        args["minimum"], args["maximum"],
+        action = request.POST.get("action")
+        if action == "plan":
+            form = forms.PlanForm(request.POST, depots=depots)
+        elif action == "save":
+            form = forms.AllocationQuantitiesForm(
+                request.POST, depots=depots,
+                allocations=list(selectors.draft_allocations(
+                    campaign=campaign, item_code=request.POST.get("item", "")[:40]
+                )),
+            )  # fmt: skip
+        else:
+            form = forms.PlanTargetForm(request.POST, depots=depots)
+        if form.is_valid():
+            data = form.cleaned_data
+            item, source = data["item"], data["source"]
+            try:
+                if isinstance(form, forms.PlanForm):
+                    started = planner.campaign_plan_start(
+                        actor=request.user, campaign=campaign, item=item, source=source,
+                        weeks=data["weeks"], minimum=data["minimum"], maximum=data["maximum"],
                     )  # fmt: skip
-                    messages.info(request, _("正在后台计算（任务 %(id)s）。") % {"id": result.id})
-                else:
-                    services.campaign_plan(
-                        actor=request.user, campaign=campaign, item=item, source=source, **args
-                    )
-            elif action == "save":
-                for allocation in Allocation.objects.filter(
-                    campaign=campaign, item=item, status=Allocation.Status.DRAFT
-                ):
-                    quantity = _int(request, f"q-{allocation.pk}", allocation.quantity)
-                    if quantity != allocation.quantity:
-                        services.allocation_edit(
+                    if started.task_id:
+                        messages.info(
+                            request, _("正在后台计算（任务 %(id)s）。") % {"id": started.task_id}
+                        )
+                elif isinstance(form, forms.AllocationQuantitiesForm):
+                    for allocation, quantity in form.changed_quantities():
+                        lifecycle.allocation_edit(
                             actor=request.user, allocation=allocation, quantity=quantity
                         )
-            elif action == "confirm":
-                transfers = services.campaign_confirm_plan(
-                    actor=request.user, campaign=campaign, item=item, source=source
-                )
-                messages.success(request, _("已生成 %(n)d 笔调拨。") % {"n": len(transfers)})
-                return redirect("campaigns:dashboard", pk=campaign.pk)
-            return redirect(f"{request.path}?item={item.code}&source={source.code}")
-        except (DomainError, Item.DoesNotExist) as exc:
-            context["error"] = getattr(exc, "message", _("请选择物资。"))
-    item_code = request.GET.get("item") or request.POST.get("item") or "water"
+                else:
+                    transfers = planner.campaign_confirm_plan(
+                        actor=request.user, campaign=campaign, item=item, source=source
+                    )
+                    messages.success(request, _("已生成 %(n)d 笔调拨。") % {"n": len(transfers)})
+                    return redirect("campaigns:dashboard", pk=campaign.pk)
+                return redirect(f"{request.path}?item={item.code}&source={source.code}")
+            except DomainError as exc:
+                _refused(form, exc, context)
+        else:
+            context["status"] = 400
+    item_code = (request.GET.get("item") or request.POST.get("item") or "water")[:40]
+    first_depot = depots.first()
     context.update(
+        form=form,
         item_code=item_code,
-        source_code=request.GET.get("source") or (depots[0].code if depots else ""),
-        allocations=Allocation.objects.filter(
-            campaign=campaign, item__code=item_code, status=Allocation.Status.DRAFT
-        ).select_related("location", "item"),
+        source_code=request.GET.get("source") or (first_depot.code if first_depot else ""),
+        allocations=selectors.draft_allocations(campaign=campaign, item_code=item_code),
     )
-    return render(
-        request, "campaigns/plan.html", context, status=400 if context.get("error") else 200
-    )
+    return render(request, "campaigns/plan.html", context, status=context.get("status", 200))
 
 
 @login_required
 @require_POST
 def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    transfer = Transfer.objects.filter(pk=transfer_pk, campaign=campaign).first()
-    if transfer is None:
-        raise Http404
     try:
-        services.stock_transfer_receive(actor=request.user, transfer=transfer)
+        transfer = selectors.campaign_transfer_get(campaign=campaign, pk=transfer_pk)
+    except NotFound:
+        raise Http404 from None
+    try:
+        ledger.stock_transfer_receive(actor=request.user, transfer=transfer)
         messages.success(request, _("已签收。"))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -199,36 +163,29 @@ def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpRes
 def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a hand-out at a station: a group, or one worker by phone number."""
     campaign = _campaign(request, pk)
-    scope = scope_for(request.user)
-    # Only places that already hold stock can hand it out: a station or workplace gets its
-    # location with its first transfer (services.get_location / the planner).
-    locations = scope.filter(
-        StockLocation.objects.filter(union__path__startswith=campaign.union.path)
-    ).order_by("kind", "code")
+    locations = selectors.hand_out_points(actor=request.user, campaign=campaign)
     context: dict[str, Any] = {
         "campaign": campaign, "locations": locations, "items": Item.objects.all(),
         "categories": WorkerCategory.choices,
     }  # fmt: skip
+    form = forms.HandOutForm(locations=locations, initial={"workers": 1})
     if request.method == "POST":
-        try:
-            location = locations.filter(code=request.POST.get("location")).first()
-            if location is None:
-                raise DomainError(_("请选择发放地点。"), field="location")
-            item = Item.objects.filter(code=request.POST.get("item")).first()
-            if item is None:
-                raise DomainError(_("请选择物资。"), field="item")
-            services.stock_distribute(
-                actor=request.user, campaign=campaign, location=location, item=item,
-                quantity=_int(request, "quantity", 0) or 0,
-                category=request.POST.get("category", ""),
-                workers=_int(request, "workers", 1) or 1,
-                phone=request.POST.get("phone") or None,
-            )  # fmt: skip
-            messages.success(request, _("已记录发放。"))
-            return redirect("campaigns:hand-out", pk=campaign.pk)
-        except DomainError as exc:
-            context["error"] = exc.message
-            context["status"] = exc.status_code
+        form = forms.HandOutForm(request.POST, locations=locations)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ledger.stock_distribute(
+                    actor=request.user, campaign=campaign, location=data["location"],
+                    item=data["item"], quantity=data["quantity"], category=data["category"],
+                    workers=data["workers"], phone=data["phone"] or None,
+                )  # fmt: skip
+                messages.success(request, _("已记录发放。"))
+                return redirect("campaigns:hand-out", pk=campaign.pk)
+            except DomainError as exc:
+                _refused(form, exc, context)
+        else:
+            context["status"] = 400
+    context["form"] = form
     return render(request, "campaigns/hand_out.html", context, status=context.get("status", 200))
 
 
@@ -236,31 +193,26 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
 def receive_goods(request: HttpRequest, pk: int) -> HttpResponse:
     """Goods from a supplier arrive at a depot (one line at a time)."""
     campaign = _campaign(request, pk)
-    depots = list(_depots(request, campaign))
+    depots = selectors.depots_for_campaign(actor=request.user, campaign=campaign)
     context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": Item.objects.all()}
+    form = forms.ReceiveGoodsForm(depots=depots)
     if request.method == "POST":
-        try:
-            depot = next((d for d in depots if d.code == request.POST.get("location")), None)
-            if depot is None:
-                raise DomainError(_("请选择仓库。"), field="location")
-            item = Item.objects.filter(code=request.POST.get("item")).first()
-            if item is None:
-                raise DomainError(_("请选择物资。"), field="item")
-            raw_date = (request.POST.get("expires_on") or "").strip()
+        form = forms.ReceiveGoodsForm(request.POST, depots=depots)
+        if form.is_valid():
+            data = form.cleaned_data
             try:
-                expires_on = dt.date.fromisoformat(raw_date) if raw_date else None
-            except ValueError:
-                raise DomainError(_("有效期格式应为 2027-07-01。"), field="expires_on") from None
-            services.stock_receive(
-                actor=request.user, location=depot, campaign=campaign,
-                lines=[services.ReceiptLine(
-                    item=item, quantity=_int(request, "quantity", 0) or 0,
-                    batch=request.POST.get("batch", ""), expires_on=expires_on,
-                )],
-            )  # fmt: skip
-            messages.success(request, _("已入库。"))
-            return redirect("campaigns:dashboard", pk=campaign.pk)
-        except DomainError as exc:
-            context["error"] = exc.message
-            context["status"] = exc.status_code
+                ledger.stock_receive(
+                    actor=request.user, location=data["location"], campaign=campaign,
+                    lines=[ledger.ReceiptLine(
+                        item=data["item"], quantity=data["quantity"], batch=data["batch"],
+                        expires_on=data["expires_on"],
+                    )],
+                )  # fmt: skip
+                messages.success(request, _("已入库。"))
+                return redirect("campaigns:dashboard", pk=campaign.pk)
+            except DomainError as exc:
+                _refused(form, exc, context)
+        else:
+            context["status"] = 400
+    context["form"] = form
     return render(request, "campaigns/receive.html", context, status=context.get("status", 200))

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from campaigns import services
 from campaigns.models import Campaign, Item, StockLocation
+from campaigns.services import ledger, lifecycle
 
 
 @dataclass
@@ -21,20 +21,20 @@ class Stock:
 
 @pytest.fixture
 def stock(network) -> Stock:
-    depot = services.depot_create(
+    depot = ledger.depot_create(
         actor=None, code="DEPOT-XN", name="西宁市总工会仓库", union=network.xining,
         lat=36.62, lng=101.77,
     )  # fmt: skip
-    campaign = services.campaign_create(
+    campaign = lifecycle.campaign_create(
         actor=None, kind="summer", name="2027 西宁送清凉", union=network.xining,
         starts_on=dt.date(2027, 6, 1), ends_on=dt.date(2027, 8, 31), target_workers=1000,
     )  # fmt: skip
-    services.campaign_set_status(actor=None, campaign=campaign, status="active")
+    lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
     campaign.refresh_from_db()
     return Stock(
         depot=depot,
-        station=services.location_for_station(station=network.xining_station),
-        golmud=services.location_for_station(station=network.golmud_station),
+        station=ledger.stock_location_ensure(actor=None, station=network.xining_station),
+        golmud=ledger.stock_location_ensure(actor=None, station=network.golmud_station),
         campaign=campaign,
         water=Item.objects.get(code="water"),
         hat=Item.objects.get(code="sun_hat"),

@@ -1,4 +1,4 @@
-"""Every stock movement and campaign change, each in one transaction.
+"""Stock: where it is held, what it is, and every movement of it, each in one transaction.
 
 A movement writes its ``Movement`` row, one ``StockEntry`` per location × lot it touches
 and the matching ``StockLevel`` change together. Levels go down only through a
@@ -12,18 +12,17 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns import selectors
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import (
-    Allocation,
     Campaign,
     Distribution,
     Item,
@@ -37,10 +36,11 @@ from campaigns.models import (
 )
 from core import time as local_time
 from core.categories import WorkerCategory
-from core.errors import NotFound, PermissionDenied
+from core.errors import Conflict, NotFound, PermissionDenied
 from core.identity import worker_key
 from core.scoping import scope_for
 from stations.models import Station, Union
+from welfare.models import Workplace
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 # Permissions ------------------------------------------------------------------------------
 
 
-def _require_manage(actor: AbstractBaseUser | None, location: StockLocation) -> None:
+def require_stock_manage(actor: AbstractBaseUser | None, location: StockLocation) -> None:
     """Organizers (and admins) above the location's union manage its stock."""
     if actor is None:
         return
@@ -57,7 +57,7 @@ def _require_manage(actor: AbstractBaseUser | None, location: StockLocation) -> 
         raise PermissionDenied(_("您无权管理“%(location)s”的库存。") % {"location": location.name})
 
 
-def _require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) -> None:
+def require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) -> None:
     """Staff of a station may hand out and receive there; organizers anywhere below them."""
     if actor is None:
         return
@@ -69,7 +69,7 @@ def _require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) -
     raise PermissionDenied(_("您无权在“%(location)s”操作库存。") % {"location": location.name})
 
 
-def _require_campaign_open(campaign: Campaign | None) -> None:
+def require_campaign_open(campaign: Campaign | None) -> None:
     if campaign is not None and campaign.status == Campaign.Status.CLOSED:
         raise CampaignsError(
             _("活动“%(name)s”已结束，不能再有库存变动。") % {"name": campaign.name},
@@ -77,38 +77,88 @@ def _require_campaign_open(campaign: Campaign | None) -> None:
         )
 
 
-# Locations and lots -----------------------------------------------------------------------
+def _require_superuser(actor: AbstractBaseUser | None) -> None:
+    if actor is not None and not scope_for(actor).is_superuser:
+        raise PermissionDenied(_("物资目录只有系统管理员可以修改。"))
 
 
-def location_for_station(*, station: Station) -> StockLocation:
-    """The stock location of a station, created on first use."""
-    location, _created = StockLocation.objects.get_or_create(
-        station=station,
-        defaults={
-            "code": station.code,
-            "name": station.name,
-            "kind": StockLocation.Kind.STATION,
-            "union": station.union,
-            "location": station.location,
-            "address": station.address,
-        },
-    )
-    return location
+# Locations --------------------------------------------------------------------------------
 
 
-def location_for_workplace(*, workplace: Any) -> StockLocation:
-    """The hand-out point of a special-environment workplace, created on first use."""
-    location, _created = StockLocation.objects.get_or_create(
-        workplace=workplace,
-        defaults={
-            "code": f"WP-{workplace.credit_code}",
-            "name": workplace.name,
-            "kind": StockLocation.Kind.WORKPLACE,
-            "union": workplace.union,
-            "location": workplace.location,
-            "address": workplace.address,
-        },
-    )
+def stock_location_ensure(
+    *,
+    actor: AbstractBaseUser | None,
+    code: str | None = None,
+    station: Station | None = None,
+    workplace: Workplace | None = None,
+) -> StockLocation:
+    """The stock location of a place, created on first use — for writes only.
+
+    Give one of ``code`` (a location's own code, a station's code, or ``WP-<credit
+    code>`` of a workplace), ``station`` or ``workplace``. An existing location is returned
+    as it is: the movement that uses it checks the actor's right to it. A new one is
+    created only for someone who may act at the place (an organizer over its union, or the
+    staff of the station). Reads use ``selectors.stock_location_get``, which creates nothing.
+    """
+    if sum(x is not None for x in (code, station, workplace)) != 1:
+        raise TypeError("stock_location_ensure takes one of code, station, workplace")
+    if code is not None:
+        code = str(code)[: selectors.CODE_MAX_LENGTH]
+        location = StockLocation.objects.select_related("union").filter(code=code).first()
+        if location is not None:
+            return location
+        place = selectors.stock_place_find(code=code)
+        if place is None:
+            raise NotFound(_("没有编号为 %(code)s 的库存地点。") % {"code": code}, field="location")
+        if isinstance(place, Station):
+            station = place
+        else:
+            workplace = place
+    if station is not None:
+        existing = StockLocation.objects.select_related("union").filter(station=station).first()
+        if existing is not None:
+            return existing
+        if actor is not None and not scope_for(actor).may_staff_station(station):
+            raise PermissionDenied(
+                _("您无权在“%(place)s”设立库存地点。") % {"place": station.name}, field="location"
+            )
+        return _create_location(
+            lookup={"station": station},
+            code=station.code, name=station.name, kind=StockLocation.Kind.STATION,
+            union=station.union, point=station.location, address=station.address,
+        )  # fmt: skip
+    assert workplace is not None
+    existing = StockLocation.objects.select_related("union").filter(workplace=workplace).first()
+    if existing is not None:
+        return existing
+    if actor is not None and not scope_for(actor).covers_union(workplace.union):
+        raise PermissionDenied(
+            _("您无权在“%(place)s”设立库存地点。") % {"place": workplace.name}, field="location"
+        )
+    return _create_location(
+        lookup={"workplace": workplace},
+        code=f"{selectors.WORKPLACE_PREFIX}{workplace.credit_code}", name=workplace.name,
+        kind=StockLocation.Kind.WORKPLACE, union=workplace.union, point=workplace.location,
+        address=workplace.address,
+    )  # fmt: skip
+
+
+def _create_location(
+    *,
+    lookup: dict[str, object],
+    code: str,
+    name: str,
+    kind: str,
+    union: Union,
+    point: Point | None,
+    address: str,
+) -> StockLocation:
+    # get_or_create: two first uses at once make one row, not an IntegrityError.
+    location, _created = StockLocation.objects.select_related("union").get_or_create(
+        **lookup,
+        defaults={"code": code, "name": name[:150], "kind": kind, "union": union,
+                  "location": point, "address": address[:300]},
+    )  # fmt: skip
     return location
 
 
@@ -123,9 +173,20 @@ def depot_create(
     lng: float | None = None,
     address: str = "",
 ) -> StockLocation:
-    if actor is not None and not scope_for(actor).covers_union(union):
+    """A depot (warehouse) under ``union``; with an existing depot's code, that depot is
+    updated (loaders run twice)."""
+    scope = scope_for(actor) if actor is not None else None
+    if scope is not None and not scope.covers_union(union):
         raise PermissionDenied(_("您无权在“%(union)s”下设立仓库。") % {"union": union.name})
-    depot = StockLocation.objects.filter(code=code).first() or StockLocation(code=code)
+    depot = StockLocation.objects.select_for_update().filter(code=code).first()
+    if depot is None:
+        depot = StockLocation(code=code)
+    elif depot.kind != StockLocation.Kind.DEPOT:
+        raise CampaignsError(
+            _("编号 %(code)s 已被其他库存地点使用。") % {"code": code}, field="code"
+        )
+    elif scope is not None and not scope.covers_union(depot.union):
+        raise PermissionDenied(_("您无权管理“%(location)s”的库存。") % {"location": depot.name})
     depot.name, depot.kind, depot.union, depot.address = (
         name,
         StockLocation.Kind.DEPOT,
@@ -139,8 +200,63 @@ def depot_create(
     return depot
 
 
+@transaction.atomic
+def stock_location_edit(
+    *,
+    actor: AbstractBaseUser | None,
+    location: StockLocation,
+    name: str,
+    address: str = "",
+    point: Point | None = None,
+    union: Union | None = None,
+) -> StockLocation:
+    """Correct a location's name, address and position; a depot may also move to another
+    union the actor manages. A station's or workplace's location follows its place's union."""
+    location = StockLocation.objects.select_for_update().select_related("union").get(pk=location.pk)
+    require_stock_manage(actor, location)
+    if union is not None and union.pk != location.union_id:
+        if location.kind != StockLocation.Kind.DEPOT:
+            raise CampaignsError(
+                _("站点和作业场所的库存地点随其所属工会，不能单独改。"), field="union"
+            )
+        if actor is not None and not scope_for(actor).covers_union(union):
+            raise PermissionDenied(
+                _("您无权在“%(union)s”下设立仓库。") % {"union": union.name}, field="union"
+            )
+        location.union = union
+    location.name, location.address, location.location = name, address, point
+    location.full_clean()
+    location.save()
+    return location
+
+
+# Items and lots ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_save(*, actor: AbstractBaseUser | None, item: Item) -> Item:
+    """Add or correct an item of the supply catalog (system administrators only)."""
+    _require_superuser(actor)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: AbstractBaseUser | None, item: Item) -> None:
+    """Remove an item nobody has stocked, handed out or planned yet."""
+    _require_superuser(actor)
+    try:
+        item.delete()
+    except ProtectedError:
+        raise Conflict(
+            _("“%(item)s”已有库存或发放记录，不能删除。") % {"item": item.name}, field="item"
+        ) from None
+
+
 def lot_for(*, item: Item, batch: str = "", expires_on: dt.date | None = None) -> Lot:
-    """The lot of ``item`` with ``batch``; perishable items need a batch and an expiry."""
+    """The lot of ``item`` with ``batch``, created on first receipt; perishable items need
+    a batch and an expiry."""
     batch = (batch or "").strip()
     if item.perishable:
         if not batch or expires_on is None:
@@ -190,19 +306,6 @@ def _post(movement: Movement, location: StockLocation, lot: Lot, delta: int) -> 
     StockEntry.objects.create(movement=movement, location=location, lot=lot, delta=delta)
 
 
-def available_lots(
-    *, location: StockLocation, item: Item, on: dt.date | None = None
-) -> list[StockLevel]:
-    """Levels of ``item`` at ``location`` that may be handed out, first expiry first."""
-    on = on or local_time.today()
-    return list(
-        StockLevel.objects.filter(location=location, lot__item=item, quantity__gt=0)
-        .filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on))
-        .select_related("lot")
-        .order_by(F("lot__expires_on").asc(nulls_last=True), "lot__batch", "pk")
-    )
-
-
 def _take_fefo(
     movement: Movement,
     location: StockLocation,
@@ -228,7 +331,7 @@ def _take_fefo(
     taken: list[tuple[Lot, int]] = []
     need = quantity
     for _attempt in range(5):  # a concurrent hand-out may empty a lot between read and update
-        for level in available_lots(location=location, item=item, on=on):
+        for level in selectors.available_lots(location=location, item=item, on=on):
             if need == 0:
                 break
             step = min(need, level.quantity)
@@ -243,7 +346,7 @@ def _take_fefo(
                 need -= step
         if need == 0:
             return taken
-        if not available_lots(location=location, item=item, on=on):
+        if not selectors.available_lots(location=location, item=item, on=on):
             break
     available = quantity - need
     raise InsufficientStock(
@@ -275,8 +378,8 @@ def stock_receive(
     cost: Decimal | None = None,
 ) -> Movement:
     """Goods arrive at a depot (or directly at a station) from a supplier."""
-    _require_manage(actor, location)
-    _require_campaign_open(campaign)
+    require_stock_manage(actor, location)
+    require_campaign_open(campaign)
     if not lines:
         raise CampaignsError(_("至少要有一行物资。"), field="lines")
     movement = Movement.objects.create(
@@ -310,8 +413,8 @@ def stock_transfer_dispatch(
     campaign: Campaign | None = None,
 ) -> Transfer:
     """Send stock from ``source``: it leaves the source now and is in transit until received."""
-    _require_manage(actor, source)
-    _require_campaign_open(campaign)
+    require_stock_manage(actor, source)
+    require_campaign_open(campaign)
     if source.pk == destination.pk:
         raise CampaignsError(_("调出和调入地点不能相同。"), field="destination")
     if not lines:
@@ -342,12 +445,14 @@ def stock_transfer_receive(
     arrived enters the destination's stock.
     """
     transfer = (
-        Transfer.objects.select_for_update().select_related("destination").get(pk=transfer.pk)
+        Transfer.objects.select_for_update()
+        .select_related("destination__union")
+        .get(pk=transfer.pk)
     )
-    _require_hand_out(actor, transfer.destination)
+    require_hand_out(actor, transfer.destination)
     if transfer.status != Transfer.Status.IN_TRANSIT:
         raise CampaignsError(_("这批调拨已经签收。"), field="transfer")
-    _require_campaign_open(transfer.campaign)
+    require_campaign_open(transfer.campaign)
     received = received or {}
     lines = list(transfer.lines.select_related("lot__item"))
     unknown = set(received) - {line.lot_id for line in lines}
@@ -391,7 +496,7 @@ def stock_distribute(
     With ``phone`` the hand-out is to one identified worker (stored as an HMAC) and the
     campaign's per-person daily limit applies.
     """
-    _require_hand_out(actor, location)
+    require_hand_out(actor, location)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk) if phone else campaign
     if campaign.status != Campaign.Status.ACTIVE:
         raise CampaignsError(
@@ -446,7 +551,7 @@ def stock_adjust(
     reason: str,
 ) -> Movement:
     """Correct a level after a count (damage, loss, found stock). A reason is required."""
-    _require_manage(actor, location)
+    require_stock_manage(actor, location)
     if not (reason or "").strip():
         raise CampaignsError(_("盘点调整必须写明原因。"), field="reason")
     if delta == 0:
@@ -463,7 +568,7 @@ def stock_write_off_expired(
     *, actor: AbstractBaseUser | None, location: StockLocation, on: dt.date | None = None
 ) -> Movement | None:
     """Remove every expired lot's remaining stock at ``location`` from the books."""
-    _require_manage(actor, location)
+    require_stock_manage(actor, location)
     on = on or local_time.today()
     levels = list(
         StockLevel.objects.select_for_update()
@@ -478,276 +583,3 @@ def stock_write_off_expired(
     for level in levels:
         _post(movement, location, level.lot, -level.quantity)
     return movement
-
-
-# Campaigns --------------------------------------------------------------------------------
-
-CAMPAIGN_TRANSITIONS = {
-    Campaign.Status.PLANNED: {Campaign.Status.ACTIVE, Campaign.Status.CLOSED},
-    Campaign.Status.ACTIVE: {Campaign.Status.CLOSED},
-    Campaign.Status.CLOSED: set(),
-}
-
-
-@transaction.atomic
-def campaign_create(
-    *,
-    actor: AbstractBaseUser | None,
-    kind: str,
-    name: str,
-    union: Union,
-    starts_on: dt.date,
-    ends_on: dt.date,
-    target_workers: int = 0,
-    category_targets: dict[str, int] | None = None,
-    budget: Decimal = Decimal(0),
-    per_person_daily_limit: int = 1,
-) -> Campaign:
-    if actor is not None and not scope_for(actor).covers_union(union):
-        raise PermissionDenied(_("您无权为“%(union)s”发起活动。") % {"union": union.name})
-    targets = category_targets or {}
-    unknown = set(targets) - set(WorkerCategory.values)
-    if unknown:
-        raise CampaignsError(
-            _("未知的劳动者类别：%(category)s。") % {"category": ", ".join(sorted(unknown))},
-            field="category_targets",
-        )
-    campaign = Campaign(
-        kind=kind, name=name, union=union, starts_on=starts_on, ends_on=ends_on,
-        target_workers=target_workers, category_targets=targets, budget=budget,
-        per_person_daily_limit=per_person_daily_limit,
-    )  # fmt: skip
-    campaign.full_clean()
-    campaign.save()
-    return campaign
-
-
-@transaction.atomic
-def campaign_set_status(
-    *, actor: AbstractBaseUser | None, campaign: Campaign, status: str
-) -> Campaign:
-    campaign = Campaign.objects.select_for_update().select_related("union").get(pk=campaign.pk)
-    if actor is not None and not scope_for(actor).covers_union(campaign.union):
-        raise PermissionDenied(_("您无权管理活动“%(name)s”。") % {"name": campaign.name})
-    if status not in CAMPAIGN_TRANSITIONS.get(campaign.status, set()):
-        raise CampaignsError(
-            _("活动不能从“%(old)s”改为“%(new)s”。")
-            % {"old": campaign.get_status_display(), "new": status},
-            field="status",
-        )
-    campaign.status = status
-    campaign.save(update_fields=["status"])
-    return campaign
-
-
-def campaign_spend(*, campaign: Campaign) -> Decimal:
-    return Movement.objects.filter(campaign=campaign).aggregate(s=Sum("cost"))["s"] or Decimal(0)
-
-
-def get_location(code: str) -> StockLocation:
-    """A stock location by code; a station's code or ``WP-<credit code>`` of a workplace
-    creates its location on first use."""
-    code = str(code)[:40]
-    location = StockLocation.objects.select_related("union").filter(code=code).first()
-    if location is not None:
-        return location
-    station = Station.objects.filter(code=code).select_related("union").first()
-    if station is not None:
-        return location_for_station(station=station)
-    if code.startswith("WP-"):
-        from welfare.models import Workplace
-
-        workplace = Workplace.objects.filter(credit_code=code[3:]).select_related("union").first()
-        if workplace is not None:
-            return location_for_workplace(workplace=workplace)
-    raise NotFound(_("没有编号为 %(code)s 的库存地点。") % {"code": code}, field="location")
-
-
-# Allocation planner -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanLine:
-    location: StockLocation
-    demand: int
-    quantity: int
-
-
-def allocate_packs(
-    *, demands: Sequence[int], packs: int, min_packs: int = 0, max_packs: int | None = None
-) -> list[int]:
-    """Split ``packs`` whole packs over demands, proportionally, within min/max per line.
-
-    Never hands out more than ``packs``. When the minimums alone exceed the packs, the
-    lines with the highest demand get their minimum first.
-    """
-    n = len(demands)
-    cap = [max_packs if max_packs is not None else packs for _ in range(n)]
-    alloc = [0] * n
-    floor = min(min_packs, *(c for c in cap)) if n else 0
-    order = sorted(range(n), key=lambda i: (-demands[i], i))
-    remaining = packs
-    for i in order:  # minimums first, biggest demand first
-        give = min(floor, remaining)
-        alloc[i] = give
-        remaining -= give
-    while remaining > 0:
-        active = [i for i in range(n) if demands[i] > 0 and alloc[i] < cap[i]]
-        if not active:
-            break
-        weight = sum(demands[i] for i in active)
-        shares = {i: remaining * demands[i] / weight for i in active}
-        given = 0
-        for i in active:
-            step = min(int(shares[i]), cap[i] - alloc[i])
-            alloc[i] += step
-            given += step
-        if given == 0:
-            # Fewer packs than lines: one each by largest remainder, then by demand.
-            for i in sorted(active, key=lambda i: (-(shares[i] - int(shares[i])), -demands[i], i)):
-                if remaining - given == 0:
-                    break
-                alloc[i] += 1
-                given += 1
-        remaining -= given
-    return alloc
-
-
-def campaign_plan(
-    *,
-    actor: AbstractBaseUser | None,
-    campaign: Campaign,
-    item: Item,
-    source: StockLocation,
-    weeks: int = 4,
-    minimum: int = 0,
-    maximum: int | None = None,
-    progress: Any = None,
-) -> list[Allocation]:
-    """Propose how much of ``item`` each station in the campaign's scope should get.
-
-    Demand is each active station's visits over the last ``weeks`` weeks, and each
-    special-environment workplace's exposed headcount. The stock is
-    what ``source`` (a depot) holds of ``item`` that has not expired. Quantities are whole
-    packs, at least ``minimum`` and at most ``maximum`` units per station, proportional to
-    demand, and never more than the stock. Writes the proposal as draft allocations
-    (replacing an earlier draft) and returns them.
-    """
-    _require_manage(actor, source)
-    _require_campaign_open(campaign)
-    on = local_time.today()
-    since = timezone.now() - dt.timedelta(weeks=weeks)
-    stations = list(
-        Station.objects.filter(
-            status=Station.Status.ACTIVE, union__path__startswith=campaign.union.path
-        )
-        .annotate(demand=Count("visits", filter=Q(visits__occurred_at__gte=since)))
-        .select_related("union")
-        .order_by("code")
-    )
-    # Workplaces under the campaign's union: demand is their exposed headcount.
-    from welfare.models import Workplace
-
-    workplaces = list(
-        Workplace.objects.filter(union__path__startswith=campaign.union.path)
-        .annotate(demand=Coalesce(Sum("hazards__exposed"), 0))
-        .filter(demand__gt=0)
-        .select_related("union")
-        .order_by("credit_code")
-    )
-    available = sum(lv.quantity for lv in available_lots(location=source, item=item, on=on))
-    pack = item.pack_size
-    min_packs = -(-minimum // pack) if minimum else 0
-    max_packs = maximum // pack if maximum is not None else None
-    # One query for the locations that exist; one get_or_create only for the new ones.
-    by_station = {loc.station_id: loc for loc in StockLocation.objects.filter(station__in=stations)}
-    by_workplace = {
-        loc.workplace_id: loc for loc in StockLocation.objects.filter(workplace__in=workplaces)
-    }
-    targets = [
-        (by_station.get(s.pk) or location_for_station(station=s), s.demand) for s in stations
-    ]
-    targets += [
-        (by_workplace.get(w.pk) or location_for_workplace(workplace=w), w.demand)
-        for w in workplaces
-    ]
-    packs = allocate_packs(
-        demands=[demand for _loc, demand in targets], packs=available // pack,
-        min_packs=min_packs, max_packs=max_packs,
-    )  # fmt: skip
-    with transaction.atomic():
-        Allocation.objects.filter(
-            campaign=campaign, item=item, status=Allocation.Status.DRAFT
-        ).delete()
-        lines = []
-        for index, ((location, demand), n_packs) in enumerate(zip(targets, packs, strict=True)):
-            lines.append(
-                Allocation(
-                    campaign=campaign,
-                    item=item,
-                    location=location,
-                    demand=demand,
-                    proposed=n_packs * pack,
-                    quantity=n_packs * pack,
-                )
-            )
-            if progress is not None and (index % 50 == 0 or index == len(targets) - 1):
-                progress(index + 1, len(targets))
-        Allocation.objects.bulk_create(lines)
-    return list(
-        Allocation.objects.filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)
-        .select_related("location")
-        .order_by("location__code")
-    )
-
-
-@transaction.atomic
-def allocation_edit(
-    *, actor: AbstractBaseUser | None, allocation: Allocation, quantity: int
-) -> Allocation:
-    allocation = (
-        Allocation.objects.select_for_update()
-        .select_related("location__union", "item")
-        .get(pk=allocation.pk)
-    )
-    _require_manage(actor, allocation.location)
-    if allocation.status != Allocation.Status.DRAFT:
-        raise CampaignsError(_("已确认的分配不能再修改。"), field="quantity")
-    if quantity < 0 or quantity % allocation.item.pack_size:
-        raise CampaignsError(
-            _("数量必须是 %(n)d 的整数倍（整包）。") % {"n": allocation.item.pack_size},
-            field="quantity",
-        )
-    allocation.quantity = quantity
-    allocation.save(update_fields=["quantity"])
-    return allocation
-
-
-@transaction.atomic
-def campaign_confirm_plan(
-    *, actor: AbstractBaseUser | None, campaign: Campaign, item: Item, source: StockLocation
-) -> list[Transfer]:
-    """Turn the draft allocations into transfers from ``source``; all or nothing."""
-    _require_manage(actor, source)
-    drafts = list(
-        Allocation.objects.select_for_update()
-        .filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT, quantity__gt=0)
-        .select_related("location")
-        .order_by("location__code")
-    )
-    if not drafts:
-        raise CampaignsError(_("没有待确认的分配。"), field="allocations")
-    transfers = []
-    for allocation in drafts:
-        transfer = stock_transfer_dispatch(
-            actor=actor, source=source, destination=allocation.location, campaign=campaign,
-            lines=[TransferRequest(item=item, quantity=allocation.quantity)],
-        )  # fmt: skip
-        allocation.status = Allocation.Status.CONFIRMED
-        allocation.transfer = transfer
-        allocation.save(update_fields=["status", "transfer"])
-        transfers.append(transfer)
-    Allocation.objects.filter(
-        campaign=campaign, item=item, status=Allocation.Status.DRAFT, quantity=0
-    ).update(status=Allocation.Status.CONFIRMED)
-    return transfers

@@ -1,0 +1,111 @@
+"""Forms of the organizer's campaign pages: they parse and bound what a person types; the
+services decide whether it may be done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Allocation, Item, StockLocation
+from core.categories import WorkerCategory
+
+# Bounds that keep every number inside the database's integer columns.
+MAX_QUANTITY = 10**8
+
+
+def _item_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("物资"), queryset=Item.objects.all(), to_field_name="code",
+        error_messages={"required": _("请选择物资。"), "invalid_choice": _("请选择物资。")},
+    )  # fmt: skip
+
+
+def _quantity_field(label: str, **kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, max_value=MAX_QUANTITY, **kwargs)
+
+
+class PlanTargetForm(forms.Form):
+    """Which item, from which depot: what every action of the plan page works on."""
+
+    item = _item_field()
+    source = forms.ModelChoiceField(
+        label=_("调出仓库"), queryset=StockLocation.objects.none(), to_field_name="code",
+        error_messages={"required": _("请选择调出仓库。"),
+                        "invalid_choice": _("请选择调出仓库。")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, depots: QuerySet[StockLocation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = depots
+
+
+class PlanForm(PlanTargetForm):
+    weeks = forms.IntegerField(label=_("按近几周到访"), min_value=1, max_value=52, initial=4)
+    minimum = _quantity_field(_("每站至少"), min_value=0, required=False, initial=0)
+    maximum = _quantity_field(_("每站至多"), min_value=0, required=False)
+
+    def clean_minimum(self) -> int:
+        return self.cleaned_data.get("minimum") or 0
+
+
+class AllocationQuantitiesForm(PlanTargetForm):
+    """One quantity field per draft line, named ``q-<id>`` (an empty field keeps the line)."""
+
+    def __init__(self, *args: Any, allocations: list[Allocation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allocations = allocations
+        for allocation in allocations:
+            self.fields[f"q-{allocation.pk}"] = _quantity_field(
+                f"{allocation.location.code}", min_value=0, required=False
+            )
+
+    def changed_quantities(self) -> list[tuple[Allocation, int]]:
+        out = []
+        for allocation in self.allocations:
+            quantity = self.cleaned_data.get(f"q-{allocation.pk}")
+            if quantity is not None and quantity != allocation.quantity:
+                out.append((allocation, quantity))
+        return out
+
+
+class HandOutForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label=_("发放地点"), queryset=StockLocation.objects.none(), to_field_name="code",
+        error_messages={"required": _("请选择发放地点。"),
+                        "invalid_choice": _("请选择发放地点。")},
+    )  # fmt: skip
+    item = _item_field()
+    quantity = _quantity_field(_("数量"), min_value=1)
+    category = forms.ChoiceField(label=_("劳动者类别"), choices=WorkerCategory.choices)
+    workers = _quantity_field(_("覆盖人数（整组发放）"), min_value=1, required=False, initial=1)
+    phone = forms.CharField(
+        label=_("或：劳动者手机号（只保存加密摘要，用于限领）"), max_length=20, required=False
+    )
+
+    def __init__(self, *args: Any, locations: QuerySet[StockLocation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+    def clean_workers(self) -> int:
+        return self.cleaned_data.get("workers") or 1
+
+
+class ReceiveGoodsForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label=_("仓库"), queryset=StockLocation.objects.none(), to_field_name="code",
+        error_messages={"required": _("请选择仓库。"), "invalid_choice": _("请选择仓库。")},
+    )  # fmt: skip
+    item = _item_field()
+    quantity = _quantity_field(_("数量"), min_value=1)
+    batch = forms.CharField(label=_("批号（有保质期的物资必填）"), max_length=60, required=False)
+    expires_on = forms.DateField(
+        label=_("有效期至"), required=False,
+        error_messages={"invalid": _("有效期格式应为 2027-07-01。")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, depots: QuerySet[StockLocation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = depots

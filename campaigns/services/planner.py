@@ -1,0 +1,282 @@
+"""The allocation planner: how much of an item each place in a campaign's scope should get,
+and confirming that plan as transfers from a depot.
+
+Planning and confirming need the actor to manage both the campaign (its union) and the
+source depot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from campaigns import selectors
+from campaigns import tasks as campaign_tasks
+from campaigns.exceptions import CampaignsError
+from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
+from campaigns.services.ledger import (
+    TransferRequest,
+    require_campaign_open,
+    require_stock_manage,
+    stock_location_ensure,
+    stock_transfer_dispatch,
+)
+from campaigns.services.lifecycle import require_campaign_manage, stamp
+from core import time as local_time
+from stations.models import Station
+from welfare.models import Workplace
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+#: A scope with more active stations than this is planned by a Celery worker.
+PLAN_IN_BACKGROUND_ABOVE = 100
+MAX_WEEKS = 52
+
+
+def allocate_packs(
+    *, demands: Sequence[int], packs: int, min_packs: int = 0, max_packs: int | None = None
+) -> list[int]:
+    """Split ``packs`` whole packs over demands, proportionally, within min/max per line.
+
+    Never hands out more than ``packs``. When the minimums alone exceed the packs, the
+    lines with the highest demand get their minimum first.
+    """
+    n = len(demands)
+    cap = [max_packs if max_packs is not None else packs for _ in range(n)]
+    alloc = [0] * n
+    floor = min(min_packs, *(c for c in cap)) if n else 0
+    order = sorted(range(n), key=lambda i: (-demands[i], i))
+    remaining = packs
+    for i in order:  # minimums first, biggest demand first
+        give = min(floor, remaining)
+        alloc[i] = give
+        remaining -= give
+    while remaining > 0:
+        active = [i for i in range(n) if demands[i] > 0 and alloc[i] < cap[i]]
+        if not active:
+            break
+        weight = sum(demands[i] for i in active)
+        shares = {i: remaining * demands[i] / weight for i in active}
+        given = 0
+        for i in active:
+            step = min(int(shares[i]), cap[i] - alloc[i])
+            alloc[i] += step
+            given += step
+        if given == 0:
+            # Fewer packs than lines: one each by largest remainder, then by demand.
+            for i in sorted(active, key=lambda i: (-(shares[i] - int(shares[i])), -demands[i], i)):
+                if remaining - given == 0:
+                    break
+                alloc[i] += 1
+                given += 1
+        remaining -= given
+    return alloc
+
+
+def _require_plan(
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    source: StockLocation,
+    *,
+    weeks: int = 4,
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> None:
+    require_campaign_manage(actor, campaign)
+    require_stock_manage(actor, source)
+    require_campaign_open(campaign)
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise CampaignsError(
+            _("按近几周到访：必须在 %(min)d 到 %(max)d 之间。") % {"min": 1, "max": MAX_WEEKS},
+            field="weeks",
+        )
+    if minimum < 0:
+        raise CampaignsError(_("每站至少：不能小于 0。"), field="minimum")
+    if maximum is not None and maximum < 0:
+        raise CampaignsError(_("每站至多：不能小于 0。"), field="maximum")
+
+
+def _scope_stations(campaign: Campaign):
+    return Station.objects.filter(
+        status=Station.Status.ACTIVE, union__path__startswith=campaign.union.path
+    )
+
+
+@dataclass(frozen=True)
+class PlanStarted:
+    """Either the plan (made now) or the id of the Celery task that will make it."""
+
+    allocations: list[Allocation] | None = None
+    task_id: str | None = None
+
+
+def campaign_plan_start(
+    *,
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    item: Item,
+    source: StockLocation,
+    weeks: int = 4,
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> PlanStarted:
+    """Plan now, or — for a scope of more than ``PLAN_IN_BACKGROUND_ABOVE`` active
+    stations — in a Celery task queued once the caller's transaction commits.
+
+    Permission and arguments are checked here either way, so a refused plan is never queued.
+    """
+    _require_plan(actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum)
+    if _scope_stations(campaign).count() <= PLAN_IN_BACKGROUND_ABOVE:
+        allocations = campaign_plan(
+            actor=actor, campaign=campaign, item=item, source=source, weeks=weeks,
+            minimum=minimum, maximum=maximum,
+        )  # fmt: skip
+        return PlanStarted(allocations=allocations)
+    task_id = str(uuid.uuid4())
+    args = [actor.pk if actor is not None else None, campaign.pk, item.pk, source.pk, weeks,
+            minimum, maximum]  # fmt: skip
+    transaction.on_commit(
+        lambda: campaign_tasks.plan_campaign.apply_async(args=args, task_id=task_id)
+    )
+    return PlanStarted(task_id=task_id)
+
+
+def campaign_plan(
+    *,
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    item: Item,
+    source: StockLocation,
+    weeks: int = 4,
+    minimum: int = 0,
+    maximum: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Allocation]:
+    """Propose how much of ``item`` each station in the campaign's scope should get.
+
+    Demand is each active station's visits over the last ``weeks`` weeks, and each
+    special-environment workplace's exposed headcount. The stock is
+    what ``source`` (a depot) holds of ``item`` that has not expired. Quantities are whole
+    packs, at least ``minimum`` and at most ``maximum`` units per station, proportional to
+    demand, and never more than the stock. Writes the proposal as draft allocations
+    (replacing an earlier draft, with history) and returns them.
+    """
+    _require_plan(actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum)
+    if Allocation.objects.filter(
+        campaign=campaign, item=item, status=Allocation.Status.CONFIRMED
+    ).exists():
+        raise CampaignsError(
+            _("“%(item)s”的分配已经确认并生成了调拨，不能重新生成。") % {"item": item.name},
+            field="item",
+        )
+    on = local_time.today()
+    since = timezone.now() - dt.timedelta(weeks=weeks)
+    stations = list(
+        _scope_stations(campaign)
+        .annotate(demand=Count("visits", filter=Q(visits__occurred_at__gte=since)))
+        .select_related("union")
+        .order_by("code")
+    )
+    # Workplaces under the campaign's union: demand is their exposed headcount.
+    workplaces = list(
+        Workplace.objects.filter(union__path__startswith=campaign.union.path)
+        .annotate(demand=Coalesce(Sum("hazards__exposed"), 0))
+        .filter(demand__gt=0)
+        .select_related("union")
+        .order_by("credit_code")
+    )
+    available = sum(
+        lv.quantity for lv in selectors.available_lots(location=source, item=item, on=on)
+    )
+    pack = item.pack_size
+    min_packs = -(-minimum // pack) if minimum else 0
+    max_packs = maximum // pack if maximum is not None else None
+    # One query for the locations that exist; the new ones are created one by one.
+    by_station = {loc.station_id: loc for loc in StockLocation.objects.filter(station__in=stations)}
+    by_workplace = {
+        loc.workplace_id: loc for loc in StockLocation.objects.filter(workplace__in=workplaces)
+    }
+    targets = [
+        (by_station.get(s.pk) or stock_location_ensure(actor=actor, station=s), s.demand)
+        for s in stations
+    ]
+    targets += [
+        (by_workplace.get(w.pk) or stock_location_ensure(actor=actor, workplace=w), w.demand)
+        for w in workplaces
+    ]
+    packs = allocate_packs(
+        demands=[demand for _loc, demand in targets], packs=available // pack,
+        min_packs=min_packs, max_packs=max_packs,
+    )  # fmt: skip
+    with transaction.atomic():
+        drafts = {
+            a.location_id: a
+            for a in Allocation.objects.select_for_update().filter(
+                campaign=campaign, item=item, status=Allocation.Status.DRAFT
+            )
+        }
+        changed, new = [], []
+        for index, ((location, demand), n_packs) in enumerate(zip(targets, packs, strict=True)):
+            line = drafts.pop(location.pk, None)
+            if line is None:
+                new.append(Allocation(campaign=campaign, item=item, location=location))
+                line = new[-1]
+            else:
+                changed.append(line)
+            line.demand, line.proposed, line.quantity = demand, n_packs * pack, n_packs * pack
+            if progress is not None and (index % 50 == 0 or index == len(targets) - 1):
+                progress(index + 1, len(targets))
+        for stale in drafts.values():  # a place that left the scope since the last plan
+            stamp(stale, actor)
+            stale.delete()
+        if changed:
+            bulk_update_with_history(
+                changed, Allocation, ["demand", "proposed", "quantity"], default_user=actor
+            )
+        if new:
+            bulk_create_with_history(new, Allocation, default_user=actor)
+    return list(
+        Allocation.objects.filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)
+        .select_related("location")
+        .order_by("location__code")
+    )
+
+
+@transaction.atomic
+def campaign_confirm_plan(
+    *, actor: AbstractBaseUser | None, campaign: Campaign, item: Item, source: StockLocation
+) -> list[Transfer]:
+    """Turn the draft allocations into transfers from ``source``; all or nothing."""
+    campaign = Campaign.objects.select_related("union").get(pk=campaign.pk)
+    require_campaign_manage(actor, campaign)
+    require_stock_manage(actor, source)
+    drafts = list(
+        Allocation.objects.select_for_update()
+        .filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)
+        .select_related("location")
+        .order_by("location__code")
+    )
+    if not any(a.quantity > 0 for a in drafts):
+        raise CampaignsError(_("没有待确认的分配。"), field="allocations")
+    transfers = []
+    for allocation in drafts:
+        if allocation.quantity > 0:
+            allocation.transfer = stock_transfer_dispatch(
+                actor=actor, source=source, destination=allocation.location, campaign=campaign,
+                lines=[TransferRequest(item=item, quantity=allocation.quantity)],
+            )  # fmt: skip
+            transfers.append(allocation.transfer)
+        allocation.status = Allocation.Status.CONFIRMED
+    bulk_update_with_history(drafts, Allocation, ["status", "transfer"], default_user=actor)
+    return transfers

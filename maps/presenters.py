@@ -19,8 +19,7 @@ from maps.selectors import StationRow, station_nearby
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Station
-from welfare.api import alert_body
-from welfare.selectors import alerts_for_region, alerts_today
+from welfare.selectors import alert_body, alerts_for_region, alerts_today
 
 
 def english() -> bool:

@@ -1,11 +1,15 @@
-"""Back office for welfare. Workplaces and checks are saved through the services; a hazard
-report's contact is shown only to the organizer handling it."""
+"""Back office for welfare. Every save goes through ``welfare.services``: a workplace with
+its hazards in one call, a check or measurement recorded when added and corrected (with a
+reason, kept in its history) when changed. A hazard report's contact is shown only to the
+organizer handling it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -14,6 +18,7 @@ from leaflet.admin import LeafletGeoAdmin
 from core.admin import ScopedAdminMixin
 from core.errors import DomainError
 from welfare import services
+from welfare.forms import add_domain_error
 from welfare.models import (
     HazardReport,
     HealthCheck,
@@ -26,7 +31,56 @@ from welfare.models import (
 from welfare.resources import WorkplaceResource
 
 
+class CorrectionForm(forms.ModelForm):
+    """A change of a recorded row is a correction: it needs a reason, kept in the history."""
+
+    reason = forms.CharField(
+        label=_("更正原因"), required=False, max_length=services.REASON_MAX_LENGTH,
+        help_text=_("修改已记录的数据时必填，会保存在修改历史里。"),
+    )  # fmt: skip
+
+    def service_validate(self, data: dict[str, Any]) -> None:
+        """The service's own checks on the values (raises ``DomainError``)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("请说明更正的原因。"))
+        if not self.errors:
+            try:
+                self.service_validate(data)
+            except DomainError as exc:
+                add_domain_error(self, exc)
+        return data
+
+
+class HealthCheckForm(CorrectionForm):
+    class Meta:
+        model = HealthCheck
+        fields = ("worker", "kind", "checked_on", "result", "notes")
+
+    def service_validate(self, data: dict[str, Any]) -> None:
+        services.health_check_validate(
+            kind=data["kind"], checked_on=data["checked_on"], result=data["result"]
+        )
+
+
+class MeasurementForm(CorrectionForm):
+    class Meta:
+        model = Measurement
+        fields = ("workplace", "measured_on", "point", "air_temperature", "wbgt", "intensity",
+                  "exposure_percent")  # fmt: skip
+
+    def service_validate(self, data: dict[str, Any]) -> None:
+        services.measurement_validate(
+            intensity=data["intensity"], exposure_percent=data["exposure_percent"]
+        )
+
+
 class WorkplaceHazardInline(admin.TabularInline):
+    """Edited with the workplace; ``WorkplaceAdmin.save_related`` hands the rows to
+    ``workplace_save``."""
+
     model = WorkplaceHazard
     extra = 1
 
@@ -34,6 +88,32 @@ class WorkplaceHazardInline(admin.TabularInline):
         return request.user.is_staff
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+def hazards_from_formset(formset: Any) -> dict[str, int]:
+    """The hazards the inline forms leave: hazard type → exposed headcount."""
+    hazards: dict[str, int] = {}
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data.get("hazard") or data.get("DELETE"):
+            continue  # an empty extra row, or one marked for removal
+        hazards[data["hazard"]] = data.get("exposed") or 0
+    return hazards
+
+
+def describe_formset_changes(formset: Any, workplace: Workplace) -> None:
+    """What ``formset.save()`` would have noted, for the admin's change message."""
+    rows = {h.hazard: h for h in workplace.hazards.all()}
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if form.cleaned_data.get("DELETE") or form.instance.hazard not in rows:
+            formset.deleted_objects.append(form.instance)
+        elif form.has_changed():
+            formset.changed_objects.append((rows[form.instance.hazard], form.changed_data))
+    for form in formset.extra_forms:
+        hazard = (form.cleaned_data or {}).get("hazard")
+        if hazard in rows and not form.cleaned_data.get("DELETE"):
+            formset.new_objects.append(rows[hazard])
 
 
 @admin.register(Workplace)
@@ -50,35 +130,73 @@ class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def save_model(self, request: HttpRequest, obj: Workplace, form: Any, change: bool) -> None:
-        services.workplace_save(actor=request.user, workplace=obj)
+        """Deferred: the workplace is written with its hazards in ``save_related``."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """One service call writes the workplace and its hazards (the inline is not saved
+        by itself)."""
+        inlines = [f for f in formsets if f.model is WorkplaceHazard]
+        hazards = hazards_from_formset(inlines[0]) if inlines else None
+        workplace = services.workplace_save(
+            actor=request.user, workplace=form.instance, hazards=hazards
+        )
+        for formset in inlines:
+            describe_formset_changes(formset, workplace)
+
+    def delete_model(self, request: HttpRequest, obj: Workplace) -> None:
+        services.workplace_delete(actor=request.user, workplace=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Workplace]) -> None:
+        for workplace in queryset:
+            services.workplace_delete(actor=request.user, workplace=workplace)
 
 
 @admin.register(Worker)
 class WorkerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read only: a registration is made with the worker's consent
+    (``services.worker_register``) and its schedule follows from the checks."""
+
     list_display = ("name", "category", "workplace", "next_check_due", "needs_reassignment")
     list_select_related = ("workplace",)
     list_filter = ("category", "needs_reassignment")
     search_fields = ("name",)
     exclude = ("phone_key",)
-    readonly_fields = ("consent_at", "next_check_due", "needs_reassignment")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False  # registration needs recorded consent: welfare.services.worker_register
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(HealthCheck)
 class HealthCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = HealthCheckForm
     union_path_field = "worker__union__path"
     list_display = ("worker", "kind", "checked_on", "result", "next_due")
     list_select_related = ("worker",)
     list_filter = ("kind", "result")
-    readonly_fields = ("next_due",)
-    exclude = ("recorded_by",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("next_due",) if obj is None else ("worker", "next_due")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a wrong check is corrected, with a reason, not removed
 
     def _covers(self, request: HttpRequest, obj: HealthCheck) -> bool:
         return self._scope(request).covers_union(obj.worker.union)
 
     def save_model(self, request: HttpRequest, obj: HealthCheck, form: Any, change: bool) -> None:
+        if change:
+            services.health_check_correct(
+                actor=request.user, check=obj, kind=obj.kind, checked_on=obj.checked_on,
+                result=obj.result, notes=obj.notes, reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            obj.refresh_from_db()
+            return
         saved = services.health_check_record(
             actor=request.user, worker=obj.worker, kind=obj.kind, checked_on=obj.checked_on,
             result=obj.result, notes=obj.notes,
@@ -88,15 +206,31 @@ class HealthCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = MeasurementForm
     union_path_field = "workplace__union__path"
     list_display = ("workplace", "measured_on", "air_temperature", "wbgt", "limit", "verdict")
     list_select_related = ("workplace",)
     list_filter = ("verdict", "intensity")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("limit", "verdict") if obj is None else ("workplace", "limit", "verdict")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a wrong reading is corrected, with a reason, not removed
+
     def _covers(self, request: HttpRequest, obj: Measurement) -> bool:
         return self._scope(request).covers_union(obj.workplace.union)
 
     def save_model(self, request: HttpRequest, obj: Measurement, form: Any, change: bool) -> None:
+        if change:
+            services.measurement_correct(
+                actor=request.user, measurement=obj, measured_on=obj.measured_on,
+                air_temperature=obj.air_temperature, wbgt=obj.wbgt, intensity=obj.intensity,
+                exposure_percent=obj.exposure_percent, point=obj.point,
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            obj.refresh_from_db()
+            return
         saved = services.measurement_record(
             actor=request.user, workplace=obj.workplace, measured_on=obj.measured_on,
             air_temperature=obj.air_temperature, wbgt=obj.wbgt, intensity=obj.intensity,
@@ -107,6 +241,8 @@ class MeasurementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(HazardReport)
 class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read only: a report moves only through its workflow (the actions below)."""
+
     list_display = ("tracking_code", "category", "status", "grade", "union", "created_at")
     list_select_related = ("union",)
     list_filter = ("status", "category", "grade")
@@ -126,6 +262,12 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_handle_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_staff and self._scope(request).is_organizer
+
     def _advance(self, request: HttpRequest, queryset: Any, status: str, grade: str = "") -> None:
         for report in queryset:
             try:
@@ -135,29 +277,31 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{report.tracking_code}: {exc.message}", messages.ERROR)
 
-    @admin.action(description=_("核实：一般隐患"))
+    @admin.action(description=_("核实：一般隐患"), permissions=["handle"])
     def verify_general(self, request: HttpRequest, queryset: Any) -> None:
         self._advance(request, queryset, HazardReport.Status.VERIFIED, "general")
 
-    @admin.action(description=_("核实：重大隐患"))
+    @admin.action(description=_("核实：重大隐患"), permissions=["handle"])
     def verify_major(self, request: HttpRequest, queryset: Any) -> None:
         self._advance(request, queryset, HazardReport.Status.VERIFIED, "major")
 
-    @admin.action(description=_("已移交企业或主管部门"))
+    @admin.action(description=_("已移交企业或主管部门"), permissions=["handle"])
     def pass_on(self, request: HttpRequest, queryset: Any) -> None:
         self._advance(request, queryset, HazardReport.Status.PASSED_ON)
 
-    @admin.action(description=_("已整改"))
+    @admin.action(description=_("已整改"), permissions=["handle"])
     def mark_rectified(self, request: HttpRequest, queryset: Any) -> None:
         self._advance(request, queryset, HazardReport.Status.RECTIFIED)
 
-    @admin.action(description=_("办结"))
+    @admin.action(description=_("办结"), permissions=["handle"])
     def close(self, request: HttpRequest, queryset: Any) -> None:
         self._advance(request, queryset, HazardReport.Status.CLOSED)
 
 
 @admin.register(WeatherAlert)
 class WeatherAlertAdmin(admin.ModelAdmin):
+    """Public information (the map shows it to everyone); written only by the forecast."""
+
     list_display = ("day", "region", "kind", "level", "temperature", "stale")
     list_select_related = ("region",)
     list_filter = ("kind", "level", "stale")

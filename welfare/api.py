@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +22,7 @@ from core.throttling import PublicFormThrottle
 from stations.models import Region, Union
 from welfare import selectors, services
 from welfare.models import Workplace
+from welfare.selectors import alert_body
 
 
 class WorkplaceSerializer(serializers.Serializer):
@@ -37,6 +37,19 @@ class WorkplaceSerializer(serializers.Serializer):
     contact_name = serializers.CharField(required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
     hazards = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+
+
+class HazardReportSerializer(serializers.Serializer):
+    """Only the shape; ``hazard_report_submit`` judges the values and names the field."""
+
+    lat = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    lng = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    contact = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 def workplace_feature(w: Workplace) -> dict[str, Any]:
@@ -69,7 +82,7 @@ class WorkplaceView(APIView):
     )
     def get(self, request: Request) -> Response:
         scope = scope_for(request.user)
-        if not (scope.is_superuser or scope.union_paths):
+        if not scope.is_organizer:
             raise PermissionDenied(_("只有组织者可以查看作业场所。"))
         qs = selectors.workplaces_in_scope(
             scope,
@@ -120,25 +133,18 @@ class HazardReportCreateView(APIView):
     @extend_schema(
         operation_id="hazard_report_create",
         summary="Report a safety hazard (no login); answers a tracking code",
-        request=OpenApiTypes.OBJECT,
+        request=HazardReportSerializer,
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
-        data = request.data
-
-        def number(name: str) -> Any:
-            value = data.get(name)
-            return None if value in (None, "") else value
-
+        data = HazardReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
         report = services.hazard_report_submit(
-            lat=number("lat"),
-            lng=number("lng"),
-            address=str(data.get("address") or ""),
-            category=str(data.get("category") or ""),
-            description=str(data.get("description") or ""),
-            contact=str(data.get("contact") or ""),
+            lat=v["lat"] or None, lng=v["lng"] or None, address=v["address"],
+            category=v["category"], description=v["description"], contact=v["contact"],
             photo=request.FILES.get("photo"),
-        )
+        )  # fmt: skip
         return Response({"tracking_code": report.tracking_code}, status=201)
 
 
@@ -150,22 +156,6 @@ class HazardReportStatusView(APIView):
     @extend_schema(operation_id="hazard_report_status", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, tracking_code: str) -> Response:
         return Response(services.hazard_report_status(tracking_code=tracking_code))
-
-
-def alert_body(alert: Any) -> dict[str, Any]:
-    english = (get_language() or "").startswith("en")
-    return {
-        "region": alert.region.code,
-        "region_name": (alert.region.name_en or alert.region.name)
-        if english
-        else alert.region.name,
-        "day": alert.day.isoformat(),
-        "kind": alert.kind,
-        "level": alert.level,
-        "temperature": float(alert.temperature),
-        "advice": alert.advice_en if english else alert.advice,
-        "stale": alert.stale,
-    }
 
 
 class AlertsView(APIView):

@@ -61,6 +61,8 @@ class WorkplaceHazard(models.Model):
     hazard = models.CharField(_("危害类型"), max_length=20, choices=Hazard.choices)
     exposed = models.PositiveIntegerField(_("接触人数"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("危害因素")
         verbose_name_plural = _("危害因素")
@@ -103,10 +105,15 @@ class Measurement(models.Model):
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("现场测量")
         verbose_name_plural = _("现场测量")
         ordering = ["-measured_on"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.measured_on}"
 
 
 class Worker(models.Model):
@@ -162,8 +169,9 @@ class HealthCheck(models.Model):
     notes = models.TextField(_("备注"), blank=True)
     next_due = models.DateField(_("下次体检"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -172,6 +180,9 @@ class HealthCheck(models.Model):
         verbose_name = _("职业健康检查")
         verbose_name_plural = _("职业健康检查")
         ordering = ["-checked_on"]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.checked_on} · {self.get_kind_display()}"
 
 
 def hazard_photo_path(instance: HazardReport, filename: str) -> str:

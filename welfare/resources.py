@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from core.errors import DomainError
@@ -41,6 +42,12 @@ class WorkplaceResource(resources.ModelResource):
     def import_instance(self, instance: Workplace, row: Any, **kwargs: Any) -> None:
         """Values are applied by workplace_save in save_instance."""
 
+    def delete_instance(self, instance: Workplace, row: Any, **kwargs: Any) -> None:
+        """An import never removes a workplace (that is ``services.workplace_delete``)."""
+
+    def save_m2m(self, instance: Workplace, row: Any, **kwargs: Any) -> None:
+        """A workplace has no many-to-many fields; workplace_save wrote everything."""
+
     def save_instance(self, instance: Workplace, is_create: bool, row: Any, **kwargs: Any) -> None:
         code = str(row.get("credit_code") or "").strip().upper()
         workplace = Workplace.objects.filter(credit_code=code).first() or Workplace(
@@ -53,14 +60,19 @@ class WorkplaceResource(resources.ModelResource):
         try:
             workplace.location = Point(float(row.get("lng")), float(row.get("lat")), srid=4326)
         except (TypeError, ValueError):
-            raise ValidationError({"lat": "lat/lng must be numbers"}) from None
+            raise ValidationError({"lat": _("lat 和 lng 必须都是数字。")}) from None
         workplace.region = Region.objects.filter(code=str(row.get("region") or "")).first()
         workplace.union = Union.objects.filter(code=str(row.get("union") or "")).first()
         if workplace.region is None:
-            raise ValidationError({"region": f"unknown region {row.get('region')!r}"})
+            raise ValidationError(
+                {"region": _("未知的行政区划代码：%(code)s") % {"code": row.get("region")}}
+            )
         if workplace.union is None:
-            raise ValidationError({"union": f"unknown union {row.get('union')!r}"})
+            raise ValidationError(
+                {"union": _("未知的工会编号：%(code)s") % {"code": row.get("union")}}
+            )
         try:
             services.workplace_save(actor=self.actor, workplace=workplace)
         except DomainError as exc:
             raise ValidationError({exc.field or "name": exc.message}) from exc
+        instance.pk = workplace.pk  # the import's result rows and log entries name it

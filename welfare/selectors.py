@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
 from core import time as local_time
+from core.scoping import Scope
 from stations.models import Region, Union
-from welfare.models import Forecast, WeatherAlert, Worker, Workplace
+from welfare.models import Forecast, HazardReport, WeatherAlert, Worker, Workplace
 
 
 def checks_due(
@@ -31,7 +35,7 @@ def checks_due(
 
 
 def workplaces_in_scope(
-    scope: Any, *, hazard: str | None = None, overdue: bool = False
+    scope: Scope, *, hazard: str | None = None, overdue: bool = False
 ) -> QuerySet[Workplace]:
     qs = scope.filter(Workplace.objects.all()).prefetch_related("hazards")
     if hazard:
@@ -61,6 +65,23 @@ def alerts_for_region(*, region: Region, on: dt.date | None = None) -> QuerySet[
     )
 
 
+def alert_body(alert: WeatherAlert) -> dict[str, Any]:
+    """An alert as the API and the map show it, in the request's language."""
+    english = (get_language() or "").startswith("en")
+    return {
+        "region": alert.region.code,
+        "region_name": (alert.region.name_en or alert.region.name)
+        if english
+        else alert.region.name,
+        "day": alert.day.isoformat(),
+        "kind": alert.kind,
+        "level": alert.level,
+        "temperature": float(alert.temperature),
+        "advice": alert.advice_en if english else alert.advice,
+        "stale": alert.stale,
+    }
+
+
 def alerts_today(*, on: dt.date | None = None, limit: int = 8) -> list[WeatherAlert]:
     on = on or local_time.today()
     return list(
@@ -70,8 +91,18 @@ def alerts_today(*, on: dt.date | None = None, limit: int = 8) -> list[WeatherAl
     )
 
 
-def hot_days(*, year: int, threshold: float = 35) -> list[dict[str, Any]]:
-    """Days at or above ``threshold`` °C (forecast maximum) per region in ``year``."""
+def hot_day_threshold() -> Decimal:
+    """A hot day (高温天气) is one whose maximum reaches the first national heat-alert level
+    (``WEATHER_RULES["heat"]``, 35 °C by 《防暑降温措施管理办法》); such days decide the
+    heat allowance."""
+    return min(Decimal(str(rule["at_or_above"])) for rule in settings.WEATHER_RULES["heat"])
+
+
+def hot_days(*, year: int, threshold: Decimal | None = None) -> list[dict[str, Any]]:
+    """Days at or above ``threshold`` °C (forecast maximum; default the hot-day threshold)
+    per region in ``year``."""
+    if threshold is None:
+        threshold = hot_day_threshold()
     rows = (
         Forecast.objects.filter(day__year=year, t_max__gte=threshold)
         .select_related("region")
@@ -84,3 +115,31 @@ def hot_days(*, year: int, threshold: float = 35) -> list[dict[str, Any]]:
         )
         entry["days"].append(f.day)
     return list(out.values())
+
+
+def organizer_overview(*, scope: Scope, limit: int = 50) -> dict[str, Any]:
+    """The organizers' welfare page: checks due, coming weather alerts and open reports
+    under the scope's unions."""
+    # The scope's own top unions (already minimal); a superuser's are the tree's roots.
+    tops = (
+        Union.objects.filter(parent__isnull=True)
+        if scope.is_superuser
+        else Union.objects.filter(path__in=scope.union_paths)
+    )
+    due: dict[str, list[Worker]] = {"overdue": [], "soon": []}
+    for union in tops:
+        for key, workers in checks_due(union=union).items():
+            due[key].extend(workers)
+    alerts = (
+        scope.filter(
+            WeatherAlert.objects.filter(day__gte=local_time.today()),
+            union_path_field="region__unions__path",
+        )
+        .distinct()
+        .select_related("region")
+        .order_by("day", "-level")[:limit]
+    )
+    reports = scope.filter(
+        HazardReport.objects.exclude(status=HazardReport.Status.CLOSED)
+    ).order_by("-created_at")[:limit]
+    return {"due": due, "alerts": alerts, "reports": reports}

@@ -1,9 +1,12 @@
 """Every write of the welfare app: workplaces, measurements, health surveillance, hazard
-reports and weather alerts. Permission is checked here through ``stations.scoping``."""
+reports and weather alerts. Permission is checked here through ``core.scoping``; each
+write of a model with history names its actor (``history_user``) and, for corrections,
+the reason (``history_change_reason``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import secrets
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -20,6 +23,7 @@ from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.identity import worker_key
+from core.photos import photo_without_metadata
 from core.scoping import scope_for
 from core.spatial import is_postgis
 from stations.models import Region, Union
@@ -47,6 +51,35 @@ def _require_union(actor: AbstractBaseUser | None, union: Union) -> None:
         raise PermissionDenied(_("您无权管理“%(union)s”及其下级的数据。") % {"union": union.name})
 
 
+def _stamp(instance: Any, actor: AbstractBaseUser | None, reason: str | None = None) -> None:
+    """Name who made the change (and why) in the history row the next save writes.
+
+    Without an actor (commands, loaders) simple-history falls back to the request's user.
+    """
+    if actor is not None:
+        instance._history_user = actor
+    instance._change_reason = reason
+
+
+class Keep(enum.Enum):
+    """A correction leaves a field it is not given as it was (``None`` may be a value)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+REASON_MAX_LENGTH = 100  # simple-history's history_change_reason column
+
+
+def _correction_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WelfareError(_("请说明更正的原因。"), field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise WelfareError(_("更正原因最多 %(n)d 字。") % {"n": REASON_MAX_LENGTH}, field="reason")
+    return reason
+
+
 # Workplaces -------------------------------------------------------------------------------
 
 
@@ -57,28 +90,59 @@ def workplace_save(
     workplace: Workplace,
     hazards: Mapping[str, int] | None = None,
 ) -> Workplace:
-    """Create or update a workplace; ``hazards`` maps hazard type → exposed headcount."""
+    """Create or update a workplace and, when ``hazards`` is given, replace its hazards.
+
+    ``hazards`` maps hazard type → exposed headcount; a type left out is removed. The
+    workplace row and its hazard rows are written in this one transaction, each with a
+    history row naming the actor.
+    """
     if workplace.pk:
         previous = Workplace.objects.select_related("union").get(pk=workplace.pk)
         _require_union(actor, previous.union)
     if workplace.union_id is None:
         raise WelfareError(_("请选择监督工会。"), field="union")
     _require_union(actor, Union.objects.get(pk=workplace.union_id))
-    workplace.credit_code = (workplace.credit_code or "").strip().upper()
-    workplace.full_clean()
-    workplace.save()
     if hazards is not None:
         unknown = set(hazards) - set(Hazard.values)
         if unknown:
             raise WelfareError(
                 _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"
             )
-        workplace.hazards.all().delete()
-        WorkplaceHazard.objects.bulk_create(
-            WorkplaceHazard(workplace=workplace, hazard=h, exposed=max(0, int(n)))
-            for h, n in hazards.items()
-        )
+    workplace.credit_code = (workplace.credit_code or "").strip().upper()
+    workplace.full_clean()
+    _stamp(workplace, actor)
+    workplace.save()
+    if hazards is not None:
+        _workplace_hazards_replace(actor=actor, workplace=workplace, hazards=hazards)
     return workplace
+
+
+def _workplace_hazards_replace(
+    *, actor: AbstractBaseUser | None, workplace: Workplace, hazards: Mapping[str, int]
+) -> None:
+    """Write only what changed, so each hazard's history shows real changes."""
+    existing = {h.hazard: h for h in WorkplaceHazard.objects.filter(workplace=workplace)}
+    for hazard, row in existing.items():
+        if hazard not in hazards:
+            _stamp(row, actor)
+            row.delete()
+    for hazard, count in hazards.items():
+        exposed = max(0, int(count))
+        row = existing.get(hazard) or WorkplaceHazard(workplace=workplace, hazard=hazard)
+        if row.pk and row.exposed == exposed:
+            continue
+        row.exposed = exposed
+        _stamp(row, actor)
+        row.save()
+
+
+@transaction.atomic
+def workplace_delete(*, actor: AbstractBaseUser | None, workplace: Workplace) -> None:
+    """Remove a workplace with its hazards and measurements; its workers stay registered."""
+    workplace = Workplace.objects.select_related("union").get(pk=workplace.pk)
+    _require_union(actor, workplace.union)
+    _stamp(workplace, actor)
+    workplace.delete()
 
 
 def wbgt_limit(*, intensity: str, exposure_percent: int) -> Decimal:
@@ -91,6 +155,27 @@ def wbgt_limit(*, intensity: str, exposure_percent: int) -> Decimal:
     rows = sorted(table, reverse=True)
     row = next((r for r in reversed(rows) if exposure_percent <= r), rows[0])
     return Decimal(str(table[row][intensity]))
+
+
+def measurement_validate(*, intensity: str, exposure_percent: int) -> None:
+    """Refuse values the limit table cannot judge (also used by the admin's form)."""
+    if intensity not in Measurement.Intensity.values:
+        raise WelfareError(_("未知的劳动强度：%(v)s。") % {"v": intensity}, field="intensity")
+    if not 1 <= exposure_percent <= 100:
+        raise WelfareError(_("接触时间率必须在 1 到 100 之间。"), field="exposure_percent")
+
+
+def _classify(measurement: Measurement) -> None:
+    """Set the limit and the verdict from the measured values."""
+    measurement.limit = wbgt_limit(
+        intensity=measurement.intensity, exposure_percent=measurement.exposure_percent
+    )
+    if measurement.wbgt is not None and measurement.wbgt > measurement.limit:
+        measurement.verdict = Measurement.Verdict.HEAT_OVER
+    elif measurement.air_temperature <= Decimal(str(settings.COLD_WORK_MAX_MEAN)):
+        measurement.verdict = Measurement.Verdict.COLD
+    else:
+        measurement.verdict = Measurement.Verdict.OK
 
 
 @transaction.atomic
@@ -107,23 +192,64 @@ def measurement_record(
 ) -> Measurement:
     """Record a measurement and classify it against the configured limits."""
     _require_union(actor, workplace.union)
-    if intensity not in Measurement.Intensity.values:
-        raise WelfareError(_("未知的劳动强度：%(v)s。") % {"v": intensity}, field="intensity")
-    if not 1 <= exposure_percent <= 100:
-        raise WelfareError(_("接触时间率必须在 1 到 100 之间。"), field="exposure_percent")
+    measurement_validate(intensity=intensity, exposure_percent=exposure_percent)
     measurement = Measurement(
         workplace=workplace, measured_on=measured_on, air_temperature=Decimal(air_temperature),
         wbgt=Decimal(wbgt) if wbgt is not None else None, intensity=intensity,
         exposure_percent=exposure_percent, point=point,
     )  # fmt: skip
-    measurement.limit = wbgt_limit(intensity=intensity, exposure_percent=exposure_percent)
-    if measurement.wbgt is not None and measurement.wbgt > measurement.limit:
-        measurement.verdict = Measurement.Verdict.HEAT_OVER
-    elif measurement.air_temperature <= Decimal(str(settings.COLD_WORK_MAX_MEAN)):
-        measurement.verdict = Measurement.Verdict.COLD
-    else:
-        measurement.verdict = Measurement.Verdict.OK
+    _classify(measurement)
     measurement.full_clean()
+    _stamp(measurement, actor)
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def measurement_correct(
+    *,
+    actor: AbstractBaseUser | None,
+    measurement: Measurement,
+    reason: str,
+    measured_on: dt.date | Keep = KEEP,
+    air_temperature: Decimal | Keep = KEEP,
+    intensity: str | Keep = KEEP,
+    wbgt: Decimal | Keep | None = KEEP,
+    exposure_percent: int | Keep = KEEP,
+    point: Point | Keep | None = KEEP,
+) -> Measurement:
+    """Correct a recorded measurement in place and judge it again.
+
+    The row keeps its id; its history keeps the old values, with the actor and ``reason``
+    on the new history row. The workplace of a measurement is not corrected: a reading
+    taken elsewhere is recorded there and this one corrected or removed.
+    """
+    reason = _correction_reason(reason)
+    current = Measurement.objects.select_for_update().select_related("workplace__union")
+    measurement = current.get(pk=measurement.pk)
+    _require_union(actor, measurement.workplace.union)
+    changes: dict[str, Any] = {
+        "measured_on": measured_on,
+        "air_temperature": air_temperature if isinstance(air_temperature, Keep)
+        else Decimal(air_temperature),
+        "intensity": intensity,
+        "wbgt": wbgt if wbgt is None or isinstance(wbgt, Keep) else Decimal(wbgt),
+        "exposure_percent": exposure_percent,
+        "point": point,
+    }  # fmt: skip
+    changed = False
+    for name, value in changes.items():
+        if value is not KEEP and value != getattr(measurement, name):
+            setattr(measurement, name, value)
+            changed = True
+    if not changed:
+        return measurement
+    measurement_validate(
+        intensity=measurement.intensity, exposure_percent=measurement.exposure_percent
+    )
+    _classify(measurement)
+    measurement.full_clean()
+    _stamp(measurement, actor, reason)
     measurement.save()
     return measurement
 
@@ -173,14 +299,37 @@ def worker_register(
         raise WelfareError(_("登记需要劳动者本人同意。"), field="consent")
     if category not in WorkerCategory.values:
         raise WelfareError(_("未知的劳动者类别：%(c)s。") % {"c": category}, field="category")
+    if workplace is not None:
+        _require_union(actor, workplace.union)
     worker = Worker(
         name=name.strip(), category=category, union=union, workplace=workplace,
         phone_key=worker_key(phone) if phone else "", hazards=list(hazards),
         consent_at=timezone.now(),
     )  # fmt: skip
     worker.full_clean()
+    _stamp(worker, actor)
     worker.save()
     return worker
+
+
+def health_check_validate(*, kind: str, checked_on: dt.date, result: str) -> None:
+    """Refuse a check the schedule cannot use (also used by the admin's form)."""
+    if kind not in HealthCheck.Kind.values:
+        raise WelfareError(_("未知的体检类型：%(k)s。") % {"k": kind}, field="kind")
+    if result not in HealthCheck.Result.values:
+        raise WelfareError(_("未知的体检结论：%(r)s。") % {"r": result}, field="result")
+    if checked_on > local_time.today():
+        raise WelfareError(_("体检日期不能在将来。"), field="checked_on")
+
+
+def _worker_schedule_refresh(
+    worker: Worker, actor: AbstractBaseUser | None, reason: str | None = None
+) -> None:
+    """The worker's next check is the one due after their latest check."""
+    latest = worker.checks.order_by("-checked_on", "-pk").first()
+    worker.next_check_due = latest.next_due if latest is not None else None
+    _stamp(worker, actor, reason)
+    worker.save(update_fields=["next_check_due", "needs_reassignment"])
 
 
 @transaction.atomic
@@ -196,21 +345,64 @@ def health_check_record(
     """Record a check; set the worker's next due date; flag a contraindication."""
     worker = Worker.objects.select_for_update().select_related("union").get(pk=worker.pk)
     _require_union(actor, worker.union)
-    if kind not in HealthCheck.Kind.values:
-        raise WelfareError(_("未知的体检类型：%(k)s。") % {"k": kind}, field="kind")
-    if result not in HealthCheck.Result.values:
-        raise WelfareError(_("未知的体检结论：%(r)s。") % {"r": result}, field="result")
-    if checked_on > local_time.today():
-        raise WelfareError(_("体检日期不能在将来。"), field="checked_on")
-    due = next_check_due(checked_on=checked_on, kind=kind, hazards=worker.hazards)
-    check = HealthCheck.objects.create(
+    health_check_validate(kind=kind, checked_on=checked_on, result=result)
+    check = HealthCheck(
         worker=worker, kind=kind, checked_on=checked_on, result=result, notes=notes,
-        next_due=due, recorded_by=actor,
+        next_due=next_check_due(checked_on=checked_on, kind=kind, hazards=worker.hazards),
+        recorded_by=actor,
     )  # fmt: skip
-    worker.next_check_due = due
+    _stamp(check, actor)
+    check.save()
     if result == HealthCheck.Result.CONTRAINDICATION:
         worker.needs_reassignment = True
-    worker.save(update_fields=["next_check_due", "needs_reassignment"])
+    _worker_schedule_refresh(worker, actor)
+    return check
+
+
+@transaction.atomic
+def health_check_correct(
+    *,
+    actor: AbstractBaseUser | None,
+    check: HealthCheck,
+    reason: str,
+    kind: str | Keep = KEEP,
+    checked_on: dt.date | Keep = KEEP,
+    result: str | Keep = KEEP,
+    notes: str | Keep = KEEP,
+) -> HealthCheck:
+    """Correct a recorded check in place: its due date and the worker's follow up.
+
+    The row keeps its id; its history keeps the old values, with the actor and ``reason``
+    on the new history row. A check is not moved to another worker. A contraindication
+    corrected away clears the worker's reassignment flag unless another check has one.
+    """
+    reason = _correction_reason(reason)
+    check = HealthCheck.objects.select_for_update().get(pk=check.pk)
+    worker = Worker.objects.select_for_update().select_related("union").get(pk=check.worker_id)
+    _require_union(actor, worker.union)
+    was_contraindication = check.result == HealthCheck.Result.CONTRAINDICATION
+    changed = False
+    for name, value in (("kind", kind), ("checked_on", checked_on), ("result", result),
+                        ("notes", notes)):  # fmt: skip
+        if value is not KEEP and value != getattr(check, name):
+            setattr(check, name, value)
+            changed = True
+    if not changed:
+        return check
+    health_check_validate(kind=check.kind, checked_on=check.checked_on, result=check.result)
+    check.next_due = next_check_due(
+        checked_on=check.checked_on, kind=check.kind, hazards=worker.hazards
+    )
+    check.full_clean()
+    _stamp(check, actor, reason)
+    check.save()
+    if check.result == HealthCheck.Result.CONTRAINDICATION:
+        worker.needs_reassignment = True
+    elif was_contraindication:
+        worker.needs_reassignment = worker.checks.filter(
+            result=HealthCheck.Result.CONTRAINDICATION
+        ).exists()
+    _worker_schedule_refresh(worker, actor, reason)
     return check
 
 
@@ -293,8 +485,6 @@ def hazard_report_submit(
         category=category, description=description, contact=(contact or "").strip()[:100],
     )  # fmt: skip
     if photo:
-        from core.photos import photo_without_metadata
-
         report.photo = photo_without_metadata(photo)
     report.full_clean()
     report.save()
@@ -336,6 +526,7 @@ def hazard_report_advance(
     if status == HazardReport.Status.CLOSED:
         report.reward = settings.HAZARD_REWARDS.get(report.grade, "")
     report.status = status
+    _stamp(report, actor)
     report.save()
     HazardReportStep.objects.create(report=report, status=status, actor=actor, note=note[:500])
     return report
@@ -405,6 +596,7 @@ def weather_apply(
     return alerts
 
 
+@transaction.atomic
 def weather_mark_stale(*, region: Region) -> int:
     """The provider failed: keep the last good forecast and alerts, marked stale."""
     since = local_time.today()

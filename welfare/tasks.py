@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from welfare.weather import WeatherError
+from stations.models import Membership, Region
+from welfare import services
+from welfare.selectors import checks_due
+from welfare.weather import WeatherError, fetch_daily
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=600)
@@ -17,10 +23,6 @@ def refresh_region_weather(self: Any, region_id: int) -> dict[str, Any]:
     On failure the last good forecast stays, marked stale, and the task retries later
     with backoff. Safe to run twice: the same forecast gives the same alerts.
     """
-    from stations.models import Region
-    from welfare import services
-    from welfare.weather import fetch_daily
-
     region = Region.objects.get(pk=region_id)
     point = region.reference_point
     if point is None:
@@ -39,8 +41,6 @@ def refresh_region_weather(self: Any, region_id: int) -> dict[str, Any]:
 @shared_task(acks_late=True)
 def refresh_all_weather() -> int:
     """Beat entry point: one task per region with a reference point."""
-    from stations.models import Region
-
     ids = list(Region.objects.filter(reference_point__isnull=False).values_list("pk", flat=True))
     for region_id in ids:
         refresh_region_weather.delay(region_id)
@@ -50,13 +50,6 @@ def refresh_all_weather() -> int:
 @shared_task(acks_late=True)
 def health_checks_weekly() -> int:
     """Weekly: e-mail each union's organizers the checks overdue or due within 30 days."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils.translation import gettext as _
-
-    from stations.models import Membership
-    from welfare.selectors import checks_due
-
     sent = 0
     for membership in Membership.objects.filter(role__in=("organizer", "admin")).select_related(
         "user", "union"

@@ -12,103 +12,92 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core import time as local_time
 from core.errors import DomainError
-from core.scoping import scope_for
+from core.scoping import Scope, scope_for
 from core.throttling import public_form_allowed
-from stations.models import Union
 from welfare import selectors, services
-from welfare.models import Hazard, HazardReport, WeatherAlert
+from welfare.forms import HazardReportForm, HazardStatusForm, HotDaysForm, add_domain_error
+from welfare.models import Hazard
+
+
+def _organizer_scope(request: HttpRequest) -> Scope:
+    scope = scope_for(request.user)
+    if not scope.is_organizer:
+        raise PermissionDenied
+    return scope
 
 
 def hazard_report(request: HttpRequest) -> HttpResponse:
     """The public form: where, what, an optional photo and contact. No login."""
-    context = {"categories": HazardReport.Category.choices, "values": request.POST}
-    if request.method == "POST":
-        if not public_form_allowed(request):
-            context["error"] = _("提交太频繁，请稍后再试。")
-            return render(request, "welfare/hazard_report.html", context, status=429)
-        try:
-            report = services.hazard_report_submit(
-                lat=request.POST.get("lat") or None,
-                lng=request.POST.get("lng") or None,
-                address=request.POST.get("address", ""),
-                category=request.POST.get("category", ""),
-                description=request.POST.get("description", ""),
-                contact=request.POST.get("contact", ""),
-                photo=request.FILES.get("photo"),
-            )
-        except DomainError as exc:
-            context["error"] = exc.message
-            return render(request, "welfare/hazard_report.html", context, status=exc.status_code)
-        return redirect(f"{reverse('welfare:hazard-status')}?code={report.tracking_code}&new=1")
-    return render(request, "welfare/hazard_report.html", context)
+    if request.method != "POST":
+        return render(request, "welfare/hazard_report.html", {"form": HazardReportForm()})
+    form = HazardReportForm(request.POST, request.FILES)
+    if not public_form_allowed(request):
+        form.add_error(None, _("提交太频繁，请稍后再试。"))
+        return render(request, "welfare/hazard_report.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "welfare/hazard_report.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        report = services.hazard_report_submit(
+            lat=data["lat"], lng=data["lng"], address=data["address"], category=data["category"],
+            description=data["description"], contact=data["contact"], photo=data["photo"],
+        )  # fmt: skip
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return render(request, "welfare/hazard_report.html", {"form": form}, status=exc.status_code)
+    return redirect(f"{reverse('welfare:hazard-status')}?code={report.tracking_code}&new=1")
 
 
 def hazard_status(request: HttpRequest) -> HttpResponse:
     """A reporter looks up their report by tracking code: status and dates only."""
-    code = (request.GET.get("code") or "").strip()
-    context: dict[str, object] = {"code": code, "new": request.GET.get("new") == "1"}
-    if code:
-        try:
-            context["status"] = services.hazard_report_status(tracking_code=code)
-        except DomainError as exc:
-            context["error"] = exc.message
-            return render(request, "welfare/hazard_status.html", context, status=404)
+    form = HazardStatusForm(request.GET if "code" in request.GET else None)
+    context: dict[str, object] = {"form": form, "new": request.GET.get("new") == "1"}
+    if not form.is_bound:
+        return render(request, "welfare/hazard_status.html", context)
+    if not form.is_valid():
+        return render(request, "welfare/hazard_status.html", context, status=400)
+    context["code"] = form.cleaned_data["code"]
+    try:
+        context["status"] = services.hazard_report_status(tracking_code=form.cleaned_data["code"])
+    except DomainError as exc:
+        form.add_error("code", exc.message)  # the service calls it tracking_code
+        return render(request, "welfare/hazard_status.html", context, status=exc.status_code)
     return render(request, "welfare/hazard_status.html", context)
 
 
 @login_required
 def workplace_map(request: HttpRequest) -> HttpResponse:
     """The organizers' layer of special-environment workplaces (not public)."""
-    scope = scope_for(request.user)
-    if not (scope.is_superuser or scope.union_paths):
-        raise PermissionDenied
-    # The scope's own top unions (already minimal); a superuser's are the tree's roots.
-    tops = (
-        Union.objects.filter(parent__isnull=True)
-        if scope.is_superuser
-        else Union.objects.filter(path__in=scope.union_paths)
-    )
-    due = {"overdue": [], "soon": []}
-    for union in tops:
-        for key, workers in selectors.checks_due(union=union).items():
-            due[key].extend(workers)
-    alerts = (
-        scope.filter(
-            WeatherAlert.objects.filter(day__gte=local_time.today()),
-            union_path_field="region__unions__path",
-        )
-        .distinct()
-        .select_related("region")
-        .order_by("day", "-level")[:50]
-    )
-    reports = scope.filter(
-        HazardReport.objects.exclude(status=HazardReport.Status.CLOSED)
-    ).order_by("-created_at")[:50]
+    scope = _organizer_scope(request)
     return render(
         request,
         "welfare/workplaces.html",
-        {"hazards": Hazard.choices, "due": due, "alerts": alerts, "reports": reports},
+        {
+            "hazards": Hazard.choices,
+            "hot_day_threshold": selectors.hot_day_threshold(),
+            **selectors.organizer_overview(scope=scope),
+        },
     )
 
 
 @login_required
 def hot_days_csv(request: HttpRequest) -> HttpResponse:
-    """Days at or above 35 °C per region in a year (they decide the heat allowance)."""
-    scope = scope_for(request.user)
-    if not (scope.is_superuser or scope.union_paths):
-        raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or local_time.today().year)
-    except ValueError:
+    """Hot days per region in a year (they decide the heat allowance)."""
+    _organizer_scope(request)
+    form = HotDaysForm(request.GET)
+    if not form.is_valid():
         return HttpResponse(
-            _("year 必须是年份，例如 2027。"), status=400, content_type="text/plain; charset=utf-8"
+            " ".join(form.errors["year"]), status=400, content_type="text/plain; charset=utf-8"
         )
+    year = form.cleaned_data["year"]
+    threshold = selectors.hot_day_threshold()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("区划代码"), _("区划"), _("35°C 以上天数"), _("日期")])
-    for row in selectors.hot_days(year=year):
+    writer.writerow(
+        [_("区划代码"), _("区划"), _("%(t)s°C 以上天数") % {"t": f"{threshold:g}"}, _("日期")]
+    )
+    for row in selectors.hot_days(year=year, threshold=threshold):
         writer.writerow(
             [
                 row["region"],

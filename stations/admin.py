@@ -511,7 +511,12 @@ class FacilityReportAdmin(StationChildAdmin):
         return bool(obj.photo)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
+        return False  # reports come from workers
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The handling note is the one field an organizer writes here.
+        organizer = request.user.is_staff and self._scope(request).is_organizer
+        return organizer and (obj is None or self._covers(request, obj))
 
     def save_model(
         self, request: HttpRequest, obj: FacilityReport, form: Any, change: bool

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from stations.exceptions import StationsError
+from core.errors import DomainError
 from stations.models import Station
 from stations.services.network import station_upsert
 
@@ -91,7 +91,7 @@ class StationResource(resources.ModelResource):
                 services=codes,
                 **data,
             )
-        except StationsError as exc:
+        except DomainError as exc:  # refused (another union) or invalid: a row error
             raise ValidationError({exc.field or "code": exc.message}) from exc
         instance.pk = station.pk  # the row result names the station written
 

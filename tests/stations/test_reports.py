@@ -260,6 +260,20 @@ def test_bad_input_is_400_naming_the_field(client, visits, organizer_xining, que
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_range_over_a_year_is_cut_to_its_last_366_days(client, visits, organizer_xining):
+    client.force_login(organizer_xining)
+    response = client.get(OVERVIEW, {"start": "2025-01-01", "end": "2027-07-14", "period": "week"})
+    assert response.status_code == 400
+    assert response.context["start"] == dt.date(2026, 7, 14)
+    assert response.context["period"] == "week"
+    assert response.context["report"]["total"] == 15
+    assert response.context["form"].errors["start"]
+    assert 'name="start" value="2026-07-14" required aria-invalid="true"' in (
+        response.content.decode()
+    )
+
+
+@time_machine.travel(NOW, tick=False)
 def test_stale_inspections_list_never_inspected_and_hide_recent(client, network, organizer_xining):
     Inspection.objects.create(
         station=network.xining_station,

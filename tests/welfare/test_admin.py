@@ -358,3 +358,17 @@ def test_only_the_handling_organizer_sees_the_reporters_contact(
     client.post(url, {"description": "改写", "status": "closed"})
     report.refresh_from_db()
     assert report.status == HazardReport.Status.VERIFIED and report.description != "改写"
+
+
+def test_deleting_a_workplace_in_the_admin_goes_through_the_service(
+    client, network, organizer_xining
+):
+    workplace = WorkplaceFactory(union=network.xining, hazards={"dust": 2})
+    worker = WorkerFactory(union=network.xining, workplace=workplace)
+    client.force_login(organizer_xining)
+    url = reverse("admin:welfare_workplace_delete", args=[workplace.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Workplace.objects.exists() and not WorkplaceHazard.objects.exists()
+    worker.refresh_from_db()
+    assert worker.workplace is None  # the registration stays
+    assert Workplace.history.filter(history_type="-").get().history_user == organizer_xining

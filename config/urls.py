@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config.views import healthz
+from config.views import healthz, home_for_role
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("campaigns.urls_api")),
     path("api/v1/", include("welfare.urls_api")),
     path("api/v1/", include("maps.urls_api")),
+    path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("welfare.urls")),

@@ -171,3 +171,25 @@ class StationDetailView(PublicView):
         if station is None:
             raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="code")
         return Response(presenters.station_detail(station, at=timezone.now()))
+
+
+class AlertsHereView(PublicView):
+    @extend_schema(
+        operation_id="weather_alerts_here",
+        summary="Heat and cold alerts where a worker stands (their division and those above)",
+        parameters=[
+            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("lng", float, required=True),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        lat, lng = parse_lat_lng(request.query_params)
+        region = selectors.region_at(lat=lat, lng=lng)
+        return Response(
+            {
+                "region": region.code if region else None,
+                "region_name": presenters.label(region) if region else None,
+                "alerts": presenters.weather_alerts_today(region=region) if region else [],
+            }
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     FloatField,
@@ -22,13 +22,14 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    When,
 )
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
 from core.spatial import InBBox, bbox_around, degrees_bound, is_postgis
 from stations import hours
-from stations.models import Service, Station
+from stations.models import Region, Service, Station
 
 MAX_BBOX_FEATURES = 2000
 #: When there is no radius the SpatiaLite search widens up to this many metres.
@@ -332,6 +333,32 @@ def station_detail(*, code: str) -> Station | None:
     )
 
 
-def walking_minutes(distance_m: float) -> int:
-    """At 4.8 km/h, rounded up; at least one minute."""
-    return max(1, math.ceil(distance_m / 80))
+def region_at(*, lat: float, lng: float) -> Region | None:
+    """The division a worker stands in: the one whose boundary holds the point, or else
+    the county or city whose seat is nearest (boundaries are optional in the data)."""
+    point = Point(lng, lat, srid=4326)
+    inside = (
+        Region.objects.filter(boundary__contains=point)
+        .select_related("parent")
+        .annotate(
+            rank=Case(
+                When(level=Region.Level.COUNTY, then=0),
+                When(level=Region.Level.PREFECTURE, then=1),
+                default=2,
+            )
+        )
+        .order_by("rank", "code")  # the smallest division that holds the point
+        .first()
+    )
+    if inside is not None:
+        return inside
+    return (
+        Region.objects.filter(
+            reference_point__isnull=False,
+            level__in=[Region.Level.COUNTY, Region.Level.PREFECTURE],
+        )
+        .select_related("parent__parent")
+        .annotate(distance=Distance("reference_point", point))
+        .order_by("distance", "code")
+        .first()
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from maps import api
 
 urlpatterns = [
+    path("alerts/here/", api.AlertsHereView.as_view(), name="api-alerts-here"),
     path("stations/", api.StationListView.as_view(), name="api-station-list"),
     path("stations/nearby/", api.NearbyView.as_view(), name="api-station-nearby"),
     path("stations/clusters/", api.ClusterView.as_view(), name="api-station-clusters"),

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import pathlib
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +23,8 @@ from core.throttling import public_form_allowed
 from maps import presenters, selectors
 from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
 from stations import selectors as station_selectors
-from stations import services as station_services
 from stations.models import FacilityReport, Region, Service
+from stations.services import public_reports
 
 #: Towns offered when the phone cannot tell where the worker is.
 CITY_CODES = (
@@ -63,6 +70,18 @@ def ui_strings() -> dict[str, str]:
         "loading": _("加载中…"),
         "error": _("加载失败，请稍后重试。"),
         "you_are_here": _("您的位置"),
+        "hours_unknown": _("营业时间未登记"),
+        "from_you": _("距您的位置"),
+        "from_tap": _("距地图上点选的位置"),
+        "from_city": _("距%(city)s中心"),
+        "offline": _("没有网络连接。"),
+        "unreachable": _("连不上服务器，可能是信号太弱。"),
+        "server_error": _("服务器暂时出错，请稍后再试。"),
+        "showing_saved": _("下面是上次保存的列表。"),
+        "light_list": _("打开简易列表"),
+        "nearest_open": _("附近正在开放的站点："),
+        "report_problem": _("报告这个站点的问题"),
+        "stale": _("（预报未能更新）"),
         "details": _("详情"),
         "close": _("关闭"),
         "stations_here": _("%(n)s 个站点"),
@@ -79,6 +98,9 @@ def home(request: HttpRequest) -> HttpResponse:
     config = {
         "tiles": settings.TILE_PROVIDER,
         "center": [36.6171, 101.7782],
+        "center_name": _("西宁市"),
+        "light_list": reverse("maps:nearby"),
+        "service_worker": reverse("maps:service-worker"),
         "zoom": 12,
         "cluster_below_zoom": 12,
         "api": {
@@ -86,6 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "bbox": "/api/v1/stations/",
             "clusters": "/api/v1/stations/clusters/",
             "detail": "/api/v1/stations/",
+            "alerts": reverse("api-alerts-here"),
         },
         "strings": ui_strings(),
         "services": service_choices(),
@@ -100,6 +123,39 @@ def home(request: HttpRequest) -> HttpResponse:
             "alerts": presenters.weather_alerts_today(),
         },
     )
+
+
+#: What the finder needs to open with no signal (the service worker keeps these).
+SHELL_FILES = ("maps/site.css", "maps/map.css", "maps/coords.js", "maps/finder.js",
+               "leaflet/leaflet.css", "leaflet/leaflet.js", "maps/favicon.svg")  # fmt: skip
+
+
+@functools.cache
+def _shell() -> tuple[list[str], str]:
+    urls = [static(name) for name in SHELL_FILES]
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        found = finders.find(name)
+        if found:
+            digest.update(pathlib.Path(found).read_bytes())
+    digest.update(pathlib.Path(__file__).with_name("templates").joinpath(
+        "maps", "finder-sw.js").read_bytes())  # fmt: skip
+    return urls, digest.hexdigest()[:12]
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The finder's service worker, served at the root so that its scope covers the map
+    and station pages (a script under /static/ could only control /static/)."""
+    shell, version = _shell()
+    response = render(
+        request,
+        "maps/finder-sw.js",
+        {"shell": json.dumps(shell), "version": version},
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def station_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -157,10 +213,15 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
     }
     params = request.GET.copy()
     city = params.get("city")
+    origin_label = _("距您的位置")
     if city and not params.get("lat"):
         match = next((c for c in cities() if c["code"] == city), None)
         if match:
             params["lat"], params["lng"] = str(match["lat"]), str(match["lng"])
+            # Measured from the city centre, and said so: not "nearby".
+            origin_label = _("距%(city)s中心") % {"city": match["name"]}
+        else:
+            context["error"] = _("未知的城市代码：%(code)s。") % {"code": city[:12]}
     services_param = ",".join(params.getlist("service")) if params.getlist("service") else ""
     params["service"] = services_param
     if params.get("lat") or params.get("lng"):
@@ -178,6 +239,7 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
             day = local_time.to_local(at).date()
             catalog = {s["code"]: s for s in service_choices()}
             context.update(
+                origin_label=origin_label,
                 selected_services=services,
                 open_now=open_now,
                 lat=lat,
@@ -186,10 +248,14 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                     {
                         "station": item.station,
                         "distance_m": round(item.distance_m),
-                        "walk_min": selectors.walking_minutes(item.distance_m),
+                        "distance_text": presenters.distance_text(item.distance_m),
+                        "travel": presenters.travel(item.distance_m),
                         "open_now": item.open_now,
+                        "next_open": ""
+                        if item.open_now
+                        else presenters.next_open_text(item.station, at=at),
                         "hours_today": (today_text := presenters.hours_today(item.station, day)),
-                        "closed_today": today_text == _("今日闭站"),
+                        "closed_today": today_text in (_("今日闭站"), _("营业时间未登记")),
                         "services": [
                             catalog[c] for c in item.station.service_codes if c in catalog
                         ],
@@ -211,7 +277,7 @@ def station_feedback(request: HttpRequest, code: str) -> HttpResponse:
     if not public_form_allowed(request):
         return _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
     try:
-        station_services.feedback_submit(
+        public_reports.feedback_submit(
             station_code=code,
             rating=request.POST.get("rating"),
             comment=request.POST.get("comment", ""),
@@ -227,7 +293,7 @@ def station_report(request: HttpRequest, code: str) -> HttpResponse:
     if not public_form_allowed(request):
         return _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
     try:
-        station_services.report_submit(
+        public_reports.report_submit(
             station_code=code,
             kind=request.POST.get("kind", ""),
             description=request.POST.get("description", ""),

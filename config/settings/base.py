@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.navigation.navigation",
             ],
         },
     },
@@ -108,7 +109,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/desk/"
+LOGIN_REDIRECT_URL = "home-for-role"  # each role lands on its own home
 LOGOUT_REDIRECT_URL = "/"
 
 # Celery: with no broker configured (quick start) tasks run in-process.

@@ -79,7 +79,9 @@ def test_map_shows_the_demo_stations_in_view(phone, demo_stations):
     assert {f["properties"]["code"] for f in features} == in_view
 
     # …and drew one circle per station.
-    expect(page.locator("#map path.leaflet-interactive")).to_have_count(len(features))
+    expect(page.locator("#map path.leaflet-interactive:not(.you-are-here)")).to_have_count(
+        len(features)
+    )
     phone.assert_no_errors()
 
 

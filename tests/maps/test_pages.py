@@ -60,7 +60,8 @@ def test_nearby_page_works_without_javascript(client, city):
     codes = [r["station"].code for r in response.context["results"]]
     assert codes == ["QH-XN-1001", "QH-XN-1003", "QH-XN-1004", "QH-XN-1005", "QH-XN-1006"]
     assert "<script" not in response.content.decode().split("<main")[1]
-    assert response.context["results"][0]["walk_min"] == 4  # 300 m at 80 m a minute
+    travel = response.context["results"][0]["travel"]
+    assert (travel["mode"], travel["minutes"]) == ("walk", 4)  # 300 m at 80 m a minute
 
 
 def test_nearby_page_by_city_and_bad_input(client, city, network):

@@ -1,22 +1,17 @@
-/* The public station finder: locate, filter, list nearest, clusters when zoomed out. */
+/* The public station finder: locate, filter, list nearest, clusters when zoomed out.
+ *
+ * Built for a weak signal: the list does not wait for the map library, the last list is
+ * kept on the phone and shown at once (and when the network is gone), and a failed
+ * request says in words what happened and offers the light /nearby/ list. */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("finder-config").textContent);
   var S = cfg.strings;
   var gcj = cfg.tiles.crs === "gcj02";
-  var state = { origin: null, services: [], openNow: false, requestId: 0 };
+  var STORE = "yizhan.finder.last";
+  var state = { origin: null, originLabel: "", services: [], openNow: false, requestId: 0, features: [] };
+  var map = null, stationLayer = null, youMarker = null;
 
-  // Display coordinates: shift to GCJ-02 only when the tiles are GCJ-02.
-  function toDisplay(lat, lng) {
-    if (!gcj) { return [lat, lng]; }
-    var p = window.YizhanCoords.wgs84ToGcj02(lng, lat);
-    return [p[1], p[0]];
-  }
-  function fromDisplay(latlng) {
-    if (!gcj) { return { lat: latlng.lat, lng: latlng.lng }; }
-    var p = window.YizhanCoords.gcj02ToWgs84(latlng.lng, latlng.lat);
-    return { lat: p[1], lng: p[0] };
-  }
   function fmt(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
@@ -34,23 +29,25 @@
     }
     return { icon: "", name: code };
   }
-  function distanceText(m) {
-    return m < 1000 ? fmt(S.metres, { n: m }) : fmt(S.kilometres, { n: (m / 1000).toFixed(1) });
-  }
   function todayText(hours) {
-    // "今日闭站" already says "today"; other hours get the "今日" prefix.
-    return hours === S.closed_today ? hours : S.hours_today + " " + hours;
+    // "今日闭站" and "营业时间未登记" stand alone; other hours get the "今日" prefix.
+    return (hours === S.closed_today || hours === S.hours_unknown) ? hours : S.hours_today + " " + hours;
   }
+  function english() { return document.documentElement.lang === "en"; }
+  function nameOf(p) { return (english() && p.name_en) ? p.name_en : p.name; }
   function setStatus(text) { document.getElementById("status").textContent = text || ""; }
 
-  var map = L.map("map", { zoomControl: true }).setView(toDisplay(cfg.center[0], cfg.center[1]), cfg.zoom);
-  if (cfg.tiles.url) {
-    L.tileLayer(cfg.tiles.url, {
-      attribution: cfg.tiles.attribution, subdomains: cfg.tiles.subdomains || "abc", maxZoom: 18
-    }).addTo(map);
+  // Display coordinates: shift to GCJ-02 only when the tiles are GCJ-02.
+  function toDisplay(lat, lng) {
+    if (!gcj || !window.YizhanCoords) { return [lat, lng]; }
+    var p = window.YizhanCoords.wgs84ToGcj02(lng, lat);
+    return [p[1], p[0]];
   }
-  var stationLayer = L.layerGroup().addTo(map);
-  var youMarker = null;
+  function fromDisplay(latlng) {
+    if (!gcj || !window.YizhanCoords) { return { lat: latlng.lat, lng: latlng.lng }; }
+    var p = window.YizhanCoords.gcj02ToWgs84(latlng.lng, latlng.lat);
+    return { lat: p[1], lng: p[0] };
+  }
 
   function filterQuery() {
     var q = [];
@@ -59,17 +56,216 @@
     return q.join("&");
   }
 
+  function lightListUrl() {
+    var q = [];
+    if (state.origin) { q.push("lat=" + state.origin.lat.toFixed(5), "lng=" + state.origin.lng.toFixed(5)); }
+    state.services.forEach(function (c) { q.push("service=" + encodeURIComponent(c)); });
+    if (state.openNow) { q.push("open_now=true"); }
+    return cfg.light_list + (q.length ? "?" + q.join("&") : "");
+  }
+
+  // A failed request, said in words: offline, the server down, or what the server said.
+  function RequestFailed(kind, message) { this.kind = kind; this.message = message; }
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) { throw new Error((body.error && body.error.message) || S.error); }
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (!r.ok) {
+          var said = body && body.error && body.error.message;
+          throw new RequestFailed(said ? "refused" : "server", said || S.server_error);
+        }
+        if (r.headers.get("X-Yizhan-From-Cache")) { body.fromCache = true; }
         return body;
       });
+    }, function () {
+      throw new RequestFailed("offline", navigator.onLine === false ? S.offline : S.unreachable);
+    });
+  }
+  function showFailure(err) {
+    var box = document.getElementById("offline");
+    box.innerHTML = "";
+    var message = (err && err.message) || S.server_error;
+    if (err && err.kind === "refused") { setStatus(message); box.hidden = true; return; }
+    box.appendChild(el("span", { text: message + " " }));
+    if (state.features.length) { box.appendChild(el("span", { text: S.showing_saved + " " })); }
+    box.appendChild(el("a", { href: lightListUrl(), text: S.light_list }));
+    box.hidden = false;
+  }
+  function clearFailure() { document.getElementById("offline").hidden = true; }
+
+  // --- the list (works before, and without, the map) -------------------------------------
+  function renderList(features, originLabel) {
+    var list = document.getElementById("results");
+    list.innerHTML = "";
+    document.getElementById("list-origin").textContent = originLabel || "";
+    if (!features.length) {
+      list.appendChild(el("li", { class: "station-item empty", text: S.no_results }));
+      return;
+    }
+    features.forEach(function (f) {
+      var p = f.properties;
+      var icons = el("span", { class: "icons", "aria-label": p.services.map(function (c) { return serviceIcon(c).name; }).join(", ") });
+      p.services.forEach(function (c) { icons.appendChild(el("span", { title: serviceIcon(c).name, text: serviceIcon(c).icon })); });
+      var travel = p.travel && p.travel.text;
+      var button = el("button", { type: "button", "data-code": p.code, "data-distance": p.distance_m }, [
+        el("span", { class: "name", text: nameOf(p) }),
+        el("span", { class: "meta distance", text: p.distance_text }),
+        travel ? el("span", { class: "meta travel", "data-mode": p.travel.mode, text: travel }) : null,
+        el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
+        el("span", { class: "meta", text: todayText(p.hours_today) }),
+        (!p.open_now && p.next_open) ? el("span", { class: "next-open", text: p.next_open }) : null,
+        icons
+      ]);
+      button.addEventListener("click", function () { openSheet(p.code); });
+      list.appendChild(el("li", { class: "station-item" }, [button]));
     });
   }
 
-  // Markers for what is in view: clusters when zoomed out, stations when zoomed in.
+  function remember(features, label) {
+    try {
+      localStorage.setItem(STORE, JSON.stringify({
+        origin: state.origin, label: label, features: features, saved: Date.now()
+      }));
+    } catch (e) { /* private mode or full: the list just isn't kept */ }
+  }
+  function recall() {
+    try { return JSON.parse(localStorage.getItem(STORE) || "null"); } catch (e) { return null; }
+  }
+
+  function fitToResults(features) {
+    if (!map || !features.length) { return; }
+    var points = features.map(function (f) { var c = f.geometry.coordinates; return toDisplay(c[1], c[0]); });
+    if (state.origin) { points.push(toDisplay(state.origin.lat, state.origin.lng)); }
+    map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
+  }
+
+  function loadNearby() {
+    if (!state.origin) { return; }
+    var id = ++state.requestId;
+    document.getElementById("results").removeAttribute("data-loaded");
+    var label = state.originLabel;
+    var url = cfg.api.nearby + "?lat=" + state.origin.lat.toFixed(6) + "&lng=" + state.origin.lng.toFixed(6) +
+      "&limit=10" + (filterQuery() ? "&" + filterQuery() : "");
+    var message = state.message;
+    setStatus(message || S.loading);
+    getJSON(url).then(function (data) {
+      if (id !== state.requestId) { return; }
+      setStatus(message);
+      clearFailure();
+      state.features = data.features;
+      renderList(data.features, label);
+      document.getElementById("results").setAttribute("data-loaded", "true");
+      document.getElementById("results").setAttribute("data-origin", state.origin.lat.toFixed(5) + "," + state.origin.lng.toFixed(5));
+      remember(data.features, label);
+      // The map follows what the worker asked for; the first, automatic list leaves it be.
+      if (state.userAsked) { fitToResults(data.features); }
+      loadAlerts();
+    }).catch(function (err) {
+      if (id !== state.requestId) { return; }
+      setStatus(message);
+      showFailure(err);
+    });
+  }
+
+  function placeOrigin() {
+    if (!map || !state.origin) { return; }
+    var pos = toDisplay(state.origin.lat, state.origin.lng);
+    if (youMarker) { youMarker.setLatLng(pos); } else {
+      youMarker = L.circleMarker(pos, { radius: 8, color: "#1a73e8", fillColor: "#1a73e8", fillOpacity: 0.9, className: "you-are-here" })
+        .bindTooltip(S.you_are_here).addTo(map);
+    }
+  }
+
+  function setOrigin(lat, lng, label, message, automatic) {
+    state.userAsked = !automatic;
+    state.origin = { lat: lat, lng: lng };
+    state.originLabel = label || "";
+    placeOrigin();
+    state.message = message || "";
+    loadNearby();
+  }
+
+  function locate() {
+    if (!navigator.geolocation) { setStatus(S.geo_unsupported); return; }
+    document.getElementById("results").removeAttribute("data-loaded");
+    setStatus(S.locating);
+    // A recent, coarse fix first (fast on a weak signal); the list already shows meanwhile.
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      setOrigin(pos.coords.latitude, pos.coords.longitude, S.from_you, "");
+    }, function () {
+      setStatus(S.geo_denied);
+      document.getElementById("status").setAttribute("data-geo", "denied");
+    }, { enableHighAccuracy: false, timeout: 8000, maximumAge: 300000 });
+  }
+
+  // --- weather alerts for where the worker is ----------------------------------------------
+  function loadAlerts() {
+    if (!state.origin || !cfg.api.alerts) { return; }
+    var banner = document.getElementById("weather-banner");
+    getJSON(cfg.api.alerts + "?lat=" + state.origin.lat.toFixed(5) + "&lng=" + state.origin.lng.toFixed(5)).then(function (data) {
+      banner.innerHTML = "";
+      (data.alerts || []).forEach(function (a) {
+        var head = a.region_name + " " + (a.kind === "heat" ? "🌡️ " : "❄️ ") + a.temperature + "°C";
+        banner.appendChild(el("p", { class: "alert-" + a.kind }, [
+          el("strong", { text: head }), el("span", { text: " " + a.advice + (a.stale ? " " + S.stale : "") })
+        ]));
+      });
+      banner.hidden = !banner.childNodes.length;
+      banner.setAttribute("data-region", data.region || "");
+    }).catch(function () { /* the banner is a help, not a need */ });
+  }
+
+  // --- the station sheet -------------------------------------------------------------------
+  function row(label, value) {
+    return el("tr", {}, [el("th", { scope: "row", text: label }), el("td", { text: value })]);
+  }
+
+  function openSheet(code) {
+    getJSON(cfg.api.detail + encodeURIComponent(code) + "/").then(function (f) {
+      clearFailure();
+      var p = f.properties, body = document.getElementById("sheet-body");
+      document.getElementById("sheet-title").textContent = nameOf(p);
+      body.innerHTML = "";
+      body.appendChild(el("p", {}, [
+        el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
+        el("span", { text: " " + todayText(p.hours_today) })
+      ]));
+      if (!p.open_now && p.next_open) { body.appendChild(el("p", { class: "next-open", text: p.next_open })); }
+      if (!p.open_now && p.nearest_open) {
+        var n = p.nearest_open;
+        body.appendChild(el("p", { class: "nearest-open" }, [
+          el("span", { text: S.nearest_open + " " }),
+          el("a", { href: n.url, text: n.name }),
+          el("span", { text: " · " + n.distance_text + (n.travel.text ? " · " + n.travel.text : "") })
+        ]));
+      }
+      body.appendChild(el("p", { class: "address", text: p.address }));
+      if (p.phone) {
+        body.appendChild(el("p", {}, [el("a", { class: "button", href: "tel:" + p.phone, text: "📞 " + S.call + " " + p.phone })]));
+      }
+      var links = el("ul", { class: "links" });
+      var d = p.directions;
+      var origin = state.origin ? "?from=" + state.origin.lat.toFixed(6) + "," + state.origin.lng.toFixed(6) : "";
+      [["amap", "高德 Amap"], ["baidu", "百度 Baidu"], ["osm", "OpenStreetMap"]].forEach(function (pair) {
+        links.appendChild(el("li", {}, [el("a", { class: "button", href: d[pair[0]], "data-provider": pair[0], rel: "noopener", text: pair[1] })]));
+      });
+      links.appendChild(el("li", {}, [el("a", { class: "button primary", href: p.url + origin, text: S.details })]));
+      body.appendChild(links);
+      var week = el("table", { class: "week" }, [el("tbody", {}, p.week.map(function (day) { return row(day.label, day.hours); }))]);
+      body.appendChild(week);
+      var services = el("ul", { class: "services" });
+      p.services.forEach(function (s) { services.appendChild(el("li", { text: s.icon + " " + s.name })); });
+      body.appendChild(services);
+      body.appendChild(el("p", {}, [el("a", { href: p.url + "#feedback", text: S.report_problem })]));
+      var sheet = document.getElementById("sheet");
+      sheet.hidden = false;
+      sheet.setAttribute("data-code", p.code);
+      sheet.focus();
+    }).catch(showFailure);
+  }
+
+  // --- the map (when its library has arrived) ----------------------------------------------
   function loadMarkers() {
+    if (!map) { return; }
     var b = map.getBounds();
     var sw = fromDisplay(b.getSouthWest()), ne = fromDisplay(b.getNorthEast());
     var bbox = [sw.lng, sw.lat, ne.lng, ne.lat].map(function (v) {
@@ -102,106 +298,30 @@
           stationLayer.addLayer(marker);
         }
       });
-    }).catch(function (e) { setStatus(e.message); });
+    }).catch(function () { /* the list already says what went wrong */ });
   }
 
-  function renderList(features) {
-    var list = document.getElementById("results");
-    list.innerHTML = "";
-    if (!features.length) {
-      list.appendChild(el("li", { class: "station-item empty", text: S.no_results }));
-      return;
+  function startMap() {
+    if (map || !window.L) { return; }
+    var start = state.origin || { lat: cfg.center[0], lng: cfg.center[1] };
+    map = L.map("map", { zoomControl: true }).setView(toDisplay(start.lat, start.lng), cfg.zoom);
+    if (cfg.tiles.url) {
+      L.tileLayer(cfg.tiles.url, {
+        attribution: cfg.tiles.attribution, subdomains: cfg.tiles.subdomains || "abc", maxZoom: 18
+      }).addTo(map);
     }
-    features.forEach(function (f) {
-      var p = f.properties;
-      var icons = el("span", { class: "icons", "aria-label": p.services.map(function (c) { return serviceIcon(c).name; }).join(", ") });
-      p.services.forEach(function (c) { icons.appendChild(el("span", { title: serviceIcon(c).name, text: serviceIcon(c).icon })); });
-      var button = el("button", { type: "button", "data-code": p.code, "data-distance": p.distance_m }, [
-        el("span", { class: "name", text: (document.documentElement.lang === "en" && p.name_en) ? p.name_en : p.name }),
-        el("span", { class: "meta distance", text: distanceText(p.distance_m) }),
-        el("span", { class: "meta", text: fmt(S.walk, { min: Math.max(1, Math.ceil(p.distance_m / 80)) }) }),
-        el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
-        el("span", { class: "meta", text: todayText(p.hours_today) }),
-        icons
-      ]);
-      button.addEventListener("click", function () { openSheet(p.code); });
-      list.appendChild(el("li", { class: "station-item" }, [button]));
+    stationLayer = L.layerGroup().addTo(map);
+    placeOrigin();
+    map.on("click", function (e) {
+      var p = fromDisplay(e.latlng);
+      setOrigin(p.lat, p.lng, S.from_tap, S.tap_map);
     });
+    map.on("moveend", loadMarkers);
+    loadMarkers();
+    document.getElementById("map").setAttribute("data-ready", "true");
   }
 
-  function loadNearby() {
-    if (!state.origin) { return; }
-    var id = ++state.requestId;
-    var url = cfg.api.nearby + "?lat=" + state.origin.lat.toFixed(6) + "&lng=" + state.origin.lng.toFixed(6) +
-      "&limit=10" + (filterQuery() ? "&" + filterQuery() : "");
-    getJSON(url).then(function (data) {
-      if (id !== state.requestId) { return; }
-      renderList(data.features);
-      document.getElementById("results").setAttribute("data-loaded", "true");
-    }).catch(function (e) { setStatus(e.message); });
-  }
-
-  function setOrigin(lat, lng, message) {
-    state.origin = { lat: lat, lng: lng };
-    var pos = toDisplay(lat, lng);
-    if (youMarker) { youMarker.setLatLng(pos); } else {
-      youMarker = L.circleMarker(pos, { radius: 8, color: "#1a73e8", fillColor: "#1a73e8", fillOpacity: 0.9 })
-        .bindTooltip(S.you_are_here).addTo(map);
-    }
-    map.setView(pos, Math.max(map.getZoom(), 14));
-    setStatus(message || "");
-    loadNearby();
-  }
-
-  function locate() {
-    if (!navigator.geolocation) { setStatus(S.geo_unsupported); return; }
-    setStatus(S.locating);
-    navigator.geolocation.getCurrentPosition(function (pos) {
-      setOrigin(pos.coords.latitude, pos.coords.longitude, "");
-    }, function () {
-      setStatus(S.geo_denied);
-      document.getElementById("status").setAttribute("data-geo", "denied");
-    }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
-  }
-
-  function row(label, value) {
-    return el("tr", {}, [el("th", { scope: "row", text: label }), el("td", { text: value })]);
-  }
-
-  function openSheet(code) {
-    getJSON(cfg.api.detail + encodeURIComponent(code) + "/").then(function (f) {
-      var p = f.properties, body = document.getElementById("sheet-body");
-      document.getElementById("sheet-title").textContent =
-        (document.documentElement.lang === "en" && p.name_en) ? p.name_en : p.name;
-      body.innerHTML = "";
-      body.appendChild(el("p", {}, [
-        el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
-        el("span", { text: " " + todayText(p.hours_today) })
-      ]));
-      body.appendChild(el("p", { class: "address", text: p.address }));
-      if (p.phone) {
-        body.appendChild(el("p", {}, [el("a", { class: "button", href: "tel:" + p.phone, text: "📞 " + S.call + " " + p.phone })]));
-      }
-      var links = el("ul", { class: "links" });
-      var d = p.directions;
-      var origin = state.origin ? "?from=" + state.origin.lat.toFixed(6) + "," + state.origin.lng.toFixed(6) : "";
-      [["amap", "高德 Amap"], ["baidu", "百度 Baidu"], ["osm", "OpenStreetMap"]].forEach(function (pair) {
-        links.appendChild(el("li", {}, [el("a", { class: "button", href: d[pair[0]], "data-provider": pair[0], rel: "noopener", text: pair[1] })]));
-      });
-      links.appendChild(el("li", {}, [el("a", { class: "button primary", href: p.url + origin, text: S.details })]));
-      body.appendChild(links);
-      var week = el("table", { class: "week" }, [el("tbody", {}, p.week.map(function (day) { return row(day.label, day.hours); }))]);
-      body.appendChild(week);
-      var services = el("ul", { class: "services" });
-      p.services.forEach(function (s) { services.appendChild(el("li", { text: s.icon + " " + s.name })); });
-      body.appendChild(services);
-      var sheet = document.getElementById("sheet");
-      sheet.hidden = false;
-      sheet.setAttribute("data-code", p.code);
-      sheet.focus();
-    }).catch(function (e) { setStatus(e.message); });
-  }
-
+  // --- wiring ------------------------------------------------------------------------------
   document.getElementById("sheet-close").addEventListener("click", function () {
     document.getElementById("sheet").hidden = true;
   });
@@ -211,11 +331,9 @@
   document.getElementById("locate").addEventListener("click", locate);
   document.getElementById("city").addEventListener("change", function (e) {
     var opt = e.target.selectedOptions[0];
-    if (opt && opt.dataset.lat) { setOrigin(parseFloat(opt.dataset.lat), parseFloat(opt.dataset.lng), ""); }
-  });
-  map.on("click", function (e) {
-    var p = fromDisplay(e.latlng);
-    setOrigin(p.lat, p.lng, S.tap_map);
+    if (opt && opt.dataset.lat) {
+      setOrigin(parseFloat(opt.dataset.lat), parseFloat(opt.dataset.lng), fmt(S.from_city, { city: opt.textContent }), "");
+    }
   });
   Array.prototype.forEach.call(document.querySelectorAll(".chip"), function (chip) {
     chip.addEventListener("click", function () {
@@ -228,10 +346,30 @@
         state.services = state.services.filter(function (c) { return c !== code; });
         if (pressed) { state.services.push(code); }
       }
+      state.userAsked = true;
       loadMarkers();
       loadNearby();
     });
   });
-  map.on("moveend", loadMarkers);
-  loadMarkers();
+  window.addEventListener("online", function () { if (state.origin) { loadNearby(); } });
+
+  // The first list, before the map library: the last one kept on this phone, refreshed;
+  // or, the first time, the stations nearest the city centre.
+  var last = recall();
+  if (last && last.origin) {
+    state.origin = last.origin;
+    state.originLabel = last.label || "";
+    state.features = last.features || [];
+    renderList(state.features, state.originLabel);
+    loadNearby();
+  } else {
+    setOrigin(cfg.center[0], cfg.center[1], fmt(S.from_city, { city: cfg.center_name }), "", true);
+  }
+  if (window.L) { startMap(); } else { document.addEventListener("DOMContentLoaded", startMap); }
+
+  if ("serviceWorker" in navigator && cfg.service_worker) {
+    navigator.serviceWorker.register(cfg.service_worker, { scope: "/" }).catch(function () {
+      /* without it the page still works online */
+    });
+  }
 })();

@@ -1,0 +1,59 @@
+"""Where each role works, and the menu that joins the pages of that work.
+
+It lives in ``config`` because it names pages of every app (``config`` sits above them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url: str
+    active: bool = False
+
+
+def home_url_for(user: Any) -> str:
+    """A user's own home after login: organizers their overview, staff the desk."""
+    scope = scope_for(user)
+    if scope.is_organizer:
+        return reverse("stations:organizer")
+    if scope.staff_station_ids:
+        return reverse("stations:desk")
+    return reverse("maps:home")
+
+
+def menu_for(request: HttpRequest) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    scope = scope_for(user)
+    items: list[tuple[Any, str]] = []
+    if scope.staff_station_ids or scope.is_organizer:
+        items.append((_("站点工作台"), reverse("stations:desk")))
+    if scope.is_organizer:
+        items += [
+            (_("到访报表"), reverse("stations:organizer")),
+            (_("季节活动"), reverse("campaigns:list")),
+            (_("工作场所"), reverse("welfare:workplaces")),
+            (_("隐患报告"), reverse("admin:welfare_hazardreport_changelist")),
+        ]
+    if user.is_staff:
+        items.append((_("后台管理"), reverse("admin:index")))
+    path = request.path
+    return [NavItem(label, url, path == url or (url != "/" and path.startswith(url)))
+            for label, url in items]  # fmt: skip
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context: ``nav`` (the signed-in user's menu)."""
+    return {"nav": menu_for(request)}

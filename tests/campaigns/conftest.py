@@ -7,6 +7,9 @@ import pytest
 
 from campaigns.models import Campaign, Item, StockLocation
 from campaigns.services import ledger, lifecycle
+from core.scoping import forget_scope
+from stations.services.network import membership_grant
+from tests.factories import UserFactory
 
 
 @dataclass
@@ -39,3 +42,12 @@ def stock(network) -> Stock:
         water=Item.objects.get(code="water"),
         hat=Item.objects.get(code="sun_hat"),
     )
+
+
+@pytest.fixture
+def organizer_golmud(network):
+    """An organizer of 格尔木市总工会: another union than the Xining campaign's."""
+    user = UserFactory(username="org-golmud")
+    membership_grant(actor=None, user=user, union=network.golmud, role="organizer")
+    forget_scope(user)
+    return user

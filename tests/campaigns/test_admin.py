@@ -27,9 +27,7 @@ from campaigns.models import (
     Transfer,
 )
 from campaigns.services import ledger, planner
-from core.scoping import forget_scope
 from stations.models import Visit
-from stations.services.network import membership_grant
 from tests.campaigns.factories import CampaignFactory, DepotFactory
 from tests.factories import UserFactory
 
@@ -48,14 +46,6 @@ OWNED_BY = {
     Allocation: "location__union__path",
 }
 REFERENCE = {Item, Lot}  # the catalog: everyone may look, only superusers change
-
-
-@pytest.fixture
-def organizer_golmud(network):
-    user = UserFactory(username="org-golmud")
-    membership_grant(actor=None, user=user, union=network.golmud, role="organizer")
-    forget_scope(user)
-    return user
 
 
 @pytest.fixture

@@ -12,22 +12,11 @@ from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Campaign, Transfer
 from campaigns.services import ledger, lifecycle, planner
 from core.errors import Conflict, PermissionDenied
-from core.scoping import forget_scope
 from stations.models import Visit
-from stations.services.network import membership_grant
 from tests.campaigns.factories import CampaignFactory, DepotFactory, ItemFactory, LotFactory
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
-
-
-@pytest.fixture
-def organizer_golmud(network):
-    user = UserFactory(username="org-golmud")
-    membership_grant(actor=None, user=user, union=network.golmud, role="organizer")
-    forget_scope(user)
-    return user
 
 
 @pytest.fixture

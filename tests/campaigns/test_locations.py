@@ -12,19 +12,8 @@ from campaigns import selectors
 from campaigns.models import Movement, StockLocation
 from campaigns.services import ledger
 from core.errors import NotFound, PermissionDenied
-from core.scoping import forget_scope
-from stations.services.network import membership_grant
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def organizer_golmud(network):
-    user = UserFactory(username="org-golmud")
-    membership_grant(actor=None, user=user, union=network.golmud, role="organizer")
-    forget_scope(user)
-    return user
 
 
 def api(user=None) -> APIClient:

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from celery.backends.redis import RedisBackend
+from celery.result import AsyncResult, EagerResult
+from django.contrib.gis.geos import Point
 from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,9 +19,13 @@ from hypothesis import strategies as st
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Transfer
 from campaigns.services import ledger, lifecycle, planner
+from campaigns.tasks import plan_campaign
+from config.celery_app import app
 from stations.models import Visit
 from stations.services.network import station_save
 from tests.factories import StationFactory
+from welfare import services as welfare_services
+from welfare.models import Workplace
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
@@ -94,6 +101,14 @@ def test_plan_and_confirm(stock, network, organizer_xining):
     assert set(Allocation.objects.values_list("status", flat=True)) == {"confirmed"}
 
 
+def _forget_broker_connections() -> None:
+    """An eager task run earlier in this process left the app a connection and producer
+    pool for the old broker (Celery opens them even in eager mode); drop both, as Celery
+    does after a fork, so the next ``delay()`` connects to the broker configured now."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker(django_db_blocker):
     """A real Celery worker process on Redis, using the test database."""
@@ -109,9 +124,8 @@ def celery_worker(django_db_blocker):
          "--without-gossip", "--without-mingle"],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    from config.celery_app import app
-
     previous = dict(app.conf)
+    _forget_broker_connections()
     app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
     try:
         yield worker
@@ -126,6 +140,7 @@ def celery_worker(django_db_blocker):
             result_backend=previous.get("result_backend"),
             task_always_eager=previous.get("task_always_eager", True),
         )
+        _forget_broker_connections()
 
 
 @pytest.mark.postgis
@@ -140,16 +155,9 @@ def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery
     for i in range(12):
         station = StationFactory(code=f"QH-XN-{2000 + i}", union=network.chengzhong)
         station_save(actor=None, station=station)
-    from campaigns.tasks import plan_campaign
-
     sent = plan_campaign.delay(
         organizer_xining.pk, stock.campaign.pk, stock.hat.pk, stock.depot.pk, 4, 0, None
     )
-    from celery.backends.redis import RedisBackend
-    from celery.result import AsyncResult, EagerResult
-
-    from config.celery_app import app
-
     assert not isinstance(sent, EagerResult)  # it went through Redis to the worker
     broker = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
     result = AsyncResult(sent.id, app=app, backend=RedisBackend(app=app, url=broker))
@@ -165,11 +173,6 @@ def test_a_real_worker_runs_the_planner(stock, network, organizer_xining, celery
 
 @time_machine.travel(NOW, tick=False)
 def test_workplaces_get_hand_outs_and_plan_by_exposed_headcount(stock, network, organizer_xining):
-    from django.contrib.gis.geos import Point
-
-    from welfare import services as welfare_services
-    from welfare.models import Workplace
-
     site = welfare_services.workplace_save(
         actor=None,
         workplace=Workplace(

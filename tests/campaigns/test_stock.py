@@ -6,7 +6,8 @@ import threading
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.core.management.base import CommandError
+from django.db import connection, connections
 
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import Distribution, Lot, StockEntry, StockLevel
@@ -63,14 +64,8 @@ def test_perishable_needs_batch_and_expiry(stock):
     assert not StockEntry.objects.exists()
 
 
-def test_organizer_outside_cannot_touch_stock(stock, network):
-    from stations.services import network as station_services
-    from tests.factories import UserFactory
-
-    golmud_org = UserFactory(username="org-golmud")
-    station_services.membership_grant(
-        actor=None, user=golmud_org, union=network.golmud, role="organizer"
-    )
+def test_organizer_outside_cannot_touch_stock(stock, organizer_golmud):
+    golmud_org = organizer_golmud
     with pytest.raises(PermissionDenied):
         ledger.stock_receive(
             actor=golmud_org,
@@ -213,8 +208,6 @@ def test_stock_verify_command_reports_mismatches(stock, capsys):
     call_command("stock_verify")
     assert "agree" in capsys.readouterr().out
     StockLevel.objects.update(quantity=4)  # corrupt behind the services' back
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("stock_verify")
     assert "MISMATCH DEPOT-XN" in capsys.readouterr().err
@@ -231,8 +224,6 @@ def test_twenty_parallel_hand_outs_from_a_level_of_ten(stock):
     barrier = threading.Barrier(20)
 
     def hand_out() -> None:
-        from django.db import connections
-
         try:
             barrier.wait()
             ledger.stock_distribute(

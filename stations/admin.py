@@ -225,17 +225,16 @@ def _kept_rows(formset: Any) -> list[dict[str, Any]]:
 
 def _describe_unsaved(formset: Any) -> None:
     """Fill in what ``formset.save()`` would have recorded, for the admin's change log."""
+    deleted = formset.deleted_forms
     formset.new_objects = [
-        f.instance
-        for f in formset.extra_forms
-        if f.has_changed() and not formset._should_delete_form(f)
+        f.instance for f in formset.extra_forms if f.has_changed() and f not in deleted
     ]
     formset.changed_objects = [
         (f.instance, f.changed_data)
         for f in formset.initial_forms
-        if f.has_changed() and not formset._should_delete_form(f)
+        if f.has_changed() and f not in deleted
     ]
-    formset.deleted_objects = [f.instance for f in formset.deleted_forms]
+    formset.deleted_objects = [f.instance for f in deleted]
 
 
 @admin.register(Station)

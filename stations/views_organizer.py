@@ -25,6 +25,7 @@ from core.scoping import scope_for
 from stations import exports, selectors
 from stations.forms import VisitReportForm
 from stations.models import Union
+from stations.panels import organizer_panels
 
 DUE_LIMIT = 200
 CONTENT_TYPES = {
@@ -156,6 +157,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "due_limit": DUE_LIMIT,
             "max_age": max_age,
             "query": params.query(),
+            "panels": organizer_panels(request),
         },
         status=400 if params.errors else 200,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -30,38 +30,6 @@ from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
 from core.errors import DomainError
 
 
-class ServiceErrorsMixin:
-    """A service's refusal (a rule checked under lock, a right the user lacks) comes back
-    to the same page as a message, never as a server error; the admin's transaction has
-    rolled back whatever the request did."""
-
-    def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:  # fmt: skip
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            try:
-                self.delete_model(request, obj)  # type: ignore[attr-defined]
-            except DomainError as exc:
-                self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)  # type: ignore[attr-defined]
-
-
 class ReadOnlyScoped(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -74,7 +42,7 @@ class ReadOnlyScoped(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(ServiceErrorsMixin, ReadOnlyForOrganizersMixin, admin.ModelAdmin):
+class ItemAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     list_display = ("code", "name", "unit", "pack_size", "perishable", "season", "unit_cost")
     list_filter = ("season", "perishable")
     search_fields = ("code", "name", "name_en")
@@ -120,7 +88,7 @@ class StockLocationForm(forms.ModelForm):
 
 
 @admin.register(StockLocation)
-class StockLocationAdmin(ServiceErrorsMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class StockLocationAdmin(ScopedAdminMixin, LeafletGeoAdmin):
     form = StockLocationForm
     list_display = ("code", "name", "kind", "union")
     list_select_related = ("union",)
@@ -183,7 +151,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
+class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = CampaignForm
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "target_workers")
     list_select_related = ("union",)

@@ -4,13 +4,73 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from core.errors import DomainError
 from core.scoping import Scope, scope_for
 
 
-class ScopedAdminMixin:
+class ServiceWritesAdminMixin:
+    """What every admin of ours adds to Django's: writes through services, errors as
+    messages, history read-only.
+
+    A service refusal that the form could not foresee (a rule checked under lock, a
+    protected row) comes back to the same page as a message, never as a server error; the
+    admin's transaction has rolled back whatever the request did. simple-history's
+    "revert" would save around the services, so it is off, and its pages take no POST.
+    """
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            try:
+                self.delete_model(request, obj)  # type: ignore[attr-defined]
+            except DomainError as exc:
+                self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)  # type: ignore[attr-defined]
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # A model without simple-history (visits: millions of rows, written once) gets
+        # Django's own change log instead of simple-history's page, which would fail.
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):  # type: ignore[attr-defined]
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)  # type: ignore[arg-type]
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        if request.method != "GET":
+            raise AdminPermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+
+class ScopedAdminMixin(ServiceWritesAdminMixin):
     """Show and allow only rows under the user's unions (superusers: everything)."""
 
     union_path_field = "union__path"
@@ -32,7 +92,11 @@ class ScopedAdminMixin:
         return request.user.is_active and request.user.is_staff and not scope.is_empty
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
+        # simple-history's pages load the object (or its last historical copy) without the
+        # scoped queryset and ask only this: the object itself must be in scope.
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self._covers(request, obj)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         scope = self._scope(request)
@@ -47,7 +111,16 @@ class ScopedAdminMixin:
         return self.has_change_permission(request, obj)
 
     def _covers(self, request: HttpRequest, obj: Any) -> bool:
-        return self._scope(request).covers_union(obj.union)
+        """The object lies in the user's scope, decided the way the list is narrowed (so
+        every scoped admin, whatever leads from its model to a union, agrees with it)."""
+        scope = self._scope(request)
+        if scope.is_superuser:
+            return True
+        model = type(obj)
+        rows = model._default_manager.filter(pk=obj.pk)
+        return scope.filter(
+            rows, union_path_field=self.union_path_field, station_field=self.station_field
+        ).exists()
 
     def _scoped_choices(self, db_field: Any, request: HttpRequest) -> QuerySet[Any] | None:
         """The rows a relation may point to: those in the user's scope.
@@ -87,7 +160,7 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class ReadOnlyForOrganizersMixin:
+class ReadOnlyForOrganizersMixin(ServiceWritesAdminMixin):
     """Reference data: everyone in a union may look, only superusers change it."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

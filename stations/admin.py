@@ -11,10 +11,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -43,63 +42,8 @@ from stations.services import inspections, network, public_reports
 from stations.services.network import ClosureInput, PeriodInput
 
 
-class ServiceWritesAdminMixin:
-    """What every admin here adds to Django's: writes through services, errors as messages.
-
-    A service refusal that the form could not foresee (a rule checked under lock, a
-    protected row) comes back to the same page as a message, never as a server error.
-    The history pages show only rows in scope, and their "revert" (which would save
-    around the services) is off.
-    """
-
-    def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:  # fmt: skip
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            try:
-                self.delete_model(request, obj)  # type: ignore[attr-defined]
-            except DomainError as exc:
-                self.message_user(request, f"{obj}: {exc.message}", messages.ERROR)  # type: ignore[attr-defined]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # simple-history's pages load the object (or its last historical copy) without the
-        # scoped queryset and ask only this: the object itself must be in scope.
-        allowed = super().has_view_permission(request, obj)  # type: ignore[misc]
-        if obj is None or not allowed or not isinstance(self, ScopedAdminMixin):
-            return allowed
-        return self._covers(request, obj)
-
-    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
-
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str,
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:  # fmt: skip
-        if request.method != "GET":
-            raise AdminPermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
-
-
 @admin.register(Region)
-class RegionAdmin(ServiceWritesAdminMixin, ReadOnlyForOrganizersMixin, LeafletGeoAdmin):
+class RegionAdmin(ReadOnlyForOrganizersMixin, LeafletGeoAdmin):
     list_display = ("code", "name", "name_en", "level", "parent")
     list_select_related = ("parent",)
     list_filter = ("level",)
@@ -114,7 +58,7 @@ class RegionAdmin(ServiceWritesAdminMixin, ReadOnlyForOrganizersMixin, LeafletGe
 
 
 @admin.register(Service)
-class ServiceAdmin(ServiceWritesAdminMixin, ReadOnlyForOrganizersMixin, admin.ModelAdmin):
+class ServiceAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     list_display = ("code", "icon", "name", "name_en", "sort_order")
     search_fields = ("code", "name", "name_en")
 
@@ -126,7 +70,7 @@ class ServiceAdmin(ServiceWritesAdminMixin, ReadOnlyForOrganizersMixin, admin.Mo
 
 
 @admin.register(Union)
-class UnionAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class UnionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     union_path_field = "path"
     list_display = ("name", "code", "kind", "region", "parent")
     list_select_related = ("region", "parent")
@@ -239,7 +183,7 @@ def _describe_unsaved(formset: Any) -> None:
 
 @admin.register(Station)
 class StationAdmin(
-    ServiceWritesAdminMixin, ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin,
+    ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin,
     SimpleHistoryAdmin,
 ):  # fmt: skip
     station_field = "pk"
@@ -373,7 +317,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = MembershipForm
     list_display = ("user", "union", "role", "created_at")
     list_filter = ("role", "union")
@@ -423,7 +367,7 @@ class MembershipAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAd
         network.membership_revoke(actor=request.user, membership=obj)
 
 
-class StationChildAdmin(ServiceWritesAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class StationChildAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Rows that belong to a station: scoped through the station's union."""
 
     union_path_field = "station__union__path"

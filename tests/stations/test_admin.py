@@ -257,7 +257,7 @@ def test_the_admin_refuses_staff_stations_outside_the_union(client, network, org
     add = reverse("admin:stations_membership_add")
     response = client.post(
         add,
-        {"user": user.pk, "union": network.chengzhong.pk, "role": "organizer",
+        {"user": user.username, "union": network.chengzhong.pk, "role": "organizer",
          "stations": [network.xining_station.pk]},
     )  # fmt: skip
     assert response.status_code == 200
@@ -270,7 +270,7 @@ def test_a_membership_granted_and_revoked_in_the_admin(client, network, organize
     client.force_login(organizer_xining)
     response = client.post(
         reverse("admin:stations_membership_add"),
-        {"user": user.pk, "union": network.chengzhong.pk, "role": "station_staff",
+        {"user": user.username, "union": network.chengzhong.pk, "role": "station_staff",
          "stations": [network.xining_station.pk]},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -398,7 +398,7 @@ def test_another_unions_organizer_cannot_add_into_it(
                   "location": "SRID=4326;POINT (94.9 36.4)", "address": "格尔木",
                   "seats": 0, "periods-TOTAL_FORMS": 0, "periods-INITIAL_FORMS": 0,
                   "closures-TOTAL_FORMS": 0, "closures-INITIAL_FORMS": 0},
-        Membership: {"user": organizer_xining.pk, "union": golmud.pk, "role": "admin"},
+        Membership: {"user": organizer_xining.username, "union": golmud.pk, "role": "admin"},
         Inspection: {"station": network.golmud_station.pk, "inspected_on": "2027-07-01",
                      "stars": 5, **{f"{code}_ok": "on" for code, _l in Inspection.CHECKS}},
     }  # fmt: skip
@@ -430,3 +430,18 @@ def test_a_catalog_change_reaches_the_stations_read_copies(client, network):
     assert client.post(delete, {"post": "yes"}).status_code == 302
     station.refresh_from_db()
     assert station.service_codes == ["toilet"]
+
+
+def test_the_membership_form_lists_no_accounts(client, network, organizer_xining):
+    """A user is named by login name: the form does not list the network's accounts."""
+    UserFactory(username="someone-in-golmud", is_staff=False)
+    client.force_login(organizer_xining)
+    page = client.get(reverse("admin:stations_membership_add"))
+    assert page.status_code == 200
+    assert "someone-in-golmud" not in page.content.decode()
+    response = client.post(
+        reverse("admin:stations_membership_add"),
+        {"user": "nobody-by-this-name", "union": network.chengzhong.pk, "role": "organizer"},
+    )
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.models import (
     Allocation,
@@ -151,7 +152,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = CampaignForm
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "target_workers")
     list_select_related = ("union",)
@@ -249,8 +250,9 @@ class DistributionAdmin(ReadOnlyScoped):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ReadOnlyScoped):
-    """Plan lines are proposed, edited and confirmed on the campaign's plan page."""
+class AllocationAdmin(ReadOnlyScoped, SimpleHistoryAdmin):
+    """Plan lines are proposed, edited and confirmed on the campaign's plan page; here
+    they and their history are read."""
 
     union_path_field = "location__union__path"
     list_display = ("campaign", "item", "location", "demand", "proposed", "quantity", "status")

@@ -192,6 +192,23 @@ def test_the_admin_creates_and_changes_campaigns_through_the_services(network, o
     assert campaign.status == "closed"
 
 
+def test_history_pages_for_own_rows_only(season, organizer_xining, organizer_golmud):
+    client = Client()
+    allocation = Allocation.objects.first()
+    pages = [
+        reverse("admin:campaigns_campaign_history", args=[season.campaign.pk]),
+        reverse("admin:campaigns_allocation_history", args=[allocation.pk]),
+    ]
+    client.force_login(organizer_xining)
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert organizer_xining.username in page.content.decode()  # who changed it
+    client.force_login(organizer_golmud)
+    for url in pages:
+        assert client.get(url).status_code in (302, 403), url
+
+
 def test_admin_actions_and_delete_go_through_the_services(network, organizer_xining):
     client = Client()
     client.force_login(organizer_xining)

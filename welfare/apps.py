@@ -1,7 +1,22 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from stations.panels import register_organizer_panel
 
 
 class WelfareConfig(AppConfig):
     name = "welfare"
     verbose_name = _("特殊环境劳动保护")
+
+    def ready(self) -> None:
+        # The organizer overview (a stations page) shows checks due through this panel;
+        # stations may not import welfare (layers), so welfare registers it there. The
+        # module reads models, so it is loaded only once the apps are ready.
+        panels = import_module("welfare.panels")
+        register_organizer_panel(
+            name="welfare-checks-due",
+            template="welfare/panels/checks_due.html",
+            context=panels.checks_due_panel,
+        )

@@ -130,7 +130,12 @@ class Worker(models.Model):
         Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="registered_workers"
     )
     phone_key = models.CharField(_("手机号摘要"), max_length=64, blank=True, db_index=True)
+    # Only the last four characters of the ID card (PIPL: minimal data); a roster row is
+    # matched by phone, else by name and these four.
+    id_last4 = models.CharField(_("身份证后四位"), max_length=4, blank=True)
+    job = models.CharField(_("岗位"), max_length=100, blank=True)
     hazards = models.JSONField(_("接触的危害"), default=list, blank=True)
+    left_on = models.DateField(_("离岗日期"), null=True, blank=True)
     consent_at = models.DateTimeField(_("同意时间"))
     needs_reassignment = models.BooleanField(_("需调岗跟进"), default=False)
     next_check_due = models.DateField(_("下次体检"), null=True, blank=True, db_index=True)
@@ -146,6 +151,10 @@ class Worker(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_hazards_display(self) -> str:
+        labels = dict(Hazard.choices)
+        return "、".join(str(labels.get(h, h)) for h in self.hazards)
+
 
 class HealthCheck(models.Model):
     class Kind(models.TextChoices):
@@ -153,6 +162,7 @@ class HealthCheck(models.Model):
         PERIODIC = "periodic", _("在岗期间")
         LEAVING = "leaving", _("离岗时")
         EMERGENCY = "emergency", _("应急")
+        RECHECK = "recheck", _("复查")
 
     class Result(models.TextChoices):
         NORMAL = "normal", _("未见异常")
@@ -185,6 +195,39 @@ class HealthCheck(models.Model):
         return f"{self.worker} · {self.checked_on} · {self.get_kind_display()}"
 
 
+class HealthFollowUp(models.Model):
+    """What a check's result asks for next: a recheck (复查) or, for a suspected
+    occupational disease, a diagnosis (职业病诊断). Done when a later check is recorded."""
+
+    class Reason(models.TextChoices):
+        RECHECK = "recheck", _("复查")
+        DIAGNOSIS = "diagnosis", _("职业病诊断")
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("劳动者"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    health_check = models.OneToOneField(
+        HealthCheck, verbose_name=_("体检"), on_delete=models.CASCADE, related_name="follow_up"
+    )
+    reason = models.CharField(_("跟进事项"), max_length=12, choices=Reason.choices)
+    due_on = models.DateField(_("应完成日期"), db_index=True)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        HealthCheck, verbose_name=_("完成的体检"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("体检后续跟进")
+        verbose_name_plural = _("体检后续跟进")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.get_reason_display()} · {self.due_on}"
+
+
 def hazard_photo_path(instance: HazardReport, filename: str) -> str:
     return f"hazards/{instance.tracking_code}/{filename}"
 
@@ -207,7 +250,9 @@ class HazardReport(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("已受理")
         VERIFIED = "verified", _("已核实")
-        PASSED_ON = "passed_on", _("已移交")
+        UNFOUNDED = "unfounded", _("经核查不属实")
+        REFERRED = "referred", _("已转交主管部门")
+        PASSED_ON = "passed_on", _("已交企业整改")
         RECTIFIED = "rectified", _("已整改")
         CLOSED = "closed", _("已办结")
 
@@ -237,7 +282,6 @@ class HazardReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
-    reward = models.CharField(_("奖励决定"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -250,6 +294,69 @@ class HazardReport(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+
+class HazardReward(models.Model):
+    """A reward due to the reporter of a verified hazard, by grade (amounts in settings
+    ``HAZARD_REWARD_AMOUNTS`` per province). Paid from the budget of the report's union or
+    of the nearest union above it that has a budget for the year (``RewardBudget``)."""
+
+    report = models.OneToOneField(
+        HazardReport, verbose_name=_("隐患举报"), on_delete=models.PROTECT, related_name="reward"
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="hazard_rewards"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grade = models.CharField(_("等级"), max_length=8, choices=HazardReport.Grade.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发放人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("举报奖励")
+        verbose_name_plural = _("举报奖励")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="reward_amount_gte_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.amount}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
+
+
+class RewardBudget(models.Model):
+    """A union's budget for hazard-report rewards in one year."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="reward_budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("预算（元）"), max_digits=12, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("举报奖励预算")
+        verbose_name_plural = _("举报奖励预算")
+        ordering = ["-year", "union"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year"], name="reward_budget_union_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="reward_budget_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union} · {self.year}"
 
 
 class HazardReportStep(models.Model):

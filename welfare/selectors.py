@@ -7,13 +7,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from core import time as local_time
-from core.scoping import Scope
-from stations.models import Region, Union
-from welfare.models import Forecast, HazardReport, WeatherAlert, Worker, Workplace
+from core.scoping import Scope, scope_for
+from stations.models import Region, Station, Union
+from welfare.models import (
+    Forecast,
+    HazardReport,
+    HazardReward,
+    HealthFollowUp,
+    RewardBudget,
+    WeatherAlert,
+    Worker,
+    Workplace,
+)
 
 
 def checks_due(
@@ -143,3 +152,161 @@ def organizer_overview(*, scope: Scope, limit: int = 50) -> dict[str, Any]:
         HazardReport.objects.exclude(status=HazardReport.Status.CLOSED)
     ).order_by("-created_at")[:limit]
     return {"due": due, "alerts": alerts, "reports": reports}
+
+
+# Organizer pages: workers, checks due, hazard reports, rewards ----------------------------
+
+
+def month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def workers_in_scope(scope: Scope, *, workplace: Workplace | None = None) -> QuerySet[Worker]:
+    qs = scope.filter(Worker.objects.all()).select_related("workplace", "union")
+    if workplace is not None:
+        qs = qs.filter(workplace=workplace)
+    return qs.order_by("left_on", "name", "pk")
+
+
+def checks_due_by_workplace(*, scope: Scope, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per workplace under the scope: workers overdue, due by the end of this month,
+    follow-ups open (and how many of those are late), workers never checked.
+
+    Only workplaces with something to do are listed, the most urgent first.
+    """
+    on = on or local_time.today()
+    end = month_end(on)
+    workers = scope.filter(Worker.objects.filter(workplace__isnull=False))
+    rows = {
+        r["workplace"]: {**r, "follow_ups": 0, "follow_ups_late": 0, "next_follow_up": None}
+        for r in workers.values("workplace")
+        .annotate(
+            overdue=Count("pk", filter=Q(next_check_due__lt=on)),
+            due_month=Count("pk", filter=Q(next_check_due__gte=on, next_check_due__lte=end)),
+            never=Count("pk", filter=Q(checks__isnull=True, left_on__isnull=True)),
+            first_due=Min("next_check_due"),
+        )
+        .order_by()
+    }
+    follow_ups = (
+        scope.filter(
+            HealthFollowUp.objects.filter(done_on__isnull=True, worker__workplace__isnull=False),
+            union_path_field="worker__union__path",
+        )
+        .values("worker__workplace")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=on)), first=Min("due_on"))
+        .order_by()
+    )
+    for f in follow_ups:
+        row = rows.setdefault(
+            f["worker__workplace"],
+            {"workplace": f["worker__workplace"], "overdue": 0, "due_month": 0, "never": 0,
+             "first_due": None},
+        )  # fmt: skip
+        row.update(follow_ups=f["n"], follow_ups_late=f["late"], next_follow_up=f["first"])
+    names = Workplace.objects.in_bulk(list(rows))
+    out = []
+    for key, row in rows.items():
+        if not (row["overdue"] or row["due_month"] or row["follow_ups"] or row["never"]):
+            continue
+        out.append({**row, "workplace": names[key]})
+    out.sort(key=lambda r: (-r["overdue"] - r["follow_ups_late"], -r["due_month"],
+                            -r["follow_ups"], r["workplace"].name))  # fmt: skip
+    return out
+
+
+def open_follow_ups(*, scope: Scope, worker: Worker | None = None) -> QuerySet[HealthFollowUp]:
+    qs = scope.filter(
+        HealthFollowUp.objects.filter(done_on__isnull=True), union_path_field="worker__union__path"
+    ).select_related("worker", "worker__workplace", "health_check")
+    if worker is not None:
+        qs = qs.filter(worker=worker)
+    return qs.order_by("due_on", "pk")
+
+
+def hazard_reports_in_scope(scope: Scope, *, status: str = "") -> QuerySet[HazardReport]:
+    qs = scope.filter(HazardReport.objects.all()).select_related("union", "region", "handler")
+    if status == "open":
+        qs = qs.exclude(status__in=["unfounded", "referred", "closed"])
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")
+
+
+def may_handle(*, user: Any, report: HazardReport) -> bool:
+    """May ``user`` move this report on: an organizer of its union, and its handler once
+    someone has taken it."""
+    from_scope = scope_for(user).covers_union(report.union)
+    return from_scope and (report.handler_id is None or report.handler_id == user.pk)
+
+
+def budget_for(*, union: Union, year: int) -> RewardBudget | None:
+    """The budget that pays ``union``'s rewards in ``year``: its own, else the nearest
+    union above it that has one."""
+    walk: Union | None = union
+    while walk is not None:
+        budget = RewardBudget.objects.filter(union=walk, year=year).first()
+        if budget is not None:
+            return budget
+        walk = walk.parent
+    return None
+
+
+def budget_paid(budget: RewardBudget) -> Decimal:
+    """What has been paid from ``budget``: rewards of its year under its union whose
+    nearest budget it is."""
+    total = Decimal(0)
+    rewards = HazardReward.objects.filter(
+        year=budget.year, paid_on__isnull=False, union__path__startswith=budget.union.path
+    ).select_related("union")
+    for reward in rewards:
+        found = budget_for(union=reward.union, year=reward.year)
+        if found is not None and found.pk == budget.pk:
+            total += reward.amount
+    return total
+
+
+def rewards_in_scope(scope: Scope, *, year: int | None = None) -> QuerySet[HazardReward]:
+    qs = scope.filter(HazardReward.objects.all()).select_related("report", "union")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("paid_on", "-created_at")
+
+
+def reward_budgets(scope: Scope, *, year: int) -> list[dict[str, Any]]:
+    """The budgets under the scope for ``year`` with what each has paid, what is due and
+    unpaid against it, and what is left."""
+    out = []
+    for budget in scope.filter(RewardBudget.objects.filter(year=year)).select_related("union"):
+        paid = budget_paid(budget)
+        unpaid = Decimal(0)
+        for reward in HazardReward.objects.filter(
+            year=year, paid_on__isnull=True, union__path__startswith=budget.union.path
+        ).select_related("union"):
+            found = budget_for(union=reward.union, year=year)
+            if found is not None and found.pk == budget.pk:
+                unpaid += reward.amount
+        out.append({"budget": budget, "paid": paid, "unpaid": unpaid,
+                    "left": budget.amount - paid})  # fmt: skip
+    return out
+
+
+def reward_totals(scope: Scope, *, year: int) -> dict[str, Decimal]:
+    rewards = scope.filter(HazardReward.objects.filter(year=year))
+    paid = rewards.filter(paid_on__isnull=False).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    unpaid = rewards.filter(paid_on__isnull=True).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return {"paid": paid, "unpaid": unpaid}
+
+
+def public_station(code: str) -> Station | None:
+    """A station the public map shows, by code (the hazard form starts there)."""
+    code = (code or "").strip()[:40]
+    if not code:
+        return None
+    return (
+        Station.objects.filter(code=code)
+        .exclude(status=Station.Status.CLOSED)
+        .select_related("region")
+        .first()
+    )

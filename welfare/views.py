@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -27,25 +29,54 @@ def _organizer_scope(request: HttpRequest) -> Scope:
     return scope
 
 
+def _report_page(request: HttpRequest, form: HazardReportForm, station: Any, status: int = 200):
+    region = station.region if station is not None else None
+    if region is None and form.is_bound and form.is_valid():
+        region = form.cleaned_data.get("region")
+    context = {
+        "form": form,
+        "station": station,
+        "contacts": services.report_contacts(region=region),
+        "tiles": settings.TILE_PROVIDER,
+        "center": settings.LEAFLET_CONFIG["DEFAULT_CENTER"],
+        "pick_text": {
+            "picked": _("已选位置。"),
+            "locating": _("正在定位…"),
+            "failed": _("无法取得您的位置，请在地图上点选或填写地址。"),
+        },
+    }
+    return render(request, "welfare/hazard_report.html", context, status=status)
+
+
 def hazard_report(request: HttpRequest) -> HttpResponse:
-    """The public form: where, what, an optional photo and contact. No login."""
+    """The public form: where (a point on the map, "use my location", or an address with
+    its region), what, an optional photo and contact. No login. ``?station=CODE`` (the
+    link on a station page) starts at that station."""
+    station = selectors.public_station(request.GET.get("station", ""))
     if request.method != "POST":
-        return render(request, "welfare/hazard_report.html", {"form": HazardReportForm()})
+        initial = {}
+        if station is not None:
+            initial = {"lat": round(station.location.y, 6), "lng": round(station.location.x, 6),
+                       "address": station.address[:300]}  # fmt: skip
+            if station.region is not None and station.region.level != "province":
+                initial["region"] = station.region.code
+        return _report_page(request, HazardReportForm(initial=initial), station)
     form = HazardReportForm(request.POST, request.FILES)
     if not public_form_allowed(request):
         form.add_error(None, _("提交太频繁，请稍后再试。"))
-        return render(request, "welfare/hazard_report.html", {"form": form}, status=429)
+        return _report_page(request, form, station, status=429)
     if not form.is_valid():
-        return render(request, "welfare/hazard_report.html", {"form": form}, status=400)
+        return _report_page(request, form, station, status=400)
     data = form.cleaned_data
     try:
         report = services.hazard_report_submit(
             lat=data["lat"], lng=data["lng"], address=data["address"], category=data["category"],
             description=data["description"], contact=data["contact"], photo=data["photo"],
+            region=data["region"],
         )  # fmt: skip
     except DomainError as exc:
         add_domain_error(form, exc)
-        return render(request, "welfare/hazard_report.html", {"form": form}, status=exc.status_code)
+        return _report_page(request, form, station, status=exc.status_code)
     return redirect(f"{reverse('welfare:hazard-status')}?code={report.tracking_code}&new=1")
 
 
@@ -59,10 +90,13 @@ def hazard_status(request: HttpRequest) -> HttpResponse:
         return render(request, "welfare/hazard_status.html", context, status=400)
     context["code"] = form.cleaned_data["code"]
     try:
-        context["status"] = services.hazard_report_status(tracking_code=form.cleaned_data["code"])
+        status = services.hazard_report_status(tracking_code=form.cleaned_data["code"])
     except DomainError as exc:
         form.add_error("code", exc.message)  # the service calls it tracking_code
         return render(request, "welfare/hazard_status.html", context, status=exc.status_code)
+    for step in status["steps"]:
+        step["at_text"] = step["at"][:16].replace("T", " ")  # already Asia/Shanghai
+    context["status"] = status
     return render(request, "welfare/hazard_status.html", context)
 
 

@@ -279,9 +279,22 @@ WBGT_LIMITS = {
 COLD_WORK_MAX_MEAN = 5  # °C: work at a mean air temperature at or below this is cold work
 HEALTH_CHECK_INTERVAL_MONTHS = env_int("HEALTH_CHECK_INTERVAL_MONTHS", 12, minimum=1)
 HOT_SEASON_START = env_str("HOT_SEASON_START", "06-01")
-HAZARD_REWARDS = {
-    "general": "一般隐患：给予举报人 200 元奖励（按省总工会规定）",
-    "major": "重大隐患：给予举报人 1000 元奖励（按省总工会规定）",
+COLD_SEASON_START = env_str("COLD_SEASON_START", "11-01")  # MM-DD, before the cold check
+# Rewards (yuan) for a verified hazard report, by grade; per province (GB/T 2260 code)
+# as each provincial union sets them, with a default.
+HAZARD_REWARD_AMOUNTS: dict[str, dict[str, int]] = {
+    "default": {
+        "general": env_int("HAZARD_REWARD_GENERAL", 200, minimum=0),
+        "major": env_int("HAZARD_REWARD_MAJOR", 1000, minimum=0),
+    },
+}
+# Where workers can also report by phone or e-mail, shown on the report form; per province
+# with a default (12351: the national trade-union hotline for workers).
+HAZARD_REPORT_CONTACTS: dict[str, dict[str, str]] = {
+    "default": {
+        "phone": env_str("HAZARD_REPORT_PHONE", "12351"),
+        "email": env_str("HAZARD_REPORT_EMAIL", ""),
+    },
 }
 WEATHER_API_URL = env_str("WEATHER_API_URL", "https://api.open-meteo.com/v1/forecast")
 WEATHER_CONNECT_TIMEOUT = 3.05

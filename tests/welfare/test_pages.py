@@ -38,10 +38,17 @@ def test_hazard_form_shows_the_error_at_its_field(counties, client):
     assert off_map.status_code == 400 and "lat" in off_map.context["form"].errors
     assert not HazardReport.objects.exists()
 
+    # Only an address: the worker picks the region, and the report goes to its union (not
+    # to the province union).
+    no_region = client.post("/hazards/report/", {"address": "城中区某工地", "category": "fire",
+                                                 "description": "灭火器过期"})  # fmt: skip
+    assert no_region.status_code == 400 and "region" in no_region.context["form"].errors
     by_address = client.post("/hazards/report/", {"address": "城中区某工地", "category": "fire",
-                                                  "description": "灭火器过期"})  # fmt: skip
+                                                  "description": "灭火器过期",
+                                                  "region": "632801"})  # fmt: skip
     assert by_address.status_code == 302
-    assert HazardReport.objects.get().address == "城中区某工地"
+    report = HazardReport.objects.get()
+    assert report.address == "城中区某工地" and report.union.code == "QH-HX-GEM"
 
 
 def test_status_page_form(counties, client):

@@ -1,12 +1,48 @@
+/* The hazard form's map: tap to place the point, or "use my location". The point is kept
+   in the hidden lat/lng fields (WGS-84); without a map library the address and region
+   fields still work. */
 (function () {
   "use strict";
   var lat = document.getElementById("lat"), lng = document.getElementById("lng");
-  var map = L.map("pick-map").setView([36.6171, 101.7782], 11);
-  var marker = null;
-  function place(p) {
+  var status = document.getElementById("pick-status");
+  var button = document.getElementById("use-location");
+  var text = JSON.parse(document.getElementById("pick-text").textContent);
+  var tiles = JSON.parse(document.getElementById("pick-tiles").textContent);
+  var center = JSON.parse(document.getElementById("pick-center").textContent);
+  var map = null, marker = null;
+
+  function place(p, zoom) {
     lat.value = p.lat.toFixed(6); lng.value = p.lng.toFixed(6);
+    status.textContent = text.picked + " " + lat.value + ", " + lng.value;
+    if (!map) { return; }
     if (marker) { marker.setLatLng(p); } else { marker = L.marker(p).addTo(map); }
+    if (zoom) { map.setView(p, Math.max(map.getZoom(), 15)); }
   }
-  if (lat.value && lng.value) { place(L.latLng(parseFloat(lat.value), parseFloat(lng.value))); }
-  map.on("click", function (e) { place(e.latlng); });
+
+  if (window.L) {
+    map = L.map("pick-map").setView(center, 11);
+    // Picked points are WGS-84: only WGS-84 tiles line up with them (GCJ-02 tiles do not).
+    if (tiles.url && tiles.crs === "wgs84") {
+      L.tileLayer(tiles.url, {
+        attribution: tiles.attribution, subdomains: tiles.subdomains || "abc", maxZoom: 18
+      }).addTo(map);
+    }
+    map.on("click", function (e) { place(e.latlng, false); });
+  }
+  if (lat.value && lng.value) {
+    place({ lat: parseFloat(lat.value), lng: parseFloat(lng.value) }, true);
+  }
+
+  if (!("geolocation" in navigator)) { button.hidden = true; return; }
+  button.addEventListener("click", function () {
+    status.textContent = text.locating;
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      button.disabled = false;
+      place({ lat: pos.coords.latitude, lng: pos.coords.longitude }, true);
+    }, function () {
+      button.disabled = false;
+      status.textContent = text.failed;
+    }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+  });
 })();

@@ -1,0 +1,86 @@
+"""Every write of the welfare app, one module per concept:
+
+- ``workplaces``: workplaces, their hazards, measurements (WBGT limits);
+- ``health``: registered workers, health checks, follow-ups, leaving;
+- ``roster``: an employer's XLSX roster, previewed then applied all or nothing;
+- ``hazards``: hazard reports, their outcomes, rewards and reward budgets;
+- ``weather``: forecasts and the alerts they raise.
+
+Permission is checked in each service through ``core.scoping``; each write of a model
+with history names its actor (``history_user``) and, for corrections, the reason
+(``history_change_reason``). The names below are the public surface
+(``from welfare import services; services.worker_register(...)``).
+"""
+
+from welfare.exceptions import WelfareError
+from welfare.services._common import KEEP, REASON_MAX_LENGTH, Keep
+from welfare.services.hazards import (
+    FINAL_STATUSES,
+    HAZARD_TRANSITIONS,
+    TRACKING_ALPHABET,
+    hazard_report_advance,
+    hazard_report_contact,
+    hazard_report_status,
+    hazard_report_submit,
+    outcome_text,
+    report_contacts,
+    reward_amount,
+    reward_budget_set,
+    reward_mark_paid,
+)
+from welfare.services.health import (
+    health_check_correct,
+    health_check_record,
+    health_check_validate,
+    next_check_due,
+    worker_mark_left,
+    worker_register,
+    worker_update,
+)
+from welfare.services.roster import roster_apply, roster_preview, roster_template
+from welfare.services.weather import weather_apply, weather_mark_stale
+from welfare.services.workplaces import (
+    measurement_correct,
+    measurement_record,
+    measurement_validate,
+    wbgt_limit,
+    workplace_delete,
+    workplace_save,
+)
+
+__all__ = [
+    "FINAL_STATUSES",
+    "HAZARD_TRANSITIONS",
+    "KEEP",
+    "REASON_MAX_LENGTH",
+    "TRACKING_ALPHABET",
+    "Keep",
+    "WelfareError",
+    "hazard_report_advance",
+    "hazard_report_contact",
+    "hazard_report_status",
+    "hazard_report_submit",
+    "health_check_correct",
+    "health_check_record",
+    "health_check_validate",
+    "measurement_correct",
+    "measurement_record",
+    "measurement_validate",
+    "next_check_due",
+    "outcome_text",
+    "report_contacts",
+    "reward_amount",
+    "reward_budget_set",
+    "reward_mark_paid",
+    "roster_apply",
+    "roster_preview",
+    "roster_template",
+    "wbgt_limit",
+    "weather_apply",
+    "weather_mark_stale",
+    "worker_mark_left",
+    "worker_register",
+    "worker_update",
+    "workplace_delete",
+    "workplace_save",
+]

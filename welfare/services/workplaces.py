@@ -1,0 +1,193 @@
+"""Workplaces, their hazards and the measurements taken there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from stations.models import Union
+from welfare.exceptions import WelfareError
+from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
+from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@transaction.atomic
+def workplace_save(
+    *,
+    actor: AbstractBaseUser | None,
+    workplace: Workplace,
+    hazards: Mapping[str, int] | None = None,
+) -> Workplace:
+    """Create or update a workplace and, when ``hazards`` is given, replace its hazards.
+
+    ``hazards`` maps hazard type → exposed headcount; a type left out is removed. The
+    workplace row and its hazard rows are written in this one transaction, each with a
+    history row naming the actor.
+    """
+    if workplace.pk:
+        previous = Workplace.objects.select_related("union").get(pk=workplace.pk)
+        require_union(actor, previous.union)
+    if workplace.union_id is None:
+        raise WelfareError(_("请选择监督工会。"), field="union")
+    require_union(actor, Union.objects.get(pk=workplace.union_id))
+    if hazards is not None:
+        unknown = set(hazards) - set(Hazard.values)
+        if unknown:
+            raise WelfareError(
+                _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"
+            )
+    workplace.credit_code = (workplace.credit_code or "").strip().upper()
+    workplace.full_clean()
+    stamp(workplace, actor)
+    workplace.save()
+    if hazards is not None:
+        _workplace_hazards_replace(actor=actor, workplace=workplace, hazards=hazards)
+    return workplace
+
+
+def _workplace_hazards_replace(
+    *, actor: AbstractBaseUser | None, workplace: Workplace, hazards: Mapping[str, int]
+) -> None:
+    """Write only what changed, so each hazard's history shows real changes."""
+    existing = {h.hazard: h for h in WorkplaceHazard.objects.filter(workplace=workplace)}
+    for hazard, row in existing.items():
+        if hazard not in hazards:
+            stamp(row, actor)
+            row.delete()
+    for hazard, count in hazards.items():
+        exposed = max(0, int(count))
+        row = existing.get(hazard) or WorkplaceHazard(workplace=workplace, hazard=hazard)
+        if row.pk and row.exposed == exposed:
+            continue
+        row.exposed = exposed
+        stamp(row, actor)
+        row.save()
+
+
+@transaction.atomic
+def workplace_delete(*, actor: AbstractBaseUser | None, workplace: Workplace) -> None:
+    """Remove a workplace with its hazards and measurements; its workers stay registered."""
+    workplace = Workplace.objects.select_related("union").get(pk=workplace.pk)
+    require_union(actor, workplace.union)
+    stamp(workplace, actor)
+    workplace.delete()
+
+
+def wbgt_limit(*, intensity: str, exposure_percent: int) -> Decimal:
+    """The WBGT limit for the work's intensity and exposure (settings.WBGT_LIMITS).
+
+    The table is keyed by exposure-time percentage (100, 75, 50, 25); a percentage between
+    rows takes the stricter (higher-exposure) row.
+    """
+    table: dict[int, dict[str, float]] = settings.WBGT_LIMITS
+    rows = sorted(table, reverse=True)
+    row = next((r for r in reversed(rows) if exposure_percent <= r), rows[0])
+    return Decimal(str(table[row][intensity]))
+
+
+def measurement_validate(*, intensity: str, exposure_percent: int) -> None:
+    """Refuse values the limit table cannot judge (also used by the admin's form)."""
+    if intensity not in Measurement.Intensity.values:
+        raise WelfareError(_("未知的劳动强度：%(v)s。") % {"v": intensity}, field="intensity")
+    if not 1 <= exposure_percent <= 100:
+        raise WelfareError(_("接触时间率必须在 1 到 100 之间。"), field="exposure_percent")
+
+
+def _classify(measurement: Measurement) -> None:
+    """Set the limit and the verdict from the measured values."""
+    measurement.limit = wbgt_limit(
+        intensity=measurement.intensity, exposure_percent=measurement.exposure_percent
+    )
+    if measurement.wbgt is not None and measurement.wbgt > measurement.limit:
+        measurement.verdict = Measurement.Verdict.HEAT_OVER
+    elif measurement.air_temperature <= Decimal(str(settings.COLD_WORK_MAX_MEAN)):
+        measurement.verdict = Measurement.Verdict.COLD
+    else:
+        measurement.verdict = Measurement.Verdict.OK
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    actor: AbstractBaseUser | None,
+    workplace: Workplace,
+    measured_on: dt.date,
+    air_temperature: Decimal,
+    intensity: str,
+    wbgt: Decimal | None = None,
+    exposure_percent: int = 100,
+    point: Point | None = None,
+) -> Measurement:
+    """Record a measurement and classify it against the configured limits."""
+    require_union(actor, workplace.union)
+    measurement_validate(intensity=intensity, exposure_percent=exposure_percent)
+    measurement = Measurement(
+        workplace=workplace, measured_on=measured_on, air_temperature=Decimal(air_temperature),
+        wbgt=Decimal(wbgt) if wbgt is not None else None, intensity=intensity,
+        exposure_percent=exposure_percent, point=point,
+    )  # fmt: skip
+    _classify(measurement)
+    measurement.full_clean()
+    stamp(measurement, actor)
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def measurement_correct(
+    *,
+    actor: AbstractBaseUser | None,
+    measurement: Measurement,
+    reason: str,
+    measured_on: dt.date | Keep = KEEP,
+    air_temperature: Decimal | Keep = KEEP,
+    intensity: str | Keep = KEEP,
+    wbgt: Decimal | Keep | None = KEEP,
+    exposure_percent: int | Keep = KEEP,
+    point: Point | Keep | None = KEEP,
+) -> Measurement:
+    """Correct a recorded measurement in place and judge it again.
+
+    The row keeps its id; its history keeps the old values, with the actor and ``reason``
+    on the new history row. The workplace of a measurement is not corrected: a reading
+    taken elsewhere is recorded there and this one corrected or removed.
+    """
+    reason = correction_reason(reason)
+    current = Measurement.objects.select_for_update().select_related("workplace__union")
+    measurement = current.get(pk=measurement.pk)
+    require_union(actor, measurement.workplace.union)
+    changes: dict[str, Any] = {
+        "measured_on": measured_on,
+        "air_temperature": air_temperature if isinstance(air_temperature, Keep)
+        else Decimal(air_temperature),
+        "intensity": intensity,
+        "wbgt": wbgt if wbgt is None or isinstance(wbgt, Keep) else Decimal(wbgt),
+        "exposure_percent": exposure_percent,
+        "point": point,
+    }  # fmt: skip
+    changed = False
+    for name, value in changes.items():
+        if value is not KEEP and value != getattr(measurement, name):
+            setattr(measurement, name, value)
+            changed = True
+    if not changed:
+        return measurement
+    measurement_validate(
+        intensity=measurement.intensity, exposure_percent=measurement.exposure_percent
+    )
+    _classify(measurement)
+    measurement.full_clean()
+    stamp(measurement, actor, reason)
+    measurement.save()
+    return measurement

@@ -45,6 +45,7 @@ class HazardReportSerializer(serializers.Serializer):
     lat = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
     lng = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
     address = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
     category = serializers.CharField(required=False, allow_blank=True, default="")
     description = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False
@@ -143,7 +144,7 @@ class HazardReportCreateView(APIView):
         report = services.hazard_report_submit(
             lat=v["lat"] or None, lng=v["lng"] or None, address=v["address"],
             category=v["category"], description=v["description"], contact=v["contact"],
-            photo=request.FILES.get("photo"),
+            photo=request.FILES.get("photo"), region=v["region"] or None,
         )  # fmt: skip
         return Response({"tracking_code": report.tracking_code}, status=201)
 

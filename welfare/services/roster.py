@@ -77,7 +77,7 @@ HAZARD_ALIASES: dict[str, str] = {
     "highaltitude": Hazard.HIGH_ALTITUDE,
     "altitude": Hazard.HIGH_ALTITUDE,
 }
-HAZARD_SPLIT = re.compile(r"[、,，;；/\s]+")
+HAZARD_SPLIT = re.compile(r"[、,，;；/|]+")
 
 
 @dataclass
@@ -234,10 +234,12 @@ def roster_preview(
             row.error("phone", exc.message)
         unknown = []
         for part in HAZARD_SPLIT.split(cells.get("hazards", "")):
-            if part:
-                code = lookup.get(_key(part))
+            # "high temperature" is one name; "高温 噪声" two.
+            words = [part] if _key(part) in lookup else part.split()
+            for word in words:
+                code = lookup.get(_key(word))
                 if code is None:
-                    unknown.append(part)
+                    unknown.append(word)
                 elif code not in row.hazards:
                     row.hazards.append(code)
         if unknown:

@@ -150,8 +150,9 @@
     getJSON(url).then(function (data) {
       if (id !== state.requestId) { return; }
       setStatus(message);
-      clearFailure();
       state.features = data.features;
+      // An answer the service worker kept from before: say so, with the light list.
+      if (data.fromCache) { showFailure(new RequestFailed("offline", S.offline)); } else { clearFailure(); }
       renderList(data.features, label);
       document.getElementById("results").setAttribute("data-loaded", "true");
       document.getElementById("results").setAttribute("data-origin", state.origin.lat.toFixed(5) + "," + state.origin.lng.toFixed(5));

@@ -6,11 +6,15 @@ var VERSION = "{{ version }}";
 var CACHE = "yizhan-finder-" + VERSION;
 var SHELL = {{ shell|safe }};
 var LAST_NEARBY = "/__last-nearby__";
+// The map page itself: the first visit was loaded before this worker ran.
+var PAGES = ["/"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     // One missing file must not stop the rest from being kept.
-    return Promise.all(SHELL.map(function (url) { return cache.add(url).catch(function () {}); }));
+    return Promise.all(SHELL.concat(PAGES).map(function (url) {
+      return cache.add(url).catch(function () {});
+    }));
   }).then(function () { return self.skipWaiting(); }));
 });
 

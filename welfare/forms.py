@@ -136,14 +136,16 @@ class RosterApplyForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("离岗日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    left_on = forms.DateField(
+        label=_("离岗日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class HealthCheckRecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("体检类型"), choices=HealthCheck.Kind.choices,
                              initial=HealthCheck.Kind.PERIODIC)  # fmt: skip
     checked_on = forms.DateField(
-        label=_("体检日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("体检日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     result = forms.ChoiceField(label=_("结论"), choices=HealthCheck.Result.choices)
     notes = forms.CharField(label=_("备注"), required=False, max_length=1000,
@@ -164,7 +166,9 @@ class HazardActionForm(forms.Form):
 
 
 class RewardPaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class RewardBudgetForm(forms.Form):

@@ -121,6 +121,18 @@ def env_database(name: str, default: Any = _REQUIRED, *, base_dir: Path) -> dict
             )
         if path != ":memory:" and not Path(path).is_absolute():
             config["NAME"] = str(base_dir / path)
+        # A busy morning on the embedded default: writers queue instead of failing with
+        # "database is locked". WAL lets readers go on while one writer writes;
+        # IMMEDIATE takes the write lock when a transaction begins, so two transactions
+        # that read then write cannot deadlock on the upgrade; the timeout is how long a
+        # writer waits for its turn (seconds).
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30, minimum=1),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
     elif not config.get("NAME"):
         raise ImproperlyConfigured(
             f"Environment variable {name} must name a database: "

@@ -15,7 +15,9 @@ from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFac
 def pytest_collection_modifyitems(config, items):
     """Every test runs on SpatiaLite too unless it needs PostgreSQL itself or a browser."""
     for item in items:
-        if not (item.get_closest_marker("postgis") or item.get_closest_marker("browser")):
+        if not any(
+            item.get_closest_marker(name) for name in ("postgis", "browser", "serverprocess")
+        ):
             item.add_marker(pytest.mark.spatialite)
 
 

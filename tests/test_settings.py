@@ -111,6 +111,17 @@ def test_spatialite_path_is_relative_to_the_project(monkeypatch):
     assert config["NAME"] == str(ROOT / "var" / "db.sqlite3")
 
 
+def test_spatialite_queues_writers_instead_of_failing(monkeypatch):
+    monkeypatch.setenv("X_DB", "spatialite:///var/db.sqlite3")
+    options = env.env_database("X_DB", base_dir=ROOT)["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 30
+    assert "journal_mode=WAL" in options["init_command"]
+    monkeypatch.setenv("SQLITE_BUSY_TIMEOUT", "0")
+    with pytest.raises(ImproperlyConfigured, match="SQLITE_BUSY_TIMEOUT"):
+        env.env_database("X_DB", base_dir=ROOT)
+
+
 def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]

@@ -31,7 +31,7 @@ OPEN_NOW_PARAM = OpenApiParameter("open_now", bool, description="Only stations o
 BBOX_PARAM = OpenApiParameter(
     "bbox", str, required=True, description="minLng,minLat,maxLng,maxLat (WGS-84)"
 )
-GEOJSON = {"application/json": OpenApiTypes.OBJECT}
+GEOJSON = {200: OpenApiTypes.OBJECT}  # a GeoJSON FeatureCollection or Feature
 
 
 class PublicView(APIView):

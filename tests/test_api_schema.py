@@ -1,0 +1,54 @@
+"""The API schema is valid OpenAPI and says how every operation can fail."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory, django_db_blocker) -> dict:
+    path = tmp_path_factory.mktemp("schema") / "schema.yaml"
+    with django_db_blocker.unblock():
+        # --validate checks against the OpenAPI 3 meta-schema; --fail-on-warn refuses a view
+        # whose request or answer spectacular could not work out.
+        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield path, method, operation
+
+
+def test_the_error_envelope_is_a_component(schema):
+    error = schema["components"]["schemas"]["Error"]
+    detail = schema["components"]["schemas"][error["properties"]["error"]["$ref"].rsplit("/", 1)[1]]
+    assert set(detail["required"]) == {"field", "message"}
+
+
+def test_every_operation_declares_its_errors(schema):
+    seen = 0
+    for path, method, operation in operations(schema):
+        responses = operation["responses"]
+        assert {"400", "404", "429"} <= set(responses), (method, path)
+        if method != "get":
+            assert {"403", "409"} <= set(responses), (method, path)
+        for code, response in responses.items():
+            if code.startswith("4"):
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith("/Error"), (method, path, code)
+        seen += 1
+    assert seen >= 20
+
+
+def test_login_only_operations_declare_401_and_403(schema):
+    levels = schema["paths"]["/api/v1/stock/levels/"]["get"]["responses"]
+    assert {"401", "403"} <= set(levels)
+    nearby = schema["paths"]["/api/v1/stations/nearby/"]["get"]["responses"]
+    assert "401" not in nearby  # public

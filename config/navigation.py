@@ -45,13 +45,18 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
             (_("到访报表"), reverse("stations:organizer")),
             (_("季节活动"), reverse("campaigns:list")),
             (_("工作场所"), reverse("welfare:workplaces")),
-            (_("隐患报告"), reverse("admin:welfare_hazardreport_changelist")),
+            (_("劳动者"), reverse("welfare:workers")),
+            (_("隐患报告"), reverse("welfare:hazards")),
+            (_("举报奖励"), reverse("welfare:rewards")),
         ]
     if user.is_staff:
         items.append((_("后台管理"), reverse("admin:index")))
+    # The page belongs to the item with the longest URL it starts with (/organizer/ is
+    # the overview, /organizer/workers/ the workers).
     path = request.path
-    return [NavItem(label, url, path == url or (url != "/" and path.startswith(url)))
-            for label, url in items]  # fmt: skip
+    matches = [url for _label, url in items if path.startswith(url)]
+    current = max(matches, key=len) if matches else None
+    return [NavItem(label, url, url == current) for label, url in items]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

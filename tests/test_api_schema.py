@@ -52,3 +52,12 @@ def test_login_only_operations_declare_401_and_403(schema):
     assert {"401", "403"} <= set(levels)
     nearby = schema["paths"]["/api/v1/stations/nearby/"]["get"]["responses"]
     assert "401" not in nearby  # public
+
+
+def test_an_unknown_api_address_answers_the_envelope(client):
+    response = client.get("/api/v1/stock/transfers/null,null/receive/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["field"] is None
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

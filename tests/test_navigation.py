@@ -39,10 +39,15 @@ def test_the_organizer_menu_joins_their_pages(organizer_xining):
     client = login(organizer_xining)
     html = client.get("/organizer/").content.decode()
     nav = html[html.index('class="site-nav"') : html.index("</nav>")]
-    for url in ("/organizer/", "/campaigns/", "/organizer/workplaces/",
-                "/admin/welfare/hazardreport/", "/admin/"):  # fmt: skip
+    for url in ("/organizer/", "/campaigns/", "/organizer/workplaces/", "/organizer/workers/",
+                "/organizer/hazards/", "/organizer/rewards/", "/admin/"):  # fmt: skip
         assert f'href="{url}"' in nav, url
     assert 'href="/organizer/" aria-current="page"' in nav
+    # A deeper page marks its own item, not the overview's.
+    nav = client.get("/organizer/workers/").content.decode()
+    nav = nav[nav.index('class="site-nav"') : nav.index("</nav>")]
+    assert nav.count('aria-current="page"') == 1
+    assert 'href="/organizer/workers/" aria-current="page"' in nav
 
 
 def test_staff_see_only_their_desk_in_the_menu(staff_xining):

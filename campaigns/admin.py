@@ -200,7 +200,7 @@ class CampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(StockLevel)
 class StockLevelAdmin(ReadOnlyScoped):
     union_path_field = "location__union__path"
-    list_display = ("location", "lot", "quantity", "reorder_level")
+    list_display = ("location", "lot", "quantity")
     list_filter = ("location__kind", "lot__item")
     list_select_related = ("location", "lot__item")
 

@@ -187,7 +187,6 @@ class StockLevel(models.Model):
         Lot, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="levels"
     )
     quantity = models.IntegerField(_("数量"), default=0)
-    reorder_level = models.PositiveIntegerField(_("补货线"), default=0)
 
     class Meta:
         verbose_name = _("库存")
@@ -372,3 +371,33 @@ class Allocation(models.Model):
                 fields=["campaign", "item", "location"], name="allocation_unique_line"
             )
         ]
+
+
+class ReorderLevel(models.Model):
+    """The level of an item at a location at or below which it must be restocked.
+
+    Set per location × item (not per lot: a new lot must not reset it) by an organizer over
+    the location's union (``services.ledger.reorder_level_set``), with history. Only stock
+    that may still be handed out (not expired) counts against it.
+    """
+
+    location = models.ForeignKey(
+        StockLocation, verbose_name=_("地点"), on_delete=models.CASCADE,
+        related_name="reorder_levels",
+    )  # fmt: skip
+    item = models.ForeignKey(
+        Item, verbose_name=_("物资"), on_delete=models.PROTECT, related_name="reorder_levels"
+    )
+    level = models.PositiveIntegerField(_("补货线"), validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("补货线")
+        verbose_name_plural = _("补货线")
+        ordering = ["location", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "item"], name="reorder_level_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} · {self.item.name}: {self.level}"

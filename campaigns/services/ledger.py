@@ -28,6 +28,7 @@ from campaigns.models import (
     Item,
     Lot,
     Movement,
+    ReorderLevel,
     StockEntry,
     StockLevel,
     StockLocation,
@@ -228,6 +229,41 @@ def stock_location_edit(
     location.full_clean()
     location.save()
     return location
+
+
+# Reorder levels ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reorder_level_set(
+    *, actor: AbstractBaseUser | None, location: StockLocation, item: Item, level: int
+) -> ReorderLevel | None:
+    """Set the level of ``item`` at ``location`` at or below which the low-stock alert fires.
+
+    Organizers over the location's union set it; ``0`` removes it (no alert). Each change
+    and removal is kept in ``ReorderLevel.history`` with its actor. Returns the level, or
+    ``None`` once removed.
+    """
+    require_stock_manage(actor, location)
+    if level < 0:
+        raise CampaignsError(_("补货线不能小于 0。"), field="level")
+    current = ReorderLevel.objects.select_for_update().filter(location=location, item=item).first()
+    if level == 0:
+        if current is not None:
+            if actor is not None:
+                current._history_user = actor
+            current.delete()
+        return None
+    if current is None:
+        current = ReorderLevel(location=location, item=item, level=level)
+    elif current.level == level:
+        return current
+    current.level = level
+    current.full_clean()
+    if actor is not None:
+        current._history_user = actor
+    current.save()
+    return current
 
 
 # Items and lots ---------------------------------------------------------------------------
@@ -565,16 +601,26 @@ def stock_adjust(
 
 @transaction.atomic
 def stock_write_off_expired(
-    *, actor: AbstractBaseUser | None, location: StockLocation, on: dt.date | None = None
+    *,
+    actor: AbstractBaseUser | None,
+    location: StockLocation,
+    on: dt.date | None = None,
+    lot: Lot | None = None,
 ) -> Movement | None:
-    """Remove every expired lot's remaining stock at ``location`` from the books."""
+    """Remove every expired lot's remaining stock at ``location`` from the books (or only
+    ``lot``'s, which must have expired)."""
     require_stock_manage(actor, location)
     on = on or local_time.today()
-    levels = list(
-        StockLevel.objects.select_for_update()
-        .filter(location=location, quantity__gt=0, lot__expires_on__lt=on)
-        .select_related("lot")
+    if lot is not None and (lot.expires_on is None or lot.expires_on >= on):
+        raise CampaignsError(
+            _("批次 %(batch)s 还没有过期，不能报废。") % {"batch": lot.batch or "—"}, field="lot"
+        )
+    levels = StockLevel.objects.select_for_update().filter(
+        location=location, quantity__gt=0, lot__expires_on__lt=on
     )
+    if lot is not None:
+        levels = levels.filter(lot=lot)
+    levels = list(levels.select_related("lot"))
     if not levels:
         return None
     movement = Movement.objects.create(

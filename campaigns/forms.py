@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Allocation, Item, StockLocation
+from campaigns.models import Allocation, Item, Lot, StockLocation, Transfer
 from core.categories import WorkerCategory
 
 # Bounds that keep every number inside the database's integer columns.
@@ -42,10 +42,22 @@ class PlanTargetForm(forms.Form):
         self.fields["source"].queryset = depots
 
 
+WEIGHTING_CHOICES = [
+    ("visits", _("按近期到访人次")),
+    ("targets", _("按分类目标（目标类别的近期到访）")),
+]
+
+
 class PlanForm(PlanTargetForm):
     weeks = forms.IntegerField(label=_("按近几周到访"), min_value=1, max_value=52, initial=4)
     minimum = _quantity_field(_("每站至少"), min_value=0, required=False, initial=0)
     maximum = _quantity_field(_("每站至多"), min_value=0, required=False)
+    weighting = forms.ChoiceField(
+        label=_("分配依据"), choices=WEIGHTING_CHOICES, required=False, initial="visits"
+    )
+
+    def clean_weighting(self) -> str:
+        return self.cleaned_data.get("weighting") or "visits"
 
     def clean_minimum(self) -> int:
         return self.cleaned_data.get("minimum") or 0
@@ -72,6 +84,8 @@ class AllocationQuantitiesForm(PlanTargetForm):
 
 
 class HandOutForm(forms.Form):
+    """A hand-out at one of ``locations`` (the places that hold stock)."""
+
     location = forms.ModelChoiceField(
         label=_("发放地点"), queryset=StockLocation.objects.none(), to_field_name="code",
         error_messages={"required": _("请选择发放地点。"),
@@ -109,3 +123,64 @@ class ReceiveGoodsForm(forms.Form):
     def __init__(self, *args: Any, depots: QuerySet[StockLocation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = depots
+
+
+class ReorderLevelForm(forms.Form):
+    """The reorder level of an item at a location (0 removes it)."""
+
+    location = forms.ModelChoiceField(
+        label=_("地点"), queryset=StockLocation.objects.none(), to_field_name="code",
+        error_messages={"required": _("请选择地点。"), "invalid_choice": _("请选择地点。")},
+    )  # fmt: skip
+    item = _item_field()
+    level = _quantity_field(
+        _("补货线（0 表示不提醒）"), min_value=0,
+        error_messages={"required": _("请填写补货线。"), "invalid": _("补货线应为整数。"),
+                        "min_value": _("补货线不能小于 0。")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, locations: QuerySet[StockLocation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class WriteOffForm(forms.Form):
+    """Write off one expired lot at one location."""
+
+    location = forms.ModelChoiceField(
+        label=_("地点"), queryset=StockLocation.objects.none(), to_field_name="code",
+        error_messages={"required": _("请选择地点。"), "invalid_choice": _("请选择地点。")},
+    )  # fmt: skip
+    lot = forms.ModelChoiceField(
+        label=_("批次"), queryset=Lot.objects.all(),
+        error_messages={"required": _("请选择批次。"), "invalid_choice": _("没有这个批次。")},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, locations: QuerySet[StockLocation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class TransferReceiveForm(forms.Form):
+    """What arrived of each line of a transfer, named ``got-<line id>`` (default: all)."""
+
+    def __init__(self, *args: Any, transfer: Transfer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = list(transfer.lines.all())
+        for line in self.lines:
+            self.fields[f"got-{line.pk}"] = forms.IntegerField(
+                label=f"{line.lot.item.name} {line.lot.batch}".strip(),
+                min_value=0, max_value=line.quantity, required=False, initial=line.quantity,
+            )  # fmt: skip
+
+    def received(self) -> dict[int, int]:
+        """Lot id → quantity counted, for the lines where a count was typed."""
+        out: dict[int, int] = {}
+        for line in self.lines:
+            got = self.cleaned_data.get(f"got-{line.pk}")
+            if got is not None:
+                out[line.lot_id] = got
+        return out
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(line, self[f"got-{line.pk}"]) for line in self.lines]

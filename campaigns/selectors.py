@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.models import (
     Allocation,
@@ -19,12 +20,15 @@ from campaigns.models import (
     Item,
     Lot,
     Movement,
+    ReorderLevel,
     StockEntry,
     StockLevel,
     StockLocation,
     Transfer,
+    TransferLine,
 )
 from core import time as local_time
+from core.categories import WorkerCategory
 from core.errors import NotFound
 from core.scoping import scope_for
 from stations.models import Station
@@ -139,16 +143,21 @@ def depots_for_campaign(
 
 
 def hand_out_points(
-    *, actor: AbstractBaseUser | AnonymousUser | None, campaign: Campaign
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    campaign: Campaign,
+    on: dt.date | None = None,
 ) -> QuerySet[StockLocation]:
-    """Locations in the campaign's scope (and the actor's) that may hand out stock.
-
-    Only places that already hold stock can hand it out: a station or workplace gets its
-    location with its first transfer.
-    """
+    """Locations in the campaign's scope (and the actor's) that hold stock to hand out:
+    some lot with a quantity that has not expired on ``on`` (today by default)."""
+    on = on or local_time.today()
+    holds = StockLevel.objects.filter(location=OuterRef("pk"), quantity__gt=0).filter(
+        Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on)
+    )
     return (
         scope_for(actor)
         .filter(StockLocation.objects.filter(union__path__startswith=campaign.union.path))
+        .filter(Exists(holds))
         .select_related("union")
         .order_by("kind", "code")
     )
@@ -165,15 +174,36 @@ def draft_allocations(*, campaign: Campaign, item_code: str) -> QuerySet[Allocat
 
 
 def transfers_in_transit(*, campaign: Campaign, limit: int = 200) -> list[Transfer]:
+    """The campaign's transfers not yet signed for, each with its lines (item, batch,
+    quantity) so the person signing sees what should have arrived."""
     return list(
         Transfer.objects.filter(campaign=campaign, status=Transfer.Status.IN_TRANSIT)
         .select_related("source", "destination")
+        .prefetch_related(_transfer_lines())
         .order_by("destination__code")[:limit]
     )
 
 
+def transfers_in_transit_count(*, campaign: Campaign) -> int:
+    return Transfer.objects.filter(campaign=campaign, status=Transfer.Status.IN_TRANSIT).count()
+
+
+def _transfer_lines() -> Prefetch:
+    return Prefetch(
+        "lines",
+        queryset=TransferLine.objects.select_related("lot__item").order_by(
+            "lot__item__sort_order", "lot__item__code", "lot__expires_on"
+        ),
+    )
+
+
 def campaign_transfer_get(*, campaign: Campaign, pk: int) -> Transfer:
-    transfer = Transfer.objects.filter(pk=pk, campaign=campaign).first()
+    transfer = (
+        Transfer.objects.filter(pk=pk, campaign=campaign)
+        .select_related("source", "destination__union")
+        .prefetch_related(_transfer_lines())
+        .first()
+    )
     if transfer is None:
         raise NotFound(_("没有这批调拨。"), field="transfer")
     return transfer
@@ -283,23 +313,52 @@ def ledger_mismatches() -> list[Mismatch]:
 
 @dataclass(frozen=True)
 class StockAlert:
-    kind: str  # "low" | "running_out" | "expiring"
+    kind: str  # "low" | "running_out" | "expiring" | "expired"
     location: str
     item: str
     quantity: int
     detail: str
+    location_name: str = ""
+    lot_id: int | None = None  # the lot to write off, for "expired"
+
+    @property
+    def kind_label(self) -> str:
+        return str(ALERT_KINDS.get(self.kind, self.kind))
+
+
+ALERT_KINDS = {
+    "low": _lazy("低于补货线"),
+    "running_out": _lazy("即将用完"),
+    "expiring": _lazy("即将过期"),
+    "expired": _lazy("已过期"),
+}
+
+
+def _usable(on: dt.date) -> Q:
+    """Levels whose lot may still be handed out on ``on``."""
+    return Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on)
 
 
 def stock_alerts(
     *, union_path: str, on: dt.date, days: int = 5, expiry_days: int = 14
 ) -> list[StockAlert]:
-    """Low stock (below the reorder level, or gone within ``days`` at last week's rate) and
-    lots expiring within ``expiry_days``, for locations under ``union_path``."""
-    levels = (
-        StockLevel.objects.filter(location__union__path__startswith=union_path)
-        .values("location_id", "location__code", "lot__item_id", "lot__item__name")
-        .annotate(quantity=Sum("quantity"), reorder=Max("reorder_level"))
-    )
+    """Stock alerts for locations under ``union_path``, most urgent first:
+
+    * ``expired`` — a lot past its expiry still on the books: it is never handed out, and
+      the alert names the batch to write off;
+    * ``low`` — what may still be handed out (unexpired) of an item at a location is at or
+      below its reorder level (``ReorderLevel``), including when none is left at all;
+    * ``running_out`` — no reorder level is reached, but at last week's hand-out rate the
+      item is gone within ``days`` days;
+    * ``expiring`` — a lot expires within ``expiry_days`` days.
+    """
+    usable = {
+        (row["location_id"], row["lot__item_id"]): row["quantity"] or 0
+        for row in StockLevel.objects.filter(location__union__path__startswith=union_path)
+        .filter(_usable(on))
+        .values("location_id", "lot__item_id")
+        .annotate(quantity=Sum("quantity"))
+    }
     week_ago = on - dt.timedelta(days=7)
     rates = {
         (row["location_id"], row["item_id"]): row["n"] / 7
@@ -312,30 +371,64 @@ def stock_alerts(
         .annotate(n=Sum("quantity"))
     }
     alerts: list[StockAlert] = []
-    for row in levels:
-        qty = row["quantity"] or 0
-        key = (row["location_id"], row["lot__item_id"])
-        rate = rates.get(key, 0)
-        if row["reorder"] and qty < row["reorder"]:
+    expired = (
+        StockLevel.objects.filter(
+            location__union__path__startswith=union_path, quantity__gt=0, lot__expires_on__lt=on
+        )
+        .select_related("location", "lot__item")
+        .order_by("location__code", "lot__expires_on")
+    )
+    for level in expired:
+        alerts.append(
+            StockAlert(
+                "expired",
+                level.location.code,
+                level.lot.item.name,
+                level.quantity,
+                _("批号 %(batch)s 已于 %(date)s 过期，不会再发放：请报废。")
+                % {"batch": level.lot.batch, "date": level.lot.expires_on},
+                location_name=level.location.name,
+                lot_id=level.lot_id,
+            )
+        )
+    reorder = {
+        (r.location_id, r.item_id): r
+        for r in ReorderLevel.objects.filter(
+            location__union__path__startswith=union_path
+        ).select_related("location", "item")
+    }
+    for key, r in sorted(reorder.items(), key=lambda kv: (kv[1].location.code, kv[1].item.code)):
+        qty = usable.get(key, 0)
+        if qty <= r.level:
             alerts.append(
                 StockAlert(
                     "low",
-                    row["location__code"],
-                    row["lot__item__name"],
+                    r.location.code,
+                    r.item.name,
                     qty,
-                    _("低于补货线 %(n)d") % {"n": row["reorder"]},
+                    _("补货线 %(n)d，可发放的只剩 %(q)d") % {"n": r.level, "q": qty},
+                    location_name=r.location.name,
                 )
             )
-        elif rate > 0 and qty / rate < days:
-            alerts.append(
-                StockAlert(
-                    "running_out",
-                    row["location__code"],
-                    row["lot__item__name"],
-                    qty,
-                    _("按近 7 天的发放速度约 %(d).1f 天用完") % {"d": qty / rate},
-                )
+    names = None
+    for key, qty in sorted(usable.items()):
+        rate = rates.get(key, 0)
+        r = reorder.get(key)
+        if (r is not None and qty <= r.level) or not (rate > 0 and qty / rate < days):
+            continue
+        if names is None:
+            names = _names(usable, rates)
+        location, item = names[0][key[0]], names[1][key[1]]
+        alerts.append(
+            StockAlert(
+                "running_out",
+                location.code,
+                item.name,
+                qty,
+                _("按近 7 天的发放速度约 %(d).1f 天用完") % {"d": qty / rate},
+                location_name=location.name,
             )
+        )
     expiring = (
         StockLevel.objects.filter(
             location__union__path__startswith=union_path,
@@ -355,13 +448,158 @@ def stock_alerts(
                 level.quantity,
                 _("批号 %(batch)s 于 %(date)s 到期")
                 % {"batch": level.lot.batch, "date": level.lot.expires_on},
+                location_name=level.location.name,
             )
         )
     return alerts
 
 
+def _names(
+    usable: dict[tuple[int, int], int], rates: dict[tuple[int, int], float]
+) -> tuple[dict[int, StockLocation], dict[int, Item]]:
+    keys = set(usable) | set(rates)
+    return (
+        StockLocation.objects.in_bulk({k[0] for k in keys}),
+        Item.objects.in_bulk({k[1] for k in keys}),
+    )
+
+
+@dataclass(frozen=True)
+class StockRow:
+    """What a location holds of an item: usable (unexpired), expired, and its reorder level."""
+
+    location_code: str
+    location_name: str
+    location_kind: str
+    item_code: str
+    item_name: str
+    unit: str
+    usable: int
+    expired: int
+    reorder_level: int | None
+
+    @property
+    def low(self) -> bool:
+        return self.reorder_level is not None and self.usable <= self.reorder_level
+
+
+def stock_table(
+    *, union_path: str, on: dt.date, location_code: str | None = None
+) -> list[StockRow]:
+    """Stock by location × item under ``union_path``: every pair that holds something or
+    has a reorder level, ordered by location and item. Expired stock is counted apart."""
+    levels = StockLevel.objects.filter(location__union__path__startswith=union_path)
+    reorders = ReorderLevel.objects.filter(location__union__path__startswith=union_path)
+    if location_code:
+        levels = levels.filter(location__code=location_code)
+        reorders = reorders.filter(location__code=location_code)
+    totals: dict[tuple[int, int], list[int]] = {}
+    for row in (
+        levels.filter(quantity__gt=0)
+        .values("location_id", "lot__item_id")
+        .annotate(
+            usable=Sum("quantity", filter=_usable(on)),
+            expired=Sum("quantity", filter=Q(lot__expires_on__lt=on)),
+        )
+    ):
+        totals[(row["location_id"], row["lot__item_id"])] = [
+            row["usable"] or 0,
+            row["expired"] or 0,
+        ]
+    levels_set = {(r.location_id, r.item_id): r.level for r in reorders}
+    keys = set(totals) | set(levels_set)
+    locations = StockLocation.objects.in_bulk({k[0] for k in keys})
+    items = Item.objects.in_bulk({k[1] for k in keys})
+    rows = [
+        StockRow(
+            location_code=locations[loc].code,
+            location_name=locations[loc].name,
+            location_kind=locations[loc].get_kind_display(),
+            item_code=items[item].code,
+            item_name=items[item].name,
+            unit=items[item].unit,
+            usable=totals.get((loc, item), [0, 0])[0],
+            expired=totals.get((loc, item), [0, 0])[1],
+            reorder_level=levels_set.get((loc, item)),
+        )
+        for loc, item in keys
+    ]
+    return sorted(rows, key=lambda r: (r.location_code, r.item_code))
+
+
+def stock_locations_visible(
+    *, actor: AbstractBaseUser | AnonymousUser | None, campaign: Campaign
+) -> QuerySet[StockLocation]:
+    """Stock locations in the campaign's scope that the actor manages (for reorder levels)."""
+    return (
+        scope_for(actor)
+        .filter(StockLocation.objects.filter(union__path__startswith=campaign.union.path))
+        .select_related("union")
+        .order_by("kind", "code")
+    )
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """A plan's running total against what the depot may send of the item."""
+
+    allocated: int
+    available: int
+
+    @property
+    def over(self) -> int:
+        return max(0, self.allocated - self.available)
+
+    @property
+    def left(self) -> int:
+        return self.available - self.allocated
+
+
+def plan_totals(
+    *, campaign: Campaign, item: Item, source: StockLocation, on: dt.date | None = None
+) -> PlanTotals:
+    allocated = (
+        Allocation.objects.filter(
+            campaign=campaign, item=item, status=Allocation.Status.DRAFT
+        ).aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+    available = sum(lv.quantity for lv in available_lots(location=source, item=item, on=on))
+    return PlanTotals(allocated=allocated, available=available)
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    code: str
+    label: str
+    reached: int
+    target: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.reached / self.target) if self.target else None
+
+
+def category_progress(*, campaign: Campaign, by_category: dict[str, int]) -> list[CategoryProgress]:
+    """Workers reached per category against the campaign's per-category targets: the
+    categories with a target first (in the enum's order), then those reached without one."""
+    labels = dict(WorkerCategory.choices)
+    rows = [
+        CategoryProgress(
+            code,
+            str(labels[code]),
+            by_category.get(code, 0),
+            int(campaign.category_targets.get(code, 0) or 0),
+        )
+        for code in WorkerCategory.values
+        if campaign.category_targets.get(code) or by_category.get(code)
+    ]
+    return sorted(rows, key=lambda r: r.target == 0)
+
+
 def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
-    """Workers reached against target (by day, category, prefecture), stock, spend, alerts."""
+    """Workers reached against target (by day, category with its target, prefecture),
+    stock by location × item (expired apart, reorder levels), spend, alerts."""
     handed = Distribution.objects.filter(campaign=campaign)
     reached = handed.aggregate(n=Sum("workers"))["n"] or 0
     by_day = list(
@@ -384,24 +622,18 @@ def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
         .annotate(quantity=Sum("quantity"))
         .order_by("item__code")
     )
-    stock = list(
-        StockLevel.objects.filter(
-            location__union__path__startswith=campaign.union.path, quantity__gt=0
-        )
-        .values("location__code", "location__name", "location__kind", "lot__item__name")
-        .annotate(quantity=Sum("quantity"))
-        .order_by("location__code", "lot__item__name")
-    )
+    stock = stock_table(union_path=campaign.union.path, on=on)
     spend = campaign_spend(campaign=campaign)
     locations = {
         loc.code: (loc.location.y, loc.location.x) if loc.location else None
-        for loc in StockLocation.objects.filter(code__in={row["location__code"] for row in stock})
+        for loc in StockLocation.objects.filter(code__in={row.location_code for row in stock})
     }
     return {
         "reached": reached,
         "target": campaign.target_workers,
         "by_day": [(row["handed_out_on"], row["n"]) for row in by_day],
         "by_category": by_category,
+        "category_progress": category_progress(campaign=campaign, by_category=by_category),
         "by_region": [(row["region"] or "—", row["n"]) for row in by_region],
         "items": items,
         "stock": stock,

@@ -28,6 +28,7 @@ def plan_campaign(
     weeks: int = 4,
     minimum: int = 0,
     maximum: int | None = None,
+    weighting: str = "visits",
 ) -> dict[str, Any]:
     """Plan a large scope in the background; progress is reported as PROGRESS meta.
 
@@ -47,6 +48,7 @@ def plan_campaign(
         weeks=weeks,
         minimum=minimum,
         maximum=maximum,
+        weighting=weighting,
         progress=progress,
     )
     return {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("<int:pk>/", views.dashboard, name="dashboard"),
     path("<int:pk>/summary.xlsx", views.summary_xlsx, name="summary"),
+    path("<int:pk>/stock/", views.stock, name="stock"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/hand-out/", views.hand_out, name="hand-out"),
     path("<int:pk>/receive/", views.receive_goods, name="receive"),

@@ -1,4 +1,5 @@
-"""Organizers' campaign pages: list, dashboard, plan, receive, hand out, summary export."""
+"""Organizers' campaign pages: list, dashboard, stock and reorder levels, plan, receive,
+sign for transfers, hand out, summary export."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaigns import exports, forms, selectors
 from campaigns.models import Campaign, Item
@@ -47,11 +48,17 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/list.html", {"campaigns": campaigns})
 
 
+#: Rows of a long list shown before the rest is folded away (or paged) on a phone.
+FOLD_AFTER = 10
+DASHBOARD_STOCK_ROWS = 20
+STOCK_PAGE_SIZE = 50
+
+
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     data = selectors.campaign_dashboard(campaign=campaign, on=local_time.today())
-    labels = dict(WorkerCategory.choices)
+    alerts = data["alerts"]
     return render(
         request,
         "campaigns/dashboard.html",
@@ -59,16 +66,84 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "d": data,
             "by_day": [(f"{day:%m-%d}", n) for day, n in data["by_day"]],
-            "by_category": [
-                (labels[c], data["by_category"].get(c, 0), campaign.category_targets.get(c, 0))
-                for c in WorkerCategory.values
-            ],
             "progress": round(100 * data["reached"] / campaign.target_workers)
             if campaign.target_workers
             else None,
+            "alerts_first": alerts[:FOLD_AFTER],
+            "alerts_rest": alerts[FOLD_AFTER:],
+            "expired_count": sum(1 for a in alerts if a.kind == "expired"),
             "transfers": selectors.transfers_in_transit(campaign=campaign),
+            "transfers_count": selectors.transfers_in_transit_count(campaign=campaign),
+            "fold_after": FOLD_AFTER,
+            "stock_rows": data["stock"][:DASHBOARD_STOCK_ROWS],
+            "stock_more": max(0, len(data["stock"]) - DASHBOARD_STOCK_ROWS),
         },
     )
+
+
+@login_required
+def stock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stock of the campaign's scope by location × item (paged), reorder levels set per
+    location × item, and expired lots to write off."""
+    campaign = _campaign(request, pk)
+    locations = selectors.stock_locations_visible(actor=request.user, campaign=campaign)
+    on = local_time.today()
+    context: dict[str, Any] = {"campaign": campaign, "locations": locations}
+    initial = {
+        "location": request.GET.get("location", "")[:40],
+        "item": request.GET.get("item", "")[:40],
+    }
+    form: Form = forms.ReorderLevelForm(locations=locations, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("action") == "write_off":
+            form = forms.WriteOffForm(request.POST, locations=locations)
+        else:
+            form = forms.ReorderLevelForm(request.POST, locations=locations)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if isinstance(form, forms.WriteOffForm):
+                    movement = ledger.stock_write_off_expired(
+                        actor=request.user, location=data["location"], lot=data["lot"], on=on
+                    )
+                    written = -sum(e.delta for e in movement.entries.all()) if movement else 0
+                    messages.success(
+                        request,
+                        _("已报废 %(location)s 的批次 %(batch)s：%(n)d。")
+                        % {"location": data["location"].name, "batch": data["lot"].batch,
+                           "n": written},
+                    )  # fmt: skip
+                else:
+                    ledger.reorder_level_set(
+                        actor=request.user, location=data["location"], item=data["item"],
+                        level=data["level"],
+                    )  # fmt: skip
+                    messages.success(
+                        request,
+                        _("已设置 %(location)s 的%(item)s补货线：%(n)d。")
+                        % {"location": data["location"].name, "item": data["item"].name,
+                           "n": data["level"]},
+                    )  # fmt: skip
+                return redirect(f"{request.path}?location={data['location'].code}")
+            except DomainError as exc:
+                _refused(form, exc, context)
+        else:
+            context["status"] = 400
+        if isinstance(form, forms.WriteOffForm):
+            context["write_off_form"] = form
+            form = forms.ReorderLevelForm(locations=locations, initial=initial)
+    location_code = initial["location"] or None
+    rows = selectors.stock_table(union_path=campaign.union.path, on=on, location_code=location_code)
+    page = Paginator(rows, STOCK_PAGE_SIZE).get_page(request.GET.get("page"))
+    expired = [
+        a for a in selectors.stock_alerts(union_path=campaign.union.path, on=on)
+        if a.kind == "expired" and (location_code is None or a.location == location_code)
+    ]  # fmt: skip
+    context.update(
+        form=form, page=page, location_code=location_code or "", expired=expired,
+        items=Item.objects.all(),
+    )  # fmt: skip
+    return render(request, "campaigns/stock.html", context, status=context.get("status", 200))
 
 
 @login_required
@@ -85,16 +160,21 @@ def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Propose allocations (the planner decides whether in a Celery task), edit, confirm."""
+    """Propose allocations (the planner decides whether in a Celery task), edit, confirm.
+
+    The page shows the plan's running total against what the depot may send; confirming
+    more than that is refused by the planner, and the page says by how much.
+    """
     campaign = _campaign(request, pk)
     depots = selectors.depots_for_campaign(actor=request.user, campaign=campaign)
-    context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": Item.objects.all()}
+    context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": Item.objects.all(),
+                               "weightings": forms.WEIGHTING_CHOICES}  # fmt: skip
     form: Form = forms.PlanForm(depots=depots, initial={"weeks": 4, "minimum": 0})
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "plan":
             form = forms.PlanForm(request.POST, depots=depots)
-        elif action == "save":
+        elif action in ("save", "confirm"):
             form = forms.AllocationQuantitiesForm(
                 request.POST, depots=depots,
                 allocations=list(selectors.draft_allocations(
@@ -111,20 +191,27 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                     started = planner.campaign_plan_start(
                         actor=request.user, campaign=campaign, item=item, source=source,
                         weeks=data["weeks"], minimum=data["minimum"], maximum=data["maximum"],
+                        weighting=data["weighting"],
                     )  # fmt: skip
                     if started.task_id:
                         messages.info(
                             request, _("正在后台计算（任务 %(id)s）。") % {"id": started.task_id}
                         )
-                elif isinstance(form, forms.AllocationQuantitiesForm):
+                elif isinstance(form, forms.AllocationQuantitiesForm) and action == "save":
                     for allocation, quantity in form.changed_quantities():
                         lifecycle.allocation_edit(
                             actor=request.user, allocation=allocation, quantity=quantity
                         )
                 else:
-                    transfers = planner.campaign_confirm_plan(
-                        actor=request.user, campaign=campaign, item=item, source=source
+                    edits = (
+                        {a.pk: q for a, q in form.changed_quantities()}
+                        if isinstance(form, forms.AllocationQuantitiesForm)
+                        else None
                     )
+                    transfers = planner.campaign_confirm_plan(
+                        actor=request.user, campaign=campaign, item=item, source=source,
+                        quantities=edits,
+                    )  # fmt: skip
                     messages.success(request, _("已生成 %(n)d 笔调拨。") % {"n": len(transfers)})
                     return redirect("campaigns:dashboard", pk=campaign.pk)
                 return redirect(f"{request.path}?item={item.code}&source={source.code}")
@@ -133,42 +220,83 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["status"] = 400
     item_code = (request.GET.get("item") or request.POST.get("item") or "water")[:40]
-    first_depot = depots.first()
+    source_code = (request.GET.get("source") or request.POST.get("source") or "")[:40]
+    source = depots.filter(code=source_code).first() if source_code else None
+    source = source or depots.first()
+    item = Item.objects.filter(code=item_code).first()
+    allocations = list(selectors.draft_allocations(campaign=campaign, item_code=item_code))
     context.update(
         form=form,
         item_code=item_code,
-        source_code=request.GET.get("source") or (first_depot.code if first_depot else ""),
-        allocations=selectors.draft_allocations(campaign=campaign, item_code=item_code),
+        item=item,
+        source_code=source.code if source else "",
+        source=source,
+        allocations=allocations,
+        weighting=(form["weighting"].value() if "weighting" in form.fields else None) or "visits",
+        totals=selectors.plan_totals(campaign=campaign, item=item, source=source)
+        if item is not None and source is not None
+        else None,
     )
     return render(request, "campaigns/plan.html", context, status=context.get("status", 200))
 
 
 @login_required
-@require_POST
 def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpResponse:
+    """Sign for a transfer: the page lists its items, batches and quantities, and the
+    person signing types what arrived where it falls short (the default is all of it)."""
     campaign = _campaign(request, pk)
     try:
         transfer = selectors.campaign_transfer_get(campaign=campaign, pk=transfer_pk)
     except NotFound:
         raise Http404 from None
-    try:
-        ledger.stock_transfer_receive(actor=request.user, transfer=transfer)
-        messages.success(request, _("已签收。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("campaigns:dashboard", pk=campaign.pk)
+    if not scope_for(request.user).covers_union(transfer.destination.union):
+        raise Http404
+    context: dict[str, Any] = {"campaign": campaign, "transfer": transfer}
+    form = forms.TransferReceiveForm(transfer=transfer)
+    if request.method == "POST":
+        form = forms.TransferReceiveForm(request.POST, transfer=transfer)
+        if form.is_valid():
+            try:
+                ledger.stock_transfer_receive(
+                    actor=request.user, transfer=transfer, received=form.received()
+                )
+                messages.success(request, _("已签收。"))
+                return redirect("campaigns:dashboard", pk=campaign.pk)
+            except DomainError as exc:
+                _refused(form, exc, context)
+        else:
+            context["status"] = 400
+    context["form"] = form
+    return render(
+        request, "campaigns/receive_transfer.html", context, status=context.get("status", 200)
+    )
+
+
+#: The session key under which the hand-out form remembers the last place and item.
+HAND_OUT_LAST = "campaigns.hand_out.last"
 
 
 @login_required
 def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a hand-out at a station: a group, or one worker by phone number."""
+    """Record a hand-out at a station: a group, or one worker by phone number.
+
+    Only places that hold stock are offered; the form keeps the last place and item (in
+    the session, per campaign), and ``?location=&item=`` preselects them.
+    """
     campaign = _campaign(request, pk)
     locations = selectors.hand_out_points(actor=request.user, campaign=campaign)
     context: dict[str, Any] = {
         "campaign": campaign, "locations": locations, "items": Item.objects.all(),
         "categories": WorkerCategory.choices,
     }  # fmt: skip
-    form = forms.HandOutForm(locations=locations, initial={"workers": 1})
+    last = request.session.get(HAND_OUT_LAST, {}).get(str(campaign.pk), {})
+    initial = {
+        "workers": 1,
+        "location": (request.GET.get("location") or last.get("location", ""))[:40],
+        "item": (request.GET.get("item") or last.get("item", ""))[:40],
+        "category": last.get("category", ""),
+    }
+    form = forms.HandOutForm(locations=locations, initial=initial)
     if request.method == "POST":
         form = forms.HandOutForm(request.POST, locations=locations)
         if form.is_valid():
@@ -179,6 +307,12 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
                     item=data["item"], quantity=data["quantity"], category=data["category"],
                     workers=data["workers"], phone=data["phone"] or None,
                 )  # fmt: skip
+                remembered = dict(request.session.get(HAND_OUT_LAST, {}))
+                remembered[str(campaign.pk)] = {
+                    "location": data["location"].code, "item": data["item"].code,
+                    "category": data["category"],
+                }  # fmt: skip
+                request.session[HAND_OUT_LAST] = remembered
                 messages.success(request, _("已记录发放。"))
                 return redirect("campaigns:hand-out", pk=campaign.pk)
             except DomainError as exc:

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from campaigns import selectors
 from campaigns import tasks as campaign_tasks
-from campaigns.exceptions import CampaignsError
+from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
 from campaigns.services.ledger import (
     TransferRequest,
@@ -31,9 +31,9 @@ from campaigns.services.ledger import (
     stock_location_ensure,
     stock_transfer_dispatch,
 )
-from campaigns.services.lifecycle import require_campaign_manage, stamp
+from campaigns.services.lifecycle import allocation_edit, require_campaign_manage, stamp
 from core import time as local_time
-from stations.models import Station
+from stations.models import Station, Visit
 from welfare.models import Workplace
 
 if TYPE_CHECKING:
@@ -43,9 +43,14 @@ if TYPE_CHECKING:
 PLAN_IN_BACKGROUND_ABOVE = 100
 MAX_WEEKS = 52
 
+#: How demand is weighed: by all recent visits, or by the campaign's category targets.
+WEIGHT_VISITS = "visits"
+WEIGHT_TARGETS = "targets"
+WEIGHTINGS = (WEIGHT_VISITS, WEIGHT_TARGETS)
+
 
 def allocate_packs(
-    *, demands: Sequence[int], packs: int, min_packs: int = 0, max_packs: int | None = None
+    *, demands: Sequence[float], packs: int, min_packs: int = 0, max_packs: int | None = None
 ) -> list[int]:
     """Split ``packs`` whole packs over demands, proportionally, within min/max per line.
 
@@ -92,10 +97,15 @@ def _require_plan(
     weeks: int = 4,
     minimum: int = 0,
     maximum: int | None = None,
+    weighting: str = WEIGHT_VISITS,
 ) -> None:
     require_campaign_manage(actor, campaign)
     require_stock_manage(actor, source)
     require_campaign_open(campaign)
+    if weighting not in WEIGHTINGS:
+        raise CampaignsError(_("未知的分配方式。"), field="weighting")
+    if weighting == WEIGHT_TARGETS and not any(campaign.category_targets.values()):
+        raise CampaignsError(_("本活动没有设置分类目标，不能按分类目标分配。"), field="weighting")
     if not 1 <= weeks <= MAX_WEEKS:
         raise CampaignsError(
             _("按近几周到访：必须在 %(min)d 到 %(max)d 之间。") % {"min": 1, "max": MAX_WEEKS},
@@ -130,22 +140,26 @@ def campaign_plan_start(
     weeks: int = 4,
     minimum: int = 0,
     maximum: int | None = None,
+    weighting: str = WEIGHT_VISITS,
 ) -> PlanStarted:
     """Plan now, or — for a scope of more than ``PLAN_IN_BACKGROUND_ABOVE`` active
     stations — in a Celery task queued once the caller's transaction commits.
 
     Permission and arguments are checked here either way, so a refused plan is never queued.
     """
-    _require_plan(actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum)
+    _require_plan(
+        actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum,
+        weighting=weighting,
+    )  # fmt: skip
     if _scope_stations(campaign).count() <= PLAN_IN_BACKGROUND_ABOVE:
         allocations = campaign_plan(
             actor=actor, campaign=campaign, item=item, source=source, weeks=weeks,
-            minimum=minimum, maximum=maximum,
+            minimum=minimum, maximum=maximum, weighting=weighting,
         )  # fmt: skip
         return PlanStarted(allocations=allocations)
     task_id = str(uuid.uuid4())
     args = [actor.pk if actor is not None else None, campaign.pk, item.pk, source.pk, weeks,
-            minimum, maximum]  # fmt: skip
+            minimum, maximum, weighting]  # fmt: skip
     transaction.on_commit(
         lambda: campaign_tasks.plan_campaign.apply_async(args=args, task_id=task_id)
     )
@@ -161,18 +175,35 @@ def campaign_plan(
     weeks: int = 4,
     minimum: int = 0,
     maximum: int | None = None,
+    weighting: str = WEIGHT_VISITS,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Allocation]:
     """Propose how much of ``item`` each station in the campaign's scope should get.
 
-    Demand is each active station's visits over the last ``weeks`` weeks, and each
-    special-environment workplace's exposed headcount. The stock is
-    what ``source`` (a depot) holds of ``item`` that has not expired. Quantities are whole
-    packs, at least ``minimum`` and at most ``maximum`` units per station, proportional to
-    demand, and never more than the stock. Writes the proposal as draft allocations
-    (replacing an earlier draft, with history) and returns them.
+    Demand (``weighting="visits"``, the default) is each active station's visits over the
+    last ``weeks`` weeks, and each special-environment workplace's exposed headcount.
+
+    With ``weighting="targets"`` the campaign's per-category targets (``category_targets``:
+    category → workers to reach) decide: each category's target is spread over the
+    stations in proportion to that category's visits to them over the last ``weeks``
+    weeks, and a station's demand is the sum over the target categories::
+
+        demand(s) = Σ_c target_c × visits_c(s) / Σ_s' visits_c(s')
+
+    i.e. how many of the targeted workers that station is expected to serve (rounded for
+    the ``demand`` column; the split uses the exact value). Visits of categories without a
+    target count for nothing, a category no station saw adds nothing, and workplaces
+    (whose workers are counted by exposure, not by category) get only the minimum.
+
+    The stock is what ``source`` (a depot) holds of ``item`` that has not expired.
+    Quantities are whole packs, at least ``minimum`` and at most ``maximum`` units per
+    station, proportional to demand, and never more than the stock. Writes the proposal as
+    draft allocations (replacing an earlier draft, with history) and returns them.
     """
-    _require_plan(actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum)
+    _require_plan(
+        actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum,
+        weighting=weighting,
+    )  # fmt: skip
     if Allocation.objects.filter(
         campaign=campaign, item=item, status=Allocation.Status.CONFIRMED
     ).exists():
@@ -207,13 +238,20 @@ def campaign_plan(
     by_workplace = {
         loc.workplace_id: loc for loc in StockLocation.objects.filter(workplace__in=workplaces)
     }
+    if weighting == WEIGHT_TARGETS:
+        weights = target_weights(campaign=campaign, stations=stations, since=since)
+        station_demand = [weights.get(s.pk, 0.0) for s in stations]
+        workplace_demand = [0.0 for _w in workplaces]
+    else:
+        station_demand = [float(s.demand) for s in stations]
+        workplace_demand = [float(w.demand) for w in workplaces]
     targets = [
-        (by_station.get(s.pk) or stock_location_ensure(actor=actor, station=s), s.demand)
-        for s in stations
+        (by_station.get(s.pk) or stock_location_ensure(actor=actor, station=s), d)
+        for s, d in zip(stations, station_demand, strict=True)
     ]
     targets += [
-        (by_workplace.get(w.pk) or stock_location_ensure(actor=actor, workplace=w), w.demand)
-        for w in workplaces
+        (by_workplace.get(w.pk) or stock_location_ensure(actor=actor, workplace=w), d)
+        for w, d in zip(workplaces, workplace_demand, strict=True)
     ]
     packs = allocate_packs(
         demands=[demand for _loc, demand in targets], packs=available // pack,
@@ -234,7 +272,8 @@ def campaign_plan(
                 line = new[-1]
             else:
                 changed.append(line)
-            line.demand, line.proposed, line.quantity = demand, n_packs * pack, n_packs * pack
+            line.demand = round(demand)
+            line.proposed, line.quantity = n_packs * pack, n_packs * pack
             if progress is not None and (index % 50 == 0 or index == len(targets) - 1):
                 progress(index + 1, len(targets))
         for stale in drafts.values():  # a place that left the scope since the last plan
@@ -253,14 +292,55 @@ def campaign_plan(
     )
 
 
+def target_weights(
+    *, campaign: Campaign, stations: Sequence[Station], since: dt.datetime
+) -> dict[int, float]:
+    """Station id → the share of the campaign's category targets it is expected to serve
+    (the rule is in ``campaign_plan``'s docstring)."""
+    targets = {c: int(n) for c, n in campaign.category_targets.items() if n}
+    rows = list(
+        Visit.objects.filter(
+            station__in=[s.pk for s in stations], occurred_at__gte=since,
+            category__in=list(targets),
+        )
+        .values("station_id", "category")
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    per_category: dict[str, int] = {}
+    for row in rows:
+        per_category[row["category"]] = per_category.get(row["category"], 0) + row["n"]
+    weights: dict[int, float] = {}
+    for row in rows:
+        share = targets[row["category"]] * row["n"] / per_category[row["category"]]
+        weights[row["station_id"]] = weights.get(row["station_id"], 0.0) + share
+    return weights
+
+
 @transaction.atomic
 def campaign_confirm_plan(
-    *, actor: AbstractBaseUser | None, campaign: Campaign, item: Item, source: StockLocation
+    *,
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    item: Item,
+    source: StockLocation,
+    quantities: dict[int, int] | None = None,
 ) -> list[Transfer]:
-    """Turn the draft allocations into transfers from ``source``; all or nothing."""
+    """Turn the draft allocations into transfers from ``source``; all or nothing.
+
+    ``quantities`` (allocation id → quantity) are edits typed beside the confirmation:
+    they are saved in the same transaction, so a refused confirmation (say, more than the
+    depot holds) keeps none of them either.
+    """
     campaign = Campaign.objects.select_related("union").get(pk=campaign.pk)
     require_campaign_manage(actor, campaign)
     require_stock_manage(actor, source)
+    for pk, quantity in (quantities or {}).items():
+        allocation = Allocation.objects.filter(
+            pk=pk, campaign=campaign, item=item, status=Allocation.Status.DRAFT
+        ).first()
+        if allocation is None:
+            raise CampaignsError(_("这一行分配已不存在或已确认。"), field="allocations")
+        allocation_edit(actor=actor, allocation=allocation, quantity=quantity)
     drafts = list(
         Allocation.objects.select_for_update()
         .filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)
@@ -269,6 +349,15 @@ def campaign_confirm_plan(
     )
     if not any(a.quantity > 0 for a in drafts):
         raise CampaignsError(_("没有待确认的分配。"), field="allocations")
+    totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
+    if totals.over:
+        raise InsufficientStock(
+            _("分配合计 %(total)d %(unit)s，超过“%(depot)s”可调出的 %(available)d %(unit)s"
+              "（多 %(over)d）。请减少分配后再确认。")
+            % {"total": totals.allocated, "available": totals.available, "over": totals.over,
+               "unit": item.unit, "depot": source.name},
+            field="allocations", available=totals.available,
+        )  # fmt: skip
     transfers = []
     for allocation in drafts:
         if allocation.quantity > 0:

@@ -100,6 +100,14 @@ def test_the_plan_page_queues_a_large_scope(
     assert Allocation.objects.filter(campaign=stock.campaign).count() == 2
 
 
+@pytest.fixture
+def station_hats(stock):
+    """10 sun hats at the Xining station, so it is offered as a hand-out point."""
+    ledger.stock_receive(
+        actor=None, location=stock.station, lines=[ledger.ReceiptLine(item=stock.hat, quantity=10)]
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -111,7 +119,7 @@ def test_the_plan_page_queues_a_large_scope(
         ({"phone": "1" * 30}, "phone"),
     ],
 )
-def test_hand_out_form_names_the_field(organizer, stock, body, field):
+def test_hand_out_form_names_the_field(organizer, stock, station_hats, body, field):
     data = {"location": "QH-XN-0001", "item": "sun_hat", "quantity": "1",
             "category": "courier", "workers": "1", **body}  # fmt: skip
     response = organizer.post(f"/campaigns/{stock.campaign.pk}/hand-out/", data)
@@ -120,11 +128,11 @@ def test_hand_out_form_names_the_field(organizer, stock, body, field):
     assert not Distribution.objects.exists()
 
 
-def test_a_refusal_of_the_service_sits_beside_its_field(organizer, stock):
+def test_a_refusal_of_the_service_sits_beside_its_field(organizer, stock, station_hats):
     response = organizer.post(f"/campaigns/{stock.campaign.pk}/hand-out/", {
-        "location": "QH-XN-0001", "item": "sun_hat", "quantity": "3", "category": "courier",
+        "location": "QH-XN-0001", "item": "sun_hat", "quantity": "30", "category": "courier",
     })  # fmt: skip
-    assert response.status_code == 409  # nothing in stock
+    assert response.status_code == 409  # only 10 in stock
     assert response.context["form"].errors["quantity"] == [response.context["error"]]
 
 

@@ -22,7 +22,7 @@ from core.throttling import PublicFormThrottle
 from stations import selectors
 from stations.exceptions import StationsError
 from stations.models import Station
-from stations.services import public_reports
+from stations.services import network, public_reports
 from stations.services.visits import (
     VISIT_BATCH_LIMIT,
     VisitInput,
@@ -126,6 +126,72 @@ class TodayView(DeskView):
             raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
         counts = selectors.visits_today(station=station)
         return Response({"station": station.code, "counts": counts, "total": sum(counts.values())})
+
+
+def _desk_station(request: Request, code: str) -> Station:
+    """The station ``code`` for its staff (or an organizer above it): 404 if none, 403 if
+    it is not theirs."""
+    station = selectors.station_by_code(code=code)
+    if station is None:
+        raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")
+    network.require_station_staff(request.user, station)
+    return station
+
+
+class ClosureSerializer(serializers.Serializer):
+    starts_on = serializers.DateField(input_formats=["%Y-%m-%d"])
+    ends_on = serializers.DateField(input_formats=["%Y-%m-%d"])
+    reason = serializers.CharField(max_length=200)
+
+
+def closure_body(closure: Any) -> dict[str, Any]:
+    return {
+        "id": closure.pk,
+        "starts_on": closure.starts_on.isoformat(),
+        "ends_on": closure.ends_on.isoformat(),
+        "reason": closure.reason,
+    }
+
+
+class ClosuresView(DeskView):
+    """A station's closures: staff mark it closed (停水, 停电, 装修 …) from the desk."""
+
+    @extend_schema(
+        operation_id="station_closures",
+        summary="The station's closures that have not ended (its staff and organizers)",
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request, code: str) -> Response:
+        station = _desk_station(request, code)
+        closures = selectors.closures_ahead(station=station)
+        return Response({"station": station.code, "closures": [closure_body(c) for c in closures]})
+
+    @extend_schema(
+        operation_id="station_closure_add",
+        summary="Close the station from starts_on to ends_on (inclusive), with a reason",
+        request=ClosureSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        station = _desk_station(request, code)
+        serializer = ClosureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        closure = network.station_closure_add(
+            actor=request.user, station=station, **serializer.validated_data
+        )
+        return Response({"station": station.code, **closure_body(closure)}, status=201)
+
+
+class ClosureEndView(DeskView):
+    @extend_schema(
+        operation_id="station_closure_end",
+        summary="Reopen: remove a closure not begun, or end one under way yesterday",
+        responses={204: None},
+    )
+    def delete(self, request: Request, code: str, pk: int) -> Response:
+        station = _desk_station(request, code)
+        network.station_closure_end(actor=request.user, station=station, closure_id=pk)
+        return Response(status=204)
 
 
 class PublicFormView(APIView):

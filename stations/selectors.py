@@ -13,7 +13,15 @@ from django.utils import timezone
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.scoping import scope_for
-from stations.models import FacilityReport, Feedback, Membership, Station, Union, Visit
+from stations.models import (
+    Closure,
+    FacilityReport,
+    Feedback,
+    Membership,
+    Station,
+    Union,
+    Visit,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -185,3 +193,13 @@ def recent_problems(*, station: Station, limit: int = 10, days: int = 60) -> lis
         .exclude(status=FacilityReport.Status.DISMISSED)
         .order_by("-created_at")[:limit]
     )
+
+
+def station_by_code(*, code: str) -> Station | None:
+    return Station.objects.filter(code=str(code)[:40]).select_related("union").first()
+
+
+def closures_ahead(*, station: Station, today: dt.date | None = None) -> list[Closure]:
+    """The station's closures that have not ended yet, soonest first."""
+    today = today or local_time.today()
+    return list(Closure.objects.filter(station=station, ends_on__gte=today).order_by("starts_on"))

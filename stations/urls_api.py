@@ -9,4 +9,10 @@ urlpatterns = [
     path("desk/today/", api.TodayView.as_view(), name="api-desk-today"),
     path("stations/<str:code>/feedback/", api.FeedbackView.as_view(), name="api-feedback"),
     path("stations/<str:code>/reports/", api.ReportView.as_view(), name="api-report"),
+    path("stations/<str:code>/closures/", api.ClosuresView.as_view(), name="api-closures"),
+    path(
+        "stations/<str:code>/closures/<int:pk>/",
+        api.ClosureEndView.as_view(),
+        name="api-closure-end",
+    ),
 ]

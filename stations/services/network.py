@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.errors import Conflict, PermissionDenied
+from core import time as local_time
+from core.errors import Conflict, NotFound, PermissionDenied
 from core.scoping import forget_scope, scope_for
 from stations import hours
 from stations.exceptions import StationsError
@@ -539,3 +540,83 @@ def station_upsert(
         actor=actor, station=station, services=services, periods=periods, closures=closures
     )
     return station, created
+
+
+# Station status at the desk -------------------------------------------------------------
+
+#: How far ahead staff may plan a closure from the desk.
+CLOSURE_MAX_AHEAD = dt.timedelta(days=366)
+
+
+def require_station_staff(actor: AbstractBaseUser | None, station: Station) -> None:
+    """Refuse unless ``actor`` staffs ``station`` or organizes a union above it."""
+    if actor is None:
+        return
+    if not scope_for(actor).may_staff_station(station):
+        raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
+
+
+@transaction.atomic
+def station_closure_add(
+    *,
+    actor: AbstractBaseUser | None,
+    station: Station,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str,
+    today: dt.date | None = None,
+) -> Closure:
+    """Close ``station`` from ``starts_on`` to ``ends_on`` (inclusive), e.g. 停水 today.
+
+    Staff of the station and organizers above it may; the dates lie between today and a
+    year ahead. The read-side ``schedule`` is rebuilt in the same transaction, so the
+    finder and ``open_now`` say "closed" as soon as this returns.
+    """
+    station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+    require_station_staff(actor, station)
+    today = today or local_time.today()
+    if starts_on < today:
+        raise StationsError(_("开始日期不能早于今天。"), field="starts_on")
+    if ends_on < starts_on:
+        raise StationsError(_("结束日期不能早于开始日期。"), field="ends_on")
+    if ends_on > today + CLOSURE_MAX_AHEAD:
+        raise StationsError(_("闭站最多安排到一年以后。"), field="ends_on")
+    reason = (reason or "").strip()
+    if not reason:
+        raise StationsError(_("请写明闭站原因（例如停水、停电、装修）。"), field="reason")
+    if len(reason) > 200:
+        raise StationsError(_("闭站原因不能超过 200 个字。"), field="reason")
+    closure = Closure(station=station, starts_on=starts_on, ends_on=ends_on, reason=reason)
+    closure.full_clean()
+    _record_actor(closure, actor)
+    closure.save()
+    station_refresh_cache(station=station)
+    return closure
+
+
+@transaction.atomic
+def station_closure_end(
+    *,
+    actor: AbstractBaseUser | None,
+    station: Station,
+    closure_id: int,
+    today: dt.date | None = None,
+) -> None:
+    """Reopen: a closure that has not begun is removed; one under way ends yesterday, so
+    the days it really was closed stay on record."""
+    station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+    require_station_staff(actor, station)
+    closure = Closure.objects.filter(pk=closure_id, station=station).first()
+    if closure is None:
+        raise NotFound(_("没有这条闭站安排。"), field="closure")
+    today = today or local_time.today()
+    if closure.ends_on < today:
+        raise Conflict(_("这条闭站安排已经结束。"), field="closure")
+    _record_actor(closure, actor)
+    if closure.starts_on >= today:
+        closure.delete()
+    else:
+        closure.ends_on = today - dt.timedelta(days=1)
+        closure.full_clean()
+        closure.save(update_fields=["ends_on"])
+    station_refresh_cache(station=station)

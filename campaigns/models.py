@@ -401,3 +401,53 @@ class ReorderLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location} · {self.item.name}: {self.level}"
+
+
+class Voucher(models.Model):
+    """A daily voucher (清凉券) for one identified worker, shown as a QR code at any station
+    in the campaign's scope.
+
+    ``code`` is random (80 bits, see ``services.vouchers``), so it cannot be guessed; it is
+    good on ``issued_on`` only and is redeemed once (``redeemed_at``), as a hand-out that
+    counts against the campaign's per-person daily limit. The worker is known only by the
+    HMAC of their phone number, as in ``Distribution``.
+    """
+
+    code = models.CharField(_("券码"), max_length=24, unique=True)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    item = models.ForeignKey(Item, verbose_name=_("物资"), on_delete=models.PROTECT)
+    quantity = models.PositiveSmallIntegerField(
+        _("数量"), default=1, validators=[MinValueValidator(1)]
+    )
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=WorkerCategory.choices)
+    worker_key = models.CharField(_("劳动者标识"), max_length=64, db_index=True)
+    issued_on = models.DateField(_("发券日期"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发券人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    redeemed_at = models.DateTimeField(_("核销时间"), null=True, blank=True)
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("核销人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    distribution = models.OneToOneField(
+        Distribution, verbose_name=_("发放记录"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="voucher",
+    )  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("清凉券")
+        verbose_name_plural = _("清凉券")
+        ordering = ["-issued_on", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "worker_key", "issued_on"], name="voucher_one_per_worker_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.issued_on}"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("", include("campaigns.urls_vouchers")),
     path("", include("welfare.urls")),
     path("", include("stations.urls")),
     path("", include("maps.urls")),

@@ -1,0 +1,185 @@
+"""Supplies queued at the station desk: hand-outs and voucher redemptions, each applied
+exactly once.
+
+The desk keeps every tap on the phone until the server has answered for it, with a key
+made on the phone. The first answer for a (user, key) is stored (``IdempotencyRecord``),
+so an upload sent again after a lost answer moves nothing twice and gets the same answer.
+Each action runs in its own transaction: one refused for short stock leaves the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from campaigns import selectors
+from campaigns.exceptions import CampaignsError
+from campaigns.models import Distribution, IdempotencyRecord
+from campaigns.services import idempotency, ledger, vouchers
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.scoping import scope_for
+from stations.models import Station
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+DESK_BATCH_LIMIT = 200
+DESK_ENDPOINT = "desk:supplies"
+MAX_QUANTITY = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class DeskAction:
+    """One queued action as the phone sent it (``type`` is ``hand_out`` or ``voucher``)."""
+
+    key: str
+    type: str
+    station: str
+    payload: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class DeskOutcome:
+    key: str
+    status: str  # applied | duplicate | refused
+    reason: str | None = None
+    field: str | None = None
+    detail: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "status": self.status, "reason": self.reason,
+            "field": self.field, "detail": self.detail,
+        }  # fmt: skip
+
+
+def _digest(action: DeskAction) -> str:
+    canonical = json.dumps(
+        {"type": action.type, "station": action.station, **action.payload},
+        sort_keys=True, default=str, ensure_ascii=False,
+    )  # fmt: skip
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _int(payload: dict[str, Any], name: str, *, default: int | None = None) -> int:
+    value = payload.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name)
+    try:
+        number = int(value)
+    except ValueError:
+        raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
+    if not 1 <= number <= MAX_QUANTITY:
+        raise CampaignsError(
+            _("%(name)s 应在 1 到 %(max)d 之间。") % {"name": name, "max": MAX_QUANTITY}, field=name
+        )
+    return number
+
+
+def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
+    campaign = selectors.campaign_get(pk=_int(payload, "campaign"))
+    location = ledger.stock_location_ensure(actor=actor, station=station)
+    item = selectors.item_get(code=str(payload.get("item") or ""))
+    phone = str(payload.get("phone") or "").strip() or None
+    distribution: Distribution = ledger.stock_distribute(
+        actor=actor, campaign=campaign, location=location, item=item,
+        quantity=_int(payload, "quantity"), category=str(payload.get("category") or ""),
+        workers=1 if phone else _int(payload, "workers", default=1), phone=phone,
+    )  # fmt: skip
+    return {
+        "distribution": distribution.pk, "item": item.name, "unit": item.unit,
+        "quantity": distribution.quantity, "workers": distribution.workers,
+    }  # fmt: skip
+
+
+def _voucher(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
+    voucher = vouchers.voucher_redeem(
+        actor=actor, code=str(payload.get("code") or ""), station=station
+    )
+    return {
+        "voucher": vouchers.voucher_code_display(voucher.code), "item": voucher.item.name,
+        "unit": voucher.item.unit, "quantity": voucher.quantity,
+        "campaign": voucher.campaign.name,
+    }  # fmt: skip
+
+
+HANDLERS = {"hand_out": _hand_out, "voucher": _voucher}
+
+
+def _perform(actor: AbstractBaseUser, action: DeskAction) -> dict[str, Any]:
+    handler = HANDLERS.get(action.type)
+    if handler is None:
+        raise CampaignsError(
+            _("未知的操作类型：%(type)s。") % {"type": str(action.type)[:30]}, field="type"
+        )
+    station = Station.objects.filter(code=str(action.station)[:40]).select_related("union").first()
+    if station is None:
+        raise NotFound(
+            _("没有编号为 %(code)s 的站点。") % {"code": str(action.station)[:40]}, field="station"
+        )
+    if not scope_for(actor).may_staff_station(station):
+        raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
+    return handler(actor, station, action.payload)
+
+
+def _replayed(record: IdempotencyRecord, action: DeskAction) -> DeskOutcome:
+    if record.request_hash != _digest(action):
+        return DeskOutcome(action.key, "refused", _("这个编号已用于另一项操作。"), "key")
+    body = record.body or {}
+    if body.get("status") == "refused":
+        return DeskOutcome(action.key, "refused", body.get("reason"), body.get("field"))
+    return DeskOutcome(action.key, "duplicate", detail=body.get("detail") or {})
+
+
+def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOutcome:
+    """Apply one queued action once; the same key again answers what it answered first."""
+    key = str(action.key or "").strip()
+    if not key or len(key) > 100:
+        return DeskOutcome(str(action.key)[:100], "refused", _("每项操作都要有编号。"), "key")
+    scoped_key = f"desk:{key}"
+    record = selectors.idempotency_record_find(user=actor, key=scoped_key)
+    if record is not None:
+        return _replayed(record, action)
+    digest = _digest(action)
+    try:
+        with transaction.atomic():
+            detail = _perform(actor, action)
+            idempotency.idempotency_record(
+                user=actor, key=scoped_key, endpoint=DESK_ENDPOINT, request_hash=digest,
+                status_code=201, body={"status": "applied", "detail": detail},
+            )  # fmt: skip
+    except IntegrityError:
+        record = selectors.idempotency_record_find(user=actor, key=scoped_key)
+        if record is None:
+            raise
+        return _replayed(record, action)
+    except DomainError as exc:
+        # Remember the refusal: sent again, the same action gets the same answer.
+        with contextlib.suppress(IntegrityError):
+            idempotency.idempotency_record(
+                user=actor, key=scoped_key, endpoint=DESK_ENDPOINT, request_hash=digest,
+                status_code=exc.status_code,
+                body={"status": "refused", "reason": exc.message, "field": exc.field},
+            )  # fmt: skip
+        return DeskOutcome(key, "refused", exc.message, exc.field)
+    return DeskOutcome(key, "applied", detail=detail)
+
+
+def desk_actions_apply(
+    *, actor: AbstractBaseUser, actions: Sequence[DeskAction]
+) -> list[DeskOutcome]:
+    """Apply a batch in order; answer per action. Only staff and organizers may."""
+    if scope_for(actor).is_empty:
+        raise PermissionDenied(_("只有站点工作人员和组织者可以发放物资。"))
+    if len(actions) > DESK_BATCH_LIMIT:
+        raise CampaignsError(
+            _("一次最多上传 %(n)d 项操作。") % {"n": DESK_BATCH_LIMIT}, field="actions"
+        )
+    return [desk_action_apply(actor=actor, action=action) for action in actions]

@@ -60,7 +60,8 @@ def plan_campaign(
 
 @shared_task(acks_late=True)
 def stock_alerts_daily() -> dict[str, int]:
-    """Every morning: e-mail each active campaign's organizers its stock alerts.
+    """Every morning: e-mail each active campaign's organizers its stock alerts (expired
+    lots to write off, levels at or below their reorder level, running out, expiring).
 
     Safe to run twice (it only reads and sends). Returns alerts per campaign id.
     """
@@ -85,7 +86,11 @@ def stock_alerts_daily() -> dict[str, int]:
         )
         if not recipients:
             continue
-        lines = [f"{a.location} · {a.item} · {a.quantity} · {a.detail}" for a in alerts]
+        lines = [
+            f"{a.kind_label} · {a.location_name or a.location} · {a.item} · {a.quantity} · "
+            f"{a.detail}"
+            for a in alerts
+        ]
         send_mail(
             subject=_("【驿站】%(name)s：%(n)d 条库存提醒")
             % {"name": campaign.name, "n": len(alerts)},

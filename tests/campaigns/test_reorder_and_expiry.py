@@ -113,6 +113,7 @@ def test_the_daily_mail_carries_low_and_expired_lines(stock, organizer_xining):
     [message] = mail.outbox
     assert "OLD" in message.body and "请报废" in message.body
     assert "补货线 10" in message.body
+    assert "已过期 · 西宁市总工会仓库" in message.body  # in words, the place by name
 
 
 # Expired stock -------------------------------------------------------------------------

@@ -15,9 +15,15 @@ class CampaignsConfig(AppConfig):
         # through its panel registry. campaigns.desk reads models, so it is loaded only
         # once the apps are ready.
         desk = import_module("campaigns.desk")
-        register_desk_panel(
-            name="campaigns-supplies",
-            template="campaigns/desk_supplies.html",
-            context=desk.desk_supplies_panel,
-            scripts=["campaigns/desk-supplies.js"],
+        tabs = (
+            ("hand-out", _("发放"), "campaigns/desk_hand_out.html"),
+            ("deliveries", _("签收"), "campaigns/desk_deliveries.html"),
+            ("stock", _("库存"), "campaigns/desk_stock.html"),
         )
+        for name, title, template in tabs:
+            register_desk_panel(
+                name=name,
+                template=template,
+                context=desk.desk_panel(title),
+                scripts=["campaigns/desk-supplies.js"],
+            )

@@ -7,11 +7,22 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from core import time as local_time
 from core.categories import WorkerCategory
 from stations import selectors
 from stations.models import Service
+from stations.panels import desk_panels
+
+# Why staff close a station for a day; the chosen label is stored as the closure's reason.
+CLOSURE_REASONS = (
+    ("water", _lazy("停水")),
+    ("power", _lazy("停电")),
+    ("renovation", _lazy("装修")),
+    ("other", _lazy("其他")),
+)
 
 
 @login_required
@@ -40,10 +51,13 @@ def desk(request: HttpRequest) -> HttpResponse:
         ],
         "categories": [{"code": c, "name": str(label)} for c, label in WorkerCategory.choices],
         "user": request.user.get_username(),
+        "today": local_time.today().isoformat(),
         "api": {
             "batch": "/api/v1/visits/batch/",
             "undo": "/api/v1/visits/",
             "today": "/api/v1/desk/today/",
+            "closures": "/api/v1/stations/%(code)s/closures/",
+            "station": "/api/v1/stations/%(code)s/",
         },
         "strings": {
             "waiting": _("%(n)s 条待上传"),
@@ -51,13 +65,38 @@ def desk(request: HttpRequest) -> HttpResponse:
             "offline": _("无网络：记录保存在本机，恢复网络后自动上传。"),
             "sent": _("已上传"),
             "rejected": _("被拒绝：%(reason)s"),
-            "undone": _("已撤销上一条"),
+            "undone": _("已撤销：%(what)s"),
+            "undone_unknown": _("已撤销上一条"),
             "nothing_to_undo": _("没有可撤销的记录"),
             "added": _("已记录：%(category)s"),
+            "added_with": _("已记录：%(category)s · %(services)s"),
+            "visit_label": _("%(category)s到访"),
             "total": _("今日合计"),
+            "open_now": _("现在开放 · 今日 %(hours)s"),
+            "closed_now": _("现在不开放（%(hours)s）"),
+            "closure_line": _("%(start)s 至 %(end)s · %(reason)s"),
+            "closure_one_day": _("%(start)s · %(reason)s"),
+            "reopen": _("恢复开放"),
+            "closure_saved": _("已登记闭站：%(what)s。地图上立即显示。"),
+            "reopened": _("已恢复开放。"),
+            "need_network": _("需要网络：请在有信号时再操作。"),
+            "other_needed": _("请填写其他原因。"),
+            "failed": _("没有成功：%(reason)s"),
         },
     }
-    return render(request, "stations/desk.html", {"config": config, "has_stations": bool(stations)})
+    panels = desk_panels(request) if stations else []
+    scripts = list(dict.fromkeys(s for panel in panels for s in panel.scripts))
+    return render(
+        request,
+        "stations/desk.html",
+        {
+            "config": config,
+            "has_stations": bool(stations),
+            "panels": panels,
+            "panel_scripts": scripts,
+            "closure_reasons": CLOSURE_REASONS,
+        },
+    )
 
 
 def desk_service_worker(request: HttpRequest) -> HttpResponse:

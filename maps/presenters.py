@@ -215,7 +215,7 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
     periods, closures = row.hours()
     open_now = row.is_open(at)
     feature = station_feature(row, open_now=open_now, day=day, at=at)
-    regular = [p for p in periods if not p.season_start]
+    regular = [p for p in periods if not p.season_start and not p.on_date]
     seasons: dict[tuple[str, str], list[Any]] = {}
     for p in periods:
         if p.season_start:

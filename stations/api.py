@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -164,7 +165,14 @@ class ClosuresView(DeskView):
     def get(self, request: Request, code: str) -> Response:
         station = _desk_station(request, code)
         closures = selectors.closures_ahead(station=station)
-        return Response({"station": station.code, "closures": [closure_body(c) for c in closures]})
+        days = selectors.day_hours_ahead(station=station)
+        return Response(
+            {
+                "station": station.code,
+                "closures": [closure_body(c) for c in closures],
+                "days": [day_hours_body(d) for d in days],
+            }
+        )
 
     @extend_schema(
         operation_id="station_closure_add",
@@ -191,6 +199,58 @@ class ClosureEndView(DeskView):
     def delete(self, request: Request, code: str, pk: int) -> Response:
         station = _desk_station(request, code)
         network.station_closure_end(actor=request.user, station=station, closure_id=pk)
+        return Response(status=204)
+
+
+class DayHoursSerializer(serializers.Serializer):
+    opens = serializers.TimeField(input_formats=["%H:%M"])
+    closes = serializers.TimeField(input_formats=["%H:%M"])
+    overnight = serializers.BooleanField(required=False, default=False)
+
+
+def day_hours_body(changed: Any) -> dict[str, Any]:
+    return {
+        "day": changed.day.isoformat(),
+        "opens": f"{changed.opens:%H:%M}",
+        "closes": f"{changed.closes:%H:%M}",
+        "overnight": changed.overnight,
+    }
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise StationsError(_("日期格式应为 YYYY-MM-DD。"), field="day") from None
+
+
+class DayHoursView(DeskView):
+    """One coming day's hours, changed at the desk (a late opening, a short day)."""
+
+    @extend_schema(
+        operation_id="station_day_hours_set",
+        summary="Set the hours of one coming day (replaces that day's usual hours)",
+        request=DayHoursSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request, code: str, day: str) -> Response:
+        station = _desk_station(request, code)
+        on = _day(day)
+        serializer = DayHoursSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changed = network.station_day_hours_set(
+            actor=request.user, station=station, day=on, **serializer.validated_data
+        )
+        return Response({"station": station.code, **day_hours_body(changed)})
+
+    @extend_schema(
+        operation_id="station_day_hours_clear",
+        summary="Give a changed day its usual hours back",
+        responses={204: None},
+    )
+    def delete(self, request: Request, code: str, day: str) -> Response:
+        station = _desk_station(request, code)
+        network.station_day_hours_clear(actor=request.user, station=station, day=_day(day))
         return Response(status=204)
 
 

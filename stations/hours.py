@@ -10,7 +10,10 @@ Rules (all in Asia/Shanghai, the project's TIME_ZONE):
   for that date (summer hours replace normal hours; they do not add to them).
 * A closure (``starts_on``..``ends_on`` inclusive) closes the station for those whole
   calendar days, and also stops an overnight period that started on a closed day.
-* ``is_24h`` means open at every moment of every day that is not closed.
+* A period with ``on_date`` (an ISO date; only ``Period`` objects carry it, built from the
+  station's ``DayHours``) applies on that date alone and replaces every other period of the
+  date, 24 hours included: the staff changed that day's hours.
+* ``is_24h`` means open at every moment of every day that is not closed or changed.
 
 The functions take plain objects with those attributes (model instances, or anything
 alike), so callers prefetch periods and closures once and no query runs here.
@@ -58,9 +61,29 @@ def in_season(day: dt.date, start: str, end: str) -> bool:
     return md >= first or md <= last  # wraps the new year, e.g. 11-15..03-15
 
 
+def _on_date(period: PeriodLike) -> str:
+    return getattr(period, "on_date", "") or ""
+
+
+def dated_periods(periods: Iterable[PeriodLike], day: dt.date) -> list[PeriodLike]:
+    """The periods set for ``day`` alone (a one-day change of hours)."""
+    iso = day.isoformat()
+    return sorted((p for p in periods if _on_date(p) == iso), key=lambda p: p.opens)
+
+
+def _full_day(periods: Sequence[PeriodLike], is_24h: bool, day: dt.date) -> bool:
+    """Open around the clock on ``day``: a 24-hour station whose day was not changed."""
+    return is_24h and not dated_periods(periods, day)
+
+
 def periods_for_date(periods: Iterable[PeriodLike], day: dt.date) -> list[PeriodLike]:
-    """The periods that start on ``day``: in-season seasonal ones replace regular ones."""
+    """The periods that start on ``day``: a one-day change replaces all others; otherwise
+    in-season seasonal ones replace regular ones."""
     periods = list(periods)
+    dated = dated_periods(periods, day)
+    if dated:
+        return dated
+    periods = [p for p in periods if not _on_date(p)]
     seasonal = [
         p for p in periods if p.season_start and in_season(day, p.season_start, p.season_end)
     ]
@@ -84,7 +107,7 @@ def is_open_at(
     today, now = local.date(), local.time().replace(tzinfo=None)
     if is_closed_on(closures, today):
         return False
-    if is_24h:
+    if _full_day(periods, is_24h, today):
         return True
     for period in periods_for_date(periods, today):
         if period.overnight:
@@ -113,7 +136,7 @@ def spans_on(
     """
     if is_closed_on(closures, day):
         return None
-    if is_24h:
+    if _full_day(periods, is_24h, day):
         return [(dt.time(0), dt.time(0), True)]
     spans = [(p.opens, p.closes, p.overnight) for p in periods_for_date(periods, day)]
     return spans or None
@@ -157,7 +180,7 @@ def hours_text(
     ``营业时间未登记``."""
     spans = spans_on(periods=periods, closures=closures, is_24h=is_24h, day=day)
     recorded = has_hours(periods=periods, is_24h=is_24h) or is_closed_on(closures, day)
-    return format_spans(spans, is_24h=is_24h, recorded=recorded)
+    return format_spans(spans, is_24h=_full_day(periods, is_24h, day), recorded=recorded)
 
 
 def has_hours(*, periods: Sequence[PeriodLike], is_24h: bool) -> bool:
@@ -240,15 +263,16 @@ def week_schedule(
                 "closed": spans is None,
                 "hours": format_spans(
                     spans,
-                    is_24h=is_24h,
+                    is_24h=_full_day(periods, is_24h, day),
                     today=offset == 0,
                     recorded=recorded or is_closed_on(closures, day),
                 ),
                 "spans": [
                     {"opens": f"{o:%H:%M}", "closes": f"{c:%H:%M}", "overnight": n}
                     for o, c, n in (spans or [])
-                    if not is_24h
+                    if not _full_day(periods, is_24h, day)
                 ],
+                "changed": bool(dated_periods(periods, day)),
             }
         )
     return days
@@ -262,6 +286,7 @@ class Period:
     overnight: bool = False
     season_start: str = ""
     season_end: str = ""
+    on_date: str = ""  # ISO date of a one-day change (DayHours), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,10 +295,29 @@ class ClosedDays:
     ends_on: dt.date
 
 
+class DayHoursLike(Protocol):
+    day: dt.date
+    opens: dt.time
+    closes: dt.time
+    overnight: bool
+
+
 def build_schedule(
-    *, periods: Iterable[PeriodLike], closures: Iterable[ClosureLike]
+    *,
+    periods: Iterable[PeriodLike],
+    closures: Iterable[ClosureLike],
+    days: Iterable[DayHoursLike] = (),
 ) -> dict[str, Any]:
-    """The compact copy of a station's hours kept on ``Station.schedule``."""
+    """The compact copy of a station's hours kept on ``Station.schedule``; ``days`` (one-day
+    changes) are kept under "days" only when there are any."""
+    changed = [
+        [d.day.isoformat(), f"{d.opens:%H:%M}", f"{d.closes:%H:%M}", bool(d.overnight)]
+        for d in sorted(days, key=lambda d: d.day)
+    ]
+    return {**_schedule(periods, closures), **({"days": changed} if changed else {})}
+
+
+def _schedule(periods: Iterable[PeriodLike], closures: Iterable[ClosureLike]) -> dict[str, Any]:
     return {
         "periods": [
             [p.weekday, f"{p.opens:%H:%M}", f"{p.closes:%H:%M}", bool(p.overnight),
@@ -294,6 +338,11 @@ def parse_schedule(schedule: Mapping[str, Any] | None) -> tuple[list[Period], li
         Period(w, dt.time.fromisoformat(o), dt.time.fromisoformat(c), bool(n), ss, se)
         for w, o, c, n, ss, se in schedule.get("periods", ())
     ]
+    periods += [
+        Period(dt.date.fromisoformat(d).isoweekday(), dt.time.fromisoformat(o),
+               dt.time.fromisoformat(c), bool(n), "", "", d)
+        for d, o, c, n in schedule.get("days", ())
+    ]  # fmt: skip
     closures = [
         ClosedDays(dt.date.fromisoformat(a), dt.date.fromisoformat(b))
         for a, b in schedule.get("closures", ())

@@ -380,6 +380,46 @@ class Closure(models.Model):
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
 
 
+class DayHours(models.Model):
+    """Hours for one date that replace the station's usual hours on that date (a late
+    opening, a short day), set by its staff at the desk. A day closed outright is a
+    ``Closure`` instead."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="day_hours"
+    )
+    day = models.DateField(_("日期"))
+    opens = models.TimeField(_("开放时间"))
+    closes = models.TimeField(_("关闭时间"))
+    overnight = models.BooleanField(_("跨午夜"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("单日开放时间")
+        verbose_name_plural = _("单日开放时间")
+        ordering = ["station", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "day"], name="day_hours_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens is not None and self.closes is not None:
+            if self.opens == self.closes:
+                raise ValidationError({"closes": _("关闭时间不能等于开放时间。")})
+            if self.closes < self.opens and not self.overnight:
+                raise ValidationError(
+                    {"closes": _("关闭时间早于开放时间；如果开放到次日凌晨，请勾选“跨午夜”。")}
+                )
+            if self.closes > self.opens and self.overnight:
+                raise ValidationError(
+                    {"overnight": _("只有关闭时间早于开放时间（到次日凌晨）时才能勾选“跨午夜”。")}
+                )
+
+
 class Visit(models.Model):
     """One worker's visit, logged by station staff. ``uuid`` is made by the client, so a
     batch sent twice (a retry after a lost answer) creates nothing new.

@@ -15,6 +15,7 @@ from core.categories import WorkerCategory
 from core.scoping import scope_for
 from stations.models import (
     Closure,
+    DayHours,
     FacilityReport,
     Feedback,
     Membership,
@@ -203,3 +204,9 @@ def closures_ahead(*, station: Station, today: dt.date | None = None) -> list[Cl
     """The station's closures that have not ended yet, soonest first."""
     today = today or local_time.today()
     return list(Closure.objects.filter(station=station, ends_on__gte=today).order_by("starts_on"))
+
+
+def day_hours_ahead(*, station: Station, today: dt.date | None = None) -> list[DayHours]:
+    """The station's one-day changes of hours from today on."""
+    today = today or local_time.today()
+    return list(DayHours.objects.filter(station=station, day__gte=today).order_by("day"))

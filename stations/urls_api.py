@@ -15,4 +15,5 @@ urlpatterns = [
         api.ClosureEndView.as_view(),
         name="api-closure-end",
     ),
+    path("stations/<str:code>/hours/<str:day>/", api.DayHoursView.as_view(), name="api-day-hours"),
 ]

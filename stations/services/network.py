@@ -28,6 +28,7 @@ from stations import hours
 from stations.exceptions import StationsError
 from stations.models import (
     Closure,
+    DayHours,
     Membership,
     OpeningPeriod,
     Region,
@@ -453,6 +454,7 @@ def station_refresh_cache(*, station: Station) -> Station:
     schedule = hours.build_schedule(
         periods=OpeningPeriod.objects.filter(station=station),
         closures=Closure.objects.filter(station=station),
+        days=DayHours.objects.filter(station=station),
     )
     codes = list(
         Service.objects.filter(stations=station)
@@ -619,4 +621,58 @@ def station_closure_end(
         closure.ends_on = today - dt.timedelta(days=1)
         closure.full_clean()
         closure.save(update_fields=["ends_on"])
+    station_refresh_cache(station=station)
+
+
+#: How far ahead staff may change one day's hours from the desk.
+DAY_HOURS_MAX_AHEAD = dt.timedelta(days=60)
+
+
+@transaction.atomic
+def station_day_hours_set(
+    *,
+    actor: AbstractBaseUser | None,
+    station: Station,
+    day: dt.date,
+    opens: dt.time,
+    closes: dt.time,
+    overnight: bool = False,
+    today: dt.date | None = None,
+) -> DayHours:
+    """Change the hours of one coming day (replacing that day's usual hours, 24 hours
+    included); setting the same day again replaces the change. Staff of the station and
+    organizers above it; the finder reflects it at once."""
+    station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+    require_station_staff(actor, station)
+    today = today or local_time.today()
+    if day < today:
+        raise StationsError(_("日期不能早于今天。"), field="day")
+    if day > today + DAY_HOURS_MAX_AHEAD:
+        raise StationsError(_("单日开放时间最多提前 60 天安排。"), field="day")
+    current = DayHours.objects.filter(station=station, day=day).first()
+    changed = current or DayHours(station=station, day=day)
+    changed.opens, changed.closes, changed.overnight = opens, closes, overnight
+    try:
+        changed.full_clean(exclude=["station"])
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise StationsError(" ".join(messages), field=name) from exc
+    _record_actor(changed, actor)
+    changed.save()
+    station_refresh_cache(station=station)
+    return changed
+
+
+@transaction.atomic
+def station_day_hours_clear(
+    *, actor: AbstractBaseUser | None, station: Station, day: dt.date
+) -> None:
+    """Give a changed day its usual hours back."""
+    station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+    require_station_staff(actor, station)
+    changed = DayHours.objects.filter(station=station, day=day).first()
+    if changed is None:
+        raise NotFound(_("这一天没有单独设置开放时间。"), field="day")
+    _record_actor(changed, actor)
+    changed.delete()
     station_refresh_cache(station=station)

@@ -174,3 +174,77 @@ def test_reopen_elsewhere_is_refused(open_station, staff_golmud):
     )
     assert response.status_code == 403
     assert Closure.objects.filter(pk=closure.pk).exists()
+
+
+# One coming day's hours -------------------------------------------------------------------
+
+
+def put_hours(client, day="2027-07-15", code="QH-XN-0001", **body):
+    data = {"opens": "12:00", "closes": "16:00", **body}
+    return client.put(f"/api/v1/stations/{code}/hours/{day}/", data, format="json")
+
+
+def test_staff_change_one_days_hours_and_the_finder_follows(open_station, staff_xining):
+    response = put_hours(client_for(staff_xining), day="2027-07-14", opens="11:00")
+    assert response.status_code == 200, response.content
+    props = finder()["properties"]
+    assert props["open_now"] is False  # 10:00, and today it opens at 11:00
+    assert props["hours_today"] == "11:00–16:00"
+    week = props["week"]
+    assert week[0]["changed"] is True and week[1]["changed"] is False
+    assert week[1]["hours"] == "08:00–20:00"  # the other days keep their hours
+    assert [p["opens"] for p in props["regular_hours"]] == ["08:00"] * 7
+    # The same day again replaces the change; clearing gives the usual hours back.
+    put_hours(client_for(staff_xining), day="2027-07-14", opens="09:00", closes="12:00")
+    assert finder()["properties"]["open_now"] is True
+    listed = client_for(staff_xining).get("/api/v1/stations/QH-XN-0001/closures/").json()
+    assert listed["days"] == [
+        {"day": "2027-07-14", "opens": "09:00", "closes": "12:00", "overnight": False}
+    ]
+    cleared = client_for(staff_xining).delete("/api/v1/stations/QH-XN-0001/hours/2027-07-14/")
+    assert cleared.status_code == 204
+    assert finder()["properties"]["hours_today"] == "08:00–20:00"
+
+
+def test_a_24_hour_station_with_a_short_day(network, staff_xining):
+    station = network.xining_station
+    station.is_24h = True
+    station_save(actor=None, station=station)
+    assert (
+        put_hours(
+            client_for(staff_xining), day="2027-07-14", opens="06:00", closes="09:00"
+        ).status_code
+        == 200
+    )
+    props = finder()["properties"]
+    assert props["open_now"] is False
+    assert props["hours_today"] == "06:00–09:00"
+    assert props["week"][1]["hours"] == "24小时"
+
+
+@pytest.mark.parametrize(
+    ("day", "body", "field"),
+    [
+        ("2027-07-13", {}, "day"),
+        ("2027-13-01", {}, "day"),
+        ("2027-12-31", {}, "day"),
+        ("2027-07-15", {"opens": "8am"}, "opens"),
+        ("2027-07-15", {"closes": "12:00"}, "closes"),
+        ("2027-07-15", {"opens": "20:00", "closes": "02:00"}, "closes"),
+    ],
+)
+def test_bad_day_hours_name_the_field(open_station, staff_xining, day, body, field):
+    response = put_hours(client_for(staff_xining), day=day, **body)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == field
+
+
+def test_day_hours_elsewhere_are_refused(open_station, staff_golmud, organizer_golmud):
+    for user in (staff_golmud, organizer_golmud):
+        assert put_hours(client_for(user)).status_code == 403
+        assert (
+            client_for(user).delete("/api/v1/stations/QH-XN-0001/hours/2027-07-15/").status_code
+            == 403
+        )
+    assert put_hours(client_for()).status_code in (401, 403)
+    assert finder()["properties"]["week"][1]["hours"] == "08:00–20:00"

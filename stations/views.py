@@ -58,6 +58,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "today": "/api/v1/desk/today/",
             "closures": "/api/v1/stations/%(code)s/closures/",
             "station": "/api/v1/stations/%(code)s/",
+            "day_hours": "/api/v1/stations/%(code)s/hours/%(day)s/",
         },
         "strings": {
             "waiting": _("%(n)s 条待上传"),
@@ -82,6 +83,13 @@ def desk(request: HttpRequest) -> HttpResponse:
             "need_network": _("需要网络：请在有信号时再操作。"),
             "other_needed": _("请填写其他原因。"),
             "failed": _("没有成功：%(reason)s"),
+            "no_closures": _("没有安排闭站。"),
+            "change_hours": _("改时间"),
+            "usual_hours": _("恢复常规"),
+            "changed_mark": _("（已调整）"),
+            "day_title": _("%(day)s 的开放时间"),
+            "day_saved": _("已保存 %(day)s：%(hours)s。"),
+            "day_cleared": _("%(day)s 已恢复常规时间。"),
         },
     }
     panels = desk_panels(request) if stations else []

@@ -15,7 +15,7 @@ import segno
 from campaigns.models import Distribution, Voucher
 from campaigns.services import ledger, lifecycle, vouchers
 from core import time as local_time
-from stations.models import Closure, Visit
+from stations.models import Closure, DayHours, Visit
 from stations.services.network import membership_grant, station_save
 from tests.factories import UserFactory
 
@@ -117,6 +117,26 @@ def test_first_screen_holds_categories_confirmation_and_undo(phone, desk):
     page.click("#tabbtn-stock")
     assert "W-OLD" in page.text_content("#write-off")
     assert page.locator("#stock-list .lot[data-state=expired]").count() == 1
+    phone.assert_no_errors()
+
+
+def test_the_desk_in_english(phone, desk):
+    page = login(phone)
+    page.click("button.lang-button[lang=en]")
+    page.wait_for_selector("html[lang=en] #tabbtn-hand-out")
+    # The new words are translated with the catalog; the workers' categories already are.
+    assert (
+        "Courier" in page.text_content("#categories")
+        or "courier" in page.text_content("#categories").lower()
+    )
+    shot(page, "desk-visits-en")
+    for box in [b.bounding_box() for b in page.locator("#categories button, #undo").all()]:
+        assert box["y"] + box["height"] <= 640, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("#tabbtn-hand-out")
+    page.wait_for_selector("#supply-items button[data-item=water]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "desk-hand-out-en")
     phone.assert_no_errors()
 
 
@@ -257,4 +277,17 @@ def test_a_closure_posted_at_the_desk_shows_closed_on_the_public_map(phone, desk
     page.wait_for_selector("#status-now[data-open=true]")
     visitor.reload()
     visitor.wait_for_selector(f"{item} .badge.open")
+
+    # Tomorrow opens only 09:00–12:00.
+    tomorrow = (local_time.today() + dt.timedelta(days=1)).isoformat()
+    page.click(f"#week-list li[data-day='{tomorrow}'] button")
+    page.fill("#day-opens", "09:00")
+    page.fill("#day-closes", "12:00")
+    page.click("#day-form button[type=submit]")
+    page.wait_for_selector("#day-msg.ok")
+    page.wait_for_selector(f"#week-list li[data-day='{tomorrow}'] >> text=09:00–12:00")
+    changed = DayHours.objects.get()
+    assert (changed.day.isoformat(), f"{changed.opens:%H:%M}") == (tomorrow, "09:00")
+    page.locator("#week-list").scroll_into_view_if_needed()
+    shot(page, "desk-status-day-hours")
     assert_no_errors(phone, "status of 400")

@@ -312,6 +312,7 @@
         el.textContent = fmt(p.open_now ? S.open_now : S.closed_now, { hours: p.hours_today || "" });
         el.className = "status-now " + (p.open_now ? "open" : "closed");
         el.setAttribute("data-open", p.open_now ? "true" : "false");
+        renderWeek(p.week || []);
       }).catch(function () { document.getElementById("status-now").textContent = S.need_network; });
     fetch(closuresUrl(), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -319,6 +320,10 @@
         if (!data || code !== state.station) { return; }
         var list = document.getElementById("closure-list");
         list.innerHTML = "";
+        if (!data.closures.length) {
+          var none = document.createElement("li"); none.className = "muted"; none.textContent = S.no_closures;
+          list.appendChild(none);
+        }
         data.closures.forEach(function (c) {
           var li = document.createElement("li");
           var text = document.createElement("span"); text.textContent = closureText(c);
@@ -329,6 +334,68 @@
         });
       }).catch(function () { /* offline */ });
   }
+  // One coming day's hours.
+  var dayForm = document.getElementById("day-form"), editing = null;
+  function dayMsg(text, bad) {
+    var el = document.getElementById("day-msg");
+    el.textContent = text; el.className = "closure-msg" + (bad ? " error" : " ok");
+  }
+  function dayUrl(day) { return fmt(cfg.api.day_hours, { code: encodeURIComponent(state.station), day: day }); }
+  function renderWeek(week) {
+    var list = document.getElementById("week-list");
+    list.innerHTML = "";
+    week.forEach(function (d) {
+      var li = document.createElement("li");
+      li.setAttribute("data-day", d.date);
+      var text = document.createElement("span");
+      text.textContent = d.label + "  " + d.hours + (d.changed ? " " + S.changed_mark : "");
+      li.appendChild(text);
+      var actions = document.createElement("span");
+      var edit = document.createElement("button");
+      edit.type = "button"; edit.className = "button small"; edit.textContent = S.change_hours;
+      edit.addEventListener("click", function () { editDay(d); });
+      actions.appendChild(edit);
+      if (d.changed) {
+        var usual = document.createElement("button");
+        usual.type = "button"; usual.className = "button small"; usual.textContent = S.usual_hours;
+        usual.addEventListener("click", function () { clearDay(d); });
+        actions.appendChild(usual);
+      }
+      li.appendChild(actions);
+      list.appendChild(li);
+    });
+  }
+  function editDay(d) {
+    editing = d;
+    document.getElementById("day-form-title").textContent = fmt(S.day_title, { day: d.label });
+    var span = (d.spans && d.spans[0]) || { opens: "08:00", closes: "20:00" };
+    document.getElementById("day-opens").value = span.opens;
+    document.getElementById("day-closes").value = span.closes;
+    dayForm.hidden = false;
+    document.getElementById("day-opens").focus();
+  }
+  function clearDay(d) {
+    send(dayUrl(d.date), "DELETE").then(function (res) {
+      if (res.ok) { dayMsg(fmt(S.day_cleared, { day: d.label })); refreshStatus(); return; }
+      dayMsg(fmt(S.failed, { reason: res.data.error ? res.data.error.message : res.status }), true);
+    }).catch(function () { dayMsg(S.need_network, true); });
+  }
+  document.getElementById("day-cancel").addEventListener("click", function () { dayForm.hidden = true; editing = null; });
+  dayForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!editing) { return; }
+    var d = editing, opens = document.getElementById("day-opens").value, closes = document.getElementById("day-closes").value;
+    // Closing before opening means after midnight.
+    send(dayUrl(d.date), "PUT", { opens: opens, closes: closes, overnight: closes < opens }).then(function (res) {
+      if (res.ok) {
+        dayForm.hidden = true; editing = null;
+        dayMsg(fmt(S.day_saved, { day: d.label, hours: res.data.opens + "–" + res.data.closes }));
+        refreshStatus(); return;
+      }
+      dayMsg(fmt(S.failed, { reason: res.data.error ? res.data.error.message : res.status }), true);
+    }).catch(function () { dayMsg(S.need_network, true); });
+  });
+
   function reopen(id) {
     fetch(closuresUrl() + id + "/", {
       method: "DELETE", credentials: "same-origin", headers: { "X-CSRFToken": csrf(), Accept: "application/json" }

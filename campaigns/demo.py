@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from campaigns.models import Campaign, Item, Movement
+from campaigns.models import Campaign, Item, Movement, StockLocation, Transfer
 from campaigns.services import ledger, lifecycle
 from core import time as local_time
 from core.categories import WorkerCategory
@@ -59,8 +59,33 @@ def load_demo_campaign() -> Campaign:
                 ledger.ReceiptLine(items["cooling_towel"], 300),
             ],
         )  # fmt: skip
+    _demo_desk_stock(campaign, depot)
     _demo_visits(today)
     return Campaign.objects.get(pk=campaign.pk)
+
+
+def _demo_desk_stock(campaign: Campaign, depot: StockLocation) -> None:
+    """Stock at demo-staff's first station for the desk to hand out, and a delivery on its
+    way there to sign for (once: not again when loaded twice)."""
+    station = Station.objects.filter(code="QH-XN-0001").first()
+    if station is None:
+        return
+    location = ledger.stock_location_ensure(actor=None, station=station)
+    if Transfer.objects.filter(destination=location).exists():
+        return
+    codes = ["water", "herbal_tea", "cooling_towel"]
+    items = {i.code: i for i in Item.objects.filter(code__in=codes)}
+    arrived = ledger.stock_transfer_dispatch(
+        actor=None, source=depot, destination=location, campaign=campaign,
+        lines=[ledger.TransferRequest(items["water"], 48),
+               ledger.TransferRequest(items["herbal_tea"], 24)],
+    )  # fmt: skip
+    ledger.stock_transfer_receive(actor=None, transfer=arrived)
+    ledger.stock_transfer_dispatch(
+        actor=None, source=depot, destination=location, campaign=campaign,
+        lines=[ledger.TransferRequest(items["water"], 24),
+               ledger.TransferRequest(items["cooling_towel"], 20)],
+    )  # fmt: skip
 
 
 def _demo_visits(today: dt.date) -> None:

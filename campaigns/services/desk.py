@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 DESK_BATCH_LIMIT = 200
 DESK_ENDPOINT = "desk:supplies"
 MAX_QUANTITY = 10_000
+MAX_ID = 2**62
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +69,9 @@ def _digest(action: DeskAction) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _int(payload: dict[str, Any], name: str, *, default: int | None = None) -> int:
+def _int(
+    payload: dict[str, Any], name: str, *, default: int | None = None, most: int = MAX_QUANTITY
+) -> int:
     value = payload.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name)
@@ -76,15 +79,15 @@ def _int(payload: dict[str, Any], name: str, *, default: int | None = None) -> i
         number = int(value)
     except ValueError:
         raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
-    if not 1 <= number <= MAX_QUANTITY:
+    if not 1 <= number <= most:
         raise CampaignsError(
-            _("%(name)s 应在 1 到 %(max)d 之间。") % {"name": name, "max": MAX_QUANTITY}, field=name
+            _("%(name)s 应在 1 到 %(max)d 之间。") % {"name": name, "max": most}, field=name
         )
     return number
 
 
 def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
-    campaign = selectors.campaign_get(pk=_int(payload, "campaign"))
+    campaign = selectors.campaign_get(pk=_int(payload, "campaign", most=MAX_ID))
     location = ledger.stock_location_ensure(actor=actor, station=station)
     item = selectors.item_get(code=str(payload.get("item") or ""))
     phone = str(payload.get("phone") or "").strip() or None

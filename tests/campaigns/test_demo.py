@@ -20,9 +20,12 @@ def test_demo_campaign(settings):
     campaign = load_demo_campaign()
     counts = (Movement.objects.count(), Visit.objects.count(), StockLevel.objects.count())
     assert campaign.status == "active"
-    assert counts[0] == 1 and counts[1] > 100
+    # The receipt at the depot, and for the desk: a delivery received and one on its way.
+    assert counts[0] == 4 and counts[1] > 100
     load_demo_campaign()
     assert (Movement.objects.count(), Visit.objects.count(), StockLevel.objects.count()) == counts
     assert Campaign.objects.count() == 1
     assert ledger_mismatches() == []
     assert not Visit.objects.exclude(station__code__startswith="QH-XN-").exists()
+    desk = StockLevel.objects.filter(location__code="QH-XN-0001", quantity__gt=0)
+    assert {level.lot.item.code for level in desk} == {"water", "herbal_tea"}

@@ -1,5 +1,5 @@
 # The two front-door commands. Everything they need is installed by scripts/ on first use.
-.PHONY: run test bench lint format
+.PHONY: run test bench fuzz lint format
 
 run:
 	@bash scripts/run.sh
@@ -9,6 +9,9 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+
+fuzz:
+	@bash scripts/fuzz.sh
 
 lint:
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# make fuzz: schemathesis against the API, served by gunicorn on PostGIS (tests/test_api_fuzz.py).
+source "$(dirname "$0")/lib.sh"
+
+ensure_base_packages
+ensure_postgres
+ensure_redis
+ensure_venv
+compile_messages
+
+step "schemathesis on PostGIS ($PG_URL)"
+DATABASE_URL="$PG_URL" "$PY" -m pytest -p no:cacheprovider -m fuzz tests/test_api_fuzz.py "$@" \
+  || fail "API fuzzing"
+printf '\nfuzzing passed\n'

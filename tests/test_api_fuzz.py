@@ -52,7 +52,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(demo) -> Iterator[str]:
+def server(demo, tmp_path) -> Iterator[str]:
     """The production server (gunicorn) on the test database, which holds the demo.
 
     Django's development server answers some malformed requests (control characters in
@@ -64,10 +64,13 @@ def server(demo) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    # Its log goes to a file: an unread pipe fills up and stalls the server.
+    log_path = tmp_path / "gunicorn.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "4", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -79,10 +82,11 @@ def server(demo) -> Iterator[str]:
             time.sleep(0.3)
     else:
         process.kill()
-        pytest.fail("gunicorn did not start: " + process.stdout.read()[-3000:])
+        pytest.fail("gunicorn did not start: " + log_path.read_text()[-3000:])
     yield base
     process.terminate()
     process.wait(timeout=30)
+    log.close()
 
 
 def run_schemathesis(base_url: str, *headers: str) -> subprocess.CompletedProcess[str]:

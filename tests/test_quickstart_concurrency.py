@@ -80,9 +80,12 @@ def quickstart(tmp_path_factory):
     out = manage(env, "shell", stdin=SETUP % {"stock": STOCK})
     values = dict(line.split(" ", 2)[1:] for line in out.splitlines() if line.startswith("VALUE "))
     port = free_port()
+    # Its log goes to a file: an unread pipe fills up and stalls the server.
+    log_path = db.parent / "server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -90,14 +93,15 @@ def quickstart(tmp_path_factory):
         try:
             if requests.get(f"{base}/healthz", timeout=2).ok:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or still booting
             time.sleep(0.3)
     else:
         server.kill()
-        pytest.fail("the quick-start server did not start: " + server.stdout.read()[-3000:])
+        pytest.fail("the quick-start server did not start: " + log_path.read_text()[-3000:])
     yield {"base": base, "env": env, **values}
     server.terminate()
     server.wait(timeout=20)
+    log.close()
 
 
 def test_a_busy_morning_on_the_embedded_default(quickstart):

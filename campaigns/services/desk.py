@@ -53,11 +53,13 @@ class DeskOutcome:
     reason: str | None = None
     field: str | None = None
     detail: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # The HTTP status the refusal would have on its own (403 elsewhere, 409 short stock …).
+    code: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key, "status": self.status, "reason": self.reason,
-            "field": self.field, "detail": self.detail,
+            "field": self.field, "detail": self.detail, "code": self.code,
         }  # fmt: skip
 
 
@@ -134,10 +136,12 @@ def _perform(actor: AbstractBaseUser, action: DeskAction) -> dict[str, Any]:
 
 def _replayed(record: IdempotencyRecord, action: DeskAction) -> DeskOutcome:
     if record.request_hash != _digest(action):
-        return DeskOutcome(action.key, "refused", _("这个编号已用于另一项操作。"), "key")
+        return DeskOutcome(action.key, "refused", _("这个编号已用于另一项操作。"), "key", code=409)
     body = record.body or {}
     if body.get("status") == "refused":
-        return DeskOutcome(action.key, "refused", body.get("reason"), body.get("field"))
+        return DeskOutcome(
+            action.key, "refused", body.get("reason"), body.get("field"), code=record.status_code
+        )
     return DeskOutcome(action.key, "duplicate", detail=body.get("detail") or {})
 
 
@@ -145,7 +149,9 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
     """Apply one queued action once; the same key again answers what it answered first."""
     key = str(action.key or "").strip()
     if not key or len(key) > 100:
-        return DeskOutcome(str(action.key)[:100], "refused", _("每项操作都要有编号。"), "key")
+        return DeskOutcome(
+            str(action.key)[:100], "refused", _("每项操作都要有编号。"), "key", code=400
+        )
     scoped_key = f"desk:{key}"
     record = selectors.idempotency_record_find(user=actor, key=scoped_key)
     if record is not None:
@@ -171,7 +177,7 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
                 status_code=exc.status_code,
                 body={"status": "refused", "reason": exc.message, "field": exc.field},
             )  # fmt: skip
-        return DeskOutcome(key, "refused", exc.message, exc.field)
+        return DeskOutcome(key, "refused", exc.message, exc.field, code=exc.status_code)
     return DeskOutcome(key, "applied", detail=detail)
 
 

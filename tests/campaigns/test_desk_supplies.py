@@ -109,7 +109,7 @@ def test_short_stock_refuses_that_line_and_keeps_the_others(stocked, staff_xinin
     results = post_batch(client_for(staff_xining), actions).json()["results"]
     assert [r["status"] for r in results] == ["applied", "refused", "applied"]
     assert "4" in results[1]["reason"]  # says what is left
-    assert results[1]["field"] == "quantity"
+    assert (results[1]["field"], results[1]["code"]) == ("quantity", 409)
     assert water_left(stocked) == 1
     # The refusal is remembered: sent again it is refused again, nothing moves.
     again = post_batch(client_for(staff_xining), [actions[1]]).json()["results"]
@@ -152,7 +152,7 @@ def test_staff_elsewhere_and_organizers_of_another_union_are_refused(
 ):
     for user in (staff_golmud, organizer_golmud):
         results = post_batch(client_for(user), [hand_out(stocked)]).json()["results"]
-        assert results[0]["status"] == "refused"
+        assert (results[0]["status"], results[0]["code"]) == ("refused", 403)
         assert client_for(user).get("/api/v1/desk/supplies/?station=QH-XN-0001").status_code == 403
     assert water_left(stocked) == 10
     anonymous = client_for()

@@ -237,7 +237,11 @@ def test_a_voucher_scanned_is_redeemed_once_and_a_second_scan_refused(phone, des
     page.set_input_files("#voucher-image", files=[image])
     page.wait_for_selector("#supply-lines li[data-status=refused]", timeout=15000)
     assert "核销过" in page.text_content("#supply-lines li[data-status=refused]")
+    assert "核销过" in page.text_content(
+        "#voucher-result[data-status=refused]"
+    )  # beside the scanner
     assert Distribution.objects.count() == 1
+    page.locator("#voucher-box").scroll_into_view_if_needed()
     shot(page, "desk-voucher")
     phone.assert_no_errors()
 

@@ -145,23 +145,32 @@
 
   function dismissed() { return D.load(DISMISSED_KEY); }
 
+  function lineText(l) {
+    return l.status === "pending" ? S.pending : l.status === "refused" ? fmt(S.refused, { reason: l.reason }) : S.applied;
+  }
+
   function renderLines() {
     var list = $("supply-lines");
     list.innerHTML = "";
     var station = D.station(), hidden = dismissed();
     var lines = [];
     D.queue().forEach(function (q) {
-      if (TYPES.indexOf(q.type) >= 0 && q.station === station) { lines.push({ key: q.key, label: q.label, status: "pending" }); }
+      if (TYPES.indexOf(q.type) >= 0 && q.station === station) { lines.push({ key: q.key, type: q.type, label: q.label, status: "pending" }); }
     });
     D.log().forEach(function (l) {
       if (TYPES.indexOf(l.type) >= 0 && l.station === station && hidden.indexOf(l.key) < 0) { lines.push(l); }
     });
+    // The latest voucher's answer, beside the scanner as well.
+    var result = $("voucher-result"), last = null;
+    lines.forEach(function (l) { if (l.type === "voucher") { last = l; } });
+    result.textContent = last ? last.label + " · " + lineText(last) : "";
+    result.className = "voucher-result" + (last ? " " + last.status : "");
+    result.setAttribute("data-status", last ? last.status : "");
     lines.slice(-12).reverse().forEach(function (l) {
       var li = el("li", "line " + l.status);
       li.setAttribute("data-key", l.key); li.setAttribute("data-status", l.status);
       li.appendChild(el("span", "what", l.label));
-      var text = l.status === "pending" ? S.pending : l.status === "refused" ? fmt(S.refused, { reason: l.reason }) : S.applied;
-      li.appendChild(el("span", "state", text));
+      li.appendChild(el("span", "state", lineText(l)));
       if (l.status === "pending" || l.status === "refused") {
         var b = el("button", "button small", l.status === "pending" ? S.remove : S.dismiss);
         b.type = "button";
@@ -185,7 +194,7 @@
         var s = document.createElement("script");
         s.src = "/static/" + C.decoder;
         s.onload = function () { resolve(window.jsQR); };
-        s.onerror = reject;
+        s.onerror = function () { decoderLoading = null; reject(new Error("decoder")); };
         document.head.appendChild(s);
       });
     }
@@ -202,7 +211,8 @@
   function redeem(code) {
     code = String(code || "").trim();
     if (!code) { note(S.code_needed); return; }
-    var label = fmt(S.voucher_label, { code: code.toUpperCase() });
+    var plain = code.toUpperCase().replace(/[^0-9A-Z]/g, "");
+    var label = fmt(S.voucher_label, { code: (plain.match(/.{1,4}/g) || [plain]).join("-") });
     D.enqueue({ type: "voucher", label: label, payload: { code: code } });
     note(fmt(S.queued, { what: label }));
     $("voucher-code").value = "";
@@ -355,6 +365,11 @@
   $("workers-plus").addEventListener("click", function () { setWorkers(workers + 1); });
   $("supply-campaign").addEventListener("change", function () { renderCampaigns(); });
   $("voucher-camera").addEventListener("click", startCamera);
+  // Fetch the decoder when the voucher box is opened (and the service worker keeps it), not
+  // with every desk page on a weak signal.
+  $("voucher-box").addEventListener("toggle", function () {
+    if ($("voucher-box").open) { decoder().catch(function () { /* tried again on use */ }); }
+  });
   $("voucher-image").addEventListener("change", function (e) {
     var file = e.target.files && e.target.files[0];
     if (!file) { return; }

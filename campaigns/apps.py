@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from stations.panels import register_desk_panel
+from stations.panels import register_desk_panel, register_organizer_panel
 
 
 class CampaignsConfig(AppConfig):
@@ -27,3 +27,8 @@ class CampaignsConfig(AppConfig):
                 context=desk.desk_panel(title),
                 scripts=["campaigns/desk-supplies.js"],
             )
+        register_organizer_panel(
+            name="campaigns-vouchers",
+            template="campaigns/voucher_panel.html",
+            context=desk.voucher_panel,
+        )

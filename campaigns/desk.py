@@ -205,3 +205,12 @@ def desk_strings() -> dict[str, str]:
         "failed": _("没有成功：%(reason)s"),
         "need_network": _("需要网络：请在有信号时再签收。"),
     }
+
+
+def voucher_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The organizer overview's link to issue vouchers, while a campaign of theirs runs."""
+    scope = scope_for(request.user)
+    if not scope.is_organizer:
+        return None
+    running = scope.filter(Campaign.objects.filter(status=Campaign.Status.ACTIVE)).count()
+    return {"campaigns": running} if running else None

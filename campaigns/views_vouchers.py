@@ -1,16 +1,27 @@
-"""A worker's voucher page: the QR code they show at a station (no login; the code in the
-address is the voucher itself, random and good for one day)."""
+"""Vouchers (清凉券): the organizer's issue form, and the worker's voucher page with the QR
+code they show at a station (no login; the code in the address is the voucher itself,
+random and good for one day)."""
 
 from __future__ import annotations
 
 import segno
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from campaigns.models import Voucher
-from campaigns.services.vouchers import voucher_code_display, voucher_code_normalize
+from campaigns import selectors
+from campaigns.forms_vouchers import VoucherIssueForm
+from campaigns.models import Campaign, Voucher
+from campaigns.services.vouchers import (
+    voucher_code_display,
+    voucher_code_normalize,
+    voucher_issue,
+)
 from core import time as local_time
+from core.errors import DomainError
+from core.scoping import scope_for
 
 
 def _voucher(code: str) -> Voucher:
@@ -61,3 +72,26 @@ def voucher_page(request: HttpRequest, code: str) -> HttpResponse:
 def voucher_svg(request: HttpRequest, code: str) -> HttpResponse:
     voucher = _voucher(code)
     return HttpResponse(qr_svg(voucher.code), content_type="image/svg+xml")
+
+
+@login_required
+def issue(request: HttpRequest) -> HttpResponse:
+    """An organizer gives a worker today's voucher; the page then shows it to pass on."""
+    if not scope_for(request.user).is_organizer:
+        raise HttpForbidden
+    campaigns = selectors.campaigns_visible(actor=request.user).filter(
+        status=Campaign.Status.ACTIVE
+    )
+    form = VoucherIssueForm(request.POST or None, campaigns=campaigns)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            voucher = voucher_issue(
+                actor=request.user, campaign=data["campaign"], phone=data["phone"],
+                item=data["item"], category=data["category"], quantity=data["quantity"],
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("campaigns-vouchers:voucher", code=voucher.code)
+    return render(request, "campaigns/voucher_issue.html", {"form": form})

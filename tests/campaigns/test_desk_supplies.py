@@ -331,3 +331,44 @@ def test_voucher_page_shows_the_qr_code(stocked, client):
     svg = client.get(f"/vouchers/{voucher.code}.svg")
     assert svg["Content-Type"] == "image/svg+xml"
     assert client.get("/vouchers/NOPE/").status_code == 404
+
+
+def test_organizer_issues_a_voucher_through_the_form(stocked, client, organizer_xining):
+    client.force_login(organizer_xining)
+    page = client.get("/vouchers/issue/")
+    assert page.status_code == 200
+    assert stocked.campaign.name in page.content.decode()
+    body = {"campaign": stocked.campaign.pk, "phone": PHONE, "category": "courier",
+            "item": "water", "quantity": 2}  # fmt: skip
+    response = client.post("/vouchers/issue/", body)
+    voucher = Voucher.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/vouchers/{voucher.code}/"
+    assert voucher.quantity == 2 and voucher.issued_by == organizer_xining
+    bad = client.post("/vouchers/issue/", {**body, "phone": "12"})
+    assert bad.status_code == 200 and "11 位手机号" in bad.content.decode()
+    assert Voucher.objects.count() == 1
+
+
+def test_voucher_form_refuses_others(stocked, client, organizer_golmud, staff_xining):
+    body = {"campaign": stocked.campaign.pk, "phone": PHONE, "category": "courier",
+            "item": "water", "quantity": 1}  # fmt: skip
+    client.force_login(organizer_golmud)
+    refused = client.post("/vouchers/issue/", body)  # not a campaign they may choose
+    assert refused.status_code == 200
+    assert "没有进行中的活动" in refused.content.decode()
+    client.force_login(staff_xining)
+    assert client.get("/vouchers/issue/").status_code == 403
+    client.logout()
+    assert client.get("/vouchers/issue/").status_code == 302  # to the login page
+    assert Voucher.objects.count() == 0
+
+
+def test_organizer_overview_links_to_the_voucher_form(
+    stocked, client, organizer_xining, organizer_golmud
+):
+    client.force_login(organizer_xining)
+    html = client.get("/organizer/").content.decode()
+    assert "/vouchers/issue/" in html
+    client.force_login(organizer_golmud)  # no campaign of theirs is running
+    assert "/vouchers/issue/" not in client.get("/organizer/").content.decode()

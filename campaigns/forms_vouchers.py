@@ -14,7 +14,7 @@ from core.categories import WorkerCategory
 
 class VoucherIssueForm(forms.Form):
     campaign = forms.ModelChoiceField(
-        label=_("活动"), queryset=Campaign.objects.none(),
+        label=_("活动"), queryset=Campaign.objects.none(), empty_label=None,
         error_messages={"required": _("请选择活动。"), "invalid_choice": _("请选择活动。")},
     )  # fmt: skip
     phone = forms.CharField(

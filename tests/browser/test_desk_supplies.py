@@ -295,3 +295,23 @@ def test_a_closure_posted_at_the_desk_shows_closed_on_the_public_map(phone, desk
     page.locator("#week-list").scroll_into_view_if_needed()
     shot(page, "desk-status-day-hours")
     assert_no_errors(phone, "status of 400")
+
+
+def test_an_organizer_issues_a_voucher_and_sees_its_qr_code(phone, desk, network):
+    user = UserFactory(username="desk-organizer", password="org-pass-123")
+    membership_grant(actor=None, user=user, union=network.xining, role="organizer")
+    page = phone.open("/accounts/login/?next=/vouchers/issue/")
+    page.fill("input[name=username]", "desk-organizer")
+    page.fill("input[name=password]", "org-pass-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/vouchers/issue/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "voucher-issue")
+    page.fill("input[name=phone]", PHONE)
+    page.select_option("select[name=category]", "courier")
+    page.select_option("select[name=item]", "water")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector(".voucher [data-state=valid]")
+    assert page.locator(".qr svg").count() == 1
+    assert Voucher.objects.get().issued_by == user
+    phone.assert_no_errors()

@@ -108,3 +108,20 @@ def test_hostile_posts(network, province_admin, url, body, status, field):
     if url.endswith("/visits/batch/"):
         # A batch answers per item: the bad item is refused, with the reason.
         assert response.json()["results"][0]["status"] == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/desk/supplies/batch/",
+         {"actions": [{"key": "k\x00", "type": "hand_out", "station": ""}]}, "actions[0].key"),
+        ("/api/v1/visits/batch/", {"visits": [{"uuid": "\x00"}]}, "visits[0].uuid"),
+        ("/api/v1/hazard-reports/", {"description": "a\x00b"}, "description"),
+    ],
+)  # fmt: skip
+def test_nul_characters_are_refused_naming_the_field(network, province_admin, url, body, field):
+    """PostgreSQL text cannot hold NUL: it is refused as bad input, never a server error."""
+    client = APIClient()
+    client.force_login(province_admin)
+    response = client.post(url, body, format="json")
+    _assert_answer(response, 400, field)

@@ -142,6 +142,12 @@ PUBLIC_FORM_RATE = env_str("PUBLIC_FORM_RATE", "10/minute")
 
 # REST API
 REST_FRAMEWORK = {
+    # JSON strings may not hold NUL (PostgreSQL text cannot): a 400 naming the field.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONWithoutNulParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -1,0 +1,45 @@
+"""Request bodies, refused early when no database could store them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+
+
+def _nul_path(value: Any, path: str = "") -> str | None:
+    """Where the first string holding a NUL character is (``lines[1].item``), or None."""
+    if isinstance(value, str):
+        return path or "body" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key_text = str(key)
+            if "\x00" in key_text:
+                return path or "body"
+            found = _nul_path(item, f"{path}.{key_text}" if path else key_text)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+class JSONWithoutNulParser(JSONParser):
+    """JSON whose strings may not contain NUL (U+0000).
+
+    PostgreSQL text cannot hold it, so a NUL anywhere (an idempotency key, a name inside a
+    list) would otherwise fail deep in a write as a server error. It is refused here as a
+    400 naming the field.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        where = _nul_path(data)
+        if where:
+            raise ValidationError({where: [_("不能包含空字符（NUL）。")]})
+        return data

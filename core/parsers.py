@@ -9,14 +9,25 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 
 
+def _unstorable(text: str) -> bool:
+    """NUL, or a lone surrogate (valid JSON "\\ud800", not valid UTF-8)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _nul_path(value: Any, path: str = "") -> str | None:
-    """Where the first string holding a NUL character is (``lines[1].item``), or None."""
+    """Where the first string no database can store is (``lines[1].item``), or None."""
     if isinstance(value, str):
-        return path or "body" if "\x00" in value else None
+        return path or "body" if _unstorable(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             key_text = str(key)
-            if "\x00" in key_text:
+            if _unstorable(key_text):
                 return path or "body"
             found = _nul_path(item, f"{path}.{key_text}" if path else key_text)
             if found:
@@ -30,9 +41,9 @@ def _nul_path(value: Any, path: str = "") -> str | None:
 
 
 class JSONWithoutNulParser(JSONParser):
-    """JSON whose strings may not contain NUL (U+0000).
+    """JSON whose strings may not contain NUL (U+0000) or a lone surrogate.
 
-    PostgreSQL text cannot hold it, so a NUL anywhere (an idempotency key, a name inside a
+    PostgreSQL text cannot hold either, so one anywhere (an idempotency key, a name inside a
     list) would otherwise fail deep in a write as a server error. It is refused here as a
     400 naming the field.
     """
@@ -41,5 +52,5 @@ class JSONWithoutNulParser(JSONParser):
         data = super().parse(stream, media_type, parser_context)
         where = _nul_path(data)
         if where:
-            raise ValidationError({where: [_("不能包含空字符（NUL）。")]})
+            raise ValidationError({where: [_("不能包含空字符（NUL）或无效的 Unicode 字符。")]})
         return data

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from core.categories import WorkerCategory
 from core.errors import NotFound, PermissionDenied
+from core.parsers import JSONWithoutNulParser
 from core.scoping import scope_for
 from core.throttling import PublicFormThrottle
 from stations import selectors
@@ -282,7 +283,7 @@ class FeedbackView(PublicFormView):
 
 
 class ReportView(PublicFormView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONWithoutNulParser]
 
     @extend_schema(
         operation_id="station_report",

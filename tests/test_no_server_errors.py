@@ -1,6 +1,8 @@
 """Whatever a client sends, the answer is the right 4xx naming the field, never a 500 (a
 sample of hostile inputs; each case states the exact answer expected)."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -117,11 +119,14 @@ def test_hostile_posts(network, province_admin, url, body, status, field):
          {"actions": [{"key": "k\x00", "type": "hand_out", "station": ""}]}, "actions[0].key"),
         ("/api/v1/visits/batch/", {"visits": [{"uuid": "\x00"}]}, "visits[0].uuid"),
         ("/api/v1/hazard-reports/", {"description": "a\x00b"}, "description"),
+        ("/api/v1/desk/supplies/batch/",
+         {"actions": [{"key": "\ud800", "type": "hand_out", "station": ""}]}, "actions[0].key"),
     ],
 )  # fmt: skip
 def test_nul_characters_are_refused_naming_the_field(network, province_admin, url, body, field):
-    """PostgreSQL text cannot hold NUL: it is refused as bad input, never a server error."""
+    """PostgreSQL text cannot hold NUL or a lone surrogate: refused as bad input, never a 500."""
     client = APIClient()
     client.force_login(province_admin)
-    response = client.post(url, body, format="json")
+    # json.dumps escapes as \\u0000 and \\ud800, as any JSON client may send them.
+    response = client.post(url, json.dumps(body), content_type="application/json")
     _assert_answer(response, 400, field)

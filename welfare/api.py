@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound, PermissionDenied
+from core.parsers import JSONWithoutNulParser
 from core.scoping import scope_for
 from core.throttling import PublicFormThrottle
 from stations.models import Region, Union
@@ -129,7 +130,7 @@ class HazardReportCreateView(APIView):
     authentication_classes: list[type] = []
     renderer_classes = [JSONRenderer]
     throttle_classes = [PublicFormThrottle]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONWithoutNulParser, MultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="hazard_report_create",

@@ -19,7 +19,12 @@ from rest_framework.views import APIView
 from campaigns import desk, selectors
 from campaigns.exceptions import CampaignsError
 from campaigns.services import vouchers
-from campaigns.services.desk import DESK_BATCH_LIMIT, DeskAction, desk_actions_apply
+from campaigns.services.desk import (
+    DESK_BATCH_LIMIT,
+    DESK_KEY_MAX_LENGTH,
+    DeskAction,
+    desk_actions_apply,
+)
 from core.categories import WorkerCategory
 from core.errors import NotFound
 from stations import selectors as station_selectors
@@ -46,7 +51,7 @@ class DeskSuppliesView(DeskAPIView):
 
 
 class DeskActionSerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=100)
+    key = serializers.CharField(max_length=DESK_KEY_MAX_LENGTH)
     type = serializers.ChoiceField(choices=["hand_out", "voucher"])
     station = serializers.CharField(max_length=40)
 

@@ -130,3 +130,15 @@ def test_nul_characters_are_refused_naming_the_field(network, province_admin, ur
     # json.dumps escapes as \\u0000 and \\ud800, as any JSON client may send them.
     response = client.post(url, json.dumps(body), content_type="application/json")
     _assert_answer(response, 400, field)
+
+
+def test_a_desk_key_too_long_to_store_is_refused_on_its_line(network, province_admin):
+    """The key is stored as "desk:<key>" in 100 characters: a longer one is refused on its
+    line of the batch (the fuzzer found it answering 500)."""
+    client = APIClient()
+    client.force_login(province_admin)
+    body = {"actions": [{"key": "k" * 99, "type": "hand_out", "station": "QH-XN-0001"}]}
+    response = client.post("/api/v1/desk/supplies/batch/", body, format="json")
+    assert response.status_code == 200
+    line = response.json()["results"][0]
+    assert (line["status"], line["field"], line["code"]) == ("refused", "key", 400)

@@ -145,10 +145,14 @@ def _replayed(record: IdempotencyRecord, action: DeskAction) -> DeskOutcome:
     return DeskOutcome(action.key, "duplicate", detail=body.get("detail") or {})
 
 
+DESK_KEY_MAX_LENGTH = 100 - len("desk:")
+
+
 def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOutcome:
     """Apply one queued action once; the same key again answers what it answered first."""
     key = str(action.key or "").strip()
-    if not key or len(key) > 100:
+    # Stored as "desk:<key>" in a 100-character column.
+    if not key or len(key) > DESK_KEY_MAX_LENGTH:
         return DeskOutcome(
             str(action.key)[:100], "refused", _("每项操作都要有编号。"), "key", code=400
         )

@@ -27,19 +27,12 @@ from campaigns.models import (
     Transfer,
 )
 from campaigns.services import ledger, lifecycle
-from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
+from core.admin import ReadOnlyForOrganizersMixin, ReadOnlyScopedAdminMixin, ScopedAdminMixin
 from core.errors import DomainError
 
 
-class ReadOnlyScoped(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyScoped(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Item)

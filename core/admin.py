@@ -160,6 +160,20 @@ class ScopedAdminMixin(ServiceWritesAdminMixin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
+class ReadOnlyScopedAdminMixin(ScopedAdminMixin):
+    """Rows written only by services elsewhere (the ledger, workflows): looked at here, in
+    scope, never added, changed or deleted. Admin actions may still call services."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ReadOnlyForOrganizersMixin(ServiceWritesAdminMixin):
     """Reference data: everyone in a union may look, only superusers change it."""
 

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
+
+from tests.serverprocess import free_port, serving
 
 pytestmark = [pytest.mark.postgis, pytest.mark.fuzz, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +31,6 @@ CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
     "response_schema_conformance"
 )
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 
 
@@ -42,12 +40,6 @@ def demo(settings):
     settings.PUBLIC_FORM_RATE = "100000/minute"  # the fuzzer is one client sending a lot
     for command in ("load_demo", "load_demo_campaign", "load_demo_welfare"):
         call_command(command, verbosity=0)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -63,29 +55,10 @@ def server(demo, tmp_path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    # Its log goes to a file: an unread pipe fills up and stalls the server.
-    log_path = tmp_path / "gunicorn.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).ok:
-                break
-        except requests.RequestException:  # not up yet, or still booting
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + log_path.read_text()[-3000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", "2", "--threads", "4", "--timeout", "60"]  # fmt: skip
+    with serving(command, port=port, env=env, log_path=tmp_path / "gunicorn.log") as base:
+        yield base
 
 
 def run_schemathesis(base_url: str, *headers: str) -> subprocess.CompletedProcess[str]:

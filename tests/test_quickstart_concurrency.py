@@ -9,20 +9,19 @@ exactly 30 hand-outs succeed, every visit is stored once, and the ledger still a
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 
+from tests.serverprocess import ROOT, free_port, serving
+
 pytestmark = [pytest.mark.serverprocess]
 
-ROOT = Path(__file__).resolve().parent.parent
 STOCK = 30
 HAND_OUTS = 50
 BATCHES = 50
@@ -50,12 +49,6 @@ print("VALUE", "before", sum(StockLevel.objects.filter(location=depot, lot__item
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -80,28 +73,9 @@ def quickstart(tmp_path_factory):
     out = manage(env, "shell", stdin=SETUP % {"stock": STOCK})
     values = dict(line.split(" ", 2)[1:] for line in out.splitlines() if line.startswith("VALUE "))
     port = free_port()
-    # Its log goes to a file: an unread pipe fills up and stalls the server.
-    log_path = db.parent / "server.log"
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).ok:
-                break
-        except requests.RequestException:  # not up yet, or still booting
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("the quick-start server did not start: " + log_path.read_text()[-3000:])
-    yield {"base": base, "env": env, **values}
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    with serving(command, port=port, env=env, log_path=db.parent / "server.log") as base:
+        yield {"base": base, "env": env, **values}
 
 
 def test_a_busy_morning_on_the_embedded_default(quickstart):

@@ -16,7 +16,7 @@ from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin
 
 from core import time as local_time
-from core.admin import ScopedAdminMixin
+from core.admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
 from core.errors import DomainError
 from welfare import services
 from welfare.forms import add_domain_error
@@ -156,7 +156,7 @@ class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class WorkerAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Read only: a registration is made with the worker's consent
     (``services.worker_register``) and its schedule follows from the checks."""
 
@@ -165,15 +165,6 @@ class WorkerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("category", "needs_reassignment")
     search_fields = ("name",)
     exclude = ("phone_key",)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(HealthCheck)
@@ -322,7 +313,7 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HealthFollowUp)
-class HealthFollowUpAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HealthFollowUpAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Read only: a follow-up follows from a check's result and closes with a later check."""
 
     union_path_field = "worker__union__path"
@@ -333,33 +324,15 @@ class HealthFollowUpAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def _covers(self, request: HttpRequest, obj: HealthFollowUp) -> bool:
         return self._scope(request).covers_union(obj.worker.union)
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(HazardReward)
-class HazardRewardAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HazardRewardAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Read only, but for the action that records a payment (``reward_mark_paid``)."""
 
     list_display = ("report", "union", "year", "grade", "amount", "paid_on")
     list_select_related = ("report", "union")
     list_filter = ("year", "grade", ("paid_on", admin.EmptyFieldListFilter))
     actions = ["mark_paid_today"]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_pay_permission(self, request: HttpRequest) -> bool:
         return request.user.is_staff and self._scope(request).is_organizer

@@ -155,6 +155,18 @@ def closure_body(closure: Any) -> dict[str, Any]:
     }
 
 
+CLOSURE_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The client's key for this closure (at most 64 characters): a retry with the same "
+        "key answers with the closure it made and makes no second one."
+    ),
+)
+
+
 class ClosuresView(DeskView):
     """A station's closures: staff mark it closed (停水, 停电, 装修 …) from the desk."""
 
@@ -179,14 +191,21 @@ class ClosuresView(DeskView):
         operation_id="station_closure_add",
         summary="Close the station from starts_on to ends_on (inclusive), with a reason",
         request=ClosureSerializer,
+        parameters=[CLOSURE_KEY],
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, code: str) -> Response:
         station = _desk_station(request, code)
+        key = (request.headers.get("Idempotency-Key") or "").strip() or None
+        if key is not None and (len(key) > 64 or not key.isprintable()):
+            raise StationsError(
+                _("Idempotency-Key 不能超过 64 个字符，且只能是可见字符。"),
+                field="Idempotency-Key",
+            )
         serializer = ClosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         closure = network.station_closure_add(
-            actor=request.user, station=station, **serializer.validated_data
+            actor=request.user, station=station, key=key, **serializer.validated_data
         )
         return Response({"station": station.code, **closure_body(closure)}, status=201)
 

@@ -358,6 +358,11 @@ class Closure(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
+    #: The desk's own key for the request that made it (its offline queue sends each
+    #: closure with one), so that a retry makes no second closure.
+    key = models.CharField(
+        _("请求键"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords()
 

@@ -566,6 +566,7 @@ def station_closure_add(
     starts_on: dt.date,
     ends_on: dt.date,
     reason: str,
+    key: str | None = None,
     today: dt.date | None = None,
 ) -> Closure:
     """Close ``station`` from ``starts_on`` to ``ends_on`` (inclusive), e.g. 停水 today.
@@ -573,9 +574,19 @@ def station_closure_add(
     Staff of the station and organizers above it may; the dates lie between today and a
     year ahead. The read-side ``schedule`` is rebuilt in the same transaction, so the
     finder and ``open_now`` say "closed" as soon as this returns.
+
+    ``key`` (the desk's offline queue sends one per closure) makes a retry harmless: a
+    key already used at this station answers with the closure it made, even one since
+    reopened, and makes nothing new.
     """
     station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
     require_station_staff(actor, station)
+    if key is not None:
+        done = _closure_by_key(key)
+        if done is not None:
+            if done.station_id != station.pk:
+                raise Conflict(_("这个请求键已用于另一个站点。"), field="Idempotency-Key")
+            return done
     today = today or local_time.today()
     if starts_on < today:
         raise StationsError(_("开始日期不能早于今天。"), field="starts_on")
@@ -588,12 +599,22 @@ def station_closure_add(
         raise StationsError(_("请写明闭站原因（例如停水、停电、装修）。"), field="reason")
     if len(reason) > 200:
         raise StationsError(_("闭站原因不能超过 200 个字。"), field="reason")
-    closure = Closure(station=station, starts_on=starts_on, ends_on=ends_on, reason=reason)
+    closure = Closure(station=station, starts_on=starts_on, ends_on=ends_on, reason=reason, key=key)
     closure.full_clean()
     _record_actor(closure, actor)
     closure.save()
     station_refresh_cache(station=station)
     return closure
+
+
+def _closure_by_key(key: str) -> Closure | None:
+    """The closure a request key made: the live row, or, if it was reopened since, its
+    last recorded state."""
+    live = Closure.objects.filter(key=key).first()
+    if live is not None:
+        return live
+    past = Closure.history.filter(key=key).order_by("-history_date").first()
+    return past.instance if past is not None else None
 
 
 @transaction.atomic

@@ -315,3 +315,60 @@ def test_an_organizer_issues_a_voucher_and_sees_its_qr_code(phone, desk, network
     assert page.locator(".qr svg").count() == 1
     assert Voucher.objects.get().issued_by == user
     phone.assert_no_errors()
+
+
+def test_station_status_changed_with_no_signal_arrives_once(phone, desk, network):
+    """A closure and a day's hours set offline wait in the queue, go out on reconnect, and a
+    closure whose answer was lost on the way back is not made twice when it is resent."""
+    page = login(phone)
+    context = page.context
+    page.click("#tabbtn-status")
+    page.wait_for_selector("#status-now[data-open=true]")
+    tomorrow = (local_time.today() + dt.timedelta(days=1)).isoformat()
+    page.wait_for_selector(f"#week-list li[data-day='{tomorrow}']")
+
+    context.set_offline(True)
+    page.click("label.chip:has(input[value=water])")
+    page.click("#closure-submit")
+    page.wait_for_selector("#status-lines li[data-status=pending]")
+    assert "本机" in page.text_content("#closure-msg")
+    page.click(f"#week-list li[data-day='{tomorrow}'] button")
+    page.fill("#day-opens", "10:00")
+    page.fill("#day-closes", "16:00")
+    page.click("#day-form button[type=submit]")
+    page.wait_for_selector("#status-lines li[data-status=pending] >> nth=1")
+    assert page.locator("#status-lines li").count() == 2
+    assert "停水" in page.text_content("#status-lines")
+    shot(page, "desk-status-offline")
+    assert Closure.objects.count() == 0 and DayHours.objects.count() == 0
+
+    # The first answer to the closure is lost after the server has made it.
+    lost = []
+
+    def lose_answer(route):
+        if not lost:
+            route.fetch()
+            lost.append(route.request.headers.get("idempotency-key"))
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/stations/*/closures/", lose_answer)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#sync[data-pending='0']", timeout=30000)
+    page.wait_for_selector("#status-now[data-open=false]")
+    assert lost and lost[0]
+    closure = Closure.objects.get()
+    assert (closure.reason, closure.key) == ("停水", lost[0])
+    changed = DayHours.objects.get()
+    assert (changed.day.isoformat(), f"{changed.opens:%H:%M}", f"{changed.closes:%H:%M}") == (
+        tomorrow, "10:00", "16:00",
+    )  # fmt: skip
+    assert page.locator("#status-lines li").count() == 0
+    assert "停水" in page.text_content("#closure-list")
+    page.reload()
+    page.wait_for_selector("#sync[data-pending='0']")
+    page.wait_for_timeout(500)
+    assert Closure.objects.count() == 1 and DayHours.objects.count() == 1
+    assert_no_errors(phone, OFFLINE, "ERR_FAILED")

@@ -27,6 +27,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path("var/test-artifacts")
 PASSWORD = "org-pass-12345"
 
+#: Each flow runs on a phone set to Chinese and on one set to English (the browser's
+#: Accept-Language picks the language); these are the words each must show.
+WORDS = {
+    "zh-CN": {
+        "html": "zh-hans", "preview": "新登记 50 人", "due": "待跟进 1 项",
+        "checking": "正在核查", "unfounded": "不属实",
+    },
+    "en-US": {
+        "html": "en", "preview": "New: 50", "due": "1 follow-up due",
+        "checking": "checking it", "unfounded": "nfounded",
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(params=list(WORDS), ids=["zh-Hans", "en"])
+def lang(request):
+    return request.param
+
 
 @pytest.fixture
 def organizer(network):
@@ -66,14 +84,18 @@ def roster_file(tmp_path: Path) -> Path:
 
 
 def test_organizer_registers_imports_records_and_sees_the_follow_up(
-    phone, network, organizer, tmp_path
+    phone, network, organizer, tmp_path, lang
 ):
+    words = WORDS[lang]
     workplace = WorkplaceFactory(name="西宁测试钢厂", union=network.xining,
                                  hazards={"high_temperature": 60})  # fmt: skip
-    page = phone.open(None)
+    page = phone.open(None, locale=lang)
     login(page, "org-browser")
+    suffix = "" if lang == "zh-CN" else "-en"
 
     # One worker by the form.
+    page.goto("/organizer/workers/")
+    assert page.get_attribute("html", "lang").lower() == words["html"]
     page.goto("/organizer/workers/")
     page.click("#worker-new")
     page.select_option("select[name=workplace]", str(workplace.pk))
@@ -84,7 +106,7 @@ def test_organizer_registers_imports_records_and_sees_the_follow_up(
     page.check("input[name=hazards][value=high_temperature]")
     page.check("input[name=consent]")
     no_sideways_scroll(page)
-    shot(page, "welfare-worker-form")
+    shot(page, "welfare-worker-form" + suffix)
     page.click("#worker-form button[type=submit]")
     page.wait_for_selector("#check-form")
     worker = Worker.objects.get(name="韩师傅")
@@ -95,10 +117,10 @@ def test_organizer_registers_imports_records_and_sees_the_follow_up(
     page.set_input_files("input[name=file]", str(roster_file(tmp_path)))
     page.click("#roster-upload button[type=submit]")
     page.wait_for_selector("#preview-summary")
-    assert "新登记 50 人" in page.text_content("#preview-summary")
+    assert words["preview"] in page.text_content("#preview-summary")
     assert Worker.objects.count() == 1  # nothing written by the preview
     no_sideways_scroll(page)
-    shot(page, "welfare-roster-preview")
+    shot(page, "welfare-roster-preview" + suffix)
     page.select_option("#roster-apply select[name=category]", "sanitation")
     page.check("#roster-apply input[name=consent]")
     page.click("#roster-apply button[type=submit]")
@@ -115,25 +137,28 @@ def test_organizer_registers_imports_records_and_sees_the_follow_up(
     page.wait_for_selector("#worker-follow-ups")
     follow_up = HealthFollowUp.objects.get(worker=worker)
     assert follow_up.due_on == checked + dt.timedelta(days=30)
-    shot(page, "welfare-worker-page")
+    shot(page, "welfare-worker-page" + suffix)
 
     # The overview shows the follow-up due, by workplace.
     page.goto("/organizer/")
     panel = page.locator("#checks-due")
     panel.wait_for()
     assert "西宁测试钢厂" in panel.text_content()
-    assert "待跟进 1 项" in panel.text_content()
+    assert words["due"] in panel.text_content()
     assert follow_up.due_on.isoformat() in page.text_content("#follow-ups")
     panel.scroll_into_view_if_needed()
     no_sideways_scroll(page)
-    shot(page, "welfare-organizer-panel")
+    shot(page, "welfare-organizer-panel" + suffix)
     phone.assert_no_errors()
 
 
-def test_hazard_report_from_the_map_to_its_outcome(phone, network, organizer):
+def test_hazard_report_from_the_map_to_its_outcome(phone, network, organizer, lang):
+    words = WORDS[lang]
+    suffix = "" if lang == "zh-CN" else "-en"
     Region.objects.filter(code="630103").update(reference_point=Point(101.78, 36.62, srid=4326))
     page = phone.open("/", geolocation={"latitude": 36.63, "longitude": 101.77},
-                      permissions=["geolocation"])  # fmt: skip
+                      permissions=["geolocation"], locale=lang)  # fmt: skip
+    assert page.get_attribute("html", "lang").lower() == words["html"]
     page.click("#report-hazard")
     page.wait_for_url("**/hazards/report/")
     box = page.locator("#pick-map").bounding_box()
@@ -144,28 +169,33 @@ def test_hazard_report_from_the_map_to_its_outcome(phone, network, organizer):
     page.select_option("select[name=category]", "height")
     page.fill("textarea[name=description]", "脚手架没有护栏")
     no_sideways_scroll(page)
-    shot(page, "welfare-hazard-form")
+    shot(page, "welfare-hazard-form" + suffix)
     page.click("#hazard-form button[type=submit]")
     page.wait_for_selector("#hazard-outcome")
     report = HazardReport.objects.get()
     assert report.union.code == "QH-XN-CZ" and abs(report.location.y - 36.63) < 1e-4
     status_url = page.url
-    assert "正在核查" in page.text_content("#hazard-outcome")
+    assert words["checking"] in page.text_content("#hazard-outcome")
 
-    organizer_page = phone.open(None)
+    organizer_page = phone.open(None, locale=lang)
     login(organizer_page, "org-browser")
     organizer_page.goto(f"/organizer/hazards/{report.pk}/")
     organizer_page.select_option("#hazard-action select[name=status]", "unfounded")
     organizer_page.fill("#hazard-action textarea[name=note]", "现场核查护栏完好")
-    shot(organizer_page, "welfare-hazard-handle")
+    shot(organizer_page, "welfare-hazard-handle" + suffix)
     organizer_page.click("#hazard-action button[type=submit]")
     organizer_page.wait_for_selector("#report-status")
-    assert "不属实" in organizer_page.text_content("#report-status")
+    assert words["unfounded"] in organizer_page.text_content("#report-status")
 
     page.goto(status_url)
     outcome = page.text_content("#hazard-outcome")
-    assert "不属实" in outcome and "现场核查护栏完好" in outcome
-    assert "unfounded" not in page.content() and "received" not in page.text_content("main")
-    shot(page, "welfare-hazard-status")
+    assert words["unfounded"] in outcome and "现场核查护栏完好" in outcome
+    # No raw status codes: each step is named in words of the page's language.
+    steps = page.locator("#hazard-steps li").all_text_contents()
+    codes = {value for value, _ in HazardReport.Status.choices}
+    assert steps and not any(step.split(" · ")[0].strip() in codes for step in steps), steps
+    if lang == "zh-CN":
+        assert "unfounded" not in page.content() and "received" not in page.text_content("main")
+    shot(page, "welfare-hazard-status" + suffix)
     assert not HazardReward.objects.exists()
     phone.assert_no_errors()

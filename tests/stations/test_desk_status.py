@@ -248,3 +248,56 @@ def test_day_hours_elsewhere_are_refused(open_station, staff_golmud, organizer_g
         )
     assert put_hours(client_for()).status_code in (401, 403)
     assert finder()["properties"]["week"][1]["hours"] == "08:00–20:00"
+
+
+def post_keyed(client, key, code="QH-XN-0001", **body):
+    data = {"starts_on": "2027-07-14", "ends_on": "2027-07-15", "reason": "停电", **body}
+    return client.post(
+        f"/api/v1/stations/{code}/closures/", data, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+
+def test_a_closure_sent_twice_with_one_key_is_made_once(open_station, staff_xining):
+    """The desk's offline queue resends a closure whose answer it never got."""
+    client = client_for(staff_xining)
+    first = post_keyed(client, "desk-key-1")
+    again = post_keyed(client, "desk-key-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert Closure.objects.count() == 1
+    # A new key is a new closure.
+    assert (
+        post_keyed(client, "desk-key-2", starts_on="2027-07-20", ends_on="2027-07-20").status_code
+        == 201
+    )
+    assert Closure.objects.count() == 2
+
+
+def test_a_key_replayed_after_the_reopen_does_not_close_again(open_station, staff_xining):
+    client = client_for(staff_xining)
+    made = post_keyed(client, "desk-key-3").json()
+    assert client.delete(f"/api/v1/stations/QH-XN-0001/closures/{made['id']}/").status_code == 204
+    assert Closure.objects.count() == 0
+    replay = post_keyed(client, "desk-key-3")
+    assert replay.status_code == 201 and replay.json()["id"] == made["id"]
+    assert Closure.objects.count() == 0
+    assert finder()["properties"]["open_now"] is True
+
+
+def test_a_key_used_at_another_station_is_a_conflict(network, open_station, staff_xining):
+    organizer = UserFactory(username="org-province")
+    membership_grant(actor=None, user=organizer, union=network.province, role="organizer")
+    client = client_for(organizer)
+    assert post_keyed(client, "desk-key-4").status_code == 201
+    other = post_keyed(client, "desk-key-4", code=network.golmud_station.code)
+    assert other.status_code == 409, other.content
+    assert other.json()["error"]["field"] == "Idempotency-Key"
+    assert Closure.objects.count() == 1
+
+
+@pytest.mark.parametrize("key", ["k" * 65, "bad\tkey"])
+def test_a_bad_key_is_refused_and_names_the_header(open_station, staff_xining, key):
+    response = post_keyed(client_for(staff_xining), key)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "Idempotency-Key"
+    assert Closure.objects.count() == 0

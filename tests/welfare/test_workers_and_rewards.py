@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -185,6 +186,23 @@ def test_roster_in_english_applies(network, organizer_xining, workplace):
     assert counts == {"new": 1, "update": 0}
     worker = Worker.objects.get()
     assert worker.hazards == ["high_temperature", "noise"] and worker.job == "welder"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_chinese_roster_reads_the_same_whatever_the_page_language(
+    network, organizer_xining, workplace, language
+):
+    """The employer's file is in Chinese even when the organizer's page is in English."""
+    data = roster([("马师傅", "0031", "13900000031", "环卫", "高温、粉尘")])
+    with translation.override(language):
+        preview = services.roster_preview(actor=organizer_xining, workplace=workplace, data=data)
+        also = services.roster_preview(
+            actor=organizer_xining, workplace=workplace,
+            data=roster([("Ma", "0032", "", "welder", "High temperature, Noise")]),
+        )  # fmt: skip
+    assert preview.ok, preview.rows[0].errors
+    assert preview.rows[0].hazards == ["high_temperature", "dust"]
+    assert also.ok and also.rows[0].hazards == ["high_temperature", "noise"]
 
 
 def test_roster_pages(client, network, organizer_xining, workplace):

@@ -17,7 +17,9 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 from zipfile import BadZipFile
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -121,11 +123,16 @@ def _key(text: Any) -> str:
 
 
 def _hazard_lookup() -> dict[str, str]:
+    """Every name a roster may give a hazard: its code, aliases, and its label in each of
+    our languages (the employer's file is in Chinese whatever language the page is in)."""
     lookup = {_key(alias): code for alias, code in HAZARD_ALIASES.items()}
-    for code, label in Hazard.choices:
+    for code, _label in Hazard.choices:
         lookup[_key(code)] = code
-        lookup[_key(label)] = code
         lookup[_key(code.replace("_", " "))] = code
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in Hazard.choices:
+                lookup[_key(label)] = code
     return lookup
 
 

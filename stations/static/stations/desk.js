@@ -125,6 +125,7 @@
         answered[res.key] = true;
         log({ key: res.key, type: type, station: item.station, label: item.label, status: res.status,
           reason: res.reason || "", detail: res.detail || {}, at: isoNow() });
+        statusAnswered({ key: res.key, status: res.status, reason: res.reason || "", data: res.data });
         if (type === "visit" && res.status === "refused") { toast(fmt(S.rejected, { reason: res.reason })); }
         if (type === "visit" && res.status === "applied") {
           sent.push({ uuid: res.key, label: item.label });
@@ -154,9 +155,18 @@
       return refreshToday();
     }).catch(function () {
       state.sending = false;  // no signal or server trouble: keep everything, try later
+      queuedWaiting();
       render();
     }).then(function () {
       if (queue().some(function (i) { return uploaders[i.type]; }) && navigator.onLine) { setTimeout(flush, 3000); }
+    });
+  }
+
+  function queuedWaiting() {
+    // Nothing got through: a status change waiting for an answer says it is kept.
+    queue().forEach(function (i) {
+      var fn = watchers[i.key];
+      if (fn && fn.show) { fn.show(fmt(S.status_queued, { what: i.label }), "pending"); }
     });
   }
 
@@ -290,17 +300,110 @@
   });
 
   // Station status ---------------------------------------------------------------------
+  // Every change of status is a queued action too, so the desk keeps it with no signal and
+  // sends it once: a closure carries its queue key as its Idempotency-Key; setting a day's
+  // hours is the same however often it is sent; a reopen or a cleared day already done
+  // answers 404, which counts as done.
+  var STATUS_TYPES = ["closure", "reopen", "day_hours", "day_hours_clear"];
+  var STATUS_DISMISSED_KEY = "yizhan.desk.status-dismissed." + cfg.user;
+  var watchers = {};  // queue key -> function(result), for the message beside the form
+  function closuresUrl(code) { return fmt(cfg.api.closures, { code: encodeURIComponent(code) }); }
+  function dayUrl(code, day) { return fmt(cfg.api.day_hours, { code: encodeURIComponent(code), day: day }); }
+  function statusUploader(request) {
+    return { send: function (items) {
+      var results = [], chain = Promise.resolve();
+      items.forEach(function (i) {
+        chain = chain.then(function () {
+          var req = request(i);
+          return send(req.url, req.method, req.body, req.headers).then(function (res) {
+            if (res.ok || (req.gone && res.status === 404)) {
+              results.push({ key: i.key, status: "applied", data: res.data }); return;
+            }
+            if (res.status >= 500 || res.status === 429) { throw new Error("HTTP " + res.status); }
+            results.push({ key: i.key, status: "refused",
+              reason: res.data.error ? res.data.error.message : String(res.status) });
+          });
+        });
+      });
+      // Whatever was answered before the signal went is done; the rest stays queued.
+      return chain.then(function () { return results; },
+        function (err) { if (results.length) { return results; } throw err; });
+    } };
+  }
+  uploaders.closure = statusUploader(function (i) {
+    return { url: closuresUrl(i.station), method: "POST", body: i.payload, headers: { "Idempotency-Key": i.key } };
+  });
+  uploaders.reopen = statusUploader(function (i) {
+    return { url: closuresUrl(i.station) + i.payload.id + "/", method: "DELETE", gone: true };
+  });
+  uploaders.day_hours = statusUploader(function (i) {
+    return { url: dayUrl(i.station, i.payload.day), method: "PUT",
+      body: { opens: i.payload.opens, closes: i.payload.closes, overnight: i.payload.overnight } };
+  });
+  uploaders.day_hours_clear = statusUploader(function (i) {
+    return { url: dayUrl(i.station, i.payload.day), method: "DELETE", gone: true };
+  });
+
+  function statusAction(type, payload, label, show, done) {
+    if (type === "day_hours" || type === "day_hours_clear") {
+      // A later change of the same day replaces one still waiting.
+      save(QUEUE_KEY, queue().filter(function (q) {
+        return !((q.type === "day_hours" || q.type === "day_hours_clear") &&
+          q.station === state.station && q.payload.day === payload.day);
+      }));
+    }
+    var item = enqueue({ type: type, label: label, payload: payload });
+    show(navigator.onLine ? S.sending : fmt(S.status_queued, { what: label }), "pending");
+    watchers[item.key] = function (res) {
+      if (res.status === "applied") { done(res.data || {}); } else { show(fmt(S.failed, { reason: res.reason }), true); }
+      refreshStatus();
+    };
+    watchers[item.key].show = show;
+  }
+  function statusAnswered(entry) {
+    var fn = watchers[entry.key];
+    if (fn) { delete watchers[entry.key]; fn(entry); }
+  }
+
   var closureForm = document.getElementById("closure-form");
-  function closuresUrl() { return fmt(cfg.api.closures, { code: encodeURIComponent(state.station) }); }
   function closureMsg(text, bad) {
     var el = document.getElementById("closure-msg");
-    el.textContent = text; el.className = "closure-msg" + (bad ? " error" : " ok");
+    el.textContent = text; el.className = "closure-msg " + (bad === "pending" ? "pending" : bad ? "error" : "ok");
   }
   function closureText(c) {
     var start = c.starts_on.slice(5), end = c.ends_on.slice(5);
     return c.starts_on === c.ends_on ? fmt(S.closure_one_day, { start: start, reason: c.reason })
       : fmt(S.closure_line, { start: start, end: end, reason: c.reason });
   }
+  function renderStatusLines() {
+    var list = document.getElementById("status-lines");
+    list.innerHTML = "";
+    var hidden = load(STATUS_DISMISSED_KEY), lines = [];
+    queue().forEach(function (q) {
+      if (STATUS_TYPES.indexOf(q.type) >= 0 && q.station === state.station) { lines.push({ key: q.key, label: q.label, status: "pending" }); }
+    });
+    load(LOG_KEY).forEach(function (l) {
+      if (STATUS_TYPES.indexOf(l.type) >= 0 && l.station === state.station && l.status === "refused" &&
+          hidden.indexOf(l.key) < 0) { lines.push(l); }
+    });
+    list.hidden = !lines.length;
+    lines.forEach(function (l) {
+      var li = document.createElement("li");
+      li.className = "line " + l.status; li.setAttribute("data-status", l.status); li.setAttribute("data-key", l.key);
+      var text = document.createElement("span");
+      text.textContent = l.label + " · " + (l.status === "pending" ? S.status_pending : fmt(S.failed, { reason: l.reason }));
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "button small";
+      b.textContent = l.status === "pending" ? S.status_cancel : S.status_dismiss;
+      b.addEventListener("click", function () {
+        if (l.status === "pending") { delete watchers[l.key]; forget(l.key); return; }
+        var d = load(STATUS_DISMISSED_KEY); d.push(l.key); save(STATUS_DISMISSED_KEY, d.slice(-100)); renderStatusLines();
+      });
+      li.appendChild(text); li.appendChild(b); list.appendChild(li);
+    });
+  }
+  queueListeners.push(renderStatusLines);
+
   function refreshStatus() {
     var code = state.station;
     fetch(fmt(cfg.api.station, { code: encodeURIComponent(code) }), { headers: { Accept: "application/json" } })
@@ -313,8 +416,8 @@
         el.className = "status-now " + (p.open_now ? "open" : "closed");
         el.setAttribute("data-open", p.open_now ? "true" : "false");
         renderWeek(p.week || []);
-      }).catch(function () { document.getElementById("status-now").textContent = S.need_network; });
-    fetch(closuresUrl(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      }).catch(function () { document.getElementById("status-now").textContent = S.status_offline; });
+    fetch(closuresUrl(code), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data || code !== state.station) { return; }
@@ -329,18 +432,18 @@
           var text = document.createElement("span"); text.textContent = closureText(c);
           var b = document.createElement("button");
           b.type = "button"; b.className = "button small"; b.textContent = S.reopen;
-          b.addEventListener("click", function () { reopen(c.id); });
+          b.addEventListener("click", function () { reopen(c); });
           li.appendChild(text); li.appendChild(b); list.appendChild(li);
         });
-      }).catch(function () { /* offline */ });
+      }).catch(function () { /* offline: the list stays as it was */ });
+    renderStatusLines();
   }
   // One coming day's hours.
   var dayForm = document.getElementById("day-form"), editing = null;
   function dayMsg(text, bad) {
     var el = document.getElementById("day-msg");
-    el.textContent = text; el.className = "closure-msg" + (bad ? " error" : " ok");
+    el.textContent = text; el.className = "closure-msg " + (bad === "pending" ? "pending" : bad ? "error" : "ok");
   }
-  function dayUrl(day) { return fmt(cfg.api.day_hours, { code: encodeURIComponent(state.station), day: day }); }
   function renderWeek(week) {
     var list = document.getElementById("week-list");
     list.innerHTML = "";
@@ -375,34 +478,25 @@
     document.getElementById("day-opens").focus();
   }
   function clearDay(d) {
-    send(dayUrl(d.date), "DELETE").then(function (res) {
-      if (res.ok) { dayMsg(fmt(S.day_cleared, { day: d.label })); refreshStatus(); return; }
-      dayMsg(fmt(S.failed, { reason: res.data.error ? res.data.error.message : res.status }), true);
-    }).catch(function () { dayMsg(S.need_network, true); });
+    statusAction("day_hours_clear", { day: d.date }, fmt(S.hours_clear_label, { day: d.label }), dayMsg,
+      function () { dayMsg(fmt(S.day_cleared, { day: d.label })); });
   }
   document.getElementById("day-cancel").addEventListener("click", function () { dayForm.hidden = true; editing = null; });
   dayForm.addEventListener("submit", function (e) {
     e.preventDefault();
     if (!editing) { return; }
     var d = editing, opens = document.getElementById("day-opens").value, closes = document.getElementById("day-closes").value;
+    if (!/^\d\d:\d\d$/.test(opens) || !/^\d\d:\d\d$/.test(closes)) { dayMsg(S.time_needed, true); return; }
+    dayForm.hidden = true; editing = null;
     // Closing before opening means after midnight.
-    send(dayUrl(d.date), "PUT", { opens: opens, closes: closes, overnight: closes < opens }).then(function (res) {
-      if (res.ok) {
-        dayForm.hidden = true; editing = null;
-        dayMsg(fmt(S.day_saved, { day: d.label, hours: res.data.opens + "–" + res.data.closes }));
-        refreshStatus(); return;
-      }
-      dayMsg(fmt(S.failed, { reason: res.data.error ? res.data.error.message : res.status }), true);
-    }).catch(function () { dayMsg(S.need_network, true); });
+    statusAction("day_hours", { day: d.date, opens: opens, closes: closes, overnight: closes < opens },
+      fmt(S.hours_label, { day: d.label, hours: opens + "–" + closes }), dayMsg,
+      function (data) { dayMsg(fmt(S.day_saved, { day: d.label, hours: (data.opens || opens) + "–" + (data.closes || closes) })); });
   });
 
-  function reopen(id) {
-    fetch(closuresUrl() + id + "/", {
-      method: "DELETE", credentials: "same-origin", headers: { "X-CSRFToken": csrf(), Accept: "application/json" }
-    }).then(function (r) {
-      if (r.status === 204) { closureMsg(S.reopened); refreshStatus(); return; }
-      return r.json().then(function (body) { closureMsg(fmt(S.failed, { reason: body.error.message }), true); });
-    }).catch(function () { closureMsg(S.need_network, true); });
+  function reopen(c) {
+    statusAction("reopen", { id: c.id }, fmt(S.reopen_label, { what: closureText(c) }), closureMsg,
+      function () { closureMsg(S.reopened); });
   }
   function chosenReason() {
     var r = closureForm.querySelector("input[name=reason]:checked");
@@ -427,10 +521,10 @@
     if (!reason) { closureMsg(S.other_needed, true); document.getElementById("closure-other").focus(); return; }
     var body = { starts_on: document.getElementById("closure-start").value,
       ends_on: document.getElementById("closure-end").value, reason: reason };
-    send(closuresUrl(), "POST", body).then(function (res) {
-      if (res.ok) { closureMsg(fmt(S.closure_saved, { what: closureText(res.data) })); refreshStatus(); return; }
-      closureMsg(fmt(S.failed, { reason: res.data.error ? res.data.error.message : res.status }), true);
-    }).catch(function () { closureMsg(S.need_network, true); });
+    if (!body.starts_on || !body.ends_on) { closureMsg(S.dates_needed, true); return; }
+    if (body.ends_on < body.starts_on) { closureMsg(S.end_before_start, true); document.getElementById("closure-end").focus(); return; }
+    statusAction("closure", body, fmt(S.closure_label, { what: closureText(body) }), closureMsg,
+      function (data) { closureMsg(fmt(S.closure_saved, { what: closureText(data.starts_on ? data : body) })); });
   });
 
   // Start ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin
 
@@ -260,7 +261,7 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         reward = HazardReward.objects.filter(report=obj).first()
         if reward is None:
             return "—"
-        state = _("已发放") if reward.is_paid else _("未发放")
+        state = pgettext("reward", "已发放") if reward.is_paid else pgettext("reward", "未发放")
         return f"{reward.amount} 元 · {state}"
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stations.models import Union
+from welfare import cold
 from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
@@ -115,6 +116,9 @@ def _classify(measurement: Measurement) -> None:
         measurement.verdict = Measurement.Verdict.COLD
     else:
         measurement.verdict = Measurement.Verdict.OK
+    measurement.cold_grade = cold.cold_work_grade(
+        temperature=measurement.air_temperature, exposure_percent=measurement.exposure_percent
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,9 @@ from stations import selectors as station_selectors
 from stations.models import FacilityReport, Region, Service
 from stations.services import public_reports
 
+#: Services that help a worker warm up, shown with a cold alert on a station's page.
+WARM_SERVICES = ("heating", "hot_water", "microwave")
+
 #: Towns offered when the phone cannot tell where the worker is.
 CITY_CODES = (
     "630100", "630200", "632801", "632802", "632521", "632223", "632701", "632621", "632301",
@@ -90,11 +93,13 @@ def ui_strings() -> dict[str, str]:
         "call": _("拨打电话"),
         "nearest": _("离您最近的站点"),
         "zoom_in": _("放大地图查看站点"),
+        "altitude": _("海拔 %(m)s 米"),
     }
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public map page."""
+    alerts = presenters.weather_alerts_today()
     config = {
         "tiles": settings.TILE_PROVIDER,
         "center": [36.6171, 101.7782],
@@ -120,7 +125,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "config": config,
             "cities": cities(),
             "services": config["services"],
-            "alerts": presenters.weather_alerts_today(),
+            "alerts": alerts,
+            "cold_alerts": any(a["kind"] != "heat" for a in alerts),
         },
     )
 
@@ -180,6 +186,8 @@ def _station_page(
     at = timezone.now()
     detail = presenters.station_detail(station, at=at)
     props = detail["properties"]
+    alerts = presenters.weather_alerts_today(region=station.region)
+    cold_alerts = any(a["kind"] != "heat" for a in alerts)
     return render(
         request,
         "maps/station.html",
@@ -196,6 +204,10 @@ def _station_page(
             "report_kinds": FacilityReport.Kind.choices,
             "form_error": form_error,
             "sent": request.GET.get("sent"),
+            "alerts": alerts,
+            "cold_alerts": cold_alerts,
+            # In the cold, what this station offers to warm up (heating, hot water).
+            "warm_services": [s for s in props["services"] if s["code"] in WARM_SERVICES],
         },
         status=status,
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core import time as local_time
 from core.scoping import Scope, scope_for
 from stations.models import Region, Station, Union
+from welfare import cold
 from welfare.models import (
     Forecast,
     HazardReport,
@@ -336,3 +337,53 @@ def public_station(code: str) -> Station | None:
         .select_related("region")
         .first()
     )
+
+
+# Cold and altitude on the organizer overview ----------------------------------------------
+
+COLD_KINDS = (WeatherAlert.Kind.COLD_WAVE, WeatherAlert.Kind.WIND_CHILL)
+
+
+def cold_alerts_in_scope(*, scope: Scope, on: dt.date | None = None, limit: int = 20) -> list[Any]:
+    """Cold-wave and wind-chill alerts, today and coming, in the regions of the scope's
+    unions (the strongest first each day)."""
+    on = on or local_time.today()
+    return list(
+        scope.filter(
+            WeatherAlert.objects.filter(day__gte=on, kind__in=COLD_KINDS),
+            union_path_field="region__unions__path",
+        )
+        .distinct()
+        .select_related("region")
+        .order_by("day", "-level", "region__code")[:limit]
+    )
+
+
+def cold_and_high_workplaces(*, scope: Scope, limit: int = 50) -> list[dict[str, Any]]:
+    """Workplaces in scope with the low-temperature hazard (and their latest GB/T 14440
+    grade) or at high altitude (``HIGH_ALTITUDE_M``)."""
+    rows = (
+        scope.filter(Workplace.objects.all())
+        .filter(Q(hazards__hazard="low_temperature") | Q(altitude_m__gte=settings.HIGH_ALTITUDE_M))
+        .distinct()
+        .order_by("name")[:limit]
+    )
+    out = []
+    for workplace in rows:
+        latest = (
+            workplace.measurements.filter(cold_grade__isnull=False)
+            .order_by("-measured_on", "-pk")
+            .first()
+        )
+        out.append(
+            {
+                "workplace": workplace,
+                "cold_grade": latest.cold_grade if latest else None,
+                "cold_grade_numeral": cold.GRADE_NUMERALS.get(latest.cold_grade, "")
+                if latest
+                else "",
+                "measured_on": latest.measured_on if latest else None,
+                "high_altitude": workplace.is_high_altitude,
+            }
+        )
+    return out

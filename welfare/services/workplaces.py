@@ -16,6 +16,7 @@ from welfare import cold
 from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
+from welfare.services.health import workplace_schedules_refresh
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,9 +50,12 @@ def workplace_save(
                 _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"
             )
     workplace.credit_code = (workplace.credit_code or "").strip().upper()
+    was_high = previous.is_high_altitude if workplace.pk else False
     workplace.full_clean()
     stamp(workplace, actor)
     workplace.save()
+    if workplace.is_high_altitude != was_high:
+        workplace_schedules_refresh(actor=actor, workplace=workplace)
     if hazards is not None:
         _workplace_hazards_replace(actor=actor, workplace=workplace, hazards=hazards)
     return workplace

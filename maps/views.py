@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import seasons
 from core import time as local_time
 from core.errors import DomainError
 from core.throttling import public_form_allowed
@@ -28,6 +29,10 @@ from stations.services import public_reports
 
 #: Services that help a worker warm up, shown with a cold alert on a station's page.
 WARM_SERVICES = ("heating", "hot_water", "microwave")
+
+#: The services offered as filter chips on the map (the rest are in the station sheet).
+CHIP_CODES = ("water", "shade", "toilet", "hot_water", "charging", "ebike_charging", "microwave",
+              "heating", "first_aid", "medicine", "ac")  # fmt: skip
 
 #: Towns offered when the phone cannot tell where the worker is.
 CITY_CODES = (
@@ -51,10 +56,16 @@ def cities() -> list[dict[str, object]]:
     return out
 
 
-def service_choices() -> list[dict[str, str]]:
+def service_choices() -> list[dict[str, object]]:
+    """The service catalog, the season's services first (``SEASON_SERVICES``)."""
+    first = settings.SEASON_SERVICES.get(seasons.current_season(), ())
+    services = sorted(
+        Service.objects.order_by("sort_order"),
+        key=lambda s: first.index(s.code) if s.code in first else len(first),
+    )
     return [
-        {"code": s.code, "name": presenters.label(s), "icon": s.icon}
-        for s in Service.objects.order_by("sort_order")
+        {"code": s.code, "name": presenters.label(s), "icon": s.icon, "season": s.code in first}
+        for s in services
     ]
 
 
@@ -125,6 +136,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "config": config,
             "cities": cities(),
             "services": config["services"],
+            "season": seasons.current_season(),
+            "chip_codes": CHIP_CODES,
             "alerts": alerts,
             "cold_alerts": any(a["kind"] != "heat" for a in alerts),
         },

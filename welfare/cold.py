@@ -113,7 +113,7 @@ def warmup_text(warmup: WarmUp) -> tuple[str, str]:
     if warmup.stop:
         return ("停止非紧急户外作业。", "Stop non-emergency outdoor work.")
     if warmup.normal:
-        return ("按正常作息安排暖休。", "Normal breaks.")
+        return ("按正常作息安排暖休（每 4 小时至少 1 次）。", "Normal breaks (1+ per 4 h).")
     return (
         f"每次户外连续作业不超过 {warmup.minutes} 分钟，进站暖休 {warmup.break_minutes} 分钟"
         f"（每 4 小时 {warmup.breaks_per_4h} 次）。",

@@ -388,6 +388,9 @@ HIGH_ALTITUDE_M = env_int("HIGH_ALTITUDE_M", 3000, minimum=0)
 # The quick start's season: "" follows today's date (Nov–Mar winter, May–Sep summer,
 # Apr/Oct a campaign being planned); winter|summer|planning forces one.
 YIZHAN_DEMO_SEASON = env_choice("YIZHAN_DEMO_SEASON", ("", "winter", "summer", "planning"), "")
+SEASON_MONTHS = {"winter": (11, 12, 1, 2, 3), "summer": (5, 6, 7, 8, 9)}  # the rest: planning
+# The map's filter chips put the season's services first.
+SEASON_SERVICES = {"winter": ("heating", "hot_water"), "summer": ("water", "shade", "first_aid")}
 # Planner demand in winter campaigns: visits of these categories count this many times
 # (the most exposed to cold); a campaign keeps its own copy (Campaign.category_weights).
 WINTER_CATEGORY_WEIGHTS = {"sanitation": 2.0, "delivery": 2.0, "courier": 2.0, "construction": 2.0}

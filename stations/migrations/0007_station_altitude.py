@@ -4,6 +4,14 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def add_shade(apps, schema_editor):
+    """Shade to rest in (summer's first need with water and first aid on the map)."""
+    apps.get_model("stations", "Service").objects.update_or_create(
+        code="shade",
+        defaults={"name": "阴凉休息处", "name_en": "Shade to rest in", "icon": "⛱️", "sort_order": 16},
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,4 +29,5 @@ class Migration(migrations.Migration):
             name='altitude_m',
             field=models.IntegerField(blank=True, help_text='手工填写，或由 fill_altitude 命令从高程数据补齐', null=True, validators=[django.core.validators.MinValueValidator(-500), django.core.validators.MaxValueValidator(9000)], verbose_name='海拔（米）'),
         ),
+        migrations.RunPython(add_shade, migrations.RunPython.noop),
     ]

@@ -123,6 +123,7 @@ CAMPAIGN_DETAILS = (
     "ends_on",
     "target_workers",
     "category_targets",
+    "category_weights",
     "budget",
     "per_person_daily_limit",
 )

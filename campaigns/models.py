@@ -122,6 +122,13 @@ class Campaign(models.Model):
     target_workers = models.PositiveIntegerField(_("目标覆盖人数"), default=0)
     # Per worker category (WorkerCategory codes) → number of workers to reach.
     category_targets = models.JSONField(_("分类目标"), default=dict, blank=True)
+    # Per worker category → how many times its visits count in planned demand (others
+    # count once). A winter campaign starts with WINTER_CATEGORY_WEIGHTS: the categories
+    # most exposed to cold.
+    category_weights = models.JSONField(
+        _("分类权重"), default=dict, blank=True,
+        help_text=_("按到访分配时各类别到访的权重，例如 {\"sanitation\": 2}；未列出的类别为 1"),
+    )  # fmt: skip
     budget = models.DecimalField(_("预算（元）"), max_digits=12, decimal_places=2, default=0)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED

@@ -236,6 +236,7 @@ def station_detail(station: Station, *, at: dt.datetime) -> dict[str, Any]:
             "host_organization": station.host_organization,
             "region": {"code": station.region.code, "name": label(station.region)},
             "seats": station.seats,
+            "altitude_m": station.altitude_m,
             "is_24h": station.is_24h,
             "accessibility": {
                 "step_free": station.step_free,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import seasons
 from core import time as local_time
 from core.errors import DomainError
 from core.throttling import public_form_allowed
@@ -25,6 +26,13 @@ from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
 from stations import selectors as station_selectors
 from stations.models import FacilityReport, Region, Service
 from stations.services import public_reports
+
+#: Services that help a worker warm up, shown with a cold alert on a station's page.
+WARM_SERVICES = ("heating", "hot_water", "microwave")
+
+#: The services offered as filter chips on the map (the rest are in the station sheet).
+CHIP_CODES = ("water", "shade", "toilet", "hot_water", "charging", "ebike_charging", "microwave",
+              "heating", "first_aid", "medicine", "ac")  # fmt: skip
 
 #: Towns offered when the phone cannot tell where the worker is.
 CITY_CODES = (
@@ -48,10 +56,16 @@ def cities() -> list[dict[str, object]]:
     return out
 
 
-def service_choices() -> list[dict[str, str]]:
+def service_choices() -> list[dict[str, object]]:
+    """The service catalog, the season's services first (``SEASON_SERVICES``)."""
+    first = settings.SEASON_SERVICES.get(seasons.current_season(), ())
+    services = sorted(
+        Service.objects.order_by("sort_order"),
+        key=lambda s: first.index(s.code) if s.code in first else len(first),
+    )
     return [
-        {"code": s.code, "name": presenters.label(s), "icon": s.icon}
-        for s in Service.objects.order_by("sort_order")
+        {"code": s.code, "name": presenters.label(s), "icon": s.icon, "season": s.code in first}
+        for s in services
     ]
 
 
@@ -90,11 +104,13 @@ def ui_strings() -> dict[str, str]:
         "call": _("拨打电话"),
         "nearest": _("离您最近的站点"),
         "zoom_in": _("放大地图查看站点"),
+        "altitude": _("海拔 %(m)s 米"),
     }
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public map page."""
+    alerts = presenters.weather_alerts_today()
     config = {
         "tiles": settings.TILE_PROVIDER,
         "center": [36.6171, 101.7782],
@@ -120,7 +136,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "config": config,
             "cities": cities(),
             "services": config["services"],
-            "alerts": presenters.weather_alerts_today(),
+            "season": seasons.current_season(),
+            "chip_codes": CHIP_CODES,
+            "alerts": alerts,
+            "cold_alerts": any(a["kind"] != "heat" for a in alerts),
         },
     )
 
@@ -180,6 +199,8 @@ def _station_page(
     at = timezone.now()
     detail = presenters.station_detail(station, at=at)
     props = detail["properties"]
+    alerts = presenters.weather_alerts_today(region=station.region)
+    cold_alerts = any(a["kind"] != "heat" for a in alerts)
     return render(
         request,
         "maps/station.html",
@@ -196,6 +217,10 @@ def _station_page(
             "report_kinds": FacilityReport.Kind.choices,
             "form_error": form_error,
             "sent": request.GET.get("sent"),
+            "alerts": alerts,
+            "cold_alerts": cold_alerts,
+            # In the cold, what this station offers to warm up (heating, hot water).
+            "warm_services": [s for s in props["services"] if s["code"] in WARM_SERVICES],
         },
         status=status,
     )

@@ -203,7 +203,7 @@ class StationAdmin(
     fieldsets = (
         (None, {"fields": ("code", "name", "name_en", "kind", "status", "is_demo")}),
         (_("归属"), {"fields": ("union", "region", "host_organization")}),
-        (_("位置"), {"fields": ("location", "address", "phone")}),
+        (_("位置"), {"fields": ("location", "address", "phone", "altitude_m")}),
         (
             _("设施"),
             {"fields": ("seats", "step_free", "accessible_toilet", "is_24h", "services")},

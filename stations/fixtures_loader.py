@@ -107,6 +107,7 @@ def load_demo_stations(*, directory: Path | None = None) -> LoadReport:
             host_organization=row.get("host_organization", ""),
             address=row["address"],
             phone=row.get("phone", ""),
+            altitude_m=row.get("altitude_m"),
             seats=row.get("seats", 0),
             step_free=bool(row.get("step_free")),
             accessible_toilet=bool(row.get("accessible_toilet")),

@@ -230,6 +230,11 @@ class Station(models.Model):
     location = models.PointField(_("位置"), srid=4326, geography=False, spatial_index=True)
     address = models.CharField(_("地址"), max_length=300)
     phone = models.CharField(_("电话"), max_length=40, blank=True)
+    altitude_m = models.IntegerField(
+        _("海拔（米）"), null=True, blank=True,
+        validators=[MinValueValidator(-500), MaxValueValidator(9000)],
+        help_text=_("手工填写，或由 fill_altitude 命令从高程数据补齐"),
+    )  # fmt: skip
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )

@@ -25,6 +25,7 @@ IMPORTED_FIELDS = (
     "host_organization",
     "address",
     "phone",
+    "altitude_m",
     "status",
     "seats",
     "step_free",

@@ -125,7 +125,7 @@ def describe_formset_changes(formset: Any, workplace: Workplace) -> None:
 class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
     resource_classes = [WorkplaceResource]
 
-    list_display = ("name", "credit_code", "region", "union", "industry")
+    list_display = ("name", "credit_code", "region", "union", "industry", "altitude_m")
     list_select_related = ("region", "union")
     list_filter = ("hazards__hazard", "region__parent")
     search_fields = ("name", "credit_code", "address")
@@ -204,12 +204,15 @@ class HealthCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class MeasurementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = MeasurementForm
     union_path_field = "workplace__union__path"
-    list_display = ("workplace", "measured_on", "air_temperature", "wbgt", "limit", "verdict")
+    list_display = (
+        "workplace", "measured_on", "air_temperature", "wbgt", "limit", "verdict", "cold_grade"
+    )  # fmt: skip
     list_select_related = ("workplace",)
     list_filter = ("verdict", "intensity")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("limit", "verdict") if obj is None else ("workplace", "limit", "verdict")
+        computed = ("limit", "verdict", "cold_grade")
+        return computed if obj is None else ("workplace", *computed)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a wrong reading is corrected, with a reason, not removed

@@ -38,6 +38,9 @@ class WorkplaceSerializer(serializers.Serializer):
     contact_name = serializers.CharField(required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
     hazards = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
+    altitude_m = serializers.IntegerField(
+        min_value=-500, max_value=9000, required=False, allow_null=True, default=None
+    )
 
 
 class HazardReportSerializer(serializers.Serializer):
@@ -69,6 +72,8 @@ def workplace_feature(w: Workplace) -> dict[str, Any]:
             "address": w.address,
             "industry": w.industry,
             "hazards": {h.hazard: h.exposed for h in w.hazards.all()},
+            "altitude_m": w.altitude_m,
+            "high_altitude": w.is_high_altitude,
         },
     }
 
@@ -118,7 +123,7 @@ class WorkplaceView(APIView):
                 name=v["name"], credit_code=v["credit_code"], address=v["address"],
                 location=Point(v["lng"], v["lat"], srid=4326), region=region, union=union,
                 industry=v["industry"], contact_name=v["contact_name"],
-                contact_phone=v["contact_phone"],
+                contact_phone=v["contact_phone"], altitude_m=v["altitude_m"],
             ),
             hazards=v.get("hazards") or {},
         )  # fmt: skip

@@ -20,3 +20,8 @@ class WelfareConfig(AppConfig):
             template="welfare/panels/checks_due.html",
             context=panels.checks_due_panel,
         )
+        register_organizer_panel(
+            name="welfare-cold",
+            template="welfare/panels/cold.html",
+            context=panels.cold_panel,
+        )

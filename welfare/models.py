@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,6 +40,11 @@ class Workplace(models.Model):
     industry = models.CharField(_("行业"), max_length=100, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    altitude_m = models.IntegerField(
+        _("海拔（米）"), null=True, blank=True,
+        validators=[MinValueValidator(-500), MaxValueValidator(9000)],
+        help_text=_("手工填写，或由 fill_altitude 命令从高程数据补齐"),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -52,6 +57,11 @@ class Workplace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_high_altitude(self) -> bool:
+        """At or above ``HIGH_ALTITUDE_M`` (3000 m by default): high-altitude work."""
+        return self.altitude_m is not None and self.altitude_m >= settings.HIGH_ALTITUDE_M
 
 
 class WorkplaceHazard(models.Model):
@@ -102,6 +112,10 @@ class Measurement(models.Model):
     verdict = models.CharField(_("判定"), max_length=10, choices=Verdict.choices, editable=False)
     limit = models.DecimalField(
         _("限值（°C）"), max_digits=4, decimal_places=1, null=True, editable=False
+    )
+    # GB/T 14440 低温作业分级 (1–4 = I–IV) from air temperature and exposure; None: not cold.
+    cold_grade = models.PositiveSmallIntegerField(
+        _("低温作业级别"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -392,17 +406,20 @@ class Forecast(models.Model):
 class WeatherAlert(models.Model):
     class Kind(models.TextChoices):
         HEAT = "heat", _("高温")
-        COLD = "cold", _("低温")
+        COLD_WAVE = "cold_wave", _("寒潮")
+        WIND_CHILL = "wind_chill", _("风寒")
 
     region = models.ForeignKey(
         Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="weather_alerts"
     )
     day = models.DateField(_("日期"))
-    kind = models.CharField(_("类型"), max_length=6, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    # Heat: 1–3; cold wave: 1 blue, 2 yellow, 3 orange, 4 red; wind chill: risk band 1–5.
     level = models.PositiveSmallIntegerField(_("级别"))
+    # Heat: the maximum; cold wave: the minimum reached; wind chill: the index.
     temperature = models.DecimalField(_("气温（°C）"), max_digits=4, decimal_places=1)
-    advice = models.CharField(_("建议"), max_length=300)
-    advice_en = models.CharField(_("英文建议"), max_length=300)
+    advice = models.CharField(_("建议"), max_length=500)
+    advice_en = models.CharField(_("英文建议"), max_length=500)
     stale = models.BooleanField(_("预报已过时"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

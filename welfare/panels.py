@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
 from core.scoping import scope_for
-from welfare import selectors
+from welfare import selectors, surveillance
 
 
 def checks_due_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -23,4 +25,33 @@ def checks_due_panel(request: HttpRequest) -> dict[str, Any] | None:
         "month_end": selectors.month_end(today),
         "today": today,
         "follow_ups": list(selectors.open_follow_ups(scope=scope)[:20]),
+    }
+
+
+#: What organizers do when a cold alert is out (shown beside the alerts).
+COLD_ACTIONS = (
+    _("通知辖区驿站开放取暖、延长开放时间，全天供应热水。"),
+    _("按暖休时间表安排户外劳动者进站暖休；风寒高风险时停止非紧急户外作业。"),
+    _("向环卫、快递、外卖和建筑工人发放手套、棉衣、暖宝宝和保温杯。"),
+)
+
+
+def cold_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Cold-wave and wind-chill alerts in the organizer's regions with what to do, and the
+    workplaces with cold work (GB/T 14440 grade) or at high altitude; hidden when none."""
+    scope = scope_for(request.user)
+    if not scope.is_organizer:
+        return None
+    alerts = selectors.cold_alerts_in_scope(scope=scope)
+    workplaces = selectors.cold_and_high_workplaces(scope=scope)
+    if not alerts and not workplaces:
+        return None
+    return {
+        "alerts": [selectors.alert_body(a) for a in alerts],
+        "actions": COLD_ACTIONS,
+        "workplaces": workplaces,
+        "high_altitude_m": settings.HIGH_ALTITUDE_M,
+        "high_altitude_advice": surveillance.HIGH_ALTITUDE_ADVICE
+        if any(row["high_altitude"] for row in workplaces)
+        else None,
     }

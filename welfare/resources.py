@@ -26,7 +26,7 @@ class WorkplaceResource(resources.ModelResource):
         model = Workplace
         import_id_fields = ("credit_code",)
         fields = ("name", "credit_code", "address", "industry", "contact_name", "region", "union",
-                  "lat", "lng")  # fmt: skip
+                  "lat", "lng", "altitude_m")  # fmt: skip
         use_transactions = True
 
     def __init__(self, *, actor: Any = None, **kwargs: Any) -> None:
@@ -57,6 +57,8 @@ class WorkplaceResource(resources.ModelResource):
         workplace.address = str(row.get("address") or "")
         workplace.industry = str(row.get("industry") or "")
         workplace.contact_name = str(row.get("contact_name") or "")
+        if str(row.get("altitude_m") or "").strip():  # blank keeps what is recorded
+            workplace.altitude_m = str(row.get("altitude_m")).strip()  # full_clean converts
         try:
             workplace.location = Point(float(row.get("lng")), float(row.get("lat")), srid=4326)
         except (TypeError, ValueError):

@@ -9,10 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
 from core.scoping import Scope, scope_for
 from stations.models import Region, Station, Union
+from welfare import cold
 from welfare.models import (
     Forecast,
     HazardReport,
@@ -74,10 +76,35 @@ def alerts_for_region(*, region: Region, on: dt.date | None = None) -> QuerySet[
     )
 
 
+#: The headline of each kind of alert, by level (cold-wave colours: 寒潮预警信号).
+ALERT_TITLES: dict[str, dict[int, Any]] = {
+    "heat": {1: _("高温"), 2: _("高温"), 3: _("高温")},
+    "cold_wave": {1: _("寒潮蓝色预警"), 2: _("寒潮黄色预警"), 3: _("寒潮橙色预警"),
+                  4: _("寒潮红色预警")},
+    "wind_chill": {1: _("风寒中等风险"), 2: _("风寒高风险"), 3: _("风寒很高风险"),
+                   4: _("风寒严重风险"), 5: _("风寒极端风险")},
+}  # fmt: skip
+COLD_WAVE_COLOURS = {1: "blue", 2: "yellow", 3: "orange", 4: "red"}
+
+
+def alert_title(alert: WeatherAlert) -> str:
+    """ "寒潮黄色预警 · 最低 −12.0°C", "风寒高风险 · 风寒指数 −33", "高温 37.5°C"."""
+    name = str(ALERT_TITLES.get(alert.kind, {}).get(alert.level, alert.get_kind_display()))
+    if alert.kind == WeatherAlert.Kind.COLD_WAVE:
+        return str(_("%(name)s · 最低 %(t)s°C") % {"name": name, "t": alert.temperature})
+    if alert.kind == WeatherAlert.Kind.WIND_CHILL:
+        return str(_("%(name)s · 风寒指数 %(t)s") % {"name": name, "t": int(alert.temperature)})
+    return f"{name} {alert.temperature}°C"
+
+
 def alert_body(alert: WeatherAlert) -> dict[str, Any]:
     """An alert as the API and the map show it, in the request's language."""
     english = (get_language() or "").startswith("en")
     return {
+        "title": alert_title(alert),
+        "colour": COLD_WAVE_COLOURS.get(alert.level, "")
+        if alert.kind == WeatherAlert.Kind.COLD_WAVE
+        else "",
         "region": alert.region.code,
         "region_name": (alert.region.name_en or alert.region.name)
         if english
@@ -310,3 +337,53 @@ def public_station(code: str) -> Station | None:
         .select_related("region")
         .first()
     )
+
+
+# Cold and altitude on the organizer overview ----------------------------------------------
+
+COLD_KINDS = (WeatherAlert.Kind.COLD_WAVE, WeatherAlert.Kind.WIND_CHILL)
+
+
+def cold_alerts_in_scope(*, scope: Scope, on: dt.date | None = None, limit: int = 20) -> list[Any]:
+    """Cold-wave and wind-chill alerts, today and coming, in the regions of the scope's
+    unions (the strongest first each day)."""
+    on = on or local_time.today()
+    return list(
+        scope.filter(
+            WeatherAlert.objects.filter(day__gte=on, kind__in=COLD_KINDS),
+            union_path_field="region__unions__path",
+        )
+        .distinct()
+        .select_related("region")
+        .order_by("day", "-level", "region__code")[:limit]
+    )
+
+
+def cold_and_high_workplaces(*, scope: Scope, limit: int = 50) -> list[dict[str, Any]]:
+    """Workplaces in scope with the low-temperature hazard (and their latest GB/T 14440
+    grade) or at high altitude (``HIGH_ALTITUDE_M``)."""
+    rows = (
+        scope.filter(Workplace.objects.all())
+        .filter(Q(hazards__hazard="low_temperature") | Q(altitude_m__gte=settings.HIGH_ALTITUDE_M))
+        .distinct()
+        .order_by("name")[:limit]
+    )
+    out = []
+    for workplace in rows:
+        latest = (
+            workplace.measurements.filter(cold_grade__isnull=False)
+            .order_by("-measured_on", "-pk")
+            .first()
+        )
+        out.append(
+            {
+                "workplace": workplace,
+                "cold_grade": latest.cold_grade if latest else None,
+                "cold_grade_numeral": cold.GRADE_NUMERALS.get(latest.cold_grade, "")
+                if latest
+                else "",
+                "measured_on": latest.measured_on if latest else None,
+                "high_altitude": workplace.is_high_altitude,
+            }
+        )
+    return out

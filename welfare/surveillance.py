@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from welfare.models import Hazard, HealthCheck
+from welfare.models import Hazard, HealthCheck, Workplace
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,35 @@ def next_periodic_due(*, checked_on: dt.date, kind: str, hazards: Sequence[str])
     if not hazards:
         return add_months(checked_on, settings.HEALTH_CHECK_INTERVAL_MONTHS)
     return min(due_for_hazard(checked_on=checked_on, hazard=h) for h in hazards)
+
+
+def surveillance_hazards(*, hazards: Sequence[str], workplace: Workplace | None) -> list[str]:
+    """The hazards a worker's checks follow: their own, plus high-altitude work when their
+    workplace lies at or above ``HIGH_ALTITUDE_M`` (GBZ 188-2014 §9.8)."""
+    out = list(hazards)
+    if workplace is not None and workplace.is_high_altitude and Hazard.HIGH_ALTITUDE not in out:
+        out.append(Hazard.HIGH_ALTITUDE)
+    return out
+
+
+@dataclass(frozen=True)
+class ClauseAdvice:
+    """What a clause asks of a workplace's health surveillance, in words, with its source."""
+
+    clause: str
+    checks: str
+    advice: str
+
+
+#: High-altitude work (高原作业), GBZ 188-2014 §9.8: checks before the post and yearly on
+#: it, the occupational disease to watch for being 职业性高原病 (diagnosed by GBZ 92).
+HIGH_ALTITUDE_ADVICE = ClauseAdvice(
+    clause="GBZ 188-2014 §9.8 · GBZ 92",
+    checks=_("上岗前和在岗期间每年一次职业健康检查，重点血常规、心电图、胸部 X 线和肺功能；"
+             "目标疾病为职业性高原病。"),
+    advice=_("新上岗者逐步习服，备足氧气，避免连续重体力劳动；寒冷天气加强保暖，出现头痛、"
+             "气短、心悸时停止作业并就医。"),
+)  # fmt: skip
 
 
 def follow_up_for(*, result: str, checked_on: dt.date) -> tuple[str, dt.date] | None:

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -72,6 +73,36 @@ def _check_targets(targets: dict[str, int]) -> dict[str, int]:
     return targets
 
 
+MAX_CATEGORY_WEIGHT = 10
+
+
+def _check_weights(weights: dict[str, float]) -> dict[str, float]:
+    unknown = set(weights) - set(WorkerCategory.values)
+    if unknown:
+        raise CampaignsError(
+            _("未知的劳动者类别：%(category)s。") % {"category": ", ".join(sorted(unknown))},
+            field="category_weights",
+        )
+    bad = [
+        code for code, w in weights.items()
+        if isinstance(w, bool) or not isinstance(w, int | float)
+        or not 0 <= w <= MAX_CATEGORY_WEIGHT
+    ]  # fmt: skip
+    if bad:
+        raise CampaignsError(
+            _("分类权重必须是 0 到 %(max)d 之间的数：%(category)s。")
+            % {"max": MAX_CATEGORY_WEIGHT, "category": ", ".join(sorted(bad))},
+            field="category_weights",
+        )
+    return {code: float(w) for code, w in weights.items()}
+
+
+def default_category_weights(kind: str) -> dict[str, float]:
+    """A new campaign's weights: winter weighs the categories most exposed to cold
+    (``WINTER_CATEGORY_WEIGHTS``); other campaigns count every visit once."""
+    return dict(settings.WINTER_CATEGORY_WEIGHTS) if kind == Campaign.Kind.WINTER else {}
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -85,13 +116,18 @@ def campaign_create(
     category_targets: dict[str, int] | None = None,
     budget: Decimal = Decimal(0),
     per_person_daily_limit: int = 1,
+    category_weights: dict[str, float] | None = None,
 ) -> Campaign:
-    """A new campaign, planned, under ``union`` (which the actor must organize)."""
+    """A new campaign, planned, under ``union`` (which the actor must organize).
+
+    ``category_weights`` None takes the kind's default (``default_category_weights``)."""
     _require_union(actor, union)
+    weights = default_category_weights(kind) if category_weights is None else category_weights
     campaign = Campaign(
         kind=kind, name=name, union=union, starts_on=starts_on, ends_on=ends_on,
         target_workers=target_workers, category_targets=_check_targets(category_targets or {}),
         budget=budget, per_person_daily_limit=per_person_daily_limit,
+        category_weights=_check_weights(weights),
     )  # fmt: skip
     campaign.full_clean()
     stamp(campaign, actor)
@@ -113,6 +149,7 @@ def campaign_update(
     category_targets: dict[str, int],
     budget: Decimal,
     per_person_daily_limit: int,
+    category_weights: dict[str, float] | None = None,
 ) -> Campaign:
     """Correct a campaign's details; its status changes only through ``campaign_set_status``.
 
@@ -126,6 +163,8 @@ def campaign_update(
     campaign.target_workers, campaign.budget = target_workers, budget
     campaign.category_targets = _check_targets(category_targets or {})
     campaign.per_person_daily_limit = per_person_daily_limit
+    if category_weights is not None:  # None keeps the campaign's weights
+        campaign.category_weights = _check_weights(category_weights)
     campaign.full_clean()
     stamp(campaign, actor)
     campaign.save()

@@ -181,7 +181,10 @@ def campaign_plan(
     """Propose how much of ``item`` each station in the campaign's scope should get.
 
     Demand (``weighting="visits"``, the default) is each active station's visits over the
-    last ``weeks`` weeks, and each special-environment workplace's exposed headcount.
+    last ``weeks`` weeks, and each special-environment workplace's exposed headcount. A
+    campaign with ``category_weights`` (a winter campaign starts with the cold-exposed
+    categories — sanitation, delivery, couriers, construction — at 2) counts each visit
+    by its category's weight.
 
     With ``weighting="targets"`` the campaign's per-category targets (``category_targets``:
     category → workers to reach) decide: each category's target is spread over the
@@ -242,6 +245,10 @@ def campaign_plan(
         weights = target_weights(campaign=campaign, stations=stations, since=since)
         station_demand = [weights.get(s.pk, 0.0) for s in stations]
         workplace_demand = [0.0 for _w in workplaces]
+    elif campaign.category_weights:
+        weighted = weighted_visits(campaign=campaign, stations=stations, since=since)
+        station_demand = [weighted.get(s.pk, 0.0) for s in stations]
+        workplace_demand = [float(w.demand) for w in workplaces]
     else:
         station_demand = [float(s.demand) for s in stations]
         workplace_demand = [float(w.demand) for w in workplaces]
@@ -290,6 +297,24 @@ def campaign_plan(
         .select_related("location")
         .order_by("location__code")
     )
+
+
+def weighted_visits(
+    *, campaign: Campaign, stations: Sequence[Station], since: dt.datetime
+) -> dict[int, float]:
+    """Station id → its visits since ``since``, each counted by its category's weight in
+    ``campaign.category_weights`` (a category not listed counts once)."""
+    weights = campaign.category_weights
+    rows = (
+        Visit.objects.filter(station__in=[s.pk for s in stations], occurred_at__gte=since)
+        .values("station_id", "category")
+        .annotate(n=Count("pk"))
+    )
+    out: dict[int, float] = {}
+    for row in rows:
+        weight = float(weights.get(row["category"], 1.0))
+        out[row["station_id"]] = out.get(row["station_id"], 0.0) + weight * row["n"]
+    return out
 
 
 def target_weights(

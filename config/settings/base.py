@@ -308,7 +308,7 @@ WEATHER_CONNECT_TIMEOUT = 3.05
 WEATHER_READ_TIMEOUT = 10
 WEATHER_RETRIES = env_int("WEATHER_RETRIES", 2, minimum=0)
 WEATHER_BACKOFF = 0.5
-# National defaults (《防暑降温措施管理办法》); cold levels are configurable.
+# National defaults. Heat: 《防暑降温措施管理办法》(2012) 第八条.
 WEATHER_RULES = {
     "heat": [
         {"at_or_above": 35, "level": 1, "advice": "日最高气温达到 35°C：合理安排工作时间，轮换作业，减轻劳动强度。",
@@ -318,12 +318,79 @@ WEATHER_RULES = {
         {"at_or_above": 40, "level": 3, "advice": "日最高气温达到 40°C：当日停止户外露天作业。",
          "advice_en": "40 °C or more: stop outdoor work for the day."},
     ],
-    "cold": [
-        {"at_or_below": -10, "level": 1, "advice": "最低气温 -10°C 以下：缩短户外作业时间，做好防寒保暖，提供热水。",
-         "advice_en": "-10 °C or below: shorten outdoor work, keep warm, provide hot water."},
-        {"at_or_below": -20, "level": 2, "advice": "最低气温 -20°C 以下：尽量停止户外作业，确需作业的轮换并配足防寒用品。",
-         "advice_en": "-20 °C or below: stop outdoor work where possible; rotate and equip those who must work."},
+    # 寒潮预警信号 (cold-wave warning signal): 中国气象局令第16号《气象灾害预警信号发布与
+    # 传播办法》附件 (2007), 寒潮蓝/黄/橙/红色预警信号 standards. A colour is raised when the
+    # day's minimum falls by at least ``fall_at_least`` °C within ``within_hours`` (24 or
+    # 48), the minimum reached is at most ``min_at_or_below`` °C and the mean wind reaches
+    # ``wind_at_least_ms`` (Beaufort 5 = 8.0 m/s, 6 = 10.8 m/s; None: not required).
+    # The advice follows each signal's 防御指南, for outdoor workers and their stations.
+    "cold_wave": [
+        {"level": 1, "colour": "blue", "within_hours": 48, "fall_at_least": 8, "min_at_or_below": 4, "wind_at_least_ms": 8.0,
+         "advice": "寒潮蓝色预警：做好防寒保暖，户外作业配足手套、棉衣；驿站开放取暖、供应热水。",
+         "advice_en": "Cold wave, blue: dress warmly, hand out gloves and padded coats; stations open heating and serve hot water."},
+        {"level": 2, "colour": "yellow", "within_hours": 24, "fall_at_least": 10, "min_at_or_below": 4, "wind_at_least_ms": 10.8,
+         "advice": "寒潮黄色预警：缩短连续户外作业时间，安排进站暖休；驿站延长开放、供应热水热饭。",
+         "advice_en": "Cold wave, yellow: shorten spells outdoors and take warm-up breaks indoors; stations stay open longer with hot water and meals."},
+        {"level": 3, "colour": "orange", "within_hours": 24, "fall_at_least": 12, "min_at_or_below": 0, "wind_at_least_ms": 10.8,
+         "advice": "寒潮橙色预警：减少户外作业，停止室外高处作业；每小时进站暖休，驿站全天开放取暖。",
+         "advice_en": "Cold wave, orange: cut outdoor work, stop work at height outdoors; warm up indoors every hour; stations keep heating on all day."},
+        {"level": 4, "colour": "red", "within_hours": 24, "fall_at_least": 16, "min_at_or_below": 0, "wind_at_least_ms": 10.8,
+         "advice": "寒潮红色预警：停止非必要户外作业；确需作业的轮换上岗、配足防寒用品，驿站全天开放。",
+         "advice_en": "Cold wave, red: stop outdoor work that can wait; those who must work rotate, fully equipped; stations stay open around the clock."},
+    ],
+    # Wind chill (风寒指数) risk bands for exposed skin: Environment and Climate Change
+    # Canada, "Wind chill: hazards and what to do" (bands on the index rounded to a whole
+    # degree; frostbite times as published). Index by the JAG/TI formula (welfare.cold).
+    "wind_chill": [
+        {"level": 1, "at_or_below": -10, "risk": "moderate",
+         "advice": "风寒中等风险：分层穿衣，戴帽子、手套和围巾，保持活动。",
+         "advice_en": "Moderate wind-chill risk: dress in layers with a hat, mittens or gloves and a scarf; keep active."},
+        {"level": 2, "at_or_below": -28, "risk": "high",
+         "advice": "风寒高风险：裸露皮肤 10–30 分钟可能冻伤；遮住全部皮肤，戴护脸、护颈和防风手套。",
+         "advice_en": "High wind-chill risk: exposed skin can freeze in 10–30 minutes; cover all skin, wear a face mask, neck tube and windproof mittens."},
+        {"level": 3, "at_or_below": -40, "risk": "very_high",
+         "advice": "风寒很高风险：裸露皮肤 5–10 分钟可能冻伤；穿防风外层，两人结伴，经常检查面部和手脚。",
+         "advice_en": "Very high wind-chill risk: exposed skin can freeze in 5–10 minutes; wear a windproof outer layer, work in pairs, check face and extremities often."},
+        {"level": 4, "at_or_below": -48, "risk": "severe",
+         "advice": "风寒严重风险：裸露皮肤 2–5 分钟可能冻伤；尽量留在室内，确需外出的全副防寒。",
+         "advice_en": "Severe wind-chill risk: exposed skin can freeze in 2–5 minutes; stay indoors where you can, go out only fully covered."},
+        {"level": 5, "at_or_below": -55, "risk": "extreme",
+         "advice": "风寒极端风险：裸露皮肤 2 分钟内可能冻伤；停止户外作业，留在室内。",
+         "advice_en": "Extreme wind-chill risk: exposed skin can freeze in under 2 minutes; stop outdoor work and stay indoors."},
     ],
 }  # fmt: skip
-# Per province (GB/T 2260 code): replace "heat" or "cold" lists.
+# Per province (GB/T 2260 code): replace the "heat", "cold_wave" or "wind_chill" list.
 WEATHER_RULE_OVERRIDES: dict[str, dict] = {}
+# Work/warm-up schedule for a four-hour shift: ACGIH TLV for cold stress (after the
+# Saskatchewan Labour schedule). Rows by air temperature (at or below, °C) give a step
+# offset; columns by wind speed (at least, km/h: none, 8, 16, 24, 32) add one step each.
+# Steps: normal breaks, normal breaks, then the longest spell outdoors before a 10-minute
+# warm-up break (75, 55, 40, 30 min), then None = stop non-emergency work. Light work
+# with little movement (riding an e-bike) takes the schedule one step further.
+WARMUP_SCHEDULE = {
+    "rows": [(-26, 0), (-29, 1), (-32, 2), (-35, 3), (-38, 4), (-40, 5), (-43, 6)],
+    "wind_columns_kmh": [8, 16, 24, 32],
+    "steps": ["normal", "normal", 75, 55, 40, 30, None],
+    "light_work_extra_steps": 1,
+    "break_minutes": 10,
+}
+# GB/T 14440-1993《低温作业分级》table 1: grade I–IV by the workplace's mean air temperature
+# (columns: at or below 5, 0, -5, -10, -15, -20 °C) and the cold-work time rate (rows: at
+# most 25, 50, 75, 100 % of an 8-hour day). Cold work starts at COLD_WORK_MAX_MEAN.
+COLD_WORK_GRADES = {
+    "temperature_at_or_below": [5, 0, -5, -10, -15, -20],
+    "exposure_up_to": [25, 50, 75, 100],
+    "grades": [[1, 1, 1, 2, 2, 3], [1, 1, 2, 2, 3, 3], [1, 2, 2, 3, 3, 4], [2, 2, 3, 3, 4, 4]],
+}
+# High-altitude work (高原作业): GBZ 188-2014 §9.8 and GBZ 92 (职业性高原病) count work at or
+# above 3000 m; a workplace at or above this altitude is flagged.
+HIGH_ALTITUDE_M = env_int("HIGH_ALTITUDE_M", 3000, minimum=0)
+# The quick start's season: "" follows today's date (Nov–Mar winter, May–Sep summer,
+# Apr/Oct a campaign being planned); winter|summer|planning forces one.
+YIZHAN_DEMO_SEASON = env_choice("YIZHAN_DEMO_SEASON", ("", "winter", "summer", "planning"), "")
+SEASON_MONTHS = {"winter": (11, 12, 1, 2, 3), "summer": (5, 6, 7, 8, 9)}  # the rest: planning
+# The map's filter chips put the season's services first.
+SEASON_SERVICES = {"winter": ("heating", "hot_water"), "summer": ("water", "shade", "first_aid")}
+# Planner demand in winter campaigns: visits of these categories count this many times
+# (the most exposed to cold); a campaign keeps its own copy (Campaign.category_weights).
+WINTER_CATEGORY_WEIGHTS = {"sanitation": 2.0, "delivery": 2.0, "courier": 2.0, "construction": 2.0}

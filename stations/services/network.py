@@ -499,6 +499,21 @@ def station_delete(*, actor: AbstractBaseUser | None, station: Station) -> None:
     station.delete()
 
 
+@transaction.atomic
+def station_set_altitude(
+    *, actor: AbstractBaseUser | None, station: Station, altitude_m: int | None
+) -> Station:
+    """Record a station's altitude in metres (None: unknown); hand entry goes through
+    ``station_save``, this is for fills from a DEM (``manage.py fill_altitude``)."""
+    station = Station.objects.select_for_update().select_related("union").get(pk=station.pk)
+    require_union(actor, station.union)
+    station.altitude_m = altitude_m
+    station.full_clean()
+    _record_actor(station, actor)
+    station.save(update_fields=["altitude_m", "updated_at"])
+    return station
+
+
 def station_upsert(
     *,
     actor: AbstractBaseUser | None,

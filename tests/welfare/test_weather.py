@@ -20,13 +20,17 @@ from core import time as local_time
 from stations.models import Region
 from welfare.models import Forecast, WeatherAlert
 from welfare.tasks import refresh_region_weather
-from welfare.weather import WeatherError, evaluate, fetch_daily, parse_daily
+from welfare.weather import WeatherError, fetch_daily, heat_rule, parse_daily
 
-RECORDED = {  # the shape Open-Meteo answers for daily=temperature_2m_max,temperature_2m_min
+RECORDED = {  # the shape Open-Meteo answers for the daily and hourly values we ask for
     "latitude": 36.625, "longitude": 101.75, "timezone": "Asia/Shanghai",
-    "daily_units": {"time": "iso8601", "temperature_2m_max": "°C", "temperature_2m_min": "°C"},
+    "daily_units": {"time": "iso8601", "temperature_2m_max": "°C", "temperature_2m_min": "°C",
+                    "wind_speed_10m_max": "km/h"},
     "daily": {"time": ["2027-07-14", "2027-07-15", "2027-07-16"],
-              "temperature_2m_max": [37.2, 34.9, 40.0], "temperature_2m_min": [18.1, 17.0, 21.3]},
+              "temperature_2m_max": [37.2, 34.9, 40.0], "temperature_2m_min": [18.1, 17.0, 21.3],
+              "wind_speed_10m_max": [12.2, 9.0, 15.5]},
+    "hourly": {"time": ["2027-07-14T05:00", "2027-07-15T05:00", "2027-07-16T05:00"],
+               "temperature_2m": [18.1, 17.0, 21.3], "wind_speed_10m": [5.0, 3.1, 8.2]},
 }  # fmt: skip
 
 
@@ -35,24 +39,8 @@ RECORDED = {  # the shape Open-Meteo answers for daily=temperature_2m_max,temper
     [("34.9", None), ("35.0", 1), ("36.9", 1), ("37.0", 2), ("39.9", 2), ("40.0", 3), ("45", 3)],
 )
 def test_heat_thresholds(t_max, level):
-    rules = [
-        r
-        for r in evaluate(t_max=Decimal(t_max), t_min=Decimal("20"), province="630000")
-        if r.kind == "heat"
-    ]
-    assert (rules[0].level if rules else None) == level
-
-
-@pytest.mark.parametrize(
-    ("t_min", "level"), [("-9.9", None), ("-10", 1), ("-19.9", 1), ("-20", 2), ("-31", 2)]
-)
-def test_cold_thresholds(t_min, level):
-    rules = [
-        r
-        for r in evaluate(t_max=Decimal("0"), t_min=Decimal(t_min), province="630000")
-        if r.kind == "cold"
-    ]
-    assert (rules[0].level if rules else None) == level
+    rule = heat_rule(t_max=Decimal(t_max), province="630000")
+    assert (rule.level if rule else None) == level
 
 
 def test_province_override(settings):
@@ -68,11 +56,8 @@ def test_province_override(settings):
             ]
         }
     }
-    assert (
-        evaluate(t_max=Decimal("31"), t_min=Decimal("10"), province="630000")[0].advice
-        == "高原 30°C"
-    )
-    assert evaluate(t_max=Decimal("31"), t_min=Decimal("10"), province="650000") == []
+    assert heat_rule(t_max=Decimal("31"), province="630000").advice == "高原 30°C"
+    assert heat_rule(t_max=Decimal("31"), province="650000") is None
 
 
 class Provider:
@@ -108,7 +93,9 @@ class Provider:
                                     "time": ["2027-07-14"],
                                     "temperature_2m_max": ["hot"],
                                     "temperature_2m_min": [10],
-                                }
+                                    "wind_speed_10m_max": [5],
+                                },
+                                "hourly": RECORDED["hourly"],
                             }
                         ),
                     ),
@@ -120,7 +107,9 @@ class Provider:
                                     "time": ["2027-07-14"],
                                     "temperature_2m_max": [400],
                                     "temperature_2m_min": [10],
-                                }
+                                    "wind_speed_10m_max": [5],
+                                },
+                                "hourly": RECORDED["hourly"],
                             }
                         ),
                     ),
@@ -172,16 +161,9 @@ def test_failures_raise_weather_error(provider, mode):
 
 
 def test_parse_rejects_min_above_max():
+    bad = {**RECORDED, "daily": {**RECORDED["daily"], "temperature_2m_min": [38, 17.0, 21.3]}}
     with pytest.raises(WeatherError):
-        parse_daily(
-            {
-                "daily": {
-                    "time": ["2027-07-14"],
-                    "temperature_2m_max": [10],
-                    "temperature_2m_min": [12],
-                }
-            }
-        )
+        parse_daily(bad)
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@
 - ``health``: registered workers, health checks, follow-ups, leaving;
 - ``roster``: an employer's XLSX roster, previewed then applied all or nothing;
 - ``hazards``: hazard reports, their outcomes, rewards and reward budgets;
-- ``weather``: forecasts and the alerts they raise.
+- ``weather``: forecasts and the alerts they raise;
+- ``altitude``: altitudes of stations and workplaces, filled from a DEM.
 
 Permission is checked in each service through ``core.scoping``; each write of a model
 with history names its actor (``history_user``) and, for corrections, the reason
@@ -14,6 +15,7 @@ with history names its actor (``history_user``) and, for corrections, the reason
 
 from welfare.exceptions import WelfareError
 from welfare.services._common import KEEP, REASON_MAX_LENGTH, Keep
+from welfare.services.altitude import AltitudeFill, altitude_fill, workplace_set_altitude
 from welfare.services.hazards import (
     FINAL_STATUSES,
     HAZARD_TRANSITIONS,
@@ -54,8 +56,10 @@ __all__ = [
     "KEEP",
     "REASON_MAX_LENGTH",
     "TRACKING_ALPHABET",
+    "AltitudeFill",
     "Keep",
     "WelfareError",
+    "altitude_fill",
     "hazard_report_advance",
     "hazard_report_contact",
     "hazard_report_status",
@@ -83,4 +87,5 @@ __all__ = [
     "worker_update",
     "workplace_delete",
     "workplace_save",
+    "workplace_set_altitude",
 ]

@@ -38,6 +38,11 @@ def next_check_due(*, checked_on: dt.date, kind: str, hazards: Sequence[str]) ->
     return surveillance.next_periodic_due(checked_on=checked_on, kind=kind, hazards=hazards)
 
 
+def _hazards(worker: Worker) -> list[str]:
+    """The worker's hazards, with high-altitude work when their workplace is that high."""
+    return surveillance.surveillance_hazards(hazards=worker.hazards, workplace=worker.workplace)
+
+
 def clean_id_last4(value: str) -> str:
     """The last four characters of an ID card (digits, the last may be X); never more."""
     value = (value or "").strip().upper()
@@ -221,7 +226,7 @@ def _schedule_due(worker: Worker) -> dt.date | None:
         return worker.left_on
     if latest is None:
         return None
-    return next_check_due(checked_on=latest.checked_on, kind=latest.kind, hazards=worker.hazards)
+    return next_check_due(checked_on=latest.checked_on, kind=latest.kind, hazards=_hazards(worker))
 
 
 def _worker_schedule_refresh(
@@ -230,6 +235,19 @@ def _worker_schedule_refresh(
     worker.next_check_due = _schedule_due(worker)
     stamp(worker, actor, reason)
     worker.save(update_fields=["next_check_due", "needs_reassignment"])
+
+
+def workplace_schedules_refresh(*, actor: AbstractBaseUser | None, workplace: Workplace) -> int:
+    """Recompute the next check of the workplace's current workers (after its altitude
+    changed: high-altitude work brings its own rule). Returns how many changed."""
+    changed = 0
+    workers = Worker.objects.select_for_update().filter(workplace=workplace, left_on=None)
+    for worker in workers.select_related("workplace"):
+        due = _schedule_due(worker)
+        if due != worker.next_check_due:
+            _worker_schedule_refresh(worker, actor, _("作业场所海拔变更"))
+            changed += 1
+    return changed
 
 
 def _follow_up_sync(check: HealthCheck, actor: AbstractBaseUser | None, reason: str | None):
@@ -282,7 +300,7 @@ def health_check_record(
     health_check_validate(kind=kind, checked_on=checked_on, result=result)
     check = HealthCheck(
         worker=worker, kind=kind, checked_on=checked_on, result=result, notes=notes,
-        next_due=next_check_due(checked_on=checked_on, kind=kind, hazards=worker.hazards),
+        next_due=next_check_due(checked_on=checked_on, kind=kind, hazards=_hazards(worker)),
         recorded_by=actor,
     )  # fmt: skip
     check.full_clean()
@@ -329,7 +347,7 @@ def health_check_correct(
         return check
     health_check_validate(kind=check.kind, checked_on=check.checked_on, result=check.result)
     check.next_due = next_check_due(
-        checked_on=check.checked_on, kind=check.kind, hazards=worker.hazards
+        checked_on=check.checked_on, kind=check.kind, hazards=_hazards(worker)
     )
     check.full_clean()
     stamp(check, actor, reason)

@@ -10,18 +10,32 @@ from django.db import transaction
 from core import time as local_time
 from stations.models import Region
 from welfare.models import Forecast, WeatherAlert
-from welfare.weather import DayForecast, evaluate
+from welfare.weather import DayForecast, evaluate_day
 
 
 @transaction.atomic
 def weather_apply(
     *, region: Region, days: Sequence[DayForecast], fetched_at: dt.datetime
 ) -> list[WeatherAlert]:
-    """Store a good forecast for ``region`` and rebuild its alerts for those days."""
+    """Store a good forecast for ``region`` and rebuild its alerts for those days.
+
+    The cold-wave rule compares each day's minimum with the 48 hours before it: from the
+    series, else from the minima stored earlier for the region.
+    """
     province = region
     while province.parent_id:
         province = province.parent
     alerts = []
+    first = min((d.day for d in days), default=None)
+    earlier = (
+        dict(
+            Forecast.objects.filter(
+                region=region, day__gte=first - dt.timedelta(days=2), day__lt=first
+            ).values_list("day", "t_min")
+        )
+        if first
+        else {}
+    )
     for day in days:
         Forecast.objects.update_or_create(
             region=region,
@@ -34,7 +48,8 @@ def weather_apply(
             },
         )
         WeatherAlert.objects.filter(region=region, day=day.day).delete()
-        for rule in evaluate(t_max=day.t_max, t_min=day.t_min, province=province.code):
+        rules = evaluate_day(days=days, day=day, province=province.code, earlier=earlier)
+        for rule in rules:
             alerts.append(
                 WeatherAlert.objects.create(
                     region=region,

@@ -12,9 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stations.models import Union
+from welfare import cold
 from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
+from welfare.services.health import workplace_schedules_refresh
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -48,9 +50,12 @@ def workplace_save(
                 _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"
             )
     workplace.credit_code = (workplace.credit_code or "").strip().upper()
+    was_high = previous.is_high_altitude if workplace.pk else False
     workplace.full_clean()
     stamp(workplace, actor)
     workplace.save()
+    if workplace.is_high_altitude != was_high:
+        workplace_schedules_refresh(actor=actor, workplace=workplace)
     if hazards is not None:
         _workplace_hazards_replace(actor=actor, workplace=workplace, hazards=hazards)
     return workplace
@@ -115,6 +120,9 @@ def _classify(measurement: Measurement) -> None:
         measurement.verdict = Measurement.Verdict.COLD
     else:
         measurement.verdict = Measurement.Verdict.OK
+    measurement.cold_grade = cold.cold_work_grade(
+        temperature=measurement.air_temperature, exposure_percent=measurement.exposure_percent
+    )
 
 
 @transaction.atomic

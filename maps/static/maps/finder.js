@@ -205,12 +205,13 @@
     getJSON(cfg.api.alerts + "?lat=" + state.origin.lat.toFixed(5) + "&lng=" + state.origin.lng.toFixed(5)).then(function (data) {
       banner.innerHTML = "";
       (data.alerts || []).forEach(function (a) {
-        var head = a.region_name + " " + (a.kind === "heat" ? "🌡️ " : "❄️ ") + a.temperature + "°C";
-        banner.appendChild(el("p", { class: "alert-" + a.kind }, [
+        var head = a.region_name + " " + (a.kind === "heat" ? "🌡️ " : "❄️ ") + (a.title || a.temperature + "°C");
+        banner.appendChild(el("p", { class: "alert-" + a.kind + (a.colour ? " signal-" + a.colour : ""), "data-kind": a.kind, "data-level": String(a.level) }, [
           el("strong", { text: head }), el("span", { text: " " + a.advice + (a.stale ? " " + S.stale : "") })
         ]));
       });
       banner.hidden = !banner.childNodes.length;
+      banner.classList.toggle("cold", (data.alerts || []).some(function (a) { return a.kind !== "heat"; }));
       banner.setAttribute("data-region", data.region || "");
     }).catch(function () { /* the banner is a help, not a need */ });
   }
@@ -240,6 +241,9 @@
         ]));
       }
       body.appendChild(el("p", { class: "address", text: p.address }));
+      if (p.altitude_m !== null && p.altitude_m !== undefined) {
+        body.appendChild(el("p", { class: "altitude", text: S.altitude.replace("%(m)s", p.altitude_m) }));
+      }
       if (p.phone) {
         body.appendChild(el("p", {}, [el("a", { class: "button", href: "tel:" + p.phone, text: "📞 " + S.call + " " + p.phone })]));
       }

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from supervision import api
+
+urlpatterns = [
+    path(
+        "supervision/inspections/",
+        api.InspectionListView.as_view(),
+        name="api-supervision-inspections",
+    ),
+    path(
+        "supervision/inspections/<int:pk>/",
+        api.InspectionDetailView.as_view(),
+        name="api-supervision-inspection",
+    ),
+    path("supervision/findings/", api.FindingListView.as_view(), name="api-supervision-findings"),
+    path(
+        "supervision/findings/<int:pk>/rectify/",
+        api.FindingRectifyView.as_view(),
+        name="api-supervision-finding-rectify",
+    ),
+    path(
+        "supervision/findings/<int:pk>/verify/",
+        api.FindingVerifyView.as_view(),
+        name="api-supervision-finding-verify",
+    ),
+    path(
+        "supervision/findings/<int:pk>/reopen/",
+        api.FindingReopenView.as_view(),
+        name="api-supervision-finding-reopen",
+    ),
+    path(
+        "supervision/findings/<int:pk>/report-government/",
+        api.FindingGovernmentReportView.as_view(),
+        name="api-supervision-finding-report-government",
+    ),
+    path(
+        "supervision/findings/<int:pk>/report-congress/",
+        api.FindingCongressReportView.as_view(),
+        name="api-supervision-finding-report-congress",
+    ),
+]

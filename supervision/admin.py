@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from core import time as local_time
 from core.admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
 from core.errors import DomainError
-from supervision.models import ChecklistTemplate, Finding, FindingPhoto, Inspection
+from supervision.models import (
+    Accident,
+    AccidentCheck,
+    ChecklistTemplate,
+    Finding,
+    FindingPhoto,
+    Inspection,
+)
 from supervision.services import inspections as inspection_services
 
 
@@ -101,3 +108,35 @@ class FindingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
                 )
             except DomainError as exc:
                 self.message_user(request, f"{finding}: {exc.message}", messages.ERROR)
+
+
+class AccidentCheckInline(admin.TabularInline):
+    model = AccidentCheck
+    fields = ("kind", "done_on", "evidence")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Accident)
+class AccidentAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """Read only; the names of the people hurt are not shown here (only the handling
+    organizer sees them, on the accident's page and in the API)."""
+
+    union_path_field = "workplace__union__path"
+    list_display = ("workplace", "occurred_on", "category", "deaths", "serious", "minor",
+                    "status")  # fmt: skip
+    list_select_related = ("workplace",)
+    list_filter = ("status", "category", "cause")
+    date_hierarchy = "occurred_on"
+    search_fields = ("workplace__name", "place")
+    exclude = ("handler",)
+    inlines = [AccidentCheckInline]

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from core import time as local_time
 from stations.models import Union
 from supervision.models import ChecklistTemplate
-from supervision.services import inspections
+from supervision.services import accidents, inspections
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -99,3 +99,21 @@ def load_demo_supervision() -> None:
                          deadline=today + days(3), responsible_person="后勤 周敏"),
         ],
     )  # fmt: skip
+    accident = accidents.accident_register(
+        actor=None, workplace=building, occurred_on=today - days(30), place="3 号楼脚手架",
+        category="fall", serious=1, minor=1, cause="unsafe_act",
+        description="作业人员未系安全带，从 4 米高处坠落。",
+        union_participation="城北区总工会派员参加事故调查组。",
+        injured=[accidents.InjuredInput("马某（演示）", "serious"),
+                 accidents.InjuredInput("韩某（演示）", "minor")],
+    )  # fmt: skip
+    accidents.accident_check_record(
+        actor=None, accident=accident, kind="cause", done_on=today - days(20),
+        evidence="事故调查报告：未系安全带、脚手架缺少防护栏杆。",
+    )  # fmt: skip
+    accidents.accident_check_record(
+        actor=None, accident=accident, kind="responsibility", done_on=today - days(12),
+        evidence="项目安全员停职检查，班组长罚款。",
+    )  # fmt: skip
+    hurt = accident.injured.get(injury="serious")
+    accidents.injured_follow_up(actor=None, person=hurt, insurance_claimed_on=today - days(25))

@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from core.scoping import Scope
-from supervision.models import ChecklistTemplate, Finding, Inspection
+from stations.models import Union
+from supervision.models import (
+    Accident,
+    AccidentCategory,
+    AccidentCause,
+    ChecklistTemplate,
+    Finding,
+    Inspection,
+)
 from welfare.models import Workplace
 
 WORKPLACE_PATH = "workplace__union__path"
@@ -74,4 +82,115 @@ def open_findings_by_age(scope: Scope, *, on: dt.date) -> list[dict[str, Any]]:
                 row["count"] += 1
                 row["overdue"] += deadline < on
                 break
+    return rows
+
+
+# Accidents -----------------------------------------------------------------------------
+
+STAT_DIMENSIONS = ("region", "industry", "category", "cause")
+COUNTS = ("accidents", "deaths", "serious", "minor")
+
+
+def injured_names_visible(user: Any, accident: Accident) -> bool:
+    """Only the handling organizer sees who was hurt (PIPL: the names are theirs to know)."""
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and accident.handler_id is not None
+        and accident.handler_id == user.pk
+    )
+
+
+def accidents_in_scope(scope: Scope) -> QuerySet[Accident]:
+    return (
+        scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH)
+        .select_related("workplace", "workplace__union", "workplace__region")
+        .prefetch_related("checks", "injured")
+    )
+
+
+def _accidents_under(
+    scope: Scope, union: Union, year: int, month: int | None = None
+) -> QuerySet[Accident]:
+    qs = scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, occurred_on__year=year
+    )
+    if month is not None:
+        qs = qs.filter(occurred_on__month=month)
+    return qs
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def _add(row: dict[str, Any], deaths: int, serious: int, minor: int) -> None:
+    row["accidents"] += 1
+    row["deaths"] += deaths
+    row["serious"] += serious
+    row["minor"] += minor
+
+
+def accident_statistics(
+    scope: Scope, *, union: Union, year: int, by: str, month: int | None = None
+) -> list[dict[str, Any]]:
+    """Accidents, deaths, serious and minor injuries under ``union`` in ``year`` (or one
+    month of it), by ``region`` (the workplace's division), ``industry``, ``category``
+    (GB 6441) or ``cause``; largest first, then by label."""
+    if by not in STAT_DIMENSIONS:
+        raise ValueError(by)
+    labels: dict[str, str] = {}
+    if by == "category":
+        labels = {k: str(v) for k, v in AccidentCategory.choices}
+    elif by == "cause":
+        labels = {k: str(v) for k, v in AccidentCause.choices}
+    key_field = {
+        "region": "workplace__region__name",
+        "industry": "workplace__industry",
+        "category": "category",
+        "cause": "cause",
+    }[by]
+    rows: dict[str, dict[str, Any]] = {}
+    for key, deaths, serious, minor in _accidents_under(scope, union, year, month).values_list(
+        key_field, "deaths", "serious", "minor"
+    ):
+        key = key or ""
+        row = rows.setdefault(key, {"key": key, "label": labels.get(key, key) or "—", **_zero()})
+        _add(row, deaths, serious, minor)
+    return sorted(rows.values(), key=lambda r: (-r["accidents"], r["label"]))
+
+
+def accidents_by_month(scope: Scope, *, union: Union, year: int) -> list[dict[str, Any]]:
+    """Twelve rows, January to December, with the year's total as a thirteenth."""
+    rows = [{"month": m, **_zero()} for m in range(1, 13)]
+    total = {"month": None, **_zero()}
+    for day, deaths, serious, minor in _accidents_under(scope, union, year).values_list(
+        "occurred_on", "deaths", "serious", "minor"
+    ):
+        _add(rows[day.month - 1], deaths, serious, minor)
+        _add(total, deaths, serious, minor)
+    return [*rows, total]
+
+
+def accident_rollup(scope: Scope, *, union: Union, year: int) -> list[dict[str, Any]]:
+    """Every union under ``union`` in tree order, with its own accidents (at workplaces it
+    supervises directly) and the subtotal of its whole subtree, so each level's figure is
+    the sum of the levels below it plus its own."""
+    unions = list(Union.objects.filter(path__startswith=union.path).order_by("path"))
+    own: dict[str, dict[str, int]] = {u.path: _zero() for u in unions}
+    for path, deaths, serious, minor in _accidents_under(scope, union, year).values_list(
+        "workplace__union__path", "deaths", "serious", "minor"
+    ):
+        _add(own[path], deaths, serious, minor)
+    rows = []
+    for u in unions:
+        subtotal = _zero()
+        for path, counts in own.items():
+            if path.startswith(u.path):
+                for key in COUNTS:
+                    subtotal[key] += counts[key]
+        rows.append({
+            "union": u, "depth": u.depth - union.depth, "own": own[u.path],
+            "subtotal": subtotal,
+        })  # fmt: skip
     return rows

@@ -39,4 +39,37 @@ urlpatterns = [
         api.FindingCongressReportView.as_view(),
         name="api-supervision-finding-report-congress",
     ),
+    path(
+        "supervision/accidents/", api.AccidentListView.as_view(), name="api-supervision-accidents"
+    ),
+    path(
+        "supervision/accidents/statistics/",
+        api.AccidentStatisticsView.as_view(),
+        name="api-supervision-accident-statistics",
+    ),
+    path(
+        "supervision/accidents/<int:pk>/",
+        api.AccidentDetailView.as_view(),
+        name="api-supervision-accident",
+    ),
+    path(
+        "supervision/accidents/<int:pk>/checks/",
+        api.AccidentCheckView.as_view(),
+        name="api-supervision-accident-check",
+    ),
+    path(
+        "supervision/accidents/<int:pk>/cause/",
+        api.AccidentCauseView.as_view(),
+        name="api-supervision-accident-cause",
+    ),
+    path(
+        "supervision/accidents/<int:pk>/close/",
+        api.AccidentCloseView.as_view(),
+        name="api-supervision-accident-close",
+    ),
+    path(
+        "supervision/injured/<int:pk>/follow-up/",
+        api.InjuredFollowUpView.as_view(),
+        name="api-supervision-injured-follow-up",
+    ),
 ]

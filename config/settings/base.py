@@ -178,6 +178,7 @@ SPECTACULAR_SETTINGS = {
         "WorkerCategoryEnum": "core.categories.WorkerCategory",
         "FindingCategoryEnum": "supervision.models.FindingCategory",
         "FindingStatusEnum": "supervision.models.FindingStatus",
+        "AccidentCategoryEnum": "supervision.models.AccidentCategory",
     },
 }
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from core.scoping import Scope, scope_for
 from stations.models import Union
-from supervision import exports
+from supervision import exports, notices, selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,4 +54,22 @@ def accident_report(request: HttpRequest) -> HttpResponse:
         exports.accident_report_xlsx(scope=scope, union=union, year=year), content_type=XLSX
     )
     response["Content-Disposition"] = f'attachment; filename="accidents-{union.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspection's written notice as PDF (``?kind=rectification`` for 整改建议书)."""
+    scope = organizer_scope(request)
+    inspection = selectors.inspections_in_scope(scope).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404(_("没有这次检查，或不在您的管理范围内。"))
+    kind = request.GET.get("kind") or "opinion"
+    if kind not in notices.KINDS:
+        raise Http404(_("没有这种文书。"))
+    response = HttpResponse(
+        notices.inspection_notice_pdf(inspection=inspection, kind=kind),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="notice-{inspection.pk}-{kind}.pdf"'
     return response

@@ -338,3 +338,7 @@ WEATHER_RULES = {
 }  # fmt: skip
 # Per province (GB/T 2260 code): replace "heat" or "cold" lists.
 WEATHER_RULE_OVERRIDES: dict[str, dict] = {}
+
+# Supervision: the TrueType font (a .ttc collection is fine) of the PDF notices, Chinese
+# included; Debian's fonts-wqy-microhei by default (scripts/lib.sh installs it).
+NOTICE_FONT_PATH = env_str("NOTICE_FONT_PATH", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

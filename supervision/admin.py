@@ -18,10 +18,14 @@ from supervision.models import (
     Accident,
     AccidentCheck,
     ChecklistTemplate,
+    Competition,
+    CompetitionEntry,
     Finding,
     FindingPhoto,
     Inspection,
+    SafetyGroup,
 )
+from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 
 
@@ -140,3 +144,52 @@ class AccidentAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("workplace__name", "place")
     exclude = ("handler",)
     inlines = [AccidentCheckInline]
+
+
+@admin.register(Competition)
+class CompetitionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A competition and its scoring sheet; its status moves through the actions."""
+
+    list_display = ("name", "year", "union", "status")
+    list_select_related = ("union",)
+    list_filter = ("year", "status")
+    readonly_fields = ("status",)
+    actions = ["close_enrolment", "close_competition"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Competition, form: Any, change: bool) -> None:
+        competition_services.competition_save(actor=request.user, competition=obj)
+
+    def _advance(self, request: HttpRequest, queryset: Any, status: str) -> None:
+        for competition in queryset:
+            try:
+                competition_services.competition_advance(
+                    actor=request.user, competition=competition, status=status
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{competition}: {exc.message}", messages.ERROR)
+
+    @admin.action(description=_("报名截止，开始评审"))
+    def close_enrolment(self, request: HttpRequest, queryset: Any) -> None:
+        self._advance(request, queryset, Competition.Status.EVALUATING)
+
+    @admin.action(description=_("竞赛结束"))
+    def close_competition(self, request: HttpRequest, queryset: Any) -> None:
+        self._advance(request, queryset, Competition.Status.CLOSED)
+
+
+@admin.register(CompetitionEntry)
+class CompetitionEntryAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "competition__union__path"
+    list_display = ("competition", "unit_name", "total", "award", "excluded")
+    list_select_related = ("competition", "workplace", "unit_union")
+    list_filter = ("competition__year", "award", "excluded")
+
+
+@admin.register(SafetyGroup)
+class SafetyGroupAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "entry__competition__union__path"
+    list_display = ("name", "entry", "leader", "members", "score", "award")
+    list_select_related = ("entry__competition", "entry__workplace", "entry__unit_union")

@@ -12,8 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from core import time as local_time
 from stations.models import Union
-from supervision.models import ChecklistTemplate
-from supervision.services import accidents, inspections
+from supervision.models import ChecklistTemplate, Competition
+from supervision.services import accidents, competitions, inspections
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -117,3 +117,36 @@ def load_demo_supervision() -> None:
     )  # fmt: skip
     hurt = accident.injured.get(injury="serious")
     accidents.injured_follow_up(actor=None, person=hurt, insurance_claimed_on=today - days(25))
+    cup = competitions.competition_save(
+        actor=None,
+        competition=Competition(
+            union=union, year=today.year, name="演示：西宁市“安康杯”竞赛",
+            scoring_items=[
+                {"code": "duty", "label": "安全生产责任制落实", "max": 30},
+                {"code": "hazards", "label": "隐患排查治理", "max": 30},
+                {"code": "training", "label": "安全教育培训", "max": 20},
+                {"code": "groups", "label": "安全型班组建设", "max": 20},
+            ],
+        ),
+    )  # fmt: skip
+    first_entry = competitions.competition_enrol(
+        actor=None, competition=cup, workplace=aluminium, enrolled_on=today - days(60)
+    )
+    second_entry = competitions.competition_enrol(
+        actor=None, competition=cup, workplace=building, enrolled_on=today - days(55)
+    )
+    organizing = competitions.competition_enrol(
+        actor=None, competition=cup, unit_union=Union.objects.get(code="QH-XN-CB"),
+        enrolled_on=today - days(50),
+    )  # fmt: skip
+    group = competitions.group_register(
+        actor=None, entry=first_entry, name="电解一车间甲班", leader="王强", members=14
+    )
+    competitions.competition_advance(actor=None, competition=cup, status="evaluating")
+    for entry, marks in ((first_entry, (27, 26, 18, 17)), (second_entry, (22, 20, 15, 12)),
+                         (organizing, (26, 25, 17, 16))):  # fmt: skip
+        competitions.entry_evaluate(
+            actor=None, entry=entry,
+            scores=dict(zip(("duty", "hazards", "training", "groups"), marks, strict=True)),
+        )  # fmt: skip
+    competitions.group_evaluate(actor=None, group=group, score=95, award="winner_group")

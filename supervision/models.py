@@ -346,3 +346,144 @@ class InjuredPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accident} · {self.get_injury_display()}"
+
+
+class Competition(models.Model):
+    """A year's 安康杯 competition run by a union (四(二)): enrolment, evaluation against a
+    scoring sheet (``scoring_items``: ``[{"code", "label", "max"}]``), then awards."""
+
+    class Status(models.TextChoices):
+        ENROLLING = "enrolling", _("报名中")
+        EVALUATING = "evaluating", _("评审中")
+        CLOSED = "closed", _("已结束")
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("名称"), max_length=150)
+    scoring_items = models.JSONField(_("评分表"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.ENROLLING
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯竞赛")
+        verbose_name_plural = _("安康杯竞赛")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year", "name"], name="competition_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    @property
+    def max_total(self) -> int:
+        return sum(int(item["max"]) for item in self.scoring_items)
+
+
+class Award(models.TextChoices):
+    WINNER_UNIT = "winner_unit", _("优胜单位")
+    WINNER_GROUP = "winner_group", _("优胜班组")
+    ORGANIZER = "organizer", _("优秀组织单位")
+
+
+class CompetitionEntry(models.Model):
+    """A participating unit: a workplace, or a union (for 优秀组织单位). A workplace with a
+    fatal accident in the competition's year is excluded from awards, automatically."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("竞赛"), on_delete=models.CASCADE, related_name="entries"
+    )
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("参赛单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="competition_entries",
+    )  # fmt: skip
+    unit_union = models.ForeignKey(
+        Union, verbose_name=_("参赛工会"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="competition_entries",
+    )  # fmt: skip
+    enrolled_on = models.DateField(_("报名日期"))
+    scores = models.JSONField(_("得分"), default=dict, blank=True)
+    total = models.DecimalField(_("总分"), max_digits=7, decimal_places=1, null=True, blank=True)
+    evaluated_on = models.DateField(_("评审日期"), null=True, blank=True)
+    award = models.CharField(_("奖项"), max_length=12, choices=Award.choices, blank=True)
+    excluded = models.BooleanField(_("取消评奖资格"), default=False)
+    exclusion_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯参赛单位")
+        verbose_name_plural = _("安康杯参赛单位")
+        ordering = ["competition", "-total", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(workplace__isnull=False, unit_union__isnull=True)
+                | models.Q(workplace__isnull=True, unit_union__isnull=False),
+                name="entry_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "workplace"], name="entry_unique_workplace"
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "unit_union"], name="entry_unique_union"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.unit_name}"
+
+    @property
+    def unit_name(self) -> str:
+        return self.workplace.name if self.workplace_id else self.unit_union.name
+
+
+def evidence_path(instance: EntryEvidence, filename: str) -> str:
+    return f"ankang/{instance.entry_id}/{filename}"
+
+
+class EntryEvidence(models.Model):
+    entry = models.ForeignKey(CompetitionEntry, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("材料"), upload_to=evidence_path)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("竞赛材料")
+        verbose_name_plural = _("竞赛材料")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.note or self.file.name
+
+
+class SafetyGroup(models.Model):
+    """A safety-type group (安全型班组, 四(四)) registered and scored under a unit."""
+
+    entry = models.ForeignKey(
+        CompetitionEntry, verbose_name=_("参赛单位"), on_delete=models.CASCADE,
+        related_name="groups",
+    )  # fmt: skip
+    name = models.CharField(_("班组名称"), max_length=100)
+    leader = models.CharField(_("班组长"), max_length=50)
+    members = models.PositiveSmallIntegerField(_("人数"), default=0)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    award = models.CharField(_("奖项"), max_length=12, choices=Award.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安全型班组")
+        verbose_name_plural = _("安全型班组")
+        ordering = ["entry", "-score", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name"], name="safety_group_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.unit_name} · {self.name}"

@@ -72,4 +72,29 @@ urlpatterns = [
         api.InjuredFollowUpView.as_view(),
         name="api-supervision-injured-follow-up",
     ),
+    path(
+        "supervision/competitions/",
+        api.CompetitionListView.as_view(),
+        name="api-supervision-competitions",
+    ),
+    path(
+        "supervision/competitions/<int:pk>/ranking/",
+        api.CompetitionRankingView.as_view(),
+        name="api-supervision-competition-ranking",
+    ),
+    path(
+        "supervision/competitions/<int:pk>/entries/",
+        api.CompetitionEnrolView.as_view(),
+        name="api-supervision-competition-enrol",
+    ),
+    path(
+        "supervision/entries/<int:pk>/evaluate/",
+        api.EntryEvaluateView.as_view(),
+        name="api-supervision-entry-evaluate",
+    ),
+    path(
+        "supervision/entries/<int:pk>/award/",
+        api.EntryAwardView.as_view(),
+        name="api-supervision-entry-award",
+    ),
 ]

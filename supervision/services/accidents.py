@@ -27,6 +27,7 @@ from supervision.models import (
     InjuredPerson,
 )
 from supervision.services._common import choice, require_union, stamp, text
+from supervision.services.competitions import entries_exclude_after_fatal_accident
 from welfare.models import Workplace
 
 if TYPE_CHECKING:
@@ -110,6 +111,8 @@ def accident_register(
     for injury, field in (("death", "deaths"), ("serious", "serious"), ("minor", "minor")):
         if per_injury[injury] > counts[field]:
             raise SupervisionError(_("登记的伤亡人员多于伤亡人数。"), field="injured")
+    # 安康杯: a unit with a fatal accident in the year is excluded from awards.
+    entries_exclude_after_fatal_accident(accident=accident)
     return accident
 
 

@@ -37,7 +37,9 @@ apt_install() {
 
 ensure_base_packages() {
   step "system libraries (GDAL, GEOS, PROJ, SpatiaLite, gettext)"
-  apt_install gdal-bin libsqlite3-mod-spatialite gettext
+  # fonts-wqy-microhei: the Chinese font of the PDF notices; poppler-utils: pdftotext, which
+  # the tests use to read them back.
+  apt_install gdal-bin libsqlite3-mod-spatialite gettext fonts-wqy-microhei poppler-utils
 }
 
 # A Python >= 3.11 whose sqlite3 module can load SpatiaLite. Checked, not guessed: pyenv

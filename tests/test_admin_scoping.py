@@ -33,7 +33,12 @@ SAMPLE = 3  # objects per model opened and posted to
 @pytest.fixture
 def demo(settings) -> None:
     settings.YIZHAN_ALLOW_DEMO = True
-    for command in ("load_demo", "load_demo_campaign", "load_demo_welfare"):
+    for command in (
+        "load_demo",
+        "load_demo_campaign",
+        "load_demo_welfare",
+        "load_demo_supervision",
+    ):
         call_command(command, verbosity=0)
 
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-APPS = ("core", "stations", "welfare", "campaigns", "maps", "config")
+APPS = ("core", "stations", "welfare", "campaigns", "supervision", "maps", "config")
 
 # Methods that write whatever they are called on (a model, a queryset, a form).
 ALWAYS_WRITES = {
@@ -38,6 +38,7 @@ NOT_MODELS = {
     ("stations/exports.py", "book"),  # an openpyxl workbook written to a buffer
     ("campaigns/exports.py", "book"),
     ("welfare/exports.py", "book"),
+    ("supervision/exports.py", "book"),
 }
 
 

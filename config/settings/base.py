@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "stations",
     "campaigns",
     "welfare",
+    "supervision",
     "maps",
 ]
 
@@ -134,6 +135,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "welfare.tasks.health_checks_weekly",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    "findings-overdue-daily": {
+        "task": "supervision.tasks.findings_overdue_daily",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 STOCK_ALERT_DAYS = env_int("STOCK_ALERT_DAYS", 5, minimum=1)
 
@@ -169,6 +174,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "WorkerCategoryEnum": "core.categories.WorkerCategory",
+        "FindingCategoryEnum": "supervision.models.FindingCategory",
+        "FindingStatusEnum": "supervision.models.FindingStatus",
+        "AccidentCategoryEnum": "supervision.models.AccidentCategory",
+    },
 }
 
 # Map tiles. "osm" (default), "tianditu" (needs TIANDITU_KEY), "gcj02" (a GCJ-02 provider
@@ -394,3 +405,7 @@ SEASON_SERVICES = {"winter": ("heating", "hot_water"), "summer": ("water", "shad
 # Planner demand in winter campaigns: visits of these categories count this many times
 # (the most exposed to cold); a campaign keeps its own copy (Campaign.category_weights).
 WINTER_CATEGORY_WEIGHTS = {"sanitation": 2.0, "delivery": 2.0, "courier": 2.0, "construction": 2.0}
+
+# Supervision: the TrueType font (a .ttc collection is fine) of the PDF notices, Chinese
+# included; Debian's fonts-wqy-microhei by default (scripts/lib.sh installs it).
+NOTICE_FONT_PATH = env_str("NOTICE_FONT_PATH", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -1,0 +1,152 @@
+"""Quick-start demo: a checklist template, a few inspections of the welfare demo
+workplaces with findings at each step of rectification, one accident half-way through
+四不放过, one 三同时 project and a 安康杯 competition. Loaded once (a second run adds
+nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from core import time as local_time
+from stations.models import Union
+from supervision.models import ChecklistTemplate, Competition
+from supervision.services import accidents, competitions, inspections
+from supervision.services.inspections import FindingInput
+from welfare.models import Workplace
+
+TEMPLATE_NAME = "演示：企业安全生产监督检查表"
+CHECKLIST = [
+    "安全生产责任制和规章制度健全",
+    "特种作业人员持证上岗",
+    "劳动防护用品按标准发放",
+    "安全警示标志设置规范",
+    "应急预案和演练记录齐全",
+]
+
+
+def _demo_workplaces() -> list[Workplace]:
+    return list(Workplace.objects.filter(name__endswith="（演示）").order_by("credit_code"))
+
+
+def load_demo_supervision() -> None:
+    if not getattr(settings, "YIZHAN_ALLOW_DEMO", False):
+        raise ImproperlyConfigured("Supervision demo data is only loaded by the quick start.")
+    if ChecklistTemplate.objects.filter(name=TEMPLATE_NAME).exists():
+        return
+    today = local_time.today()
+    days = dt.timedelta
+    union = Union.objects.get(code="QH-XN")
+    plants = _demo_workplaces()
+    if len(plants) < 2:
+        raise ImproperlyConfigured("Run load_demo_welfare first: it makes the demo workplaces.")
+    aluminium, building = plants[0], plants[1]
+    template = inspections.checklist_template_save(
+        actor=None,
+        template=ChecklistTemplate(union=union, name=TEMPLATE_NAME, items=CHECKLIST),
+    )
+    first = inspections.inspection_record(
+        actor=None, workplace=aluminium, inspected_on=today - days(40),
+        inspectors="西宁市总工会劳动保护部 李明、张华", agencies=["emergency", "health"],
+        template=template,
+        checklist=[{"ok": True}, {"ok": True}, {"ok": False, "note": "电解车间未发放防尘口罩"},
+                   {"ok": True}, {"ok": False, "note": "本年度未组织演练"}],
+        notes="电解车间高温、粉尘防护需加强。",
+        findings=[
+            FindingInput(category="ppe", description="电解车间部分职工未配发防尘口罩",
+                         deadline=today - days(25), responsible_person="车间主任 王强",
+                         law_cited="《职业病防治法》第二十二条", requirement="立即配发并培训佩戴"),
+            FindingInput(category="equipment", severity="major",
+                         description="天车制动器磨损严重，仍在使用",
+                         deadline=today - days(10), responsible_person="设备部 赵刚",
+                         law_cited="《安全生产法》第三十六条",
+                         requirement="停用检修，检验合格后使用"),
+            FindingInput(category="training", description="新入职员工未完成三级安全教育",
+                         deadline=today + days(20), responsible_person="人事部 孙丽",
+                         law_cited="《安全生产法》第二十八条"),
+        ],
+    )  # fmt: skip
+    ppe, crane, _training = first.findings.order_by("pk")
+    inspections.finding_rectify(
+        actor=None, finding=ppe, rectified_on=today - days(28),
+        evidence="已为电解车间 86 名职工配发 KN95 防尘口罩，并组织佩戴培训。",
+    )  # fmt: skip
+    inspections.finding_verify(actor=None, finding=ppe, verified_on=today - days(20))
+    inspections.finding_report_government(
+        actor=None, finding=crane, reported_on=today - days(38), recipient="西宁市应急管理局"
+    )
+    inspections.finding_rectify(
+        actor=None, finding=crane, rectified_on=today - days(12),
+        evidence="更换制动器，经特种设备检验机构检验合格。",
+    )  # fmt: skip
+    inspections.finding_report_congress(
+        actor=None,
+        finding=crane,
+        reported_on=today - days(5),
+        note="在第三届职代会第二次会议上通报",
+    )
+    inspections.inspection_record(
+        actor=None, workplace=building, inspected_on=today - days(12),
+        inspectors="城北区总工会 马军", agencies=["emergency"],
+        findings=[
+            FindingInput(category="forced_risk", severity="major",
+                         description="大风天气仍安排塔吊作业",
+                         deadline=today - days(5), responsible_person="项目经理 刘洋",
+                         law_cited="《建筑施工塔式起重机安装、使用、拆卸安全技术规程》"),
+            FindingInput(category="fire", description="宿舍区电动车室内充电",
+                         deadline=today + days(3), responsible_person="后勤 周敏"),
+        ],
+    )  # fmt: skip
+    accident = accidents.accident_register(
+        actor=None, workplace=building, occurred_on=today - days(30), place="3 号楼脚手架",
+        category="fall", serious=1, minor=1, cause="unsafe_act",
+        description="作业人员未系安全带，从 4 米高处坠落。",
+        union_participation="城北区总工会派员参加事故调查组。",
+        injured=[accidents.InjuredInput("马某（演示）", "serious"),
+                 accidents.InjuredInput("韩某（演示）", "minor")],
+    )  # fmt: skip
+    accidents.accident_check_record(
+        actor=None, accident=accident, kind="cause", done_on=today - days(20),
+        evidence="事故调查报告：未系安全带、脚手架缺少防护栏杆。",
+    )  # fmt: skip
+    accidents.accident_check_record(
+        actor=None, accident=accident, kind="responsibility", done_on=today - days(12),
+        evidence="项目安全员停职检查，班组长罚款。",
+    )  # fmt: skip
+    hurt = accident.injured.get(injury="serious")
+    accidents.injured_follow_up(actor=None, person=hurt, insurance_claimed_on=today - days(25))
+    cup = competitions.competition_save(
+        actor=None,
+        competition=Competition(
+            union=union, year=today.year, name="演示：西宁市“安康杯”竞赛",
+            scoring_items=[
+                {"code": "duty", "label": "安全生产责任制落实", "max": 30},
+                {"code": "hazards", "label": "隐患排查治理", "max": 30},
+                {"code": "training", "label": "安全教育培训", "max": 20},
+                {"code": "groups", "label": "安全型班组建设", "max": 20},
+            ],
+        ),
+    )  # fmt: skip
+    first_entry = competitions.competition_enrol(
+        actor=None, competition=cup, workplace=aluminium, enrolled_on=today - days(60)
+    )
+    second_entry = competitions.competition_enrol(
+        actor=None, competition=cup, workplace=building, enrolled_on=today - days(55)
+    )
+    organizing = competitions.competition_enrol(
+        actor=None, competition=cup, unit_union=Union.objects.get(code="QH-XN-CB"),
+        enrolled_on=today - days(50),
+    )  # fmt: skip
+    group = competitions.group_register(
+        actor=None, entry=first_entry, name="电解一车间甲班", leader="王强", members=14
+    )
+    competitions.competition_advance(actor=None, competition=cup, status="evaluating")
+    for entry, marks in ((first_entry, (27, 26, 18, 17)), (second_entry, (22, 20, 15, 12)),
+                         (organizing, (26, 25, 17, 16))):  # fmt: skip
+        competitions.entry_evaluate(
+            actor=None, entry=entry,
+            scores=dict(zip(("duty", "hazards", "training", "groups"), marks, strict=True)),
+        )  # fmt: skip
+    competitions.group_evaluate(actor=None, group=group, score=95, award="winner_group")

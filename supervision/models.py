@@ -1,0 +1,489 @@
+"""The union's labour-protection supervision (policy sections 三, 四 and 五): inspections of
+workplaces and their findings through rectification, casualty accidents with the 四不放过
+checks, 三同时 reviews, workers' safety inspectors, the 安康杯 competition, 一会三卡 and
+training records.
+
+Every row belongs to a workplace (``welfare.Workplace``) or a union, and is scoped through
+that union's path (``core.scoping``). Only ``supervision.services`` writes them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from stations.models import Union
+from welfare.models import Workplace
+
+
+class Agency(models.TextChoices):
+    """Departments that may join a union's inspection (联合检查)."""
+
+    EMERGENCY = "emergency", _("应急管理")
+    HEALTH = "health", _("卫生健康")
+    FIRE = "fire", _("消防救援")
+    MARKET = "market", _("市场监管")
+    HUMAN_RESOURCES = "hr", _("人力资源社会保障")
+    OTHER = "other", _("其他部门")
+
+
+class ChecklistTemplate(models.Model):
+    """A configurable inspection checklist: ``items`` is a list of item texts."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="checklist_templates"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    items = models.JSONField(_("检查项"), default=list)
+    active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查表模板")
+        verbose_name_plural = _("检查表模板")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(models.Model):
+    """An inspection of a workplace by the union (三(三)), alone or with departments."""
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("受检单位"), on_delete=models.PROTECT,
+        related_name="supervision_inspections",
+    )  # fmt: skip
+    inspected_on = models.DateField(_("检查日期"))
+    inspectors = models.CharField(_("检查人员"), max_length=300)
+    agencies = models.JSONField(_("联合检查部门"), default=list, blank=True)
+    template = models.ForeignKey(
+        ChecklistTemplate, verbose_name=_("检查表"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="inspections",
+    )  # fmt: skip
+    # [{"item": text, "ok": bool, "note": text}] — a copy, so a later template edit does
+    # not rewrite what was checked.
+    checklist = models.JSONField(_("检查表结果"), default=list, blank=True)
+    notes = models.TextField(_("总体意见"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("监督检查")
+        verbose_name_plural = _("监督检查")
+        ordering = ["-inspected_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.inspected_on}"
+
+    def get_agencies_display(self) -> str:
+        labels = dict(Agency.choices)
+        return "、".join(str(labels.get(a, a)) for a in self.agencies)
+
+
+class FindingCategory(models.TextChoices):
+    ILLEGAL_COMMAND = "illegal_command", _("违章指挥")
+    FORCED_RISK = "forced_risk", _("强令冒险作业")
+    EQUIPMENT = "equipment", _("设备安全隐患")
+    TRAINING = "training", _("培训不到位")
+    PPE = "ppe", _("劳动防护用品缺失")
+    OCCUPATIONAL = "occupational", _("职业病防护")
+    FIRE = "fire", _("消防安全")
+    OTHER = "other", _("其他")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("待整改")
+    RECTIFIED = "rectified", _("已整改待验证")
+    VERIFIED = "verified", _("已验证")
+
+
+class Finding(models.Model):
+    """A problem found at a workplace, tracked open → rectified (with evidence) → verified.
+
+    It comes from an inspection, a workers' safety inspector's report or a 三同时 review;
+    all follow the same rectification path (``supervision.services.findings``).
+    """
+
+    Category = FindingCategory
+
+    class Severity(models.TextChoices):
+        GENERAL = "general", _("一般")
+        MAJOR = "major", _("重大")
+
+    Status = FindingStatus
+
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", _("监督检查")
+        INSPECTOR = "inspector", _("职工安全监督检查员报告")
+        PROJECT = "project", _("三同时审查")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="findings"
+    )
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("监督检查"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="findings",
+    )  # fmt: skip
+    source = models.CharField(
+        _("来源"), max_length=12, choices=Source.choices, default=Source.INSPECTION
+    )
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
+    severity = models.CharField(
+        _("严重程度"), max_length=8, choices=Severity.choices, default=Severity.GENERAL
+    )
+    description = models.TextField(_("问题描述"), max_length=2000)
+    law_cited = models.CharField(_("违反的法规或标准"), max_length=300, blank=True)
+    requirement = models.TextField(_("整改要求"), max_length=2000, blank=True)
+    deadline = models.DateField(_("整改期限"))
+    responsible_person = models.CharField(_("企业整改责任人"), max_length=100)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    rectification_evidence = models.TextField(_("整改情况与证据"), blank=True)
+    verified_on = models.DateField(_("验证日期"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("验证人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    government_reported_on = models.DateField(_("报告政府部门日期"), null=True, blank=True)
+    government_recipient = models.CharField(_("接收部门"), max_length=150, blank=True)
+    congress_reported_on = models.DateField(_("报告职代会日期"), null=True, blank=True)
+    congress_note = models.CharField(_("职代会报告说明"), max_length=300, blank=True)
+    overdue_alerted_on = models.DateField(_("逾期提醒日期"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查发现的问题")
+        verbose_name_plural = _("检查发现的问题")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="verified") | models.Q(verified_on__isnull=False),
+                name="finding_verified_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(rectified_on__isnull=False),
+                name="finding_rectified_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.get_category_display()} · {self.deadline}"
+
+
+def finding_photo_path(instance: FindingPhoto, filename: str) -> str:
+    return f"findings/{instance.finding_id}/{filename}"
+
+
+class FindingPhoto(models.Model):
+    class Kind(models.TextChoices):
+        FINDING = "finding", _("问题照片")
+        EVIDENCE = "evidence", _("整改证据")
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    photo = models.ImageField(_("照片"), upload_to=finding_photo_path)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.photo.name}"
+
+
+class AccidentCategory(models.TextChoices):
+    """GB 6441-86 企业职工伤亡事故分类, the 20 categories by cause of injury."""
+
+    STRUCK = "struck", _("物体打击")
+    VEHICLE = "vehicle", _("车辆伤害")
+    MACHINERY = "machinery", _("机械伤害")
+    LIFTING = "lifting", _("起重伤害")
+    ELECTRIC = "electric", _("触电")
+    DROWNING = "drowning", _("淹溺")
+    SCALD = "scald", _("灼烫")
+    FIRE = "fire", _("火灾")
+    FALL = "fall", _("高处坠落")
+    COLLAPSE = "collapse", _("坍塌")
+    ROOF_FALL = "roof_fall", _("冒顶片帮")
+    FLOODING = "flooding", _("透水")
+    BLASTING = "blasting", _("放炮")
+    EXPLOSIVE = "explosive", _("火药爆炸")
+    GAS = "gas", _("瓦斯爆炸")
+    BOILER = "boiler", _("锅炉爆炸")
+    VESSEL = "vessel", _("容器爆炸")
+    OTHER_EXPLOSION = "other_explosion", _("其他爆炸")
+    POISONING = "poisoning", _("中毒和窒息")
+    OTHER = "other", _("其他伤害")
+
+
+class AccidentCause(models.TextChoices):
+    """The main cause found by the investigation (GB 6441 appendix A: direct and indirect)."""
+
+    UNSAFE_ACT = "unsafe_act", _("人的不安全行为")
+    UNSAFE_CONDITION = "unsafe_condition", _("物的不安全状态")
+    MANAGEMENT = "management", _("管理缺陷")
+    ENVIRONMENT = "environment", _("环境因素")
+    UNKNOWN = "unknown", _("待查明")
+
+
+class Accident(models.Model):
+    """A casualty accident (三(四)) the union takes part in investigating.
+
+    The case closes only when the four checks of 四不放过 are done (``AccidentCheck``).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("处理中")
+        CLOSED = "closed", _("已结案")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("事故单位"), on_delete=models.PROTECT, related_name="accidents"
+    )
+    occurred_on = models.DateField(_("发生日期"), db_index=True)
+    place = models.CharField(_("发生地点"), max_length=300)
+    category = models.CharField(_("事故类别"), max_length=16, choices=AccidentCategory.choices)
+    cause = models.CharField(
+        _("主要原因"), max_length=18, choices=AccidentCause.choices, default=AccidentCause.UNKNOWN
+    )
+    deaths = models.PositiveSmallIntegerField(_("死亡人数"), default=0)
+    serious = models.PositiveSmallIntegerField(_("重伤人数"), default=0)
+    minor = models.PositiveSmallIntegerField(_("轻伤人数"), default=0)
+    description = models.TextField(_("经过"), max_length=4000, blank=True)
+    union_participation = models.TextField(_("工会参与调查情况"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("伤亡事故")
+        verbose_name_plural = _("伤亡事故")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.occurred_on} · {self.get_category_display()}"
+
+
+class AccidentCheck(models.Model):
+    """One of the four checks of 四不放过, closed with evidence and a date."""
+
+    class Kind(models.TextChoices):
+        CAUSE = "cause", _("事故原因已查清")
+        RESPONSIBILITY = "responsibility", _("责任人员已处理")
+        MEASURES = "measures", _("整改措施已落实")
+        EDUCATION = "education", _("有关人员已受到教育")
+
+    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(_("事项"), max_length=16, choices=Kind.choices)
+    done_on = models.DateField(_("完成日期"))
+    evidence = models.TextField(_("证据与说明"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("四不放过")
+        verbose_name_plural = _("四不放过")
+        ordering = ["accident", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["accident", "kind"], name="accident_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.accident} · {self.get_kind_display()}"
+
+
+class InjuredPerson(models.Model):
+    """A person hurt in an accident. The name is shown only to the handling organizer."""
+
+    class Injury(models.TextChoices):
+        DEATH = "death", _("死亡")
+        SERIOUS = "serious", _("重伤")
+        MINOR = "minor", _("轻伤")
+
+    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="injured")
+    name = models.CharField(_("姓名（仅处理人可见）"), max_length=50)
+    injury = models.CharField(_("伤害程度"), max_length=8, choices=Injury.choices)
+    insurance_claimed_on = models.DateField(_("工伤认定申请日期"), null=True, blank=True)
+    insurance_granted_on = models.DateField(_("工伤保险待遇落实日期"), null=True, blank=True)
+    placement = models.CharField(_("安置情况"), max_length=300, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["name"])
+
+    class Meta:
+        verbose_name = _("伤亡人员")
+        verbose_name_plural = _("伤亡人员")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.accident} · {self.get_injury_display()}"
+
+
+class Competition(models.Model):
+    """A year's 安康杯 competition run by a union (四(二)): enrolment, evaluation against a
+    scoring sheet (``scoring_items``: ``[{"code", "label", "max"}]``), then awards."""
+
+    class Status(models.TextChoices):
+        ENROLLING = "enrolling", _("报名中")
+        EVALUATING = "evaluating", _("评审中")
+        CLOSED = "closed", _("已结束")
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("名称"), max_length=150)
+    scoring_items = models.JSONField(_("评分表"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.ENROLLING
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯竞赛")
+        verbose_name_plural = _("安康杯竞赛")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year", "name"], name="competition_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    @property
+    def max_total(self) -> int:
+        return sum(int(item["max"]) for item in self.scoring_items)
+
+
+class Award(models.TextChoices):
+    WINNER_UNIT = "winner_unit", _("优胜单位")
+    WINNER_GROUP = "winner_group", _("优胜班组")
+    ORGANIZER = "organizer", _("优秀组织单位")
+
+
+class CompetitionEntry(models.Model):
+    """A participating unit: a workplace, or a union (for 优秀组织单位). A workplace with a
+    fatal accident in the competition's year is excluded from awards, automatically."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("竞赛"), on_delete=models.CASCADE, related_name="entries"
+    )
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("参赛单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="competition_entries",
+    )  # fmt: skip
+    unit_union = models.ForeignKey(
+        Union, verbose_name=_("参赛工会"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="competition_entries",
+    )  # fmt: skip
+    enrolled_on = models.DateField(_("报名日期"))
+    scores = models.JSONField(_("得分"), default=dict, blank=True)
+    total = models.DecimalField(_("总分"), max_digits=7, decimal_places=1, null=True, blank=True)
+    evaluated_on = models.DateField(_("评审日期"), null=True, blank=True)
+    award = models.CharField(_("奖项"), max_length=12, choices=Award.choices, blank=True)
+    excluded = models.BooleanField(_("取消评奖资格"), default=False)
+    exclusion_reason = models.CharField(_("取消原因"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯参赛单位")
+        verbose_name_plural = _("安康杯参赛单位")
+        ordering = ["competition", "-total", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(workplace__isnull=False, unit_union__isnull=True)
+                | models.Q(workplace__isnull=True, unit_union__isnull=False),
+                name="entry_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "workplace"], name="entry_unique_workplace"
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "unit_union"], name="entry_unique_union"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.unit_name}"
+
+    @property
+    def unit_name(self) -> str:
+        return self.workplace.name if self.workplace_id else self.unit_union.name
+
+
+def evidence_path(instance: EntryEvidence, filename: str) -> str:
+    return f"ankang/{instance.entry_id}/{filename}"
+
+
+class EntryEvidence(models.Model):
+    entry = models.ForeignKey(CompetitionEntry, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("材料"), upload_to=evidence_path)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("竞赛材料")
+        verbose_name_plural = _("竞赛材料")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.note or self.file.name
+
+
+class SafetyGroup(models.Model):
+    """A safety-type group (安全型班组, 四(四)) registered and scored under a unit."""
+
+    entry = models.ForeignKey(
+        CompetitionEntry, verbose_name=_("参赛单位"), on_delete=models.CASCADE,
+        related_name="groups",
+    )  # fmt: skip
+    name = models.CharField(_("班组名称"), max_length=100)
+    leader = models.CharField(_("班组长"), max_length=50)
+    members = models.PositiveSmallIntegerField(_("人数"), default=0)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    award = models.CharField(_("奖项"), max_length=12, choices=Award.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安全型班组")
+        verbose_name_plural = _("安全型班组")
+        ordering = ["entry", "-score", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name"], name="safety_group_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.unit_name} · {self.name}"

@@ -1,0 +1,254 @@
+"""Reads of the supervision app, each narrowed to what the scope covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from core.scoping import Scope
+from stations.models import Union
+from supervision.models import (
+    Accident,
+    AccidentCategory,
+    AccidentCause,
+    ChecklistTemplate,
+    Competition,
+    CompetitionEntry,
+    Finding,
+    Inspection,
+)
+from welfare.models import Workplace
+
+WORKPLACE_PATH = "workplace__union__path"
+AGE_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, None))  # days open since found
+
+
+def workplaces_in_scope(scope: Scope) -> QuerySet[Workplace]:
+    return scope.filter(Workplace.objects.all()).select_related("union").order_by("name")
+
+
+def templates_in_scope(scope: Scope) -> QuerySet[ChecklistTemplate]:
+    return scope.filter(ChecklistTemplate.objects.filter(active=True))
+
+
+def templates_for(workplace: Workplace) -> QuerySet[ChecklistTemplate]:
+    """Active templates of the workplace's union or of a union above it."""
+    paths = []
+    path = workplace.union.path
+    parts = [p for p in path.split("/") if p]
+    for i in range(1, len(parts) + 1):
+        paths.append("/".join(parts[:i]) + "/")
+    return ChecklistTemplate.objects.filter(active=True, union__path__in=paths).order_by("name")
+
+
+def inspections_in_scope(scope: Scope) -> QuerySet[Inspection]:
+    return (
+        scope.filter(Inspection.objects.all(), union_path_field=WORKPLACE_PATH)
+        .select_related("workplace", "workplace__union")
+        .annotate(finding_count=Count("findings"))
+    )
+
+
+def findings_in_scope(
+    scope: Scope,
+    *,
+    status: str | None = None,
+    overdue_on: dt.date | None = None,
+    workplace: Workplace | None = None,
+) -> QuerySet[Finding]:
+    qs = scope.filter(Finding.objects.all(), union_path_field=WORKPLACE_PATH).select_related(
+        "workplace", "workplace__union", "inspection"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if overdue_on is not None:
+        qs = qs.filter(status=Finding.Status.OPEN, deadline__lt=overdue_on)
+    if workplace is not None:
+        qs = qs.filter(workplace=workplace)
+    return qs
+
+
+def open_findings_by_age(scope: Scope, *, on: dt.date) -> list[dict[str, Any]]:
+    """Open findings counted by how long ago they were found (0–30, 31–90 … days)."""
+    rows = [{"low": low, "high": high, "count": 0, "overdue": 0} for low, high in AGE_BUCKETS]
+    qs = findings_in_scope(scope, status=Finding.Status.OPEN).values_list(
+        "inspection__inspected_on", "created_at", "deadline"
+    )
+    for inspected_on, created_at, deadline in qs:
+        found = inspected_on or created_at.date()
+        age = (on - found).days
+        for row in rows:
+            if age >= row["low"] and (row["high"] is None or age <= row["high"]):
+                row["count"] += 1
+                row["overdue"] += deadline < on
+                break
+    return rows
+
+
+# Accidents -----------------------------------------------------------------------------
+
+STAT_DIMENSIONS = ("region", "industry", "category", "cause")
+COUNTS = ("accidents", "deaths", "serious", "minor")
+
+
+def injured_names_visible(user: Any, accident: Accident) -> bool:
+    """Only the handling organizer sees who was hurt (PIPL: the names are theirs to know)."""
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and accident.handler_id is not None
+        and accident.handler_id == user.pk
+    )
+
+
+def accidents_in_scope(scope: Scope) -> QuerySet[Accident]:
+    return (
+        scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH)
+        .select_related("workplace", "workplace__union", "workplace__region")
+        .prefetch_related("checks", "injured")
+    )
+
+
+def _accidents_under(
+    scope: Scope, union: Union, year: int, month: int | None = None
+) -> QuerySet[Accident]:
+    qs = scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, occurred_on__year=year
+    )
+    if month is not None:
+        qs = qs.filter(occurred_on__month=month)
+    return qs
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def _add(row: dict[str, Any], deaths: int, serious: int, minor: int) -> None:
+    row["accidents"] += 1
+    row["deaths"] += deaths
+    row["serious"] += serious
+    row["minor"] += minor
+
+
+def accident_statistics(
+    scope: Scope, *, union: Union, year: int, by: str, month: int | None = None
+) -> list[dict[str, Any]]:
+    """Accidents, deaths, serious and minor injuries under ``union`` in ``year`` (or one
+    month of it), by ``region`` (the workplace's division), ``industry``, ``category``
+    (GB 6441) or ``cause``; largest first, then by label."""
+    if by not in STAT_DIMENSIONS:
+        raise ValueError(by)
+    labels: dict[str, str] = {}
+    if by == "category":
+        labels = {k: str(v) for k, v in AccidentCategory.choices}
+    elif by == "cause":
+        labels = {k: str(v) for k, v in AccidentCause.choices}
+    key_field = {
+        "region": "workplace__region__name",
+        "industry": "workplace__industry",
+        "category": "category",
+        "cause": "cause",
+    }[by]
+    rows: dict[str, dict[str, Any]] = {}
+    for key, deaths, serious, minor in _accidents_under(scope, union, year, month).values_list(
+        key_field, "deaths", "serious", "minor"
+    ):
+        key = key or ""
+        row = rows.setdefault(key, {"key": key, "label": labels.get(key, key) or "—", **_zero()})
+        _add(row, deaths, serious, minor)
+    return sorted(rows.values(), key=lambda r: (-r["accidents"], r["label"]))
+
+
+def accidents_by_month(scope: Scope, *, union: Union, year: int) -> list[dict[str, Any]]:
+    """Twelve rows, January to December, with the year's total as a thirteenth."""
+    rows = [{"month": m, **_zero()} for m in range(1, 13)]
+    total = {"month": None, **_zero()}
+    for day, deaths, serious, minor in _accidents_under(scope, union, year).values_list(
+        "occurred_on", "deaths", "serious", "minor"
+    ):
+        _add(rows[day.month - 1], deaths, serious, minor)
+        _add(total, deaths, serious, minor)
+    return [*rows, total]
+
+
+def accident_rollup(scope: Scope, *, union: Union, year: int) -> list[dict[str, Any]]:
+    """Every union under ``union`` in tree order, with its own accidents (at workplaces it
+    supervises directly) and the subtotal of its whole subtree, so each level's figure is
+    the sum of the levels below it plus its own."""
+    unions = list(Union.objects.filter(path__startswith=union.path).order_by("path"))
+    own: dict[str, dict[str, int]] = {u.path: _zero() for u in unions}
+    for path, deaths, serious, minor in _accidents_under(scope, union, year).values_list(
+        "workplace__union__path", "deaths", "serious", "minor"
+    ):
+        _add(own[path], deaths, serious, minor)
+    rows = []
+    for u in unions:
+        subtotal = _zero()
+        for path, counts in own.items():
+            if path.startswith(u.path):
+                for key in COUNTS:
+                    subtotal[key] += counts[key]
+        rows.append({
+            "union": u, "depth": u.depth - union.depth, "own": own[u.path],
+            "subtotal": subtotal,
+        })  # fmt: skip
+    return rows
+
+
+# 安康杯 ---------------------------------------------------------------------------------
+
+RANKING_DIMENSIONS = ("region", "industry")
+
+
+def competitions_in_scope(scope: Scope) -> QuerySet[Competition]:
+    return scope.filter(Competition.objects.all()).select_related("union")
+
+
+def competition_ranking(competition: Competition, *, by: str | None = None) -> list[dict[str, Any]]:
+    """Scored units by total, highest first, ranked within each region or industry (or
+    overall when ``by`` is None). Excluded units are listed, unranked, after the others."""
+    if by is not None and by not in RANKING_DIMENSIONS:
+        raise ValueError(by)
+    entries = (
+        CompetitionEntry.objects.filter(competition=competition, total__isnull=False)
+        .select_related("workplace__region", "unit_union__region")
+        .order_by("-total", "pk")
+    )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        region = (entry.workplace or entry.unit_union).region.name  # type: ignore[union-attr]
+        industry = entry.workplace.industry if entry.workplace_id else ""
+        key = {"region": region, "industry": industry or "—", None: ""}[by]
+        rows = groups.setdefault(key, [])
+        rows.append({"entry": entry, "name": entry.unit_name, "total": entry.total,
+                     "region": region, "industry": industry, "rank": None})  # fmt: skip
+    result = []
+    for key in sorted(groups):
+        rows = groups[key]
+        rank, previous = 0, None
+        ranked = [r for r in rows if not r["entry"].excluded]
+        for position, row in enumerate(ranked, start=1):
+            if row["total"] != previous:
+                rank, previous = position, row["total"]
+            row["rank"] = rank
+        excluded = [r for r in rows if r["entry"].excluded]
+        result.append({"key": key, "rows": ranked + excluded})
+    return result
+
+
+def participation(scope: Scope, *, year: int) -> dict[str, int]:
+    """安康杯 of the year under the scope: competitions, units enrolled, scored, awarded."""
+    entries = scope.filter(
+        CompetitionEntry.objects.filter(competition__year=year),
+        union_path_field="competition__union__path",
+    )
+    return {
+        "competitions": competitions_in_scope(scope).filter(year=year).count(),
+        "entries": entries.count(),
+        "scored": entries.filter(total__isnull=False).count(),
+        "awarded": entries.exclude(award="").count(),
+        "excluded": entries.filter(excluded=True).count(),
+    }

@@ -137,7 +137,8 @@ class TabularResource(resources.ModelResource):
 
     def write_row(
         self, values: dict[str, Any], *, new: bool, current: dict[str, Any] | None
-    ) -> None:
+    ) -> Any:
+        """Write one row through the app's service; returns the object's primary key."""
         raise NotImplementedError
 
     def write_batch(self, outcomes: Sequence[RowOutcome]) -> None:
@@ -158,8 +159,9 @@ class TabularResource(resources.ModelResource):
     def notes(self) -> list[list[str]]:
         lines = [[_("列"), _("必填"), _("说明")]]
         for c in self.columns:
-            lines.append([c.label, _("是") if c.required else "", c.note])
-        lines += [[""], [_("英文表头也可以：%(keys)s") % {"keys": ", ".join(c.key for c in self.columns)}],
+            lines.append([c.label, _("是") if c.required else "", str(c.note)])
+        keys = ", ".join(c.key for c in self.columns)
+        lines += [[""], [_("英文表头也可以：%(keys)s") % {"keys": keys}],
                   [_("CSV 可用 UTF-8 或 GBK 编码，逗号、分号或制表符分隔。")],
                   [_("整个文件要么全部导入，要么（有任何一行出错时）一行都不导入。")]]  # fmt: skip
         return lines
@@ -254,22 +256,49 @@ class TabularResource(resources.ModelResource):
             "update": RowResult.IMPORT_TYPE_UPDATE,
         }.get(outcome.action, RowResult.IMPORT_TYPE_SKIP)
         result.diff = outcome.changed
-        result.object_id = outcome.key
         result.object_repr = outcome.key
         if outcome.action != "unchanged" and not kwargs.get("dry_run"):
-            self.write_row(
-                outcome.values or {}, new=outcome.action == "new", current=outcome.current
-            )
+            try:
+                result.object_id = self.write_row(
+                    outcome.values or {}, new=outcome.action == "new", current=outcome.current
+                )
+            except RowInvalid as exc:
+                result.import_type = RowResult.IMPORT_TYPE_INVALID
+                result.validation_error = ValidationError(
+                    {self.label(k): [str(m)] for k, m in exc.errors.items()}
+                )
         return result
+
+    def import_data(self, dataset: Any, dry_run: bool = False, raise_errors: bool = False,
+                    use_transactions: bool | None = None, collect_failed_rows: bool = False,
+                    rollback_on_validation_errors: bool = True, **kwargs: Any) -> Any:  # fmt: skip
+        """All or nothing: a row in error rolls every row back (import-export's default
+        keeps the valid rows)."""
+        return super().import_data(
+            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=rollback_on_validation_errors, **kwargs,
+        )  # fmt: skip
+
+    def _export_columns(self, selected_fields: Any = None) -> list[Column]:
+        chosen = set(selected_fields or ())
+        return [c for c in self.columns if not chosen or c.key in chosen or c.label in chosen]
 
     def export_resource(
         self, instance: Any, selected_fields: Any = None, **kwargs: Any
     ) -> list[str]:
         values = self.export_values(instance)
-        return [values.get(c.key, "") for c in self.columns]
+        return [values.get(c.key, "") for c in self._export_columns(selected_fields)]
 
     def get_export_headers(self, selected_fields: Any = None) -> list[str]:
-        return [c.key if self.english else c.label for c in self.columns]
+        return [c.key if self.english else c.label for c in self._export_columns(selected_fields)]
+
+    def filter_export(self, queryset: Any, **kwargs: Any) -> Any:
+        """The admin hands over its change list (filtered as shown); add what rows need."""
+        return self.export_queryset(queryset)
+
+    def export_queryset(self, queryset: Any) -> Any:
+        return queryset
 
 
 def _batches(

@@ -203,7 +203,8 @@ def check_zip(stream: IO[bytes]) -> None:
         if member.file_size > RATIO_FLOOR and member.file_size / stored > MAX_RATIO:
             raise TabularError(
                 _(
-                    "Excel 文件解压后异常膨胀（%(name)s 压缩比 %(ratio)d 倍），疑似“压缩炸弹”，已拒绝读取。"
+                    "Excel 文件解压后异常膨胀（%(name)s 压缩比 %(ratio)d 倍），"
+                    "疑似“压缩炸弹”，已拒绝读取。"
                 )
                 % {"name": member.filename, "ratio": member.file_size // stored}
             )

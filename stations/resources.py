@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as N_
 
 from core import datum
 from core.errors import DomainError
@@ -55,36 +56,91 @@ BD09_SUSPECT_SHARE = 0.3
 BD09_SUSPECT_METRES = 100.0
 
 COLUMNS = (
-    Column("code", "站点编号", ("编号", "站点代码", "station_code"), True,
-           _("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"), "QH-XN-0101"),
+    Column(
+        "code",
+        "站点编号",
+        ("编号", "站点代码", "station_code"),
+        True,
+        N_("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"),
+        "QH-XN-0101",
+    ),
     Column("name", "站点名称", ("名称", "站名"), True, "", "城中区西大街爱心驿站"),
     Column("name_en", "英文名称", (), False, "", "West Street Station"),
-    Column("kind", "站点类型", ("类型", "类别"), False,
-           _("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"), "银行网点"),
-    Column("host_organization", "依托单位", ("承建单位", "host"), False, "", "中国工商银行西宁西大街支行"),
+    Column(
+        "kind",
+        "站点类型",
+        ("类型", "类别"),
+        False,
+        N_("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"),
+        "银行网点",
+    ),
+    Column(
+        "host_organization",
+        "依托单位",
+        ("承建单位", "host"),
+        False,
+        "",
+        "中国工商银行西宁西大街支行",
+    ),
     Column("address", "地址", ("详细地址", "站点地址"), True, "", "青海省西宁市城中区西大街28号"),
-    Column("lng", "经度", ("lon", "longitude", "x"), False,
-           _("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"), "101.775200"),
+    Column(
+        "lng",
+        "经度",
+        ("lon", "longitude", "x"),
+        False,
+        N_("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"),
+        "101.775200",
+    ),
     Column("lat", "纬度", ("latitude", "y"), False, "", "36.621050"),
-    Column("lnglat", "经纬度", ("坐标", "经度,纬度", "location"), False,
-           _("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"), ""),
-    Column("services", "服务内容", ("服务项目", "服务设施", "设施"), False,
-           _("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"), "饮用水、热水、卫生间、手机充电"),
-    Column("hours", "开放时间", ("营业时间", "opening_hours"), False,
-           _("如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"),
-           "周一至周五 09:00-17:00，周六至周日 10:00-16:00"),
+    Column(
+        "lnglat",
+        "经纬度",
+        ("坐标", "经度,纬度", "location"),
+        False,
+        N_("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"),
+        "",
+    ),
+    Column(
+        "services",
+        "服务内容",
+        ("服务项目", "服务设施", "设施"),
+        False,
+        N_("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"),
+        "饮用水、热水、卫生间、手机充电",
+    ),
+    Column(
+        "hours",
+        "开放时间",
+        ("营业时间", "opening_hours"),
+        False,
+        N_("如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"),
+        "周一至周五 09:00-17:00，周六至周日 10:00-16:00",
+    ),
     Column("phone", "联系电话", ("电话", "联系方式"), False, "", "0971-8372945"),
-    Column("union", "所属工会", ("运营工会", "工会", "工会编号", "union_code"), False,
-           _("工会编号或名称；导入时指定了工会则可省略。"), "QH-XN-CZ"),
-    Column("region", "行政区划", ("区划代码", "行政区划代码", "区划", "region_code"), True,
-           _("6 位行政区划代码（GB/T 2260）或名称"), "630103"),
-    Column("status", "状态", (), False, _("运行中、暂停、已撤销"), "运行中"),
+    Column(
+        "union",
+        "所属工会",
+        ("运营工会", "工会", "工会编号", "union_code"),
+        False,
+        N_("工会编号或名称；导入时指定了工会则可省略。"),
+        "QH-XN-CZ",
+    ),
+    Column(
+        "region",
+        "行政区划",
+        ("区划代码", "行政区划代码", "区划", "region_code"),
+        True,
+        N_("6 位行政区划代码（GB/T 2260）或名称"),
+        "630103",
+    ),
+    Column("status", "状态", (), False, N_("运行中、暂停、已撤销"), "运行中"),
     Column("seats", "座位数", (), False, "", "8"),
-    Column("step_free", "无障碍通道", (), False, _("是/否"), "是"),
-    Column("accessible_toilet", "无障碍卫生间", (), False, _("是/否"), "否"),
-)  # fmt: skip
+    Column("step_free", "无障碍通道", (), False, N_("是/否"), "是"),
+    Column("accessible_toilet", "无障碍卫生间", (), False, N_("是/否"), "否"),
+)
 TEXT_FIELDS = ("name", "name_en", "host_organization", "address", "phone")
 FLAGS = ("step_free", "accessible_toilet")
+STATION_FIELDS = (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS)
 
 
 def _choice(value: str, choices: Any, column: str) -> str:
@@ -122,11 +178,11 @@ def clean_point(
     lng_min, lat_min, lng_max, lat_max = settings.CHINA_BOUNDS
     inside = lng_min <= lng <= lng_max and lat_min <= lat <= lat_max
     if not inside and lng_min <= lat <= lng_max and lat_min <= lng <= lat_max:
-        raise RowInvalid({column: _("经度 %(lng)s、纬度 %(lat)s 似乎填反了（经度在前，约 73–135；纬度约 4–54）。")
-                          % {"lng": lng_text, "lat": lat_text}})  # fmt: skip
+        message = _("经度 %(lng)s、纬度 %(lat)s 似乎填反了（经度在前，约 73–135；纬度约 4–54）。")
+        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
     if not inside:
-        raise RowInvalid({column: _("位置（经度 %(lng)s，纬度 %(lat)s）不在中国境内。") % {
-            "lng": lng_text, "lat": lat_text}})  # fmt: skip
+        message = _("位置（经度 %(lng)s，纬度 %(lat)s）不在中国境内。")
+        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
     lng, lat = datum.to_wgs84(lng, lat, crs)
     return round(lng, 6), round(lat, 6)
 
@@ -277,8 +333,11 @@ class StationResource(TabularResource):
                     else:
                         codes.add(code_)
                 if unknown:
-                    raise RowInvalid({"services": _("不认识的服务内容：%(names)s（可填：%(known)s）。") % {
-                        "names": "、".join(unknown), "known": "、".join(self.service_names.values())}})  # fmt: skip
+                    message = _("不认识的服务内容：%(names)s（可填：%(known)s）。")
+                    known = "、".join(self.service_names.values())
+                    raise RowInvalid(
+                        {"services": message % {"names": "、".join(unknown), "known": known}}
+                    )
                 values["services"] = tuple(sorted(codes))
 
             attempt("services", services)
@@ -333,7 +392,8 @@ class StationResource(TabularResource):
             self.staged.drop()
         if self.checked and self.inside_as_bd09 / self.checked > BD09_SUSPECT_SHARE:
             report.warnings.append(
-                _("%(n)d/%(total)d 个点按 GCJ-02（高德/腾讯）换算后落在所属区划外，按 BD-09（百度）换算却在区划内："
+                _("%(n)d/%(total)d 个点按 GCJ-02（高德/腾讯）换算后落在所属区划外，"
+                  "按 BD-09（百度）换算却在区划内："
                   "这个文件的坐标可能取自百度地图，请确认坐标系后重新导入。")
                 % {"n": self.inside_as_bd09, "total": self.checked}
             )  # fmt: skip
@@ -349,8 +409,11 @@ class StationResource(TabularResource):
         out: dict[str, dict[str, Any]] = {}
         for station in found:
             if self.scope is not None and not self.scope.covers_union(station.union):
-                out[station.code] = {"__error__": ("code", _("站点 %(code)s 属于“%(union)s”，您无权修改。") % {
-                    "code": station.code, "union": station.union.name})}  # fmt: skip
+                message = _("站点 %(code)s 属于“%(union)s”，您无权修改。") % {
+                    "code": station.code,
+                    "union": station.union.name,
+                }
+                out[station.code] = {"__error__": ("code", message)}
                 continue
             cells = self.export_values(station)
             saved = (self.default_union, self.scope, self.checked)
@@ -366,9 +429,7 @@ class StationResource(TabularResource):
     def write_row(
         self, values: dict[str, Any], *, new: bool, current: dict[str, Any] | None
     ) -> int:
-        fields = {
-            k: values[k] for k in (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS) if k in values
-        }
+        fields = {k: values[k] for k in STATION_FIELDS if k in values}
         if new:
             fields.setdefault("kind", Station.Kind.OTHER)
         periods = None
@@ -398,8 +459,9 @@ class StationResource(TabularResource):
         return {
             "code": station.code, "name": station.name, "name_en": station.name_en,
             "kind": str(station.get_kind_display()), "host_organization": station.host_organization,
-            "address": station.address, "lng": f"{station.location.x:.6f}", "lat": f"{station.location.y:.6f}",
-            "lnglat": "", "services": "、".join(s.name for s in sorted(station.services.all(), key=lambda s: s.code)),
+            "address": station.address, "lng": f"{station.location.x:.6f}",
+            "lat": f"{station.location.y:.6f}", "lnglat": "",
+            "services": "、".join(s.name for s in sorted(station.services.all(), key=_code)),
             "hours": hours_text.format_hours_text(periods=periods, is_24h=station.is_24h)
             if (periods or station.is_24h) else "",
             "phone": station.phone, "union": station.union.code, "region": station.region.code,
@@ -412,6 +474,10 @@ class StationResource(TabularResource):
         return Station.objects.select_related("union", "region").prefetch_related(
             "services", "periods"
         )
+
+
+def _code(service: Service) -> str:
+    return service.code
 
 
 def _service_key(name: str) -> str:
@@ -432,7 +498,7 @@ def _staged_row(
         line=outcome.line, code=values["code"], new=outcome.action == "new",
         union_id=unions[values["union"]].pk, region_id=regions[values["region"]].pk,
         lng=values["lng"], lat=values["lat"],
-        fields={k: values[k] for k in (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS) if k in values},
+        fields={k: values[k] for k in STATION_FIELDS if k in values},
         services=values.get("services"),
         is_24h=None if hours is None else hours[0],
         periods=None if hours is None else list(hours[1]),

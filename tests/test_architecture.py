@@ -38,6 +38,8 @@ NOT_MODELS = {
     ("stations/exports.py", "book"),  # an openpyxl workbook written to a buffer
     ("campaigns/exports.py", "book"),
     ("welfare/exports.py", "book"),
+    ("core/tabular.py", "book"),  # import templates and exports written to a buffer
+    ("core/import_jobs.py", "default_storage"),  # uploaded files and their import state
 }
 
 

@@ -77,11 +77,13 @@ class StationStage:
 
     def add(self, rows: Iterable[StagedStation]) -> None:
         names = ", ".join(name for name, _kind in STAGE_COLUMNS)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(self._values(row))
-                    self.rows += 1
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(self._values(row))
+                self.rows += 1
 
     def _values(self, row: StagedStation) -> tuple[Any, ...]:
         f = row.fields
@@ -89,8 +91,9 @@ class StationStage:
         schedule = None
         if row.periods is not None:
             periods = json.dumps([
-                {"weekday": p.weekday, "opens": f"{p.opens:%H:%M:%S}", "closes": f"{p.closes:%H:%M:%S}",
-                 "overnight": p.overnight, "season_start": p.season_start, "season_end": p.season_end}
+                {"weekday": p.weekday, "opens": f"{p.opens:%H:%M:%S}",
+                 "closes": f"{p.closes:%H:%M:%S}", "overnight": p.overnight,
+                 "season_start": p.season_start, "season_end": p.season_end}
                 for p in row.periods
             ])  # fmt: skip
             schedule = json.dumps(hours.build_schedule(periods=row.periods, closures=()))
@@ -132,7 +135,8 @@ def stations_merge_staged(*, actor: AbstractBaseUser | None, stage: StationStage
         try:
             c.execute(
                 f"""INSERT INTO {station} (code, name, name_en, kind, host_organization, union_id,
-                    region_id, location, address, phone, status, seats, step_free, accessible_toilet,
+                    region_id, location, address, phone, status, seats, step_free,
+                    accessible_toilet,
                     is_24h, is_demo, schedule, service_codes, created_at, updated_at)
                 SELECT code, name, COALESCE(name_en, ''), COALESCE(kind, 'other'),
                     COALESCE(host_organization, ''), union_id, region_id,
@@ -158,7 +162,8 @@ def stations_merge_staged(*, actor: AbstractBaseUser | None, stage: StationStage
         # Services and periods of the rows that name them.
         c.execute(
             f"""DELETE FROM {through} x USING {station} s, {t} st
-            WHERE x.station_id = s.id AND s.code = st.code AND st.services IS NOT NULL AND NOT st.is_new"""
+            WHERE x.station_id = s.id AND s.code = st.code AND st.services IS NOT NULL
+              AND NOT st.is_new"""
         )
         c.execute(
             f"""INSERT INTO {through} (station_id, service_id)
@@ -173,7 +178,8 @@ def stations_merge_staged(*, actor: AbstractBaseUser | None, stage: StationStage
         )
         c.execute(
             f"""DELETE FROM {period} p USING {station} s, {t} st
-            WHERE p.station_id = s.id AND s.code = st.code AND st.periods IS NOT NULL AND NOT st.is_new"""
+            WHERE p.station_id = s.id AND s.code = st.code AND st.periods IS NOT NULL
+              AND NOT st.is_new"""
         )
         period_cols = "weekday, opens, closes, overnight, season_start, season_end"
         c.execute(
@@ -197,7 +203,8 @@ def stations_merge_staged(*, actor: AbstractBaseUser | None, stage: StationStage
             f"""UPDATE {station} s SET schedule = st.schedule FROM {t} st
             WHERE s.code = st.code AND st.periods IS NOT NULL AND NOT st.is_new
               AND NOT EXISTS (SELECT 1 FROM {Closure._meta.db_table} x WHERE x.station_id = s.id)
-              AND NOT EXISTS (SELECT 1 FROM {DayHours._meta.db_table} d WHERE d.station_id = s.id)"""
+              AND NOT EXISTS (SELECT 1 FROM {DayHours._meta.db_table} d
+                              WHERE d.station_id = s.id)"""
         )
         c.execute(
             f"""SELECT s.id FROM {station} s JOIN {t} st ON st.code = s.code

@@ -31,12 +31,18 @@ def test_datums_convert_to_wgs84_against_published_points(crs, given, wgs):
 
 
 def test_datum_names_as_people_write_them():
-    assert crs_name("GCJ-02") == "gcj02" and crs_name("百度") == "bd09" and crs_name("WGS84") == "wgs84"
+    assert (
+        crs_name("GCJ-02") == "gcj02"
+        and crs_name("百度") == "bd09"
+        and crs_name("WGS84") == "wgs84"
+    )
     assert crs_name("utm") is None
 
 
 def p(day, opens, closes, overnight=False, start="", end=""):
-    return Period(day, dt.time.fromisoformat(opens), dt.time.fromisoformat(closes), overnight, start, end)
+    return Period(
+        day, dt.time.fromisoformat(opens), dt.time.fromisoformat(closes), overnight, start, end
+    )
 
 
 EVERY = range(1, 8)
@@ -71,7 +77,9 @@ def test_hours_text_parses_into_periods(text, is_24h, periods):
     )
 
 
-@pytest.mark.parametrize("text", ["看情况", "早上开门", "25:00-26:00", "9:00-9:00", "8:00-20:00 随缘"])
+@pytest.mark.parametrize(
+    "text", ["看情况", "早上开门", "25:00-26:00", "9:00-9:00", "8:00-20:00 随缘"]
+)
 def test_unparseable_hours_are_refused_quoting_the_text(text):
     with pytest.raises(HoursParseError) as caught:
         parse_hours_text(text)

@@ -3,9 +3,11 @@ normalising, scoping, history, and every bad file of the issue refused with its 
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 
 import pytest
+import tablib
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -16,6 +18,7 @@ from core.importing import import_file
 from stations.models import OpeningPeriod, Region, Station
 from stations.resources import StationResource
 from stations.services.network import region_save
+from tests.imports.test_tabular import zip_bomb
 
 pytestmark = [pytest.mark.django_db]
 
@@ -29,7 +32,9 @@ def csv(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
 
 
 def run(actor, data: bytes, *, name: str = "站点.csv", dry_run: bool = False, **options):
-    return import_file(StationResource(actor=actor, options=options), data, filename=name, dry_run=dry_run)
+    return import_file(
+        StationResource(actor=actor, options=options), data, filename=name, dry_run=dry_run
+    )
 
 
 def errors_of(report) -> list[tuple[int, str, str]]:
@@ -45,12 +50,16 @@ def test_a_chinese_file_imports_stations_with_services_and_hours(network, organi
     assert a.service_codes == ["water", "hot_water", "charging"]
     assert OpeningPeriod.objects.filter(station=a).count() == 7
     assert a.schedule["periods"][0] == [1, "09:00", "17:00", False, "", ""]
-    assert a.history.last().history_type == "+" and a.history.last().history_user == organizer_xining
+    assert (
+        a.history.last().history_type == "+" and a.history.last().history_user == organizer_xining
+    )
     b = Station.objects.get(code="QH-XN-0901")
     assert b.is_24h and b.service_codes == ["microwave"] and b.kind == "other"
 
 
-def test_the_preview_says_new_update_unchanged_and_error_and_writes_nothing(network, organizer_xining):
+def test_the_preview_says_new_update_unchanged_and_error_and_writes_nothing(
+    network, organizer_xining
+):
     run(organizer_xining, csv(ROW_A, ROW_B))
     changed_b = ROW_B.replace("南川驿站", "南川东路驿站").replace("24小时", "8:00-20:00")
     bad = "QH-XN-0902,新站,地址,101.77,36.61,,看心情,,QH-XN-CZ,630103"
@@ -60,7 +69,10 @@ def test_the_preview_says_new_update_unchanged_and_error_and_writes_nothing(netw
     assert report.counts == {"new": 1, "update": 1, "unchanged": 1, "error": 1}
     assert by_line[3]["action"] == "update" and by_line[3]["changed"] == ["站点名称", "开放时间"]
     assert by_line[4]["action"] == "error"
-    assert by_line[4]["errors"][0]["column"] == "开放时间" and "“看心情”" in by_line[4]["errors"][0]["message"]
+    assert (
+        by_line[4]["errors"][0]["column"] == "开放时间"
+        and "“看心情”" in by_line[4]["errors"][0]["message"]
+    )
     assert by_line[5]["action"] == "new"
     assert not report.written
     assert not Station.objects.filter(code="QH-XN-0903").exists()
@@ -70,7 +82,10 @@ def test_the_preview_says_new_update_unchanged_and_error_and_writes_nothing(netw
 def test_an_update_keeps_history_and_changes_only_what_the_file_says(network, organizer_xining):
     run(organizer_xining, csv(ROW_A))
     station = Station.objects.get(code="QH-XN-0900")
-    report = run(organizer_xining, csv(ROW_A.replace("西大街驿站", "西大街爱心驿站").replace("饮用水、热水、充电", "饮用水")))
+    report = run(
+        organizer_xining,
+        csv(ROW_A.replace("西大街驿站", "西大街爱心驿站").replace("饮用水、热水、充电", "饮用水")),
+    )
     assert report.counts["update"] == 1 and report.written
     station.refresh_from_db()
     assert station.name == "西大街爱心驿站" and station.service_codes == ["water"]
@@ -104,7 +119,9 @@ def test_a_bad_row_is_an_error_naming_its_column_and_nothing_is_written(
 ):
     report = run(organizer_xining, csv(*rows))
     assert not report.ok and not report.written
-    assert any(l == line and c == column and message in m for l, c, m in errors_of(report)), errors_of(report)
+    assert any(n == line and c == column and message in m for n, c, m in errors_of(report)), (
+        errors_of(report)
+    )
     assert_nothing_written()
 
 
@@ -123,7 +140,9 @@ def test_a_row_for_an_existing_station_of_another_union_is_refused(network, orga
         ("站点.csv", csv(ROW_A, header=HEADER.replace(",地址", "")), "缺少必填列：地址"),
     ],
 )
-def test_a_bad_file_is_refused_whole_and_writes_nothing(network, organizer_xining, name, data, message):
+def test_a_bad_file_is_refused_whole_and_writes_nothing(
+    network, organizer_xining, name, data, message
+):
     report = run(organizer_xining, data, name=name)
     assert not report.ok and not report.written
     assert any(message in e for e in report.errors), report.errors
@@ -131,8 +150,6 @@ def test_a_bad_file_is_refused_whole_and_writes_nothing(network, organizer_xinin
 
 
 def test_an_xlsx_zip_bomb_writes_nothing(network, organizer_xining):
-    from tests.imports.test_tabular import zip_bomb
-
     report = run(organizer_xining, zip_bomb(), name="站点.xlsx")
     assert "压缩炸弹" in report.errors[0]
     assert_nothing_written()
@@ -184,12 +201,20 @@ def test_an_organizer_named_union_bounds_the_file(network, organizer_xining):
 def xlsx_of(text: bytes) -> bytes:
     book = Workbook()
     for line in text.decode().splitlines():
-        import csv as csvmod
-
-        book.active.append(next(csvmod.reader([line])))
+        book.active.append(next(csv_module.reader([line])))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_an_xlsx_file_imports_like_the_csv(network, organizer_xining):
+    report = run(organizer_xining, xlsx_of(csv(ROW_A, ROW_B)), name="站点.xlsx")
+    assert report.written and report.counts["new"] == 2
+    assert Station.objects.get(code="QH-XN-0900").service_codes == [
+        "water",
+        "hot_water",
+        "charging",
+    ]
 
 
 def test_export_then_import_changes_nothing(network, organizer_xining):
@@ -210,7 +235,9 @@ def test_the_command_imports_with_a_summary_and_dry_runs(network, tmp_path):
     call_command("import_stations", str(path), "--dry-run", "--no-progress", stdout=out)
     assert "2 rows: 2 new" in out.getvalue() and "nothing written" in out.getvalue()
     assert_nothing_written()
-    call_command("import_stations", str(path), "--crs", "wgs84", "--union", "QH-XN", stdout=io.StringIO())
+    call_command(
+        "import_stations", str(path), "--crs", "wgs84", "--union", "QH-XN", stdout=io.StringIO()
+    )
     assert Station.objects.filter(code__in=["QH-XN-0900", "QH-XN-0901"]).count() == 2
     path.write_bytes(csv(ROW_A, ROW_A))
     out = io.StringIO()
@@ -220,13 +247,15 @@ def test_the_command_imports_with_a_summary_and_dry_runs(network, tmp_path):
 
 
 def test_django_import_export_row_by_row_gives_the_same_outcomes(network, organizer_xining):
-    import tablib
-
     data = tablib.Dataset(headers=HEADER.split(","))
-    data.append(next(__import__("csv").reader([ROW_A])))
+    data.append(next(csv_module.reader([ROW_A])))
     result = StationResource(actor=organizer_xining).import_data(data, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
-    assert Station.objects.get(code="QH-XN-0900").service_codes == ["water", "hot_water", "charging"]
+    assert Station.objects.get(code="QH-XN-0900").service_codes == [
+        "water",
+        "hot_water",
+        "charging",
+    ]
     again = StationResource(actor=organizer_xining).import_data(data, dry_run=True)
     assert again.totals["skip"] == 1
 
@@ -237,8 +266,10 @@ def test_the_copy_merge_writes_what_the_services_write(network, organizer_xining
     assert connection.vendor == "postgresql"
     rows = [ROW_A, ROW_B]
     run(organizer_xining, csv(*rows), bulk=False)
-    by_service = {s.code: snapshot(s) for s in Station.objects.filter(code__in=["QH-XN-0900", "QH-XN-0901"])}
-    Station.objects.filter(code__in=by_service).delete()  # noqa - test reset
+    by_service = {
+        s.code: snapshot(s) for s in Station.objects.filter(code__in=["QH-XN-0900", "QH-XN-0901"])
+    }
+    Station.objects.filter(code__in=by_service).delete()  # test reset
     run(organizer_xining, csv(*rows))
     by_merge = {s.code: snapshot(s) for s in Station.objects.filter(code__in=by_service)}
     for code in by_service:

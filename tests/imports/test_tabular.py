@@ -18,7 +18,11 @@ from core.tabular import (
     open_table,
 )
 
-ROWS = [["站点编号", "站点名称", "经度"], ["QH-XN-0001", "西大街驿站", "101.77"], ["QH-XN-0002", "南川；东路", "101.7"]]
+ROWS = [
+    ["站点编号", "站点名称", "经度"],
+    ["QH-XN-0001", "西大街驿站", "101.77"],
+    ["QH-XN-0002", "南川；东路", "101.7"],
+]
 
 
 def read(data: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -114,7 +118,11 @@ COLUMNS = [Column("code", "站点编号", ("station_code",), True), Column("name
 
 
 def test_headers_match_in_chinese_english_full_width_and_with_units():
-    assert map_columns(["ＣＯＤＥ", " 站点名称 ", "经度(WGS-84)"], COLUMNS) == {"code": 0, "name": 1, "lng": 2}
+    assert map_columns(["ＣＯＤＥ", " 站点名称 ", "经度(WGS-84)"], COLUMNS) == {
+        "code": 0,
+        "name": 1,
+        "lng": 2,
+    }
     assert map_columns(["station_code", "name"], COLUMNS) == {"code": 0, "name": 1}
 
 

@@ -8,3 +8,5 @@ step "bench: nearby"
 DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/nearby.py
 step "bench: hand-outs from one hot stock row"
 DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/handouts.py
+step "bench: station import from CSV (COPY + merge vs row-by-row vs raw COPY)"
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/imports.py

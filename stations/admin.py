@@ -17,12 +17,12 @@ from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import time as local_time
 from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
+from core.admin_import import TabularAdminMixin
 from core.errors import DomainError
 from core.scoping import scope_for
 from stations.models import (
@@ -184,11 +184,11 @@ def _describe_unsaved(formset: Any) -> None:
 
 @admin.register(Station)
 class StationAdmin(
-    ScopedAdminMixin, ImportExportMixin, LeafletGeoAdminMixin,
+    ScopedAdminMixin, TabularAdminMixin, LeafletGeoAdminMixin,
     SimpleHistoryAdmin,
 ):  # fmt: skip
     station_field = "pk"
-    resource_classes = [StationResource]
+    import_resource_class = StationResource
     list_display = ("code", "name", "kind", "status", "region", "union", "last_inspected")
     list_filter = (
         RegionListFilter, InspectionDueFilter, "status", "kind", "services", "is_24h", "union",
@@ -227,9 +227,6 @@ class StationAdmin(
         if day < inspection_cutoff():
             return format_html('<strong class="overdue">{} ⚠</strong>', day)
         return str(day)
-
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def save_model(self, request: HttpRequest, obj: Station, form: Any, change: bool) -> None:
         """Deferred: ``save_related`` writes the station with its hours in one call."""

@@ -1,103 +1,505 @@
-"""Import and export of stations (CSV/XLSX through django-import-export).
+"""Stations to and from spreadsheets, as union offices keep them.
 
-Rows carry ``lat``/``lng`` (WGS-84), union and region codes and service codes separated by
-``;``. Each row is written by ``stations.services.network.station_upsert`` so an import
-obeys the same validation and scoping as the admin form and the API; import-export's own
-writes (``save``, many-to-many, delete) are switched off.
+Headers in Chinese (站点编号, 站点名称, 地址, 经度, 纬度, 服务内容, 开放时间, 联系电话,
+所属工会, 行政区划 …) or English (``code``, ``name`` …). Coordinates may be in WGS-84,
+GCJ-02 (Amap, Tencent) or BD-09 (Baidu), named per file (``options["crs"]``), and are
+stored as WGS-84; "经度,纬度" may sit in one cell. Services may be written as their Chinese
+names; hours as text ("周一至周五 9:00-17:00，周六日 10:00-16:00"). Each row is written
+by ``stations.services.network.station_upsert`` (scoping, validation, history), or on
+PostGIS by ``stations.services.station_import`` for a whole file at once.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from django.utils.translation import gettext_lazy as N_
 
+from core import datum
 from core.errors import DomainError
-from stations.models import Station
+from core.importing import ImportReport, RowInvalid, RowOutcome, TabularResource
+from core.scoping import scope_for
+from core.spatial import is_postgis
+from core.tabular import Column, fold, tidy
+from stations import hours_text
+from stations.models import Region, Service, Station, Union
+from stations.services import station_import
 from stations.services.network import station_upsert
 
-IMPORTED_FIELDS = (
-    "name",
-    "name_en",
-    "kind",
-    "host_organization",
-    "address",
-    "phone",
-    "altitude_m",
-    "status",
-    "seats",
-    "step_free",
-    "accessible_toilet",
-    "is_24h",
+#: Names clerks give services, besides the catalogue's own names and codes.
+SERVICE_ALIASES: dict[str, str] = {
+    "饮用水": "water", "饮水": "water", "喝水": "water", "开水": "hot_water", "热水": "hot_water",
+    "休息": "rest", "休息座椅": "rest", "座椅": "rest", "歇脚": "rest", "休息区": "rest",
+    "卫生间": "toilet", "厕所": "toilet", "如厕": "toilet", "洗手间": "toilet",
+    "充电": "charging", "手机充电": "charging", "电动车充电": "ebike_charging",
+    "电瓶车充电": "ebike_charging", "微波炉": "microwave", "热饭": "microwave",
+    "微波炉热饭": "microwave", "加热": "microwave", "急救箱": "first_aid", "医药箱": "first_aid",
+    "药箱": "first_aid", "药品": "medicine", "防暑药品": "medicine", "常用药品": "medicine",
+    "空调": "ac", "冷气": "ac", "取暖": "heating", "暖气": "heating", "无线网络": "wifi",
+    "wifi": "wifi", "无线网": "wifi", "图书": "books", "书籍": "books", "阅读": "books",
+    "雨伞": "umbrella", "爱心雨伞": "umbrella", "维修工具": "repair", "维修": "repair",
+    "打气筒": "repair", "打气": "repair",
+}  # fmt: skip
+SERVICE_SPLIT = re.compile(r"[、,，;；/|\s]+")
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
+FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "没有", "×", ""}
+#: More than this share of a GCJ-02 file's points land outside their region (by more than
+#: BD09_SUSPECT_METRES) while the same numbers read as BD-09 fall inside it: the file is
+#: probably BD-09 (Baidu), whose points read as GCJ-02 sit 0.7–1 km north-east of the truth.
+BD09_SUSPECT_SHARE = 0.3
+BD09_SUSPECT_METRES = 100.0
+
+COLUMNS = (
+    Column(
+        "code",
+        "站点编号",
+        ("编号", "站点代码", "station_code"),
+        True,
+        N_("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"),
+        "QH-XN-0101",
+    ),
+    Column("name", "站点名称", ("名称", "站名"), True, "", "城中区西大街爱心驿站"),
+    Column("name_en", "英文名称", (), False, "", "West Street Station"),
+    Column(
+        "kind",
+        "站点类型",
+        ("类型", "类别"),
+        False,
+        N_("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"),
+        "银行网点",
+    ),
+    Column(
+        "host_organization",
+        "依托单位",
+        ("承建单位", "host"),
+        False,
+        "",
+        "中国工商银行西宁西大街支行",
+    ),
+    Column("address", "地址", ("详细地址", "站点地址"), True, "", "青海省西宁市城中区西大街28号"),
+    Column(
+        "lng",
+        "经度",
+        ("lon", "longitude", "x"),
+        False,
+        N_("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"),
+        "101.775200",
+    ),
+    Column("lat", "纬度", ("latitude", "y"), False, "", "36.621050"),
+    Column(
+        "lnglat",
+        "经纬度",
+        ("坐标", "经度,纬度", "location"),
+        False,
+        N_("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"),
+        "",
+    ),
+    Column(
+        "services",
+        "服务内容",
+        ("服务项目", "服务设施", "设施"),
+        False,
+        N_("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"),
+        "饮用水、热水、卫生间、手机充电",
+    ),
+    Column(
+        "hours",
+        "开放时间",
+        ("营业时间", "opening_hours"),
+        False,
+        N_("如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"),
+        "周一至周五 09:00-17:00，周六至周日 10:00-16:00",
+    ),
+    Column("phone", "联系电话", ("电话", "联系方式"), False, "", "0971-8372945"),
+    Column(
+        "union",
+        "所属工会",
+        ("运营工会", "工会", "工会编号", "union_code"),
+        False,
+        N_("工会编号或名称；导入时指定了工会则可省略。"),
+        "QH-XN-CZ",
+    ),
+    Column(
+        "region",
+        "行政区划",
+        ("区划代码", "行政区划代码", "区划", "region_code"),
+        True,
+        N_("6 位行政区划代码（GB/T 2260）或名称"),
+        "630103",
+    ),
+    Column("status", "状态", (), False, N_("运行中、暂停、已撤销"), "运行中"),
+    Column("seats", "座位数", (), False, "", "8"),
+    Column("step_free", "无障碍通道", (), False, N_("是/否"), "是"),
+    Column("accessible_toilet", "无障碍卫生间", (), False, N_("是/否"), "否"),
 )
+TEXT_FIELDS = ("name", "name_en", "host_organization", "address", "phone")
+FLAGS = ("step_free", "accessible_toilet")
+STATION_FIELDS = (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS)
 
 
-class StationResource(resources.ModelResource):
-    union = fields.Field(attribute="union__code", column_name="union")
-    region = fields.Field(attribute="region__code", column_name="region")
-    lat = fields.Field(column_name="lat")
-    lng = fields.Field(column_name="lng")
-    services = fields.Field(column_name="services")
+def _choice(value: str, choices: Any, column: str) -> str:
+    folded = fold(value)
+    for code, label in choices:
+        if folded in (code, str(label)):
+            return code
+    raise RowInvalid({column: _("不认识“%(v)s”，可填：%(labels)s。") % {
+        "v": value, "labels": "、".join(str(label) for _c, label in choices)}})  # fmt: skip
+
+
+def parse_number(value: str, column: str) -> float:
+    try:
+        return float(fold(value).replace(",", ""))
+    except ValueError:
+        raise RowInvalid({column: _("“%(v)s”不是数字。") % {"v": value}}) from None
+
+
+def split_lnglat(value: str) -> tuple[str, str]:
+    """'101.77,36.62' (or with ，; space) → ('101.77', '36.62')."""
+    parts = [p for p in re.split(r"[,;\s]+", fold(value)) if p]
+    if len(parts) != 2:
+        raise RowInvalid({"lnglat": _("“%(v)s”应写作“经度,纬度”。") % {"v": value}})
+    return parts[0], parts[1]
+
+
+def clean_point(
+    lng_text: str, lat_text: str, *, crs: str, column: str = "lng"
+) -> tuple[float, float]:
+    """WGS-84 (lng, lat) from text in datum ``crs``; outside China or swapped is an error."""
+    lng, lat = (
+        parse_number(lng_text, column),
+        parse_number(lat_text, "lat" if column == "lng" else column),
+    )
+    lng_min, lat_min, lng_max, lat_max = settings.CHINA_BOUNDS
+    inside = lng_min <= lng <= lng_max and lat_min <= lat <= lat_max
+    if not inside and lng_min <= lat <= lng_max and lat_min <= lng <= lat_max:
+        message = _("经度 %(lng)s、纬度 %(lat)s 似乎填反了（经度在前，约 73–135；纬度约 4–54）。")
+        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
+    if not inside:
+        message = _("位置（经度 %(lng)s，纬度 %(lat)s）不在中国境内。")
+        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
+    lng, lat = datum.to_wgs84(lng, lat, crs)
+    return round(lng, 6), round(lat, 6)
+
+
+def parse_flag(value: str, column: str) -> bool:
+    folded = fold(value).lower()
+    if folded in TRUE_WORDS:
+        return True
+    if folded in FALSE_WORDS:
+        return False
+    raise RowInvalid({column: _("“%(v)s”应填“是”或“否”。") % {"v": value}})
+
+
+class StationResource(TabularResource):
+    kind = "stations"
+    columns = COLUMNS
+    key_column = "code"
 
     class Meta:
         model = Station
-        import_id_fields = ("code",)
-        fields = ("code", *IMPORTED_FIELDS, "union", "region", "lat", "lng", "services")
-        export_order = fields
+        fields = ()
         use_transactions = True
-        skip_unchanged = False
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("union", "region").prefetch_related("services")
+    def prepare(self) -> None:
+        crs = datum.crs_name(self.options.get("crs") or "wgs84")
+        if crs is None:
+            raise DomainError(
+                _("未知的坐标系：%(crs)s") % {"crs": self.options.get("crs")}, field="crs"
+            )
+        self.crs = crs
+        self.scope = scope_for(self.actor) if self.actor is not None else None
+        self.unions = {u.code: u for u in Union.objects.all()}
+        self.union_names = {u.name: u for u in self.unions.values()}
+        self.regions = {r.code: r for r in Region.objects.all()}
+        self.region_names = {r.name: r for r in self.regions.values()}
+        self.services: dict[str, str] = {}
+        self.service_names: dict[str, str] = {}
+        for service in Service.objects.all():
+            for name in (service.code, service.name, service.name_en):
+                self.services[_service_key(name)] = service.code
+            self.service_names[service.code] = service.name
+        for alias, code in SERVICE_ALIASES.items():
+            if code in self.service_names:
+                self.services.setdefault(_service_key(alias), code)
+        self.default_union = None
+        if self.options.get("union"):
+            self.default_union = self._union(str(self.options["union"]))
+        self.suspect: list[tuple[int, int]] = []  # for the BD-09 check: (outside, rows)
+        self.outside_gcj = self.inside_as_bd09 = self.checked = 0
 
-    def dehydrate_lat(self, station: Station) -> float:
-        return round(station.location.y, 6)
+    def _union(self, text: str) -> Union:
+        value = tidy(text)
+        union = self.unions.get(fold(value).upper()) or self.union_names.get(value)
+        if union is None:
+            raise RowInvalid({"union": _("未知的工会：%(v)s") % {"v": value}})
+        if self.scope is not None and not self.scope.covers_union(union):
+            raise RowInvalid(
+                {"union": _("您无权管理“%(union)s”及其下级的数据。") % {"union": union.name}}
+            )
+        return union
 
-    def dehydrate_lng(self, station: Station) -> float:
-        return round(station.location.x, 6)
+    def clean_row(self, cells: dict[str, str], *, crs: str | None = None) -> dict[str, Any]:
+        crs = crs or self.crs
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
 
-    def dehydrate_services(self, station: Station) -> str:
-        return ";".join(sorted(s.code for s in station.services.all()))
+        def attempt(column: str, action: Any) -> None:
+            try:
+                action()
+            except RowInvalid as exc:
+                errors.update(exc.errors)
 
-    def __init__(self, *, actor: Any = None, **kwargs: Any) -> None:
-        # ``actor=None`` is the system (management commands); the admin passes the user.
-        super().__init__(**kwargs)
-        self.actor = actor
+        code = fold(cells.get("code", "")).upper()
+        if not code:
+            errors["code"] = _("站点编号不能为空。")
+        elif not re.match(r"^[A-Z]{2}(-[A-Z0-9]{1,8}){1,4}$", code):
+            errors["code"] = _("站点编号“%(v)s”格式不对，应如 QH-XN-0001。") % {
+                "v": cells.get("code")
+            }
+        values["code"] = code
+        for name in TEXT_FIELDS:
+            if name in cells:
+                values[name] = tidy(cells[name])
+        for name in TEXT_FIELDS:
+            limit = Station._meta.get_field(name).max_length
+            if len(values.get(name, "")) > limit:
+                errors[name] = _("%(column)s最多 %(n)d 字。") % {
+                    "column": self.label(name),
+                    "n": limit,
+                }
+        for name in ("name", "address"):
+            if not values.get(name):
+                errors[name] = _("%(column)s不能为空。") % {"column": self.label(name)}
+        if cells.get("kind"):
+            attempt(
+                "kind",
+                lambda: values.__setitem__(
+                    "kind", _choice(cells["kind"], Station.Kind.choices, "kind")
+                ),
+            )
+        if cells.get("status"):
+            attempt(
+                "status",
+                lambda: values.__setitem__(
+                    "status", _choice(cells["status"], Station.Status.choices, "status")
+                ),
+            )
+        if cells.get("seats"):
+            seats = fold(cells["seats"])
+            if seats.isdigit() and int(seats) < 32768:
+                values["seats"] = int(seats)
+            else:
+                errors["seats"] = _("座位数“%(v)s”应是整数。") % {"v": cells["seats"]}
+        for flag in FLAGS:
+            if flag in cells:
+                attempt(
+                    flag, lambda flag=flag: values.__setitem__(flag, parse_flag(cells[flag], flag))
+                )
 
-    def import_instance(self, instance: Station, row: Any, **kwargs: Any) -> None:
-        """Values are applied by station_upsert in save_instance; nothing to copy here."""
+        def point() -> None:
+            if cells.get("lnglat") and not (cells.get("lng") or cells.get("lat")):
+                lng_text, lat_text = split_lnglat(cells["lnglat"])
+                column = "lnglat"
+            elif cells.get("lng") and cells.get("lat"):
+                lng_text, lat_text, column = cells["lng"], cells["lat"], "lng"
+            elif cells.get("lng") and not cells.get("lat") and "," in fold(cells["lng"]):
+                lng_text, lat_text = split_lnglat(cells["lng"])  # "经度,纬度" under 经度
+                column = "lng"
+            else:
+                raise RowInvalid(
+                    {"lng": _("经度和纬度都要填写（或在“经纬度”一列写“经度,纬度”）。")}
+                )
+            values["lng"], values["lat"] = clean_point(lng_text, lat_text, crs=crs, column=column)
+            if crs == "gcj02":
+                values["_raw"] = (parse_number(lng_text, column), parse_number(lat_text, column))
 
-    def save_instance(self, instance: Station, is_create: bool, row: Any, **kwargs: Any) -> None:
-        data = {name: row.get(name) for name in IMPORTED_FIELDS if row.get(name) not in (None, "")}
-        for flag in ("step_free", "accessible_toilet", "is_24h"):
-            if flag in data:
-                data[flag] = str(data[flag]).strip().lower() in ("1", "true", "yes", "是")
-        if "seats" in data:
-            data["seats"] = int(data["seats"])
-        codes = [c.strip() for c in str(row.get("services") or "").split(";") if c.strip()]
+        attempt("lng", point)
+        if cells.get("services"):
+
+            def services() -> None:
+                codes, unknown = set(), []
+                for part in SERVICE_SPLIT.split(fold(cells["services"])):
+                    if not part:
+                        continue
+                    code_ = self.services.get(_service_key(part))
+                    if code_ is None:
+                        unknown.append(part)
+                    else:
+                        codes.add(code_)
+                if unknown:
+                    message = _("不认识的服务内容：%(names)s（可填：%(known)s）。")
+                    known = "、".join(self.service_names.values())
+                    raise RowInvalid(
+                        {"services": message % {"names": "、".join(unknown), "known": known}}
+                    )
+                values["services"] = tuple(sorted(codes))
+
+            attempt("services", services)
+        if cells.get("hours"):
+            try:
+                is_24h, periods = hours_text.parse_hours_text(cells["hours"])
+            except hours_text.HoursParseError as exc:
+                errors["hours"] = str(exc)
+            else:
+                values["hours"] = (is_24h, tuple(periods))
         try:
-            lat, lng = float(row.get("lat")), float(row.get("lng"))
-        except (TypeError, ValueError):
-            raise ValidationError({"lat": "lat/lng must be numbers"}) from None
+            union = self._union(cells["union"]) if cells.get("union") else self.default_union
+            if union is None:
+                raise RowInvalid({"union": _("所属工会不能为空（或在导入时指定工会）。")})
+            if self.default_union is not None and not union.is_under(self.default_union):
+                raise RowInvalid({"union": _("“%(u)s”不在导入时指定的工会“%(d)s”之下。") % {
+                    "u": union.name, "d": self.default_union.name}})  # fmt: skip
+            values["union"] = union.code
+        except RowInvalid as exc:
+            errors.update(exc.errors)
+        region_text = tidy(cells.get("region", ""))
+        region = self.regions.get(fold(region_text)) or self.region_names.get(region_text)
+        if region is None:
+            errors["region"] = _("未知的行政区划：%(v)s") % {"v": region_text or "—"}
+        else:
+            values["region"] = region.code
+            self._check_datum(values, region)
+        if errors:
+            raise RowInvalid(errors)
+        values.pop("_raw", None)
+        return values
+
+    def _check_datum(self, values: dict[str, Any], region: Region) -> None:
+        """Count GCJ-02 points that land > 1 km outside their region but inside it as BD-09."""
+        raw = values.get("_raw")
+        if raw is None or region.boundary is None:
+            return
+        self.checked += 1
+        lat0 = values["lat"]
+        metres = datum_metres(lat0)
+        here = Point(values["lng"], values["lat"], srid=4326)
+        if region.boundary.distance(here) * metres <= BD09_SUSPECT_METRES:
+            return
+        as_bd = Point(*datum.bd09_to_wgs84(*raw), srid=4326)
+        if region.boundary.distance(as_bd) * metres < 1.0:
+            self.inside_as_bd09 += 1
+
+    def finish(self, report: ImportReport, *, write: bool) -> None:
+        if getattr(self, "staged", None):
+            if write:
+                station_import.stations_merge_staged(actor=self.actor, stage=self.staged)
+            self.staged.drop()
+        if self.checked and self.inside_as_bd09 / self.checked > BD09_SUSPECT_SHARE:
+            report.warnings.append(
+                _("%(n)d/%(total)d 个点按 GCJ-02（高德/腾讯）换算后落在所属区划外，"
+                  "按 BD-09（百度）换算却在区划内："
+                  "这个文件的坐标可能取自百度地图，请确认坐标系后重新导入。")
+                % {"n": self.inside_as_bd09, "total": self.checked}
+            )  # fmt: skip
+
+    # Current values and writes --------------------------------------------------------------
+
+    def current_values(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found = (
+            Station.objects.filter(code__in=keys)
+            .select_related("union", "region")
+            .prefetch_related("services", "periods")
+        )
+        out: dict[str, dict[str, Any]] = {}
+        for station in found:
+            if self.scope is not None and not self.scope.covers_union(station.union):
+                message = _("站点 %(code)s 属于“%(union)s”，您无权修改。") % {
+                    "code": station.code,
+                    "union": station.union.name,
+                }
+                out[station.code] = {"__error__": ("code", message)}
+                continue
+            cells = self.export_values(station)
+            saved = (self.default_union, self.scope, self.checked)
+            self.default_union, self.scope = None, None
+            try:
+                out[station.code] = self.clean_row(cells, crs="wgs84")
+            except RowInvalid:
+                out[station.code] = {}  # a stored row the import rules would refuse: all changed
+            finally:
+                self.default_union, self.scope, self.checked = saved
+        return out
+
+    def write_row(
+        self, values: dict[str, Any], *, new: bool, current: dict[str, Any] | None
+    ) -> int:
+        fields = {k: values[k] for k in STATION_FIELDS if k in values}
+        if new:
+            fields.setdefault("kind", Station.Kind.OTHER)
+        periods = None
+        if "hours" in values:
+            fields["is_24h"], periods = values["hours"][0], list(values["hours"][1])
         try:
             station, _created = station_upsert(
-                actor=self.actor,
-                code=str(row.get("code")).strip(),
-                union_code=str(row.get("union") or "").strip(),
-                region_code=str(row.get("region") or "").strip(),
-                lat=lat,
-                lng=lng,
-                services=codes,
-                **data,
-            )
-        except DomainError as exc:  # refused (another union) or invalid: a row error
-            raise ValidationError({exc.field or "code": exc.message}) from exc
-        instance.pk = station.pk  # the row result names the station written
+                actor=self.actor, code=values["code"], union_code=values["union"],
+                region_code=values["region"], lat=values["lat"], lng=values["lng"],
+                services=values.get("services"), periods=periods, **fields,
+            )  # fmt: skip
+        except DomainError as exc:
+            raise RowInvalid({exc.field or "code": exc.message}) from exc
+        return station.pk
 
-    def save_m2m(self, instance: Station, row: Any, **kwargs: Any) -> None:
-        """Services were set by station_upsert with the row."""
+    def write_batch(self, outcomes: Sequence[RowOutcome]) -> None:
+        """On PostGIS a file's rows are staged with COPY and merged once at the end."""
+        if not (self.options.get("bulk", True) and is_postgis()):
+            return super().write_batch(outcomes)
+        if getattr(self, "staged", None) is None:
+            self.staged = station_import.StationStage.create()
+        self.staged.add([_staged_row(o, self.unions, self.regions) for o in outcomes])
+        return None
 
-    def delete_instance(self, instance: Station, row: Any, **kwargs: Any) -> None:
-        raise ValidationError({"code": _("导入不能删除站点。")})
+    def export_values(self, station: Station) -> dict[str, str]:
+        periods = list(station.periods.all())
+        return {
+            "code": station.code, "name": station.name, "name_en": station.name_en,
+            "kind": str(station.get_kind_display()), "host_organization": station.host_organization,
+            "address": station.address, "lng": f"{station.location.x:.6f}",
+            "lat": f"{station.location.y:.6f}", "lnglat": "",
+            "services": "、".join(s.name for s in sorted(station.services.all(), key=_code)),
+            "hours": hours_text.format_hours_text(periods=periods, is_24h=station.is_24h)
+            if (periods or station.is_24h) else "",
+            "phone": station.phone, "union": station.union.code, "region": station.region.code,
+            "status": str(station.get_status_display()), "seats": str(station.seats),
+            "step_free": "是" if station.step_free else "否",
+            "accessible_toilet": "是" if station.accessible_toilet else "否",
+        }  # fmt: skip
+
+    def get_queryset(self) -> Any:
+        return Station.objects.select_related("union", "region").prefetch_related(
+            "services", "periods"
+        )
+
+
+def _code(service: Service) -> str:
+    return service.code
+
+
+def _service_key(name: str) -> str:
+    return re.sub(r"[\s\-_]+", "", fold(name)).lower()
+
+
+def datum_metres(lat: float) -> float:
+    """Metres per degree, conservatively (longitude degrees shrink with latitude)."""
+    return 111_320.0 * max(0.3, math.cos(math.radians(lat)))
+
+
+def _staged_row(
+    outcome: RowOutcome, unions: dict[str, Union], regions: dict[str, Region]
+) -> station_import.StagedStation:
+    values = outcome.values or {}
+    hours = values.get("hours")
+    return station_import.StagedStation(
+        line=outcome.line, code=values["code"], new=outcome.action == "new",
+        union_id=unions[values["union"]].pk, region_id=regions[values["region"]].pk,
+        lng=values["lng"], lat=values["lat"],
+        fields={k: values[k] for k in STATION_FIELDS if k in values},
+        services=values.get("services"),
+        is_24h=None if hours is None else hours[0],
+        periods=None if hours is None else list(hours[1]),
+    )  # fmt: skip

@@ -39,6 +39,8 @@ NOT_MODELS = {
     ("campaigns/exports.py", "book"),
     ("welfare/exports.py", "book"),
     ("supervision/exports.py", "book"),
+    ("core/tabular.py", "book"),  # import templates and exports written to a buffer
+    ("core/import_jobs.py", "default_storage"),  # uploaded files and their import state
 }
 
 

@@ -42,6 +42,7 @@ def test_an_import_into_another_union_is_refused_row_by_row(network, organizer_x
     assert invalid.number == 1
     assert "格尔木市总工会" in str(invalid.error)
     assert not Station.objects.filter(code="QH-HX-0500").exists()
+    assert not Station.objects.filter(code="QH-XN-0501").exists()  # all or nothing
 
 
 def test_a_dry_run_writes_nothing(network, organizer_xining):

@@ -1,0 +1,124 @@
+"""Uploaded import files and the state of their imports, kept in the default storage.
+
+An upload is saved as ``imports/<id><ext>`` and its state as ``imports/<id>.json`` —
+status, rows done, the report — so the page, the admin process that made it and the
+Celery worker that runs it (another process, maybe another machine) all read the same
+thing. Only the user who uploaded a file may see or run its import.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.module_loading import import_string
+
+from core.errors import NotFound
+from core.importing import ImportReport, TabularResource, import_table
+from core.tabular import TabularError, open_table
+
+FOLDER = "imports"
+
+
+def _state_path(job_id: str) -> str:
+    return f"{FOLDER}/{job_id}.json"
+
+
+def job_create(
+    *, user_id: int | None, resource: str, filename: str, data: Any, options: dict[str, Any]
+) -> str:
+    """Store an upload; returns the job id."""
+    job_id = uuid.uuid4().hex
+    suffix = Path(filename).suffix.lower()
+    default_storage.save(
+        f"{FOLDER}/{job_id}{suffix}", data if hasattr(data, "chunks") else ContentFile(data)
+    )
+    job_write(job_id, {"status": "uploaded", "user_id": user_id, "resource": resource,
+                       "filename": filename, "suffix": suffix, "options": options,
+                       "done": 0, "total": None, "report": None})  # fmt: skip
+    return job_id
+
+
+def job_write(job_id: str, state: dict[str, Any]) -> None:
+    path = _state_path(job_id)
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    default_storage.save(path, ContentFile(json.dumps(state, ensure_ascii=False).encode()))
+
+
+def job_read(job_id: str, *, user_id: int | None = None) -> dict[str, Any]:
+    """The job's state; NotFound for an unknown id or another user's job."""
+    if not job_id.isalnum():
+        raise NotFound("no such import")
+    path = _state_path(job_id)
+    for attempt in range(5):  # the writer replaces the file: a moment without it
+        if default_storage.exists(path):
+            try:
+                with default_storage.open(path) as handle:
+                    state = json.load(handle)
+                break
+            except (FileNotFoundError, json.JSONDecodeError):
+                pass
+        time.sleep(0.05 * attempt)
+    else:
+        raise NotFound("no such import")
+    if user_id is not None and state["user_id"] != user_id:
+        raise NotFound("no such import")
+    return state
+
+
+def job_file(job_id: str, state: dict[str, Any]) -> Any:
+    return default_storage.open(f"{FOLDER}/{job_id}{state['suffix']}", "rb")
+
+
+def job_rows(job_id: str) -> int | None:
+    """Estimated data rows of the uploaded file (None when it cannot be read)."""
+    state = job_read(job_id)
+    try:
+        with (
+            job_file(job_id, state) as handle,
+            open_table(handle, filename=state["filename"]) as table,
+        ):
+            return table.estimated_rows
+    except TabularError:
+        return None
+
+
+def job_resource(state: dict[str, Any]) -> TabularResource:
+    user = None
+    if state["user_id"] is not None:
+        user = get_user_model().objects.get(pk=state["user_id"])
+    resource_class = import_string(state["resource"])
+    return resource_class(actor=user, options=state["options"])
+
+
+def job_run(job_id: str, *, dry_run: bool) -> dict[str, Any]:
+    """Judge (and unless ``dry_run`` write) the job's file, recording progress as it goes."""
+    state = job_read(job_id)
+    state.update(status="running", done=0, dry_run=dry_run)
+    job_write(job_id, state)
+    resource = job_resource(state)
+
+    def progress(rows: int) -> None:
+        state["done"] += rows
+        job_write(job_id, state)
+
+    try:
+        with (
+            job_file(job_id, state) as handle,
+            open_table(handle, filename=state["filename"]) as table,
+        ):
+            state["total"] = table.estimated_rows
+            report = import_table(resource, table, dry_run=dry_run, progress=progress)
+    except TabularError as exc:
+        report = ImportReport(kind=resource.kind, dry_run=dry_run)
+        report.errors.append(exc.message)
+    state.update(status="done", report=report.to_dict())
+    job_write(job_id, state)
+    return state

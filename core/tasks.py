@@ -1,0 +1,20 @@
+"""Imports too big to run inside a web request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from core.import_jobs import job_run
+
+
+@shared_task(acks_late=True, max_retries=0)
+def import_file_run(job_id: str, dry_run: bool = False) -> dict[str, Any]:
+    """Run an uploaded import (all rows or none; running it again finds them unchanged)."""
+    state = job_run(job_id, dry_run=dry_run)
+    return {
+        "status": state["status"],
+        "counts": state["report"]["counts"],
+        "ok": state["report"]["ok"],
+    }

@@ -106,7 +106,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "light_list": reverse("maps:nearby"),
         "service_worker": reverse("maps:service-worker"),
         "zoom": 12,
-        "cluster_below_zoom": 12,
+        "cluster_below_zoom": tiles.CLUSTER_BELOW_ZOOM,
+        # Zoomed out, PostGIS serves vector tiles (cached, clusters built by ST_AsMVT);
+        # SpatiaLite has no ST_AsMVT, so the map asks the clusters endpoint instead.
+        "vector_tiles": reverse("maps:station-tile", args=[1, 2, 3]).replace(
+            "/1/2/3.", "/{z}/{x}/{y}."
+        )
+        if is_postgis()
+        else None,
         "api": {
             "nearby": "/api/v1/stations/nearby/",
             "bbox": "/api/v1/stations/",
@@ -125,13 +132,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "cities": cities(),
             "services": config["services"],
             "alerts": presenters.weather_alerts_today(),
+            "vector_tiles": bool(config["vector_tiles"]),
         },
     )
 
 
+VECTOR_GRID = "maps/vendor/leaflet.vectorgrid-1.3.0/Leaflet.VectorGrid.bundled.min.js"
 #: What the finder needs to open with no signal (the service worker keeps these).
 SHELL_FILES = ("maps/site.css", "maps/map.css", "maps/coords.js", "maps/finder.js",
-               "leaflet/leaflet.css", "leaflet/leaflet.js", "maps/favicon.svg")  # fmt: skip
+               "leaflet/leaflet.css", "leaflet/leaflet.js", "maps/favicon.svg",
+               VECTOR_GRID)  # fmt: skip
 
 
 @functools.cache

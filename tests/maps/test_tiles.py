@@ -166,3 +166,15 @@ def test_postgis_tile_reads_the_spatial_index(network):
             plan = explain(statement)
             assert re.search(r"Index Scan (using|on) \S*location\S*", plan), plan
             assert "Seq Scan on stations_station " not in plan + " ", plan
+
+
+def test_the_map_page_asks_for_tiles_on_postgis_and_clusters_elsewhere(client, network):
+    html = client.get("/").content.decode()
+    config = json.loads(re.search(r'id="finder-config"[^>]*>(.*?)</script>', html, re.S)[1])
+    assert config["api"]["clusters"] == "/api/v1/stations/clusters/"
+    if connection.vendor == "postgresql":
+        assert config["vector_tiles"] == "/tiles/stations/{z}/{x}/{y}.mvt"
+        assert "leaflet.vectorgrid-1.3.0/Leaflet.VectorGrid.bundled.min.js" in html
+    else:
+        assert config["vector_tiles"] is None
+        assert "vectorgrid" not in html.lower()

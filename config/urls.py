@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("welfare.urls_api")),
     path("api/v1/", include("supervision.urls_api")),
     path("api/v1/", include("maps.urls_api")),
+    path("ogc/", include("maps.urls_ogc")),
     path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -13,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
-from maps import presenters, selectors
+from core.spatial import is_postgis
+from maps import geojson, hsds, presenters, selectors
 from maps.params import (
     BadParameter,
     parse_bbox,
@@ -101,20 +105,32 @@ class StationListView(PublicView):
         services = parse_services(params)
         open_now = parse_bool(params, "open_now")
         at = timezone.now()
+        if is_postgis():
+            # One statement builds the features (maps.geojson); DRF would only re-encode them.
+            text, _count = geojson.bbox_geojson_sql(
+                bbox=bbox, services=services, open_now=open_now, at=at
+            )
+            if text is None:
+                raise self.too_many()
+            return HttpResponse(text, content_type="application/json")
         rows, too_many = selectors.stations_in_bbox(
             bbox=bbox, services=services, open_now=open_now, at=at
         )
         if too_many:
-            raise BadParameter(
-                _("此范围内的站点超过 %(max)d 个；请放大地图，或改用 /api/v1/stations/clusters/。")
-                % {"max": selectors.MAX_BBOX_FEATURES},
-                field="bbox",
-            )
+            raise self.too_many()
         day = presenters.today_local(at)
         return Response(
             presenters.feature_collection(
                 [presenters.station_feature(s, open_now=o, day=day) for s, o in rows]
             )
+        )
+
+    @staticmethod
+    def too_many() -> BadParameter:
+        return BadParameter(
+            _("此范围内的站点超过 %(max)d 个；请放大地图，或改用 /api/v1/stations/clusters/。")
+            % {"max": selectors.MAX_BBOX_FEATURES},
+            field="bbox",
         )
 
 
@@ -193,3 +209,74 @@ class AlertsHereView(PublicView):
                 "alerts": presenters.weather_alerts_today(region=region) if region else [],
             }
         )
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class StationDumpView(PublicView):
+    """Every active station as one GeoJSON file, streamed, with an ETag."""
+
+    renderer_classes = [GeoJSONRenderer, JSONRenderer]
+
+    @extend_schema(
+        operation_id="stations_geojson",
+        summary="Every active station as GeoJSON (open data), streamed",
+        description=(
+            "A FeatureCollection of every active station (WGS-84): code, names, kind, "
+            "address, the station's public phone, host organization, division and union "
+            "codes, services, accessibility, its page and when it last changed. No personal "
+            "data. Answers 304 when If-None-Match holds the current ETag."
+        ),
+        responses={
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+            304: OpenApiResponse(description="Not modified since the ETag sent"),
+        },
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        etag = quote_etag(geojson.dump_version())
+        if (
+            etag in parse_etags(request.headers.get("If-None-Match", ""))
+            or request.headers.get("If-None-Match", "").strip() == "*"
+        ):
+            response: HttpResponseBase = HttpResponseNotModified()
+        else:
+            response = StreamingHttpResponse(
+                geojson.dump_chunks(), content_type="application/geo+json"
+            )
+            response["Content-Disposition"] = 'inline; filename="stations.geojson"'
+        response["ETag"] = etag
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+class HsdsView(PublicView):
+    @extend_schema(
+        operation_id="open_data_hsds",
+        summary="Stations as Open Referral HSDS 3.0 records (organizations, locations, "
+        "services, schedules)",
+        description=(
+            "One page of stations (ordered by code) as HSDS 3.0 records in the tabular "
+            "shape: `organizations` (the unions that run them, with their parents), "
+            "`locations`, `addresses`, `phones` (the stations' public numbers), `services`, "
+            "`service_at_locations` and `schedules` (weekly opening hours, RFC 5545 "
+            "`freq`/`byday` with `opens_at`/`closes_at`, UTC+8). Ids are stable UUIDs "
+            "derived from our codes. No personal data."
+        ),
+        parameters=[
+            OpenApiParameter("page", int, description="1 or more, default 1"),
+            OpenApiParameter("per_page", int, description="1–1000, default 200"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        per_page = parse_int(params, "per_page", default=200, minimum=1, maximum=1000)
+        page = parse_int(params, "page", default=1, minimum=1, maximum=1_000_000)
+        stations = geojson.open_stations()
+        body = hsds.hsds_page(stations=stations, page=page, per_page=per_page)
+        if page > body["total_pages"]:
+            raise NotFound(_("只有 %(n)d 页。") % {"n": body["total_pages"]}, field="page")
+        return Response(body)

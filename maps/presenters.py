@@ -94,12 +94,13 @@ def next_open_text(station: Any, *, at: dt.datetime) -> str:
 
 
 @functools.cache
-def _station_url_prefix() -> str:
+def station_url_prefix() -> str:
+    """The path of a station page up to its code ("/stations/")."""
     return reverse("maps:station", args=["CODE"]).removesuffix("CODE/")
 
 
 def station_url(station: Any) -> str:
-    return f"{_station_url_prefix()}{station.code}/"
+    return f"{station_url_prefix()}{station.code}/"
 
 
 def station_feature(

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 import pathlib
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import seasons
 from core import time as local_time
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
+from core.spatial import is_postgis
 from core.throttling import public_form_allowed
-from maps import presenters, selectors
+from maps import presenters, selectors, tiles
 from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
 from stations import selectors as station_selectors
 from stations.models import FacilityReport, Region, Service
@@ -118,7 +122,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "light_list": reverse("maps:nearby"),
         "service_worker": reverse("maps:service-worker"),
         "zoom": 12,
-        "cluster_below_zoom": 12,
+        "cluster_below_zoom": tiles.CLUSTER_BELOW_ZOOM,
+        # Zoomed out, PostGIS serves vector tiles (cached, clusters built by ST_AsMVT);
+        # SpatiaLite has no ST_AsMVT, so the map asks the clusters endpoint instead.
+        "vector_tiles": reverse("maps:station-tile", args=[1, 2, 3]).replace(
+            "/1/2/3.", "/{z}/{x}/{y}."
+        )
+        if is_postgis()
+        else None,
         "api": {
             "nearby": "/api/v1/stations/nearby/",
             "bbox": "/api/v1/stations/",
@@ -140,13 +151,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "chip_codes": CHIP_CODES,
             "alerts": alerts,
             "cold_alerts": any(a["kind"] != "heat" for a in alerts),
+            "vector_tiles": bool(config["vector_tiles"]),
         },
     )
 
 
+VECTOR_GRID = "maps/vendor/leaflet.vectorgrid-1.3.0/Leaflet.VectorGrid.bundled.min.js"
 #: What the finder needs to open with no signal (the service worker keeps these).
 SHELL_FILES = ("maps/site.css", "maps/map.css", "maps/coords.js", "maps/finder.js",
-               "leaflet/leaflet.css", "leaflet/leaflet.js", "maps/favicon.svg")  # fmt: skip
+               "leaflet/leaflet.css", "leaflet/leaflet.js", "maps/favicon.svg",
+               VECTOR_GRID)  # fmt: skip
 
 
 @functools.cache
@@ -327,3 +341,51 @@ def station_report(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         return _station_page(request, code, form_error=exc.message, status=exc.status_code)
     return _form_response(request, code, ok="report")
+
+
+#: Tiles change when stations do; five minutes of caching keeps a busy map off the database.
+TILE_MAX_AGE = 300
+
+
+@require_safe
+def station_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    """``/tiles/stations/{z}/{x}/{y}.mvt``: a vector tile (PostGIS), gzip when accepted,
+    with an ETag of its bytes and Cache-Control."""
+    try:
+        if not is_postgis():
+            raise NotFound(
+                _("矢量瓦片需要 PostgreSQL/PostGIS；请使用 /api/v1/stations/clusters/。"),
+                field="z",
+            )
+        if not 0 <= z <= tiles.MAX_ZOOM:
+            raise BadParameter(
+                _("z 必须在 0 到 %(max)d 之间。") % {"max": tiles.MAX_ZOOM}, field="z"
+            )
+        for name, value in (("x", x), ("y", y)):
+            if not 0 <= value < 2**z:
+                raise BadParameter(
+                    _("缩放级别 %(z)d 的 %(name)s 必须在 0 到 %(max)d 之间。")
+                    % {"z": z, "name": name, "max": 2**z - 1},
+                    field=name,
+                )
+        services = parse_services(request.GET)
+        data = tiles.station_tile(z, x, y, services=services)
+    except DomainError as exc:
+        return JsonResponse(
+            {"error": {"field": exc.field, "message": str(exc.message)}},
+            status=exc.status_code,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "") and len(data) > 0
+    etag = quote_etag(hashlib.sha256(data).hexdigest()[:32] + ("-gz" if zipped else ""))
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponse(status=304)
+    else:
+        body = gzip.compress(data, compresslevel=6, mtime=0) if zipped else data
+        response = HttpResponse(body, content_type="application/vnd.mapbox-vector-tile")
+        if zipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={TILE_MAX_AGE}"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response

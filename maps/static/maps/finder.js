@@ -268,9 +268,71 @@
     }).catch(showFailure);
   }
 
+  // --- vector tiles (PostGIS): zoomed out, the clusters come as cached tiles -----------------
+  var tileLayer = null, clusterIcons = {};
+  // Tiles are WGS-84; over a GCJ-02 base map the clusters endpoint (shifted here) is used.
+  function useTiles() { return !!(cfg.vector_tiles && window.L && L.vectorGrid && !gcj); }
+  function tileUrl() {
+    return cfg.vector_tiles + (state.services.length ? "?service=" + encodeURIComponent(state.services.join(",")) : "");
+  }
+  function clusterIcon(n) {
+    var label = n < 1000 ? String(n) : Math.round(n / 1000) + "k";
+    if (!clusterIcons[label]) {
+      var size = n < 10 ? 34 : n < 100 ? 42 : 52, r = size / 2;
+      var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + size + '" height="' + size + '">' +
+        '<circle cx="' + r + '" cy="' + r + '" r="' + (r - 2) + '" fill="#c0392b" fill-opacity="0.9" stroke="#fff" stroke-width="3"/>' +
+        '<text x="' + r + '" y="' + r + '" dy="0.35em" text-anchor="middle" font-family="sans-serif" font-size="14" font-weight="700" fill="#fff">' + label + "</text></svg>";
+      clusterIcons[label] = L.icon({
+        iconUrl: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg),
+        iconSize: [size, size], iconAnchor: [r, r]
+      });
+    }
+    return clusterIcons[label];
+  }
+  // A radius over 10 px also keeps Leaflet 1.9 from asking these points for a latlng they
+  // do not have (it treats smaller ones as markers), and makes a larger target for a finger.
+  function tileStyle(p) {
+    if (p.count > 1) { return { icon: clusterIcon(p.count), radius: 17 }; }
+    return { radius: 11, weight: 3, color: "#fff", fill: true, fillColor: "#1a73e8", fillOpacity: 1 };
+  }
+  function showTiles() {
+    var box = document.getElementById("map");
+    if (tileLayer) {
+      if (tileLayer._url !== tileUrl()) { tileLayer.setUrl(tileUrl()); }  // a filter changed
+      return;
+    }
+    // VectorGrid 1.3 calls a helper Leaflet 1.8 removed when a canvas is clicked.
+    if (!L.DomEvent.fakeStop) { L.DomEvent.fakeStop = L.DomEvent.stopPropagation; }
+    tileLayer = L.vectorGrid.protobuf(tileUrl(), {
+      rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: cfg.cluster_below_zoom - 1,
+      vectorTileLayerStyles: { stations: tileStyle },
+      getFeatureId: function (f) { return f.properties.code; }
+    });
+    tileLayer.on("click", function (e) {
+      var p = e.layer.properties;
+      L.DomEvent.stopPropagation(e);  // a tap on a station is not a tap on the map
+      // VectorGrid's events carry the feature, not where it is: take it from the tap.
+      var at = e.latlng || map.mouseEventToLatLng(e.originalEvent);
+      if (p.count > 1) { map.setView(at, Math.min(map.getZoom() + 2, 18)); } else { openSheet(p.code); }
+    });
+    tileLayer.on("load", function () { box.setAttribute("data-tiles", "loaded"); });
+    tileLayer.addTo(map);
+    box.setAttribute("data-tiles", "loading");
+  }
+  function hideTiles() {
+    if (tileLayer) { map.removeLayer(tileLayer); tileLayer = null; }
+    document.getElementById("map").removeAttribute("data-tiles");
+  }
+
   // --- the map (when its library has arrived) ----------------------------------------------
   function loadMarkers() {
     if (!map) { return; }
+    if (useTiles() && map.getZoom() < cfg.cluster_below_zoom) {
+      stationLayer.clearLayers();
+      showTiles();
+      return;
+    }
+    hideTiles();
     var b = map.getBounds();
     var sw = fromDisplay(b.getSouthWest()), ne = fromDisplay(b.getNorthEast());
     var bbox = [sw.lng, sw.lat, ne.lng, ne.lat].map(function (v) {

@@ -1,0 +1,259 @@
+"""GeoJSON built by the database on PostGIS, and the same features built in Python elsewhere.
+
+Two shapes of feature leave here:
+
+* the finder's (``maps.presenters.station_feature``): the bbox endpoint on PostGIS builds
+  each feature with ``json_build_object`` in the one statement that selects the rows, and
+  only the parts that depend on the moment (open now, today's hours) are added in Python,
+  once per distinct schedule;
+* the open-data feature (``open_feature``): what the GeoJSON dump and the OGC API
+  publish. Static, with no personal data: a station's own public fields, never a person's.
+
+The SQL lives in expression classes with an ``as_postgresql`` method (``OpenFeatureSQL``,
+``FinderFeatureSQL``); other backends build the same dicts in Python from ``OPEN_FIELDS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db.models import Count, F, Func, Max, QuerySet, Sum, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from core.spatial import InBBox, is_postgis
+from maps import presenters
+from maps.selectors import MAX_BBOX_FEATURES, StationRow, public_stations
+from stations.models import Station
+
+#: The station fields the open data publishes, in order. No person's data: the phone is
+#: the station's own public number (shown on its sign and on the map).
+OPEN_FIELDS = (
+    "code", "name", "name_en", "kind", "address", "phone", "host_organization",
+    "is_24h", "seats", "step_free", "accessible_toilet",
+)  # fmt: skip
+
+
+def open_stations() -> QuerySet[Station]:
+    """Every active station: what the open data publishes."""
+    return Station.objects.filter(status=Station.Status.ACTIVE)
+
+
+def _iso(value: dt.datetime) -> str:
+    return timezone.localtime(value, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_feature(values: dict[str, Any]) -> dict[str, Any]:
+    """The open-data Feature of a station from ``open_values`` (id = the station code)."""
+    properties = {name: values[name] for name in OPEN_FIELDS}
+    properties.update(
+        region=values["region__code"],
+        union=values["union__code"],
+        services=list(values["service_codes"] or []),
+        url=presenters.station_url_prefix() + values["code"] + "/",
+        updated=_iso(values["updated_at"]),
+    )
+    return {
+        "type": "Feature",
+        "id": values["code"],
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(values["location"].x, 6), round(values["location"].y, 6)],
+        },
+        "properties": properties,
+    }
+
+
+OPEN_VALUES = (*OPEN_FIELDS, "region__code", "union__code", "service_codes", "updated_at",
+               "location")  # fmt: skip
+
+
+def open_values(qs: QuerySet[Station]) -> QuerySet[Any]:
+    return qs.values(*OPEN_VALUES)
+
+
+def _columns(func: Func, compiler: Any, names: Sequence[str]) -> dict[str, str]:
+    """The SQL of each column reference of ``func`` by name (plain columns take no
+    parameters, so the only parameter of the statement is the one the caller adds)."""
+    out = {}
+    for name, expression in zip(names, func.source_expressions, strict=True):
+        sql, params = compiler.compile(expression)
+        if params:
+            raise ValueError(f"{name} is not a plain column")
+        out[name] = sql
+    return out
+
+
+class OpenFeatureSQL(Func):
+    """The open-data Feature of each row as JSON text, built by PostGIS (``open_feature``'s
+    twin: the tests hold them equal)."""
+
+    output_field = TextField()
+    NAMES = (*OPEN_FIELDS, "region__code", "union__code", "service_codes", "updated_at",
+             "location")  # fmt: skip
+
+    def __init__(self, url_prefix: str) -> None:
+        self.url_prefix = url_prefix
+        super().__init__(*(F(name) for name in self.NAMES))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        raise NotImplementedError(f"OpenFeatureSQL has no SQL for the {connection.vendor} backend")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any):
+        c = _columns(self, compiler, self.NAMES)
+        pairs = ", ".join(f"'{name}', {c[name]}" for name in OPEN_FIELDS)
+        sql = (
+            f"json_build_object('type', 'Feature', 'id', {c['code']}, "
+            f"'geometry', ST_AsGeoJSON({c['location']}, 6)::json, "
+            f"'properties', json_build_object({pairs}, 'region', {c['region__code']}, "
+            f"'union', {c['union__code']}, 'services', {c['service_codes']}, "
+            f"'url', %s || {c['code']} || '/', "
+            f"'updated', to_char({c['updated_at']} AT TIME ZONE 'UTC', "
+            '\'YYYY-MM-DD"T"HH24:MI:SS"Z"\')))::text'
+        )
+        return sql, [self.url_prefix]
+
+
+#: Part of the dump's ETag: bump it when the shape of the features changes.
+DUMP_FORMAT = "1"
+
+
+def dump_version() -> str:
+    """What the dump's ETag is made of: how many stations, the newest change, the sum of
+    their ids (a station leaving and another arriving changes it) and the format.
+
+    Every write of a station's own fields, services or hours goes through
+    ``stations.services.network.station_save``, which saves the row (``updated_at``).
+    """
+    found = open_stations().aggregate(n=Count("id"), newest=Max("updated_at"), ids=Sum("id"))
+    newest = found["newest"].timestamp() if found["newest"] else 0
+    raw = f"{DUMP_FORMAT}:{found['n']}:{newest:.6f}:{found['ids'] or 0}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def dump_chunks(*, chunk_size: int = 2000) -> Iterator[bytes]:
+    """The FeatureCollection of every open station, as bytes, a chunk at a time.
+
+    On PostGIS each feature is JSON text built by the database and read through a
+    server-side cursor (``iterator``), so memory stays flat however many stations there
+    are; elsewhere the features are built here from plain values.
+    """
+    yield b'{"type": "FeatureCollection", "features": ['
+    qs = open_stations().order_by("code")
+    first = True
+    buffer: list[str] = []
+    if is_postgis():
+        prefix = presenters.station_url_prefix()
+        texts = qs.annotate(feature=OpenFeatureSQL(prefix)).values_list("feature", flat=True)
+        source: Iterator[str] = texts.iterator(chunk_size=chunk_size)
+    else:
+        source = (
+            json.dumps(open_feature(v), ensure_ascii=False)
+            for v in open_values(qs).iterator(chunk_size=chunk_size)
+        )
+    for text in source:
+        buffer.append(text if first else "," + text)
+        first = False
+        if len(buffer) >= chunk_size:
+            yield "\n".join(buffer).encode()
+            buffer.clear()
+    if buffer:
+        yield "\n".join(buffer).encode()
+    yield b"]}\n"
+
+
+class FinderFeatureSQL(Func):
+    """The finder's Feature of each row (``presenters.station_feature`` without open-now
+    and today's hours) as JSON text, built by PostGIS."""
+
+    output_field = TextField()
+    NAMES = ("id", "code", "name", "name_en", "address", "service_codes", "phone", "kind",
+             "location")  # fmt: skip
+
+    def __init__(self, url_prefix: str) -> None:
+        self.url_prefix = url_prefix
+        super().__init__(*(F(name) for name in self.NAMES))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        raise NotImplementedError(
+            f"FinderFeatureSQL has no SQL for the {connection.vendor} backend"
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any):
+        c = _columns(self, compiler, self.NAMES)
+        sql = (
+            f"json_build_object('type', 'Feature', 'id', {c['id']}, "
+            f"'geometry', ST_AsGeoJSON({c['location']}, 6)::json, "
+            f"'properties', json_build_object('id', {c['id']}, 'code', {c['code']}, "
+            f"'name', {c['name']}, 'name_en', {c['name_en']}, 'address', {c['address']}, "
+            f"'services', {c['service_codes']}, 'phone', {c['phone']}, 'kind', {c['kind']}, "
+            f"'url', %s || {c['code']} || '/'))::text"
+        )
+        return sql, [self.url_prefix]
+
+
+class _Moment:
+    """Open-now and today's hours per distinct (schedule, 24h): many stations share hours,
+    so a box of 2,000 stations parses a handful of schedules, not 2,000."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+        self.day = presenters.today_local(at)
+        self.known: dict[tuple[str, bool], tuple[bool, str]] = {}
+
+    def __call__(self, schedule_text: str, is_24h: bool) -> tuple[bool, str]:
+        key = (schedule_text, is_24h)
+        found = self.known.get(key)
+        if found is None:
+            row = StationRow(
+                0, "", "", "", "", "", "", is_24h, json.loads(schedule_text or "{}"), [], 0.0, 0.0
+            )
+            found = (row.is_open(self.at), presenters.hours_today(row, self.day))
+            self.known[key] = found
+        return found
+
+
+def bbox_geojson_sql(
+    *,
+    bbox: tuple[float, float, float, float],
+    services: Sequence[str] = (),
+    open_now: bool = False,
+    at: dt.datetime,
+    cap: int = MAX_BBOX_FEATURES,
+) -> tuple[str | None, int]:
+    """PostGIS: the bbox FeatureCollection as JSON text from one statement.
+
+    Returns (text, count); text is None when more than ``cap`` stations are in the box.
+    The statement is the ORM's own (same filters as the other backends), wrapped around
+    ``FinderFeatureSQL``; open-now and today's hours are spliced into each feature's
+    properties (they end the text, so the splice goes before the two closing braces).
+    """
+    prefix = presenters.station_url_prefix()
+    qs = (
+        public_stations(services=services)
+        .filter(InBBox("location", bbox))
+        .order_by("code")
+        .annotate(
+            feature=FinderFeatureSQL(prefix),
+            schedule_text=Cast("schedule", TextField()),
+        )
+        .values_list("feature", "schedule_text", "is_24h")
+    )
+    batch = list(qs[: cap + 1])
+    if len(batch) > cap:
+        return None, len(batch)
+    moment = _Moment(at)
+    parts = []
+    for feature, schedule_text, is_24h in batch:
+        is_open, today = moment(schedule_text, is_24h)
+        if open_now and not is_open:
+            continue
+        parts.append(
+            f'{feature[:-2]}, "open_now": {"true" if is_open else "false"}, '
+            f'"hours_today": {json.dumps(today, ensure_ascii=False)}}}}}'
+        )
+    return '{"type": "FeatureCollection", "features": [' + ",\n".join(parts) + "]}", len(parts)

@@ -1,0 +1,100 @@
+"""Vector tiles of the stations (Mapbox Vector Tile 2.1), built by PostGIS with ``ST_AsMVT``.
+
+Below ``CLUSTER_BELOW_ZOOM`` a tile holds clusters: the stations of each cell of a 4 × 4
+grid over the tile (64 screen pixels of a 256-pixel tile) become one point at their mean
+position with their ``count``; a cell holding one station is that station (``code``,
+``name``). The grid is aligned to the tile, so no cell straddles two tiles and every
+station is counted once. From ``CLUSTER_BELOW_ZOOM`` on, each station is its own point.
+
+The rows come from the ORM's own statement (the same filters as the other endpoints,
+the spatial index through ``InBBox``) wrapped in one ``ST_AsMVT`` statement, so the
+tile costs one round trip. Tiles carry no moment-dependent data (open now): they can be
+cached; the map asks the bbox endpoint for open-now colours once zoomed in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from django.db import connection
+
+from core.spatial import InBBox
+from maps.selectors import public_stations
+
+LAYER = "stations"
+EXTENT = 4096
+BUFFER = 64
+CLUSTER_BELOW_ZOOM = 12
+GRID = 4  # cells per tile side: 64 px of a 256 px tile
+MAX_ZOOM = 22
+HALF_WORLD = 20037508.342789244  # Web Mercator metres from the origin to the edge
+
+
+def tile_bounds(z: int, x: int, y: int, *, margin: float = 0.0) -> tuple[float, ...]:
+    """The tile's (west, south, east, north) in degrees, widened by ``margin`` tile widths."""
+    n = 2**z
+
+    def lng(col: float) -> float:
+        return col / n * 360.0 - 180.0
+
+    def lat(row: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    west, east = lng(x - margin), lng(x + 1 + margin)
+    north, south = lat(max(0.0, y - margin)), lat(min(float(n), y + 1 + margin))
+    return max(-180.0, west), max(-85.06, south), min(180.0, east), min(85.06, north)
+
+
+def tile_sql(z: int, x: int, y: int, *, services: Sequence[str] = ()) -> tuple[str, list]:
+    """The one statement that answers the tile's bytes."""
+    clustered = z < CLUSTER_BELOW_ZOOM
+    # Points near the edge are drawn by both tiles when not clustered (markers are wider
+    # than a pixel); clusters take only their own tile's stations, so each counts once.
+    box = tile_bounds(z, x, y, margin=0 if clustered else BUFFER / EXTENT)
+    inner = (
+        public_stations(services=services)
+        .filter(InBBox("location", box))
+        .values("id", "code", "name", "kind", "location")
+    )
+    inner_sql, inner_params = inner.query.sql_with_params()
+    envelope = "ST_TileEnvelope(%s, %s, %s)"
+    if clustered:
+        cell = 2 * HALF_WORLD / 2**z / GRID
+        sql = f"""
+            WITH p AS (
+              SELECT s.code, s.name, ST_Transform(s.location, 3857) AS g
+              FROM ({inner_sql}) s
+            ), c AS (
+              SELECT count(*) AS n, ST_MakePoint(avg(ST_X(g)), avg(ST_Y(g))) AS g,
+                     min(code) AS code, min(name) AS name
+              FROM p GROUP BY floor(ST_X(g) / %s), floor(ST_Y(g) / %s)
+            )
+            SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
+              SELECT ST_AsMVTGeom(ST_SetSRID(c.g, 3857), {envelope}, {EXTENT}, {BUFFER}, true)
+                       AS geom,
+                     c.n AS count,
+                     CASE WHEN c.n = 1 THEN c.code END AS code,
+                     CASE WHEN c.n = 1 THEN c.name END AS name
+              FROM c
+            ) t
+        """  # noqa: S608 - our own ORM statement and constants, parameters bound
+        return sql, [*inner_params, cell, cell, z, x, y]
+    sql = f"""
+        SELECT ST_AsMVT(t, '{LAYER}', {EXTENT}, 'geom') FROM (
+          SELECT ST_AsMVTGeom(ST_Transform(s.location, 3857), {envelope}, {EXTENT}, {BUFFER},
+                              true) AS geom,
+                 1 AS count, s.code, s.name, s.kind
+          FROM ({inner_sql}) s
+        ) t
+    """  # noqa: S608 - our own ORM statement and constants, parameters bound
+    return sql, [z, x, y, *inner_params]
+
+
+def station_tile(z: int, x: int, y: int, *, services: Sequence[str] = ()) -> bytes:
+    """The tile's MVT bytes (empty when no station is in it). PostGIS only."""
+    sql, params = tile_sql(z, x, y, services=services)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (data,) = cursor.fetchone()
+    return bytes(data or b"")

@@ -347,6 +347,7 @@ CASES: dict[str, Case] = {
     "maps:station-report": Case(lambda o: {"kind": "other", "description": "门口积水"}),
     "welfare:hazard-status": Case(query=lambda o: {"code": o["hazard_code"]}),
     "api-alerts": Case(query=lambda o: {"region": "630100"}),
+    "two-factor": Case(lambda o: {"action": "off"}),
     "api-alerts-here": Case(query=lambda o: {"lat": "36.62", "lng": "101.77"}),
     "api-station-nearby": Case(query=lambda o: {"lat": "36.62", "lng": "101.77"}),
     "api-station-list": Case(query=lambda o: {"bbox": "101.7,36.6,101.8,36.7"}),

@@ -83,15 +83,19 @@ def issue(request: HttpRequest) -> HttpResponse:
         status=Campaign.Status.ACTIVE
     )
     form = VoucherIssueForm(request.POST or None, campaigns=campaigns)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            voucher = voucher_issue(
-                actor=request.user, campaign=data["campaign"], phone=data["phone"],
-                item=data["item"], category=data["category"], quantity=data["quantity"],
-            )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            return redirect("campaigns-vouchers:voucher", code=voucher.code)
-    return render(request, "campaigns/voucher_issue.html", {"form": form})
+    status = 200
+    if request.method == "POST":
+        status = 400  # a refused form says so in its status too, not only on the page
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                voucher = voucher_issue(
+                    actor=request.user, campaign=data["campaign"], phone=data["phone"],
+                    item=data["item"], category=data["category"], quantity=data["quantity"],
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = exc.status_code
+            else:
+                return redirect("campaigns-vouchers:voucher", code=voucher.code)
+    return render(request, "campaigns/voucher_issue.html", {"form": form}, status=status)

@@ -1,19 +1,26 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.views import healthz, home_for_role
+from config.views_two_factor import two_factor
+from core.forms import LoginForm
+
+# One login for the site and the admin: password, then the second factor's code if on.
+login_view = auth_views.LoginView.as_view(authentication_form=LoginForm)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url="/static/maps/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", login_view, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("stations.urls_api")),
     path("api/v1/", include("campaigns.urls_api")),
     path("api/v1/", include("welfare.urls_api")),
@@ -21,6 +28,8 @@ urlpatterns = [
     path("api/v1/", include("maps.urls_api")),
     path("ogc/", include("maps.urls_ogc")),
     path("accounts/home/", home_for_role, name="home-for-role"),
+    path("accounts/login/", login_view, name="login"),
+    path("accounts/two-factor/", two_factor, name="two-factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("campaigns.urls_vouchers")),

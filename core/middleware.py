@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.services import second_factor_required
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -33,4 +38,32 @@ class ReadSmallBodiesMiddleware:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if length > 0 and (limit is None or length <= limit):
                 request.body  # noqa: B018 - reading it is the point
+        return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """With OTP_REQUIRED_FOR_ADMINS, a union admin or superuser signed in without a second
+    factor reaches only the two-factor setup page (or signs in again with a code)."""
+
+    OPEN_PREFIXES = ("/accounts/", "/admin/login/", "/admin/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.OTP_REQUIRED_FOR_ADMINS
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and not user.is_verified()
+            and second_factor_required(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": {"field": None, "message": _("请先开启并使用两步验证。")}},
+                    status=403,
+                )
+            return redirect(f"{reverse('two-factor')}?next={request.path}")
         return self.get_response(request)

@@ -24,7 +24,7 @@ from core import seasons
 from core import time as local_time
 from core.errors import DomainError, NotFound
 from core.spatial import is_postgis
-from core.throttling import public_form_allowed
+from core.throttling import public_form_allowed, public_form_retry_after, too_many
 from maps import presenters, selectors, tiles
 from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
 from stations import selectors as station_selectors
@@ -313,8 +313,9 @@ def _form_response(request: HttpRequest, code: str, *, ok: str) -> HttpResponse:
 @require_POST
 def station_feedback(request: HttpRequest, code: str) -> HttpResponse:
     """The rating form of the station page (works without JavaScript)."""
-    if not public_form_allowed(request):
-        return _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
+    if (wait := public_form_retry_after(request)) is not None:
+        page = _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
+        return too_many(page, wait)
     try:
         public_reports.feedback_submit(
             station_code=code,
@@ -329,8 +330,9 @@ def station_feedback(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def station_report(request: HttpRequest, code: str) -> HttpResponse:
     """The "report a problem" form of the station page."""
-    if not public_form_allowed(request):
-        return _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
+    if (wait := public_form_retry_after(request)) is not None:
+        page = _station_page(request, code, form_error=_("提交太频繁，请稍后再试。"), status=429)
+        return too_many(page, wait)
     try:
         public_reports.report_submit(
             station_code=code,

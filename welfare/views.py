@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.scoping import Scope, scope_for
-from core.throttling import public_form_allowed
+from core.throttling import public_form_retry_after, too_many
 from welfare import selectors, services
 from welfare.forms import HazardReportForm, HazardStatusForm, HotDaysForm, add_domain_error
 from welfare.models import Hazard
@@ -62,9 +62,9 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
                 initial["region"] = station.region.code
         return _report_page(request, HazardReportForm(initial=initial), station)
     form = HazardReportForm(request.POST, request.FILES)
-    if not public_form_allowed(request):
+    if (wait := public_form_retry_after(request)) is not None:
         form.add_error(None, _("提交太频繁，请稍后再试。"))
-        return _report_page(request, form, station, status=429)
+        return too_many(_report_page(request, form, station, status=429), wait)
     if not form.is_valid():
         return _report_page(request, form, station, status=400)
     data = form.cleaned_data

@@ -1,0 +1,66 @@
+"""The few writes core owns: a user's second factor (django-otp TOTP devices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.errors import DomainError, PermissionDenied
+from core.scoping import scope_for
+
+DEVICE_NAME = "yizhan"
+
+
+def may_use_second_factor(user: Any) -> bool:
+    """Organizers and admins (of a union, or superusers) may turn on a second factor."""
+    return bool(user.is_authenticated and scope_for(user).is_organizer)
+
+
+def totp_device_pending(*, actor: Any) -> TOTPDevice:
+    """The unconfirmed device being set up (a new secret each time setup starts over)."""
+    if not may_use_second_factor(actor):
+        raise PermissionDenied(_("只有组织者和管理员可以开启两步验证。"))
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=actor, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, actor: Any, token: str) -> TOTPDevice:
+    """Confirm the pending device with a code from the phone; earlier devices are removed."""
+    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+    if device is None:
+        raise DomainError(_("请先打开两步验证设置页面扫描二维码。"), field="token")
+    token = (token or "").strip()
+    if not (token.isdigit() and len(token) == device.digits) or not device.verify_token(token):
+        raise DomainError(_("验证码不正确，请输入手机上当前显示的 6 位数字。"), field="token")
+    TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+@transaction.atomic
+def totp_devices_remove(*, actor: Any) -> int:
+    """Turn the second factor off (refused while the setting requires it of this user)."""
+    if second_factor_required(actor):
+        raise PermissionDenied(_("您的账号必须使用两步验证，不能关闭。"))
+    deleted, _rows = TOTPDevice.objects.filter(user=actor).delete()
+    return deleted
+
+
+def second_factor_required(user: Any) -> bool:
+    """OTP_REQUIRED_FOR_ADMINS: union admins and superusers must use a second factor."""
+    if not getattr(settings, "OTP_REQUIRED_FOR_ADMINS", False) or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    Membership = apps.get_model(settings.SCOPE_MEMBERSHIP_MODEL)
+    return Membership.objects.filter(user=user, role="admin").exists()

@@ -1,0 +1,581 @@
+"""The permission matrix: every URL and every admin model, tried as six people.
+
+Rows come from the URL resolver and the admin registry; the expected policy of each comes
+from ``config.access`` (one line per URL name, docs/access.md). Columns: anonymous, staff of
+station A (QH-XN-0001), staff of station B (QH-XN-0003), the organizer of Xining, the
+organizer of Golmud and the provincial admin. The objects acted on belong to station A and
+the Xining union. An allowed cell must succeed; any other must be refused (403, 404 where
+the object's existence is private, a login redirect for anonymous pages) and change nothing.
+Each cell runs in a savepoint that is rolled back, so every cell starts from the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from campaigns.models import Campaign, StockLocation, Transfer
+from campaigns.selectors import item_get
+from campaigns.services import vouchers
+from config import access
+from config.access import ORGANIZER, ORGANIZERS, PUBLIC, SIGNED_IN, STAFF, SUPERUSER
+from core import time as local_time
+from core.admin import ScopedAdminMixin
+from core.scoping import forget_scope
+from stations.models import Station, Union
+from stations.services import network
+from stations.services.visits import VisitInput, visit_record_batch
+from welfare.demo import demo_credit_code
+from welfare.models import Worker, Workplace
+from welfare.services import hazards as hazard_services
+from welfare.services import roster
+
+ROLES = ("anonymous", "staff_a", "staff_b", "org_xining", "org_golmud", "admin")
+ALLOWED = {
+    PUBLIC: set(ROLES),
+    SIGNED_IN: set(ROLES) - {"anonymous"},
+    STAFF: {"staff_a", "org_xining", "admin"},
+    ORGANIZER: {"org_xining", "admin"},
+    ORGANIZERS: {"org_xining", "org_golmud", "admin"},
+    SUPERUSER: set(),
+}
+XINING_PATH = "QH/QH-XN/"
+XINING_MARKERS = ("QH-XN-", "西宁", "DEPOT-QH-XN")
+
+
+# -- walking the URL conf --------------------------------------------------------------
+
+
+def url_names() -> dict[str, str]:
+    """Every named URL → its pattern (admin pages included)."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = namespace
+                if p.namespace:
+                    ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+                walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                if p.name:
+                    found[f"{namespace}:{p.name}" if namespace else p.name] = prefix + str(
+                        p.pattern
+                    )
+                elif not prefix.startswith("admin/"):  # the admin's unnamed redirects
+                    found[f"<unnamed> {prefix}{p.pattern}"] = prefix + str(p.pattern)
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def admin_model_urls() -> dict[str, str]:
+    """URL name → model label for every admin page that belongs to a registered model."""
+    out = {}
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        for name in url_names():
+            if name.startswith(prefix):
+                out[name] = model._meta.label
+    return out
+
+
+UNNAMED_ALLOWED = {"<unnamed> favicon.ico"}  # a redirect to a static file
+
+
+def test_every_url_and_admin_model_has_an_access_line():
+    names = url_names()
+    admin_pages = admin_model_urls()
+    missing = sorted(
+        n
+        for n in names
+        if n not in access.URLS
+        and n not in admin_pages
+        and n not in access.ADMIN_SITE_URLS
+        and n not in UNNAMED_ALLOWED
+    )
+    assert not missing, f"add these to config/access.py (docs/access.md): {missing}"
+    stale = sorted(n for n in access.URLS if n not in names)
+    assert not stale, f"config/access.py names URLs that no longer exist: {stale}"
+    registered = {m._meta.label for m in admin.site._registry}
+    assert registered == set(access.ADMIN), (
+        "config/access.py ADMIN must list exactly the registered models: "
+        f"missing {sorted(registered - set(access.ADMIN))}, "
+        f"stale {sorted(set(access.ADMIN) - registered)}"
+    )
+    for label, policy in access.ADMIN.items():
+        model_admin = admin.site._registry[apps.get_model(label)]
+        if policy in (access.SCOPED, access.SCOPED_READ):
+            assert isinstance(model_admin, ScopedAdminMixin), label
+
+
+# -- the world: demo data plus the six people -------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+
+def _user(username: str, *, is_staff: bool) -> Any:
+    return network.account_ensure(
+        actor=None, username=username, password="pw-12345678", is_staff=is_staff
+    )
+
+
+@pytest.fixture
+def world(settings, db) -> World:
+    settings.YIZHAN_ALLOW_DEMO = True
+    for command in ("load_demo", "load_demo_campaign", "load_demo_welfare"):
+        call_command(command, verbosity=0)
+    User = get_user_model()
+    staff_b = _user("matrix-staff-b", is_staff=False)
+    network.membership_grant(
+        actor=None, user=staff_b, union=Union.objects.get(code="QH-XN"), role="station_staff",
+        stations=[Station.objects.get(code="QH-XN-0003")],
+    )  # fmt: skip
+    golmud = _user("matrix-org-golmud", is_staff=True)
+    network.membership_grant(
+        actor=None, user=golmud, union=Union.objects.get(code="QH-HX-GEM"), role="organizer"
+    )
+    users = {
+        "anonymous": None,
+        "staff_a": User.objects.get(username="demo-staff"),
+        "staff_b": staff_b,
+        "org_xining": User.objects.get(username="demo-organizer"),
+        "org_golmud": golmud,
+        "admin": User.objects.get(username="demo-admin"),
+    }
+    for user in users.values():
+        if user is not None:
+            forget_scope(user)
+    assert not users["admin"].is_superuser  # the provincial admin acts through memberships
+    station = Station.objects.get(code="QH-XN-0001")
+    campaign = Campaign.objects.get(union__code="QH-XN")
+    today = local_time.today()
+    closure = network.station_closure_add(
+        actor=None, station=station, starts_on=today + dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=5), reason="停水",
+    )  # fmt: skip
+    voucher = vouchers.voucher_issue(
+        actor=None, campaign=campaign, phone="13800138000", item=item_get(code="water"),
+        category="courier",
+    )  # fmt: skip
+    to_check = hazard_services.hazard_report_submit(
+        category="fire", description="灭火器过期", region="630103", address="城中区某路"
+    )
+    verified = hazard_services.hazard_report_submit(
+        category="electrical", description="电线裸露", region="630103", address="城中区某街"
+    )
+    hazard_services.hazard_report_advance(
+        actor=users["org_xining"], report=verified, status="verified", grade="general"
+    )
+    assert to_check.union.path.startswith(XINING_PATH)
+    hazard_services.reward_budget_set(
+        actor=None, union=verified.union, year=verified.reward.year, amount=10000
+    )
+    w = World(users=users)
+    w.objects = {
+        "station": station.code,
+        "tomorrow": (today + dt.timedelta(days=1)).isoformat(),
+        "closure": closure.pk,
+        "campaign": campaign.pk,
+        "transfer": Transfer.objects.get(destination__station=station, status="in_transit").pk,
+        "voucher": voucher.code,
+        "hazard_code": to_check.tracking_code,
+        "hazard": to_check.pk,
+        "reward": verified.reward.pk,
+        "worker": Worker.objects.get(union__path__startswith=XINING_PATH).pk,
+        "workplace": Workplace.objects.filter(union__path__startswith=XINING_PATH).first().pk,
+        "xining_union": Union.objects.get(code="QH-XN").pk,
+        "depot": StockLocation.objects.get(code="DEPOT-QH-XN").code,
+        "visit": None,  # made per cell (only its recorder may take it back)
+        "fmt": "csv",
+        "today": today.isoformat(),
+    }
+    return w
+
+
+# -- what each request sends -------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """The request of one cell. ``data`` is built per cell (fresh keys and uuids)."""
+
+    data: Callable[[dict[str, Any]], Any] = lambda o: {}
+    query: Callable[[dict[str, Any]], dict[str, str]] = lambda o: {}
+    prepare: Callable[[World, str, dict[str, Any]], None] | None = None
+    #: Batch endpoints answer 200 and refuse per line: read the line's status.
+    line_status: bool = False
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
+
+
+def _visit_for_undo(w: World, role: str, objects: dict[str, Any]) -> None:
+    """The visit to take back, recorded by this person if they may record at station A,
+    else by station A's staff."""
+    actor = w.users[role]
+    may = role in ALLOWED[STAFF]
+    outcome = visit_record_batch(
+        actor=actor if may else w.users["staff_a"],
+        visits=[VisitInput(uuid=_key(), station="QH-XN-0001",
+                           occurred_at=timezone.now().isoformat(), category="courier")],
+    )  # fmt: skip
+    objects["visit"] = outcome[0].uuid
+
+
+def _day_hours_changed(w: World, role: str, objects: dict[str, Any]) -> None:
+    """Tomorrow has changed hours (so that clearing them has something to clear)."""
+    network.station_day_hours_set(
+        actor=None, station=Station.objects.get(code=objects["station"]),
+        day=dt.date.fromisoformat(objects["tomorrow"]), opens=dt.time(10), closes=dt.time(16),
+    )  # fmt: skip
+
+
+# fmt: off
+CASES: dict[str, Case] = {
+    "api-visits-batch": Case(
+        lambda o: {"visits": [{"uuid": _key(), "station": o["station"], "category": "courier",
+                               "occurred_at": timezone.now().isoformat()}]},
+        line_status=True,
+    ),
+    "api-visit-undo": Case(prepare=_visit_for_undo),
+    "api-feedback": Case(lambda o: {"rating": 5, "comment": "很好"}),
+    "api-report": Case(lambda o: {"kind": "water_broken", "description": "饮水机不出水"}),
+    "api-closures": Case(
+        lambda o: {"starts_on": o["tomorrow"], "ends_on": o["tomorrow"], "reason": "停电"}
+    ),
+    "api-day-hours": Case(
+        lambda o: {"opens": "09:00", "closes": "17:00"}, prepare=_day_hours_changed
+    ),
+    "api-desk-today": Case(query=lambda o: {"station": o["station"]}),
+    "api-desk-supplies": Case(query=lambda o: {"station": o["station"]}),
+    "api-stock-levels": Case(query=lambda o: {"location": o["station"]}),
+    "api-stock-receipts": Case(
+        lambda o: {"location": o["depot"], "campaign": o["campaign"],
+                   "lines": [{"item": "sun_hat", "quantity": 5}]}
+    ),
+    "api-stock-transfers": Case(
+        lambda o: {"source": o["depot"], "destination": o["station"], "campaign": o["campaign"],
+                   "lines": [{"item": "sun_hat", "quantity": 2}]}
+    ),
+    "api-stock-distributions": Case(
+        lambda o: {"campaign": o["campaign"], "location": o["station"], "item": "water",
+                   "quantity": 1, "category": "courier"}
+    ),
+    "api-stock-adjustments": Case(
+        lambda o: {"location": o["depot"], "item": "sun_hat", "delta": -1, "reason": "盘点"}
+    ),
+    "api-desk-supplies-batch": Case(
+        lambda o: {"actions": [{"key": _key(), "type": "hand_out", "station": o["station"],
+                                "campaign": o["campaign"], "item": "water", "quantity": 1,
+                                "category": "courier"}]},
+        line_status=True,
+    ),
+    "api-voucher-issue": Case(
+        lambda o: {"phone": "13900139000", "item": "water", "category": "courier"}
+    ),
+    "api-workplaces": Case(
+        lambda o: {"name": "矩阵测试厂", "credit_code": demo_credit_code("91630100MA7MATX01"),
+                   "lat": 36.62, "lng": 101.77, "address": "城中区", "region": "630103",
+                   "union": "QH-XN-CZ"}
+    ),
+    "api-hazard-reports": Case(
+        lambda o: {"category": "fire", "description": "消防通道堵塞", "region": "630103",
+                   "address": "城中区某路"}
+    ),
+    "campaigns:stock": Case(lambda o: {"location": o["depot"], "item": "water", "level": 10}),
+    "campaigns:plan": Case(
+        lambda o: {"action": "plan", "item": "water", "source": o["depot"], "weeks": 4,
+                   "minimum": 0, "weighting": "visits"}
+    ),
+    "campaigns:hand-out": Case(
+        lambda o: {"location": o["station"], "item": "water", "quantity": 1,
+                   "category": "courier", "workers": 1}
+    ),
+    "campaigns:receive": Case(
+        lambda o: {"location": o["depot"], "item": "sun_hat", "quantity": 3}
+    ),
+    "campaigns-vouchers:issue": Case(
+        lambda o: {"campaign": o["campaign"], "phone": "13700137000", "item": "water",
+                   "category": "courier", "quantity": 1}
+    ),
+    "welfare:hazard-report": Case(
+        lambda o: {"category": "fire", "description": "消防通道堵塞", "region": "630103",
+                   "address": "城中区某路", "lat": "", "lng": ""}
+    ),
+    "welfare:worker-new": Case(
+        lambda o: {"workplace": o["workplace"], "name": "李师傅", "category": "construction",
+                   "consent": "on"}
+    ),
+    "welfare:roster-import": Case(
+        lambda o: {"workplace": o["workplace"],
+                   "file": SimpleUploadedFile("r.xlsx", roster.roster_template())}
+    ),
+    "welfare:check-record": Case(
+        lambda o: {"kind": "periodic", "checked_on": o["today"], "result": "normal"}
+    ),
+    "welfare:worker-leave": Case(lambda o: {"left_on": o["today"]}),
+    "welfare:hazard": Case(lambda o: {"status": "verified", "grade": "general"}),
+    "welfare:reward-budget": Case(
+        lambda o: {"union": o["xining_union"], "year": local_time.today().year, "amount": "500"}
+    ),
+    "welfare:reward-paid": Case(lambda o: {"paid_on": o["today"]}),
+    "maps:station-feedback": Case(lambda o: {"rating": 4}),
+    "maps:station-report": Case(lambda o: {"kind": "other", "description": "门口积水"}),
+    "welfare:hazard-status": Case(query=lambda o: {"code": o["hazard_code"]}),
+    "api-alerts": Case(query=lambda o: {"region": "630100"}),
+    "two-factor": Case(lambda o: {"action": "off"}),
+    "api-alerts-here": Case(query=lambda o: {"lat": "36.62", "lng": "101.77"}),
+    "api-station-nearby": Case(query=lambda o: {"lat": "36.62", "lng": "101.77"}),
+    "api-station-list": Case(query=lambda o: {"bbox": "101.7,36.6,101.8,36.7"}),
+    "api-station-clusters": Case(query=lambda o: {"bbox": "101.7,36.6,101.8,36.7", "zoom": "10"}),
+}
+# fmt: on
+
+#: HTML forms that name another union's row in the body: the form never offers it, so the
+#: answer is the form again with "choose a valid option" (400), as if the row did not exist.
+REFUSED_AS_NOT_OFFERED = {
+    "campaigns-vouchers:issue", "welfare:reward-budget", "welfare:roster-import",
+    "welfare:worker-new",
+}  # fmt: skip
+
+#: Exports whose rows are not any union's own (Golmud may see Xining in them), and why.
+NOT_SCOPED_EXPORTS = {
+    "welfare:hot-days": "the weather of every region is public (api-alerts)",
+}
+
+#: Rows a refused request may leave: the API's idempotency records keep refusals too, so a
+#: retry with the same key gets the same answer (campaigns.api).
+NOT_STATE = {"campaigns.IdempotencyRecord"}
+
+#: URLs the matrix does not send a request to, and why.
+NOT_SENT = {
+    "logout": "ends the session the cell is signed in with",
+    "password_reset_confirm": "needs a token mailed to a user",
+    "set_language": "changes only the visitor's cookie",
+}
+
+
+# -- running one cell --------------------------------------------------------------------
+
+
+def fingerprint() -> dict[str, int]:
+    """Row counts of every table of ours (history included): a refused request adds,
+    removes or records nothing."""
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label in ("stations", "campaigns", "welfare")
+        and not m._meta.proxy
+        and m._meta.label not in NOT_STATE
+    }
+
+
+def client_for(user: Any, api: bool) -> Client:
+    client: Client = APIClient() if api else Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def send(client: Client, method: str, url: str, case: Case, objects: dict[str, Any], api: bool):
+    query = case.query(objects)
+    if method == "GET":
+        return client.get(url, query)
+    data = case.data(objects)
+    if api:
+        return client.generic(
+            method, url, data=__import__("json").dumps(data), content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=_key(),
+        ) if method != "POST" else client.post(url, data, format="json",
+                                               HTTP_IDEMPOTENCY_KEY=_key())  # fmt: skip
+    return getattr(client, method.lower())(url, data)
+
+
+def is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and "login" in response.get("Location", "")
+
+
+def classify(response: Any, case: Case) -> str:
+    """'ok', 'denied' or 'other' (a failure either way, shown in the report)."""
+    status = response.status_code
+    if status in (401, 403, 404) or is_login_redirect(response):
+        return "denied"
+    if case.line_status and status == 200:
+        line = response.json()["results"][0]
+        if line["status"] in ("created", "applied", "duplicate"):
+            return "ok"
+        if line["status"] == "rejected" or line.get("code") in (403, 404):
+            return "denied"
+        return f"other: line {line}"
+    if 200 <= status < 300 or status == 302:
+        return "ok"
+    return f"other: {status} {response.content[:200]!r}"
+
+
+def url_for(name: str, rule: access.Access, objects: dict[str, Any]) -> str:
+    return reverse(name, kwargs={k: objects[v] for k, v in rule.args.items()})
+
+
+def run_cell(w: World, name: str, rule: access.Access, role: str, method: str) -> str | None:
+    """None when the cell behaves as the table says, else what went wrong."""
+    case = CASES.get(name, Case())
+    allowed = role in ALLOWED[rule.who]
+    api = name.startswith("api-")
+    with transaction.atomic():
+        cache.clear()
+        objects = dict(w.objects)
+        if case.prepare is not None:
+            case.prepare(w, role, objects)
+        url = url_for(name, rule, objects)
+        before = fingerprint() if method != "GET" else None
+        response = send(client_for(w.users[role], api), method, url, case, objects, api)
+        outcome = classify(response, case)
+        problem = None
+        if allowed and outcome != "ok":
+            problem = f"should succeed, got {outcome} ({response.status_code})"
+        elif (
+            not allowed
+            and name in REFUSED_AS_NOT_OFFERED
+            and role != "anonymous"
+            and response.status_code == 400
+        ):
+            pass
+        elif not allowed and outcome != "denied":
+            problem = f"should be refused, got {outcome} ({response.status_code})"
+        elif not allowed and before is not None and fingerprint() != before:
+            changed = {k for k, v in fingerprint().items() if before[k] != v}
+            problem = f"refused but changed {sorted(changed)}"
+        elif (
+            allowed
+            and rule.kind == access.EXPORT
+            and role == "org_golmud"
+            and name not in NOT_SCOPED_EXPORTS
+            and response.get("Content-Type", "").startswith("text/")
+        ):
+            body = response.content.decode("utf-8-sig")
+            leaked = [m for m in XINING_MARKERS if m in body]
+            if leaked:
+                problem = f"export shows Xining rows to Golmud: {leaked}"
+        transaction.set_rollback(True)
+    return problem
+
+
+@pytest.mark.postgis
+def test_permission_matrix(world):
+    failures: list[str] = []
+    cells = 0
+    for name, rule in sorted(access.URLS.items()):
+        if name in NOT_SENT:
+            continue
+        methods = rule.methods if rule.kind == access.WRITE else ("GET",)
+        for method in methods:
+            for role in ROLES:
+                problem = run_cell(world, name, rule, role, method)
+                cells += 1
+                if problem:
+                    failures.append(f"{name} {method} as {role}: {problem}")
+    assert not failures, "\n".join(failures)
+    assert cells >= 6 * 60
+
+
+# -- the admin ---------------------------------------------------------------------------
+
+
+def admin_object(model: type, policy: str) -> Any:
+    model_admin = admin.site._registry[model]
+    rows = model._default_manager.all()
+    if policy in (access.SCOPED, access.SCOPED_READ):
+        rows = rows.filter(**{f"{model_admin.union_path_field}__startswith": XINING_PATH})
+    return rows.order_by("pk").first()
+
+
+def admin_allowed(policy: str, role: str, write: bool) -> bool:
+    if policy in (access.SCOPED, access.SCOPED_READ):
+        return role in ALLOWED[ORGANIZER]
+    if policy == access.REFERENCE:
+        return role in ALLOWED[ORGANIZERS] and not write
+    return False
+
+
+@pytest.mark.postgis
+def test_admin_matrix(world):
+    """Every admin change view: opened by those allowed; refused to the others, and a POST
+    from them changes nothing."""
+    failures: list[str] = []
+    opened = 0
+    for label, policy in sorted(access.ADMIN.items()):
+        model = apps.get_model(label)
+        obj = admin_object(model, policy)
+        if obj is None:
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        for role in ROLES:
+            client = client_for(world.users[role], api=False)
+            response = client.get(url)
+            if admin_allowed(policy, role, write=False):
+                if response.status_code != 200:
+                    failures.append(f"{label} as {role}: should open, got {response.status_code}")
+                opened += 1
+                continue
+            if response.status_code not in (302, 403) or response.get("Location") == url:
+                failures.append(f"{label} as {role}: should be refused, got {response.status_code}")
+            if policy != access.SCOPED or admin_allowed(policy, role, write=True):
+                continue
+            before = model_to_dict(obj)
+            sent = {
+                k: v for k, v in before.items() if v is not None and not isinstance(v, FieldFile)
+            }
+            client.post(url, {**sent, "_save": 1})
+            obj.refresh_from_db()
+            if model_to_dict(obj) != before:
+                failures.append(f"{label} as {role}: a refused POST changed the row")
+    assert not failures, "\n".join(failures)
+    assert opened >= 40
+
+
+@pytest.mark.postgis
+def test_admin_exports_show_only_ones_own_rows(world):
+    """The admin's export pages (import-export) export the scoped list, nothing more."""
+    golmud = client_for(world.users["org_golmud"], api=False)
+    xining = client_for(world.users["org_xining"], api=False)
+    checked = 0
+    for name in admin_model_urls():
+        if not name.endswith("_export"):
+            continue
+        form = xining.get(reverse(name)).context["form"]
+        data = {"format": "0", "resource": "0"} | {
+            f: "on" for f in form.fields if f not in ("format", "resource", "export_items")
+        }
+        theirs = xining.post(reverse(name), data)
+        assert theirs["Content-Disposition"].startswith("attachment"), name
+        assert "QH-XN-" in theirs.content.decode("utf-8-sig"), name  # the control
+        response = golmud.post(reverse(name), data)
+        assert response.status_code == 200, (name, response.status_code)
+        assert "QH-XN-" not in response.content.decode("utf-8-sig"), name
+        checked += 1
+    assert checked >= 2

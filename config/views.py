@@ -66,7 +66,7 @@ def _check_broker() -> dict[str, Any]:
     if not url:
         return {"ok": True, "configured": False}  # tasks run in-process
     try:
-        with celery_app.connection_for_write() as connection:
+        with celery_app.connection_for_write(url) as connection:
             connection.ensure_connection(max_retries=0, timeout=2)
     except (OSError, KombuOperationalError) as exc:
         return {"ok": False, "configured": True, "error": str(exc)[:200]}

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "welfare.tasks.refresh_all_weather",
         "schedule": crontab(minute=15, hour="*/3"),
     },
+    "visit-partitions-daily": {
+        "task": "stations.tasks.visit_partitions_ensure",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "health-checks-weekly": {
         "task": "welfare.tasks.health_checks_weekly",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),

@@ -1,5 +1,5 @@
 # The two front-door commands. Everything they need is installed by scripts/ on first use.
-.PHONY: run test bench fuzz lint format
+.PHONY: run test bench fuzz lint format serve load
 
 run:
 	@bash scripts/run.sh
@@ -9,6 +9,12 @@ test:
 
 bench:
 	@bash scripts/bench.sh
+
+serve:
+	@bash scripts/serve.sh
+
+load:
+	@bash scripts/load.sh
 
 fuzz:
 	@bash scripts/fuzz.sh

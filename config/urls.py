@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.views import healthz, home_for_role
+from config.views import healthz, home_for_role, livez
 from config.views_two_factor import two_factor
 from core.forms import LoginForm
 
@@ -15,6 +15,7 @@ login_view = auth_views.LoginView.as_view(authentication_form=LoginForm)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("favicon.ico", RedirectView.as_view(url="/static/maps/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", login_view, name="admin-login"),

@@ -1,17 +1,95 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import defaults
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from config.celery_app import app as celery_app
 from config.navigation import home_url_for
+from core import replicas
+
+
+def livez(request: HttpRequest) -> JsonResponse:
+    """A trivial JSON endpoint: the process answers (and the bench's HTTP floor)."""
+    return JsonResponse({"ok": True})
+
+
+def _check_database(alias: str) -> dict[str, Any]:
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        connections[alias].close()
+        return {"ok": False, "error": str(exc).strip().splitlines()[0][:200]}
+    return {"ok": True}
+
+
+def _check_replica() -> dict[str, Any]:
+    """The replica answers, is a standby, and how far it is behind the primary: seconds
+    since the last replayed transaction (0 when it has replayed all it received) and
+    bytes of primary WAL not yet replayed."""
+    if not replicas.replica_configured():
+        return {"ok": True, "configured": False}
+    status = _check_database(replicas.REPLICA)
+    if not status["ok"]:
+        return {"configured": True, **status}
+    with connections[replicas.REPLICA].cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, "
+            "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+        )
+        standby, replay_lsn, lag_seconds = cursor.fetchone()
+    lag_bytes = None
+    if standby and replay_lsn:
+        with connections[replicas.PRIMARY].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [replay_lsn])
+            lag_bytes = int(cursor.fetchone()[0])
+    lag = float(lag_seconds or 0)
+    return {
+        "ok": bool(standby) and lag <= settings.REPLICA_MAX_LAG_SECONDS,
+        "configured": True,
+        "standby": bool(standby),
+        "lag_seconds": round(lag, 3),
+        "lag_bytes": lag_bytes,
+    }
+
+
+def _check_broker() -> dict[str, Any]:
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return {"ok": True, "configured": False}  # tasks run in-process
+    try:
+        with celery_app.connection_for_write(url) as connection:
+            connection.ensure_connection(max_retries=0, timeout=2)
+    except (OSError, KombuOperationalError) as exc:
+        return {"ok": False, "configured": True, "error": str(exc)[:200]}
+    return {"ok": True, "configured": True}
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """A trivial JSON endpoint for load balancers (and the bench's HTTP floor)."""
-    return JsonResponse({"ok": True})
+    """For load balancers and operators: the database, the replica and the broker.
+
+    503 when the primary database or the broker does not answer (this process cannot do
+    its work). A replica that is down or too stale (``REPLICA_MAX_LAG_SECONDS``) is
+    reported but still answers 200: reads fall back to the primary, the site works.
+    """
+    checks = {
+        "database": _check_database(replicas.PRIMARY),
+        "replica": _check_replica(),
+        "broker": _check_broker(),
+    }
+    healthy = checks["database"]["ok"] and checks["broker"]["ok"]
+    body = {"ok": healthy, "degraded": healthy and not checks["replica"]["ok"], **checks}
+    response = JsonResponse(body, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

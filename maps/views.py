@@ -24,7 +24,7 @@ from core import seasons
 from core import time as local_time
 from core.errors import DomainError, NotFound
 from core.spatial import is_postgis
-from core.throttling import public_form_allowed, public_form_retry_after, too_many
+from core.throttling import public_form_retry_after, too_many
 from maps import presenters, selectors, tiles
 from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
 from stations import selectors as station_selectors

@@ -153,3 +153,9 @@ ensure_chromium() {
   apt_install chromium fonts-wqy-microhei fonts-noto-color-emoji
   [ -x /usr/bin/chromium ] || fail "Chromium is not at /usr/bin/chromium"
 }
+
+ensure_pgbouncer() {
+  step "PgBouncer"
+  apt_install pgbouncer
+  # Debian enables a system-wide pgbouncer service; make serve runs a private instance.
+}

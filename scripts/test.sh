@@ -6,6 +6,8 @@ ensure_base_packages
 
 ensure_postgres
 ensure_redis
+# The replica test (tests/test_replicas.py) reads a streaming standby of this cluster.
+bash "$ROOT/scripts/replica.sh" ensure || fail "the streaming replica (scripts/replica.sh)"
 ensure_chromium
 
 ensure_venv

@@ -434,9 +434,12 @@ class Visit(models.Model):
     """One worker's visit, logged by station staff. ``uuid`` is made by the client, so a
     batch sent twice (a retry after a lost answer) creates nothing new.
 
-    At national scale this is the largest table (millions of rows a day): partition it by
-    month on ``occurred_at`` in PostgreSQL (docs/deploy.md); the code makes no assumption
-    that prevents it.
+    At national scale this is the largest table (millions of rows a day). On PostgreSQL it
+    is partitioned by month on ``occurred_at`` (migration 0008; partitions are created
+    ahead by ``stations.services.partitions``). A partitioned table's unique keys must hold
+    the partition key, so there the primary key is ``(id, occurred_at)`` and the client's
+    ``uuid`` is unique together with ``occurred_at``: a retry resends both, so it is still
+    recognised. SpatiaLite keeps one plain table. Reports read ``VisitDaily``.
     """
 
     uuid = models.UUIDField(_("客户端编号"), unique=True)
@@ -467,6 +470,35 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.occurred_at:%Y-%m-%d %H:%M} {self.category}"
+
+
+class VisitDaily(models.Model):
+    """Visits per station, local day (Asia/Shanghai) and worker category: what reports read.
+
+    Kept up to date in the transaction that stores or undoes visits (an upsert adding the
+    visits that transaction created, so a retried batch adds nothing), and rebuilt from
+    the visits for any span by ``stations.services.visits.visit_rollup_rebuild``.
+    """
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="visit_days"
+    )
+    day = models.DateField(_("日期"))
+    category = models.CharField(_("劳动者类别"), max_length=16, choices=WorkerCategory.choices)
+    visits = models.PositiveIntegerField(_("到访人次"), default=0)
+
+    class Meta:
+        verbose_name = _("每日到访汇总")
+        verbose_name_plural = _("每日到访汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "day", "category"], name="visitdaily_station_day_category"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "station"], name="visitdaily_day_station")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.day} {self.category}: {self.visits}"
 
 
 class Feedback(models.Model):

@@ -39,6 +39,7 @@ from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.identity import worker_key
+from core.locks import transaction_lock
 from core.scoping import scope_for
 from stations.models import Station, Union
 from welfare.models import Workplace
@@ -513,6 +514,13 @@ def stock_transfer_receive(
     return transfer
 
 
+def worker_limit_lock(*, campaign_id: int, key: str) -> None:
+    """Serialise, until commit, hand-outs to one identified worker (``key``: the phone's
+    HMAC) in one campaign, so the per-person daily limit stays exact under concurrency
+    while hand-outs to other workers go on in parallel."""
+    transaction_lock("campaigns.per-person-limit", campaign_id, key)
+
+
 @transaction.atomic
 def stock_distribute(
     *,
@@ -533,7 +541,12 @@ def stock_distribute(
     campaign's per-person daily limit applies.
     """
     require_hand_out(actor, location)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk) if phone else campaign
+    key = worker_key(phone) if phone else ""
+    if phone:
+        # The per-person limit counts this worker's hand-outs in this campaign today: lock
+        # exactly that, not the campaign row, which every hand-out of the campaign shares.
+        worker_limit_lock(campaign_id=campaign.pk, key=key)
+        campaign = Campaign.objects.select_related("union").get(pk=campaign.pk)  # as of now
     if campaign.status != Campaign.Status.ACTIVE:
         raise CampaignsError(
             _("活动“%(name)s”不在进行中，不能发放。") % {"name": campaign.name}, field="campaign"
@@ -547,13 +560,11 @@ def stock_distribute(
             _("未知的劳动者类别：%(category)s。") % {"category": category}, field="category"
         )
     on = on or local_time.today()
-    key = ""
     if phone:
-        key = worker_key(phone)
         workers = 1
         limit = campaign.per_person_daily_limit
         if limit:
-            # The campaign row lock above serialises hand-outs to identified workers.
+            # worker_limit_lock above serialises hand-outs to this worker in this campaign.
             done = Distribution.objects.filter(
                 campaign=campaign, worker_key=key, handed_out_on=on
             ).count()

@@ -135,10 +135,9 @@ def voucher_redeem(
             _("这张券只在 %(day)s 当天有效。") % {"day": voucher.issued_on.isoformat()},
             field="code",
         )
-    # The campaign row lock serialises hand-outs to identified workers (as stock_distribute).
-    campaign = (
-        Campaign.objects.select_for_update().select_related("union").get(pk=voucher.campaign_id)
-    )
+    # Serialise hand-outs to this worker in this campaign (as stock_distribute does).
+    ledger.worker_limit_lock(campaign_id=voucher.campaign_id, key=voucher.worker_key)
+    campaign = Campaign.objects.select_related("union").get(pk=voucher.campaign_id)
     limit = campaign.per_person_daily_limit
     if limit:
         done = Distribution.objects.filter(

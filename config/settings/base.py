@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.replicas.ReplicaRoutingMiddleware",
     "core.middleware.ReadSmallBodiesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +93,41 @@ DATABASES = {"default": env_database("DATABASE_URL", base_dir=BASE_DIR)}
 # Persistent connections: PostGIS connection set-up costs more than a nearby query.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] > 0
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer) a server connection
+# changes between transactions: no server-side cursors (named cursors outlive the
+# transaction) and no prepared statements kept on a connection. psycopg's client-side
+# binding, Django's default, prepares nothing; prepare_threshold=None makes that explicit.
+DATABASE_POOLER = env_choice("DATABASE_POOLER", ("none", "pgbouncer"), "none")
+# A streaming read replica for the public read path (core.replicas); off when unset.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", base_dir=BASE_DIR)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # a stopped replica is noticed
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_REPLICA_CONNECT_TIMEOUT", 2, minimum=1
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _alias in DATABASES.values():
+    if DATABASE_POOLER == "pgbouncer" and "postgis" in _alias["ENGINE"]:
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias.setdefault("OPTIONS", {})["prepare_threshold"] = None
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# Public reads the replica answers (URL names, and path prefixes for tiles and open data).
+REPLICA_READ_VIEWS = env_list(
+    "REPLICA_READ_VIEWS",
+    [
+        "api-station-nearby",
+        "api-station-list",
+        "api-station-clusters",
+        "api-station-detail",
+        "station",
+        "nearby",
+    ],
+)
+REPLICA_READ_PREFIXES = env_list("REPLICA_READ_PREFIXES", ["/tiles/", "/opendata/", "/ogc/"])
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10, minimum=0)
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 5, minimum=1)
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # core.scoping reads roles from this model, as Django reads users from AUTH_USER_MODEL.
@@ -184,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
     "weather-every-3-hours": {
         "task": "welfare.tasks.refresh_all_weather",
         "schedule": crontab(minute=15, hour="*/3"),
+    },
+    "visit-partitions-daily": {
+        "task": "stations.tasks.visit_partitions_ensure",
+        "schedule": crontab(hour=3, minute=30),
     },
     "health-checks-weekly": {
         "task": "welfare.tasks.health_checks_weekly",

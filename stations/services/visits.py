@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_module
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.scoping import Scope, scope_for
 from stations.exceptions import StationsError
-from stations.models import Station, Visit
+from stations.models import Station, Visit, VisitDaily
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -135,12 +139,25 @@ def visit_record_batch(
             clean.append(values)
 
     batch = uuid_module.uuid4()
-    with transaction.atomic():
-        Visit.objects.bulk_create(
-            [Visit(batch=batch, recorded_by=actor, **values) for values in clean],
-            ignore_conflicts=True,  # a concurrent or earlier upload stored it: a duplicate
-        )
-    mine = set(Visit.objects.filter(batch=batch).values_list("uuid", flat=True))
+    mine: set[uuid_module.UUID] = set()
+    if clean:
+        with transaction.atomic():
+            Visit.objects.bulk_create(
+                [Visit(batch=batch, recorded_by=actor, **values) for values in clean],
+                ignore_conflicts=True,  # a concurrent or earlier upload stored it: a duplicate
+            )
+            # The rows this batch created; the station and time bounds let the read use the
+            # (station, occurred_at) index and only the partitions the batch touched.
+            created = list(
+                Visit.objects.filter(
+                    batch=batch,
+                    station__in={v["station"].pk for v in clean},
+                    occurred_at__gte=min(v["occurred_at"] for v in clean),
+                    occurred_at__lte=max(v["occurred_at"] for v in clean),
+                ).values_list("uuid", "station_id", "occurred_at", "category")
+            )
+            mine = {row[0] for row in created}
+            _rollup_add(Counter(_cell(*row[1:]) for row in created))
     clean_iter = iter(clean)
     answer = []
     for _item, outcome in zip(visits, outcomes, strict=True):
@@ -165,4 +182,69 @@ def visit_undo(*, actor: AbstractBaseUser, uuid: str, now: dt.datetime | None = 
         raise PermissionDenied(_("只能撤销自己记录的到访。"))
     if visit.received_at < now - VISIT_UNDO_WINDOW:
         raise Conflict(_("记录超过 30 分钟，不能再撤销。"), field="uuid")
-    visit.delete()
+    Visit.objects.filter(pk=visit.pk, occurred_at=visit.occurred_at).delete()
+    station_id, day, category = _cell(visit.station_id, visit.occurred_at, visit.category)
+    VisitDaily.objects.filter(
+        station_id=station_id, day=day, category=category, visits__gt=0
+    ).update(visits=F("visits") - 1)
+
+
+# The daily rollup ---------------------------------------------------------------------
+
+Cell = tuple[int, dt.date, str]  # station id, local day, category
+
+
+def _cell(station_id: int, occurred_at: dt.datetime, category: str) -> Cell:
+    return station_id, local_time.to_local(occurred_at).date(), category
+
+
+def _rollup_add(deltas: Counter[Cell]) -> None:
+    """Add ``deltas`` (positive) to the rollup in one upsert, in the caller's transaction.
+
+    Only the visits the caller's transaction created (or deleted) are counted, so a
+    retried batch adds nothing. Rows are sent in key order: two batches touching the same
+    cells lock them in the same order and cannot deadlock. The SQL (``INSERT … ON
+    CONFLICT … DO UPDATE``) is the same on PostgreSQL and SQLite.
+    """
+    cells = sorted((cell, n) for cell, n in deltas.items() if n > 0)
+    if not cells:
+        return
+    table = connection.ops.quote_name(VisitDaily._meta.db_table)
+    for start in range(0, len(cells), 200):
+        chunk = cells[start : start + 200]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params: list[Any] = []
+        for (station_id, day, category), n in chunk:
+            params += [station_id, day, category, n]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (station_id, day, category, visits) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (station_id, day, category) "
+                f"DO UPDATE SET visits = {table}.visits + excluded.visits",
+                params,
+            )
+
+
+@transaction.atomic
+def visit_rollup_rebuild(*, start: dt.date, end: dt.date) -> int:
+    """Recompute the rollup of local days ``start``..``end`` from the visits (a repair;
+    idempotent). Answers the number of rollup rows written."""
+    first, _ = local_time.local_day_bounds(start)
+    _, last = local_time.local_day_bounds(end)
+    rows = (
+        Visit.objects.filter(occurred_at__gte=first, occurred_at__lt=last)
+        .annotate(day=TruncDate("occurred_at", tzinfo=local_time.local_tz()))
+        .values("station_id", "day", "category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    VisitDaily.objects.filter(day__gte=start, day__lte=end).delete()
+    made = VisitDaily.objects.bulk_create(
+        [
+            VisitDaily(station_id=r["station_id"], day=r["day"], category=r["category"],
+                       visits=r["n"])
+            for r in rows.iterator(chunk_size=5000)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    return len(made)

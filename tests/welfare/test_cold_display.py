@@ -53,6 +53,12 @@ def test_banner_where_the_worker_stands(client, network):
     assert kinds["wind_chill"]["title"].startswith("风寒高风险 · 风寒指数 -35")
     assert "分钟" in kinds["wind_chill"]["advice"]
     assert xining["alerts"] == []
+    english = client.get(
+        "/api/v1/alerts/here/", {"lat": 36.4, "lng": 94.9}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    wave_en = next(a for a in english["alerts"] if a["kind"] == "cold_wave")
+    assert wave_en["title"] == "Cold wave, orange · low -20.0 °C"
+    assert "stations keep heating on" in wave_en["advice"] and "驿站" not in wave_en["advice"]
     page = client.get("/").content.decode()  # today's alerts of every region
     assert 'class="weather-banner cold"' in page and "signal-orange" in page
 

@@ -38,12 +38,19 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-@pytest.mark.parametrize("season", list(SEASONS))
-def test_quick_start_in_each_season(phone, demo_stations, settings, season):
-    campaign, status, banner_texts, first_chips = SEASONS[season]
+def test_quick_start_in_each_season(phone, demo_stations, settings):
+    """One database (the 98 stations load once), the quick start loaded again per season:
+    each load replaces the alerts of the days it forecasts and adds its campaign."""
     settings.YIZHAN_ALLOW_DEMO = True
-    settings.YIZHAN_DEMO_SEASON = season
     create_demo_accounts()
+    for season in SEASONS:
+        settings.YIZHAN_DEMO_SEASON = season
+        check_season(phone, season)
+    phone.assert_no_errors()
+
+
+def check_season(phone, season: str) -> None:
+    campaign, status, banner_texts, first_chips = SEASONS[season]
     load_demo_campaign()
     load_demo_welfare()
 
@@ -74,8 +81,7 @@ def test_quick_start_in_each_season(phone, demo_stations, settings, season):
     staff.click("form.stack button[type=submit]")
     staff.wait_for_load_state()
     staff.goto("/campaigns/")
-    expect(staff.locator("main")).to_contain_text(campaign)
-    expect(staff.locator("main")).to_contain_text(status)
+    expect(staff.locator("main li", has_text=campaign)).to_contain_text(status)
     shot(staff, f"season-{season}-campaigns")
     staff.goto("/organizer/")
     if season == "winter":
@@ -87,4 +93,4 @@ def test_quick_start_in_each_season(phone, demo_stations, settings, season):
         shot(staff, f"season-{season}-organizer")
     else:
         expect(staff.locator("#cold-alerts")).to_have_count(0)
-    phone.assert_no_errors()
+    phone.close()

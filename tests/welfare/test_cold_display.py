@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from stations.demo import create_demo_accounts
 from stations.fixtures_loader import load_demo_stations, load_network
 from stations.models import Region
+from stations.services.network import membership_grant
+from tests.factories import UserFactory
 from welfare import services
 from welfare.demo import load_demo_welfare
 from welfare.models import WeatherAlert
@@ -104,3 +106,24 @@ def test_quick_start_follows_the_season(client, settings, season, golmud, xining
     chips = [part.split('"')[0] for part in page.split('data-service="')[1:]]
     assert chips[: len(first_chips)] == first_chips
     assert f'data-season="{season}"' in page
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_station_desk_gets_a_cold_tab_in_the_alert_area(client, network):
+    golmud_staff = UserFactory(username="staff-golmud")
+    membership_grant(
+        actor=None, user=golmud_staff, union=network.golmud, role="station_staff",
+        stations=[network.golmud_station],
+    )  # fmt: skip
+    xining_staff = UserFactory(username="staff-xining")
+    membership_grant(
+        actor=None, user=xining_staff, union=network.chengzhong, role="station_staff",
+        stations=[network.xining_station],
+    )  # fmt: skip
+    _cold_wave_in_golmud()
+    client.force_login(golmud_staff)
+    desk = client.get("/desk/").content.decode()
+    assert 'id="tabbtn-welfare-cold"' in desk and "寒潮橙色预警" in desk
+    assert 'id="desk-cold-actions"' in desk and "打开取暖" in desk
+    client.force_login(xining_staff)
+    assert 'id="tabbtn-welfare-cold"' not in client.get("/desk/").content.decode()

@@ -96,8 +96,10 @@ def load_demo_campaign() -> Campaign:
         ledger.stock_receive(
             actor=None, location=depot, campaign=campaign,
             lines=[
+                # A batch per campaign: a quick start loaded again months later keeps its
+                # earlier lots and their dates.
                 ledger.ReceiptLine(
-                    items[code], quantity, batch, today + dt.timedelta(days=days)
+                    items[code], quantity, f"{batch}-{campaign.pk}", today + dt.timedelta(days=days)
                 ) if days is not None else ledger.ReceiptLine(items[code], quantity)
                 for code, quantity, batch, days in demo.receipt
             ],

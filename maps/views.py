@@ -44,6 +44,16 @@ CITY_CODES = (
 )  # fmt: skip
 
 
+def warm_services_text(services: list[dict[str, str]]) -> str:
+    """In the cold, what this station offers to warm up: "这里可以进站暖和一下：♨️ 热水、🔥 取暖。"
+    ("" when it offers none of ``WARM_SERVICES``)."""
+    warm = [f"{s['icon']} {s['name']}" for s in services if s["code"] in WARM_SERVICES]
+    if not warm:
+        return ""
+    separator = ", " if presenters.english() else "、"
+    return _("这里可以进站暖和一下：%(services)s。") % {"services": separator.join(warm)}
+
+
 def cities() -> list[dict[str, object]]:
     regions = {r.code: r for r in Region.objects.filter(code__in=CITY_CODES)}
     out = []
@@ -152,6 +162,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "cold_alerts": any(a["kind"] != "heat" for a in alerts),
             "vector_tiles": bool(config["vector_tiles"]),
+            "compact_alerts": len(alerts) > 1,
         },
     )
 
@@ -233,8 +244,7 @@ def _station_page(
             "sent": request.GET.get("sent"),
             "alerts": alerts,
             "cold_alerts": cold_alerts,
-            # In the cold, what this station offers to warm up (heating, hot water).
-            "warm_services": [s for s in props["services"] if s["code"] in WARM_SERVICES],
+            "warm_services": warm_services_text(props["services"]),
         },
         status=status,
     )

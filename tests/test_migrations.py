@@ -43,7 +43,9 @@ def test_spatialite_migrates_from_empty(tmp_path):
         "WHERE f_table_name='stations_station' AND f_geometry_column='location'"
     ).fetchone()
     assert row == (1,)
-    assert conn.execute("SELECT count(*) FROM stations_service").fetchone()[0] == 15
+    assert (
+        conn.execute("SELECT count(*) FROM stations_service").fetchone()[0] == 16
+    )  # with "shade" (issue 14)
 
 
 @pytest.mark.postgis
@@ -75,7 +77,7 @@ def test_postgis_migrates_from_empty():
             ).fetchone()
             assert indexdef and "(location)" in indexdef[0]
             count = conn.execute("SELECT count(*) FROM stations_service").fetchone()[0]
-            assert count == 15
+            assert count == 16  # with "shade" (issue 14)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

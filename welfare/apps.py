@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from stations.panels import register_organizer_panel
+from stations.panels import register_desk_panel, register_organizer_panel
 
 
 class WelfareConfig(AppConfig):
@@ -19,6 +19,11 @@ class WelfareConfig(AppConfig):
             name="welfare-checks-due",
             template="welfare/panels/checks_due.html",
             context=panels.checks_due_panel,
+        )
+        register_desk_panel(
+            name="welfare-cold",
+            template="welfare/panels/desk_cold.html",
+            context=panels.desk_cold_panel,
         )
         register_organizer_panel(
             name="welfare-cold",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
 from core.scoping import scope_for
+from stations import selectors as station_selectors
 from welfare import selectors, surveillance
 
 
@@ -55,3 +56,33 @@ def cold_panel(request: HttpRequest) -> dict[str, Any] | None:
         if any(row["high_altitude"] for row in workplaces)
         else None,
     }
+
+
+#: What a station does while a cold alert is out (the desk's cold tab).
+STATION_COLD_ACTIONS = (
+    _("打开取暖，延长开放时间，全天供应热水，有条件的提供热饭。"),
+    _("欢迎户外劳动者进站暖休，不限次数；留意冻伤和失温的迹象。"),
+    _("把手套、暖宝宝等防寒物资放在门口显眼处发放。"),
+)
+
+
+def desk_cold_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Today's cold-wave and wind-chill alerts over the stations this user keeps the desk
+    for, with what a station does; no tab when there are none."""
+    stations = list(
+        station_selectors.desk_stations(user=request.user).select_related("region")[:200]
+    )
+    by_region: dict[int, list[Any]] = {}
+    for station in stations:
+        by_region.setdefault(station.region_id, []).append(station)
+    today = local_time.today()
+    rows = []
+    for members in by_region.values():
+        alerts = selectors.alerts_for_region(region=members[0].region).filter(
+            day=today, kind__in=selectors.COLD_KINDS
+        )
+        for alert in alerts:
+            rows.append({"alert": selectors.alert_body(alert), "stations": members})
+    if not rows:
+        return None
+    return {"title": _("防寒"), "rows": rows, "actions": STATION_COLD_ACTIONS}

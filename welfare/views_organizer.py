@@ -138,7 +138,10 @@ def _worker_page(
             "rules": [
                 (label, surveillance.interval_label(code))
                 for code, label in Hazard.choices
-                if code in worker.hazards
+                if code
+                in surveillance.surveillance_hazards(
+                    hazards=worker.hazards, workplace=worker.workplace
+                )
             ],
             "today": today,
         },

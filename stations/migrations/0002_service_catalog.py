@@ -18,6 +18,8 @@ SERVICES = [
     ("books", "图书", "Books", "📚"),
     ("umbrella", "爱心雨伞", "Umbrella loan", "☂️"),
     ("repair", "维修工具", "Repair tools", "🔧"),
+    # Added with issue 14 (0007_station_altitude adds it to databases migrated before).
+    ("shade", "阴凉休息处", "Shade to rest in", "⛱️"),
 ]
 
 

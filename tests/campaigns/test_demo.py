@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]
 
 def test_demo_campaign(settings):
     settings.YIZHAN_ALLOW_DEMO = True
+    settings.YIZHAN_DEMO_SEASON = "summer"
     load_network()
     load_demo_stations()
     create_demo_accounts()

@@ -134,5 +134,6 @@ def test_service_catalog_has_the_stable_codes(db):
         "books",
         "umbrella",
         "repair",
+        "shade",
     }
     assert all(s.name and s.name_en and s.icon for s in Service.objects.all())

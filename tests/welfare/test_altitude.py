@@ -11,10 +11,12 @@ import pytest
 from django.contrib.gis.gdal import GDALRaster
 from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from core import time as local_time
 from stations.models import Station
 from stations.services import network as station_services
+from tests.factories import UserFactory
 from tests.welfare.factories import HealthCheckFactory, WorkerFactory, WorkplaceFactory
 from welfare import services
 from welfare.models import Workplace, WorkplaceHazard
@@ -114,9 +116,17 @@ def test_high_altitude_workplace_brings_the_gbz188_rule(network, settings):
     services.workplace_set_altitude(actor=None, workplace=plant, altitude_m=3000)
     worker.refresh_from_db()
     assert worker.next_check_due == checked.replace(year=checked.year + 1)
+    assert "GBZ 188-2014 §9.8" in _worker_page(worker)
     services.workplace_set_altitude(actor=None, workplace=plant, altitude_m=2999)
     worker.refresh_from_db()
     assert worker.next_check_due == checked.replace(year=checked.year + 2)
+    assert "GBZ 188-2014 §9.8" not in _worker_page(worker)
+
+
+def _worker_page(worker):
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client.get(f"/organizer/workers/{worker.pk}/").content.decode()
 
 
 @pytest.mark.django_db

@@ -18,6 +18,9 @@ from supervision.models import (
     CompetitionEntry,
     Finding,
     Inspection,
+    Project,
+    SafetyCard,
+    SafetyInspector,
 )
 from welfare.models import Workplace
 
@@ -252,3 +255,37 @@ def participation(scope: Scope, *, year: int) -> dict[str, int]:
         "awarded": entries.exclude(award="").count(),
         "excluded": entries.filter(excluded=True).count(),
     }
+
+
+# 三同时, inspectors, 一会三卡 ------------------------------------------------------------
+
+
+def projects_in_scope(scope: Scope) -> QuerySet[Project]:
+    return (
+        scope.filter(Project.objects.all(), union_path_field=WORKPLACE_PATH)
+        .select_related("workplace")
+        .prefetch_related("reviews__finding")
+    )
+
+
+def inspector_roles(user: Any) -> list[SafetyInspector]:
+    """The units where ``user`` is an active workers' safety inspector."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        SafetyInspector.objects.filter(user=user, active=True)
+        .select_related("workplace__union")
+        .order_by("workplace__name")
+    )
+
+
+def safety_cards(workplace: Workplace) -> list[dict[str, Any]]:
+    """The four of 一会三卡 at ``workplace``: each with its last check, ``missing`` when
+    never recorded or not in place."""
+    cards = {c.kind: c for c in SafetyCard.objects.filter(workplace=workplace)}
+    rows = []
+    for kind, label in SafetyCard.Kind.choices:
+        card = cards.get(kind)
+        rows.append({"kind": kind, "label": label, "card": card,
+                     "missing": card is None or not card.in_place})  # fmt: skip
+    return rows

@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
         "FindingCategoryEnum": "supervision.models.FindingCategory",
         "FindingStatusEnum": "supervision.models.FindingStatus",
         "AccidentCategoryEnum": "supervision.models.AccidentCategory",
+        "ProjectKindEnum": "supervision.models.Project.Kind",
+        "AccidentCheckKindEnum": "supervision.models.AccidentCheck.Kind",
     },
 }
 

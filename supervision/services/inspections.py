@@ -98,7 +98,7 @@ def _checklist(
     return rows
 
 
-def _finding_build(
+def finding_build(
     *, workplace: Workplace, data: FindingInput, prefix: str, not_before: dt.date
 ) -> Finding:
     category = choice(data.category, Finding.Category, f"{prefix}category")
@@ -182,7 +182,7 @@ def inspection_record(
     inspection.save()
     for i, data in enumerate(findings):
         prefix = f"findings[{i}]."
-        finding = _finding_build(
+        finding = finding_build(
             workplace=workplace, data=data, prefix=prefix, not_before=inspected_on
         )
         finding.inspection = inspection
@@ -197,7 +197,7 @@ def finding_add(
     """Add a finding to an inspection already recorded."""
     inspection = Inspection.objects.select_related("workplace__union").get(pk=inspection.pk)
     require_union(actor, inspection.workplace.union)
-    finding = _finding_build(
+    finding = finding_build(
         workplace=inspection.workplace, data=data, prefix="", not_before=inspection.inspected_on
     )
     finding.inspection = inspection
@@ -238,8 +238,13 @@ def _day(value: Any, field_name: str, *, not_before: dt.date | None = None) -> d
 
 
 def _found_on(finding: Finding) -> dt.date:
+    """The day the problem was found: the inspection's, the 三同时 review's, or the day an
+    inspector reported it."""
     if finding.inspection_id:
         return finding.inspection.inspected_on
+    review = getattr(finding, "project_review", None) if finding.project_id else None
+    if review is not None:
+        return review.reviewed_on
     return local_time.to_local(finding.created_at).date()
 
 

@@ -48,6 +48,7 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
             (_("劳动者"), reverse("welfare:workers")),
             (_("隐患报告"), reverse("welfare:hazards")),
             (_("举报奖励"), reverse("welfare:rewards")),
+            (_("劳动保护监督"), reverse("supervision:home")),
         ]
     if user.is_staff:
         items.append((_("后台管理"), reverse("admin:index")))

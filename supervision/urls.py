@@ -5,6 +5,19 @@ from supervision import views
 app_name = "supervision"
 
 urlpatterns = [
+    path("organizer/supervision/", views.home, name="home"),
+    path("organizer/supervision/inspections/new/", views.inspection_new, name="inspection-new"),
+    path(
+        "organizer/supervision/inspections/<int:pk>/",
+        views.inspection_detail,
+        name="inspection",
+    ),
+    path("organizer/supervision/findings/<int:pk>/step/", views.finding_step, name="finding-step"),
+    path(
+        "organizer/supervision/workplaces/<int:pk>/",
+        views.workplace_detail,
+        name="workplace",
+    ),
     path("organizer/supervision/accidents.xlsx", views.accident_report, name="accident-report"),
     path(
         "organizer/supervision/inspections/<int:pk>/notice.pdf",

@@ -3,15 +3,25 @@ anonymous: the login page); objects outside the organizer's unions are not found
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import time as local_time
+from core.errors import DomainError
 from core.scoping import Scope, scope_for
 from stations.models import Union
-from supervision import exports, notices, selectors
+from supervision import exports, notices, panels, selectors
+from supervision.forms import FindingForm, FindingStepForm, InspectionForm, add_domain_error
+from supervision.models import Finding, Inspection
+from supervision.services import inspections as inspection_services
+from supervision.services.inspections import FindingInput
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,3 +83,166 @@ def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="notice-{inspection.pk}-{kind}.pdf"'
     return response
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The supervision overview: the dashboard, recent inspections, open findings."""
+    scope = organizer_scope(request)
+    today = local_time.today()
+    return render(request, "supervision/home.html", {
+        "panel": panels.supervision_panel(request),
+        "inspections": selectors.inspections_in_scope(scope)[:20],
+        "findings": selectors.findings_in_scope(scope, status=Finding.Status.OPEN)[:50],
+        "rectified": selectors.findings_in_scope(scope, status=Finding.Status.RECTIFIED)[:50],
+        "today": today,
+    })  # fmt: skip
+
+
+def _finding_input(data: dict[str, Any], photos: Any = ()) -> FindingInput:
+    return FindingInput(
+        category=data.get("category") or "", severity=data.get("severity") or "general",
+        description=data.get("description") or "", law_cited=data.get("law_cited") or "",
+        requirement=data.get("requirement") or "", deadline=data.get("deadline"),
+        responsible_person=data.get("responsible_person") or "", photos=photos,
+    )  # fmt: skip
+
+
+@login_required
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """Record an inspection on site, on a phone, with its first finding and photos."""
+    scope = organizer_scope(request)
+    workplaces = selectors.workplaces_in_scope(scope)
+    form = InspectionForm(request.POST or None, request.FILES or None, workplaces=workplaces)
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
+        findings = []
+        if v["has_finding"]:
+            findings = [_finding_input(v, request.FILES.getlist("photos"))]
+        try:
+            inspection = inspection_services.inspection_record(
+                actor=request.user, workplace=v["workplace"], inspected_on=v["inspected_on"],
+                inspectors=v["inspectors"], agencies=v["agencies"], notes=v["notes"],
+                findings=findings,
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("检查已记录。"))
+            return redirect("supervision:inspection", pk=inspection.pk)
+    return render(request, "supervision/inspection_form.html", {"form": form})
+
+
+def _inspection(scope: Scope, pk: int) -> Inspection:
+    inspection = selectors.inspections_in_scope(scope).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404(_("没有这次检查，或不在您的管理范围内。"))
+    return inspection
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = organizer_scope(request)
+    inspection = _inspection(scope, pk)
+    form = FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection_services.finding_add(
+                actor=request.user, inspection=inspection,
+                data=_finding_input(form.cleaned_data, request.FILES.getlist("photos")),
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("问题已记录。"))
+            return redirect("supervision:inspection", pk=inspection.pk)
+    findings = inspection.findings.prefetch_related("photos").order_by("pk")
+    return render(request, "supervision/inspection.html", {
+        "inspection": inspection, "form": form, "step_form": FindingStepForm(),
+        "rows": [{"finding": f, "steps": _steps_for(f)} for f in findings],
+        "today": local_time.today(),
+    })  # fmt: skip
+
+
+def _steps_for(finding: Finding) -> list[str]:
+    steps = {
+        Finding.Status.OPEN: ["rectify"],
+        Finding.Status.RECTIFIED: ["verify", "reopen"],
+        Finding.Status.VERIFIED: [],
+    }[finding.status]
+    if finding.severity == Finding.Severity.MAJOR:
+        if finding.government_reported_on is None:
+            steps.append("government")
+        if finding.congress_reported_on is None and finding.status != Finding.Status.OPEN:
+            steps.append("congress")
+    return steps
+
+
+@login_required
+@require_POST
+def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step of a finding, from its inspection's page."""
+    scope = organizer_scope(request)
+    finding = selectors.findings_in_scope(scope).filter(pk=pk).first()
+    if finding is None:
+        raise Http404(_("没有这个问题，或不在您的管理范围内。"))
+    form = FindingStepForm(request.POST, request.FILES)
+    back = (
+        redirect("supervision:inspection", pk=finding.inspection_id)
+        if finding.inspection_id
+        else redirect("supervision:home")
+    )
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"{form.fields[field].label if field in form.fields else ''} "
+                                f"{errors[0]}")  # fmt: skip
+        return back
+    v = form.cleaned_data
+    actor, on, note = request.user, v["on"], v["text"]
+    try:
+        match v["step"]:
+            case "rectify":
+                inspection_services.finding_rectify(
+                    actor=actor, finding=finding, rectified_on=on, evidence=note,
+                    photos=request.FILES.getlist("photos"),
+                )  # fmt: skip
+            case "verify":
+                inspection_services.finding_verify(actor=actor, finding=finding, verified_on=on)
+            case "reopen":
+                inspection_services.finding_reopen(actor=actor, finding=finding, reason=note)
+            case "government":
+                inspection_services.finding_report_government(
+                    actor=actor, finding=finding, reported_on=on, recipient=note
+                )
+            case "congress":
+                inspection_services.finding_report_congress(
+                    actor=actor, finding=finding, reported_on=on, note=note[:300]
+                )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记。"))
+    return back
+
+
+@login_required
+def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workplace's supervision record: 一会三卡 (missing ones first in sight), open
+    findings, inspections and accidents."""
+    scope = organizer_scope(request)
+    workplace = selectors.workplaces_in_scope(scope).filter(pk=pk).first()
+    if workplace is None:
+        raise Http404(_("没有这个单位，或不在您的管理范围内。"))
+    return render(request, "supervision/workplace.html", {
+        "workplace": workplace,
+        "cards": selectors.safety_cards(workplace),
+        "findings": selectors.findings_in_scope(scope, workplace=workplace).exclude(
+            status=Finding.Status.VERIFIED
+        ),
+        "inspections": selectors.inspections_in_scope(scope).filter(workplace=workplace)[:20],
+        "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
+        "today": local_time.today(),
+    })  # fmt: skip

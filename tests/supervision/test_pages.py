@@ -1,0 +1,98 @@
+"""The organizer pages of supervision: the dashboard panel on /organizer/, the home page,
+recording an inspection with a finding and moving the finding, the workplace page with
+一会三卡; each refused to another union's organizer and to strangers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core import time as local_time
+from supervision.models import Finding, Inspection
+from supervision.services import accidents, inspections, workplace_safety
+from tests.supervision.conftest import days_ago, finding_input
+
+pytestmark = [pytest.mark.django_db]
+
+
+def test_the_panel_on_the_organizer_overview(client, organizer_xining, plant):
+    inspections.inspection_record(
+        actor=organizer_xining, workplace=plant, inspected_on=days_ago(0), inspectors="李明",
+        findings=[finding_input()],
+    )  # fmt: skip
+    accidents.accident_register(actor=None, workplace=plant, occurred_on=days_ago(0), place="x",
+                                category="fall", serious=1)  # fmt: skip
+    client.force_login(organizer_xining)
+    page = client.get("/organizer/").content.decode()
+    assert 'id="supervision"' in page and 'id="findings-by-age"' in page
+    assert "<script" not in page.split('id="supervision"')[1].split("</section>")[0]
+    home = client.get("/organizer/supervision/")
+    assert home.status_code == 200
+    assert plant.name in home.content.decode()
+    context = home.context["panel"]
+    assert context["ages"][0]["count"] == 1
+    assert context["accidents"]["this"]["accidents"] == 1
+    assert context["inspections"][local_time.today().month - 1]["count"] == 1
+    assert 'href="/organizer/supervision/"' in page  # the menu entry
+
+
+def test_record_an_inspection_with_a_finding_and_move_it(client, organizer_xining, plant):
+    client.force_login(organizer_xining)
+    deadline = (local_time.today() + dt.timedelta(days=7)).isoformat()
+    form = {"workplace": plant.pk, "inspected_on": local_time.today().isoformat(),
+            "inspectors": "李明", "agencies": ["emergency"], "has_finding": "on",
+            "category": "ppe", "severity": "major", "description": "",
+            "deadline": deadline, "responsible_person": "王主任"}  # fmt: skip
+    refused = client.post("/organizer/supervision/inspections/new/", form)
+    assert refused.status_code == 200 and not Inspection.objects.exists()
+    assert "此项必填" in refused.content.decode()
+    form["description"] = "未发放防尘口罩"
+    saved = client.post("/organizer/supervision/inspections/new/", form)
+    assert saved.status_code == 302
+    finding = Finding.objects.get()
+    page = client.get(saved.url).content.decode()
+    assert "未发放防尘口罩" in page and "意见书" in page
+    step = f"/organizer/supervision/findings/{finding.pk}/step/"
+    client.post(step, {"step": "verify", "on": local_time.today().isoformat()})
+    finding.refresh_from_db()
+    assert finding.status == "open"  # refused: not rectified yet
+    client.post(step, {"step": "rectify", "on": local_time.today().isoformat(), "text": "已发放"})
+    client.post(step, {"step": "government", "on": local_time.today().isoformat(),
+                       "text": "西宁市应急管理局"})  # fmt: skip
+    client.post(step, {"step": "verify", "on": local_time.today().isoformat()})
+    finding.refresh_from_db()
+    assert (finding.status, finding.government_recipient) == ("verified", "西宁市应急管理局")
+
+
+def test_the_workplace_page_shows_missing_cards(client, organizer_xining, plant):
+    workplace_safety.safety_card_record(actor=None, workplace=plant, kind="meeting",
+                                        in_place=True, checked_on=days_ago(3))  # fmt: skip
+    client.force_login(organizer_xining)
+    page = client.get(f"/organizer/supervision/workplaces/{plant.pk}/").content.decode()
+    cards = page.split('id="safety-cards"')[1].split("</ul>")[0]
+    assert cards.count('class="missing"') == 3 and "班前会" in cards
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/organizer/supervision/", "/organizer/supervision/inspections/new/",
+     "/organizer/supervision/inspections/{inspection}/",
+     "/organizer/supervision/workplaces/{workplace}/"],
+)  # fmt: skip
+def test_pages_refuse_others(client, organizer_xining, organizer_golmud, staff_xining, plant,
+                             url):  # fmt: skip
+    inspection = inspections.inspection_record(
+        actor=organizer_xining, workplace=plant, inspected_on=days_ago(1), inspectors="x"
+    )
+    url = url.format(inspection=inspection.pk, workplace=plant.pk)
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(staff_xining)
+    assert client.get(url).status_code == 403
+    client.force_login(organizer_golmud)
+    answer = client.get(url)
+    if url.endswith(("/supervision/", "/new/")):
+        assert answer.status_code == 200
+        assert plant.name not in answer.content.decode()
+    else:
+        assert answer.status_code == 404

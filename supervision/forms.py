@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
 from core.errors import DomainError
-from supervision.models import Agency, Finding
+from supervision.models import (
+    AccidentCategory,
+    AccidentCause,
+    AccidentCheck,
+    Agency,
+    Finding,
+    InjuredPerson,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -90,3 +97,65 @@ class FindingStepForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = local_time.today()
+
+
+class AccidentForm(forms.Form):
+    workplace = forms.ModelChoiceField(label=_("事故单位"), queryset=None)  # type: ignore[arg-type]
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
+    place = forms.CharField(label=_("发生地点"), max_length=300)
+    category = forms.ChoiceField(label=_("事故类别（GB 6441）"), choices=AccidentCategory.choices)
+    cause = forms.ChoiceField(label=_("主要原因"), choices=AccidentCause.choices,
+                              initial=AccidentCause.UNKNOWN)  # fmt: skip
+    deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=1000, initial=0)
+    serious = forms.IntegerField(label=_("重伤人数"), min_value=0, max_value=1000, initial=0)
+    minor = forms.IntegerField(label=_("轻伤人数"), min_value=0, max_value=1000, initial=0)
+    description = forms.CharField(label=_("经过"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    union_participation = forms.CharField(label=_("工会参与调查情况"), required=False,
+                                          max_length=2000,
+                                          widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    injured = forms.CharField(
+        label=_("伤亡人员（仅您可见）"), required=False, max_length=2000,
+        help_text=_("每行一人：姓名，伤害程度（死亡、重伤或轻伤），如“张三，重伤”。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+
+    def clean_injured(self) -> list[tuple[str, str]]:
+        labels = {str(label): value for value, label in InjuredPerson.Injury.choices}
+        people = []
+        for n, line in enumerate((self.cleaned_data.get("injured") or "").splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            name, _sep, injury = line.replace(",", "，").partition("，")
+            if injury.strip() not in labels:
+                raise forms.ValidationError(
+                    _("第 %(n)d 行：请写“姓名，死亡/重伤/轻伤”。") % {"n": n}
+                )
+            people.append((name.strip(), labels[injury.strip()]))
+        return people
+
+
+class AccidentStepForm(forms.Form):
+    STEPS = (
+        ("cause", _("填写主要原因")),
+        ("check", _("登记四不放过事项")),
+        ("close", _("结案")),
+    )
+    step = forms.ChoiceField(choices=STEPS)
+    cause = forms.ChoiceField(label=_("主要原因"), choices=AccidentCause.choices, required=False)
+    kind = forms.ChoiceField(label=_("事项"), choices=AccidentCheck.Kind.choices, required=False)
+    on = forms.DateField(label=_("日期"), widget=DATE, required=False)
+    evidence = forms.CharField(label=_("证据与说明"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class FollowUpForm(forms.Form):
+    insurance_claimed_on = forms.DateField(label=_("工伤认定申请日期"), required=False, widget=DATE)
+    insurance_granted_on = forms.DateField(label=_("工伤保险待遇落实日期"), required=False,
+                                           widget=DATE)  # fmt: skip
+    placement = forms.CharField(label=_("安置情况"), required=False, max_length=300)

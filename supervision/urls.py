@@ -18,6 +18,8 @@ urlpatterns = [
         views.workplace_detail,
         name="workplace",
     ),
+    path("organizer/supervision/accidents/", views.accidents, name="accidents"),
+    path("organizer/supervision/accidents/<int:pk>/", views.accident_detail, name="accident"),
     path("organizer/supervision/accidents.xlsx", views.accident_report, name="accident-report"),
     path(
         "organizer/supervision/inspections/<int:pk>/notice.pdf",

@@ -18,8 +18,17 @@ from core.errors import DomainError
 from core.scoping import Scope, scope_for
 from stations.models import Union
 from supervision import exports, notices, panels, selectors
-from supervision.forms import FindingForm, FindingStepForm, InspectionForm, add_domain_error
+from supervision.forms import (
+    AccidentForm,
+    AccidentStepForm,
+    FindingForm,
+    FindingStepForm,
+    FollowUpForm,
+    InspectionForm,
+    add_domain_error,
+)
 from supervision.models import Finding, Inspection
+from supervision.services import accidents as accident_services
 from supervision.services import inspections as inspection_services
 from supervision.services.inspections import FindingInput
 
@@ -246,3 +255,98 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
         "today": local_time.today(),
     })  # fmt: skip
+
+
+# Accidents -----------------------------------------------------------------------------
+
+
+@login_required
+def accidents(request: HttpRequest) -> HttpResponse:
+    """The accidents of this year and last, and the form to register one."""
+    scope = organizer_scope(request)
+    form = AccidentForm(request.POST or None, workplaces=selectors.workplaces_in_scope(scope))
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
+        try:
+            accident = accident_services.accident_register(
+                actor=request.user, workplace=v["workplace"], occurred_on=v["occurred_on"],
+                place=v["place"], category=v["category"], cause=v["cause"],
+                deaths=v["deaths"], serious=v["serious"], minor=v["minor"],
+                description=v["description"], union_participation=v["union_participation"],
+                injured=[accident_services.InjuredInput(n, i) for n, i in v["injured"]],
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("事故已登记，您是它的处理人。"))
+            return redirect("supervision:accident", pk=accident.pk)
+    today = local_time.today()
+    rows = selectors.accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
+    return render(request, "supervision/accidents.html", {
+        "form": form, "accidents": rows[:100], "year": today.year,
+    })  # fmt: skip
+
+
+@login_required
+def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One case: 四不放过 with its gate, the injured and their follow-up (names only for
+    the handling organizer)."""
+    scope = organizer_scope(request)
+    accident = selectors.accidents_in_scope(scope).filter(pk=pk).first()
+    if accident is None:
+        raise Http404(_("没有这起事故，或不在您的管理范围内。"))
+    if request.method == "POST":
+        _accident_post(request, accident)
+        return redirect("supervision:accident", pk=accident.pk)
+    done = {c.kind: c for c in accident.checks.all()}
+    return render(request, "supervision/accident.html", {
+        "accident": accident,
+        "checks": [{"kind": k, "label": label, "check": done.get(k)}
+                   for k, label in accident.checks.model.Kind.choices],
+        "open_kinds": [k for k, _label in accident.checks.model.Kind.choices if k not in done],
+        "names_visible": selectors.injured_names_visible(request.user, accident),
+        "injured": accident.injured.all(),
+        "step_form": AccidentStepForm(), "follow_up_form": FollowUpForm(),
+        "today": local_time.today(),
+    })  # fmt: skip
+
+
+def _accident_post(request: HttpRequest, accident: Any) -> None:
+    person_id = request.POST.get("person", "")
+    try:
+        if person_id:
+            person = accident.injured.filter(pk=person_id if person_id.isdigit() else 0).first()
+            follow = FollowUpForm(request.POST)
+            if person is None or not follow.is_valid():
+                messages.error(request, _("请检查填写的日期。"))
+                return
+            v = follow.cleaned_data
+            accident_services.injured_follow_up(
+                actor=request.user, person=person,
+                insurance_claimed_on=v["insurance_claimed_on"],
+                insurance_granted_on=v["insurance_granted_on"], placement=v["placement"] or None,
+            )  # fmt: skip
+        else:
+            form = AccidentStepForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请检查填写的内容。"))
+                return
+            v = form.cleaned_data
+            match v["step"]:
+                case "cause":
+                    accident_services.accident_set_cause(
+                        actor=request.user, accident=accident, cause=v["cause"]
+                    )
+                case "check":
+                    accident_services.accident_check_record(
+                        actor=request.user, accident=accident, kind=v["kind"],
+                        done_on=v["on"], evidence=v["evidence"],
+                    )  # fmt: skip
+                case "close":
+                    accident_services.accident_close(
+                        actor=request.user, accident=accident, closed_on=v["on"]
+                    )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记。"))

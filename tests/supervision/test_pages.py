@@ -77,6 +77,7 @@ def test_the_workplace_page_shows_missing_cards(client, organizer_xining, plant)
 @pytest.mark.parametrize(
     "url",
     ["/organizer/supervision/", "/organizer/supervision/inspections/new/",
+     "/organizer/supervision/accidents/",
      "/organizer/supervision/inspections/{inspection}/",
      "/organizer/supervision/workplaces/{workplace}/"],
 )  # fmt: skip
@@ -91,8 +92,39 @@ def test_pages_refuse_others(client, organizer_xining, organizer_golmud, staff_x
     assert client.get(url).status_code == 403
     client.force_login(organizer_golmud)
     answer = client.get(url)
-    if url.endswith(("/supervision/", "/new/")):
+    if url.endswith(("/supervision/", "/new/", "/accidents/")):
         assert answer.status_code == 200
         assert plant.name not in answer.content.decode()
     else:
         assert answer.status_code == 404
+
+
+def test_an_accident_from_register_to_close_on_the_pages(client, organizer_xining,
+                                                         province_admin, plant):  # fmt: skip
+    client.force_login(organizer_xining)
+    bad = client.post("/organizer/supervision/accidents/", {
+        "workplace": plant.pk, "occurred_on": days_ago(9).isoformat(), "place": "料场",
+        "category": "fall", "cause": "unknown", "deaths": 0, "serious": 1, "minor": 0,
+        "injured": "马建国 重伤",
+    })  # fmt: skip
+    assert bad.status_code == 200 and "第 1 行" in bad.content.decode()
+    saved = client.post("/organizer/supervision/accidents/", {
+        "workplace": plant.pk, "occurred_on": days_ago(9).isoformat(), "place": "料场",
+        "category": "fall", "cause": "unsafe_act", "deaths": 0, "serious": 1, "minor": 0,
+        "injured": "马建国，重伤",
+    })  # fmt: skip
+    assert saved.status_code == 302
+    url = saved.url
+    assert "马建国" in client.get(url).content.decode()
+    today = local_time.today().isoformat()
+    client.post(url, {"step": "close", "on": today})
+    page = client.get(url).content.decode()
+    assert "四不放过尚未完成" in page
+    for kind in ("cause", "responsibility", "measures", "education"):
+        client.post(url, {"step": "check", "kind": kind, "on": today, "evidence": f"{kind} 材料"})
+    client.post(url, {"step": "close", "on": today})
+    page = client.get(url).content.decode()
+    assert "已结案" in page.split('id="accident-status"')[1][:80]
+    client.force_login(province_admin)
+    other_view = client.get(url).content.decode()
+    assert "马建国" not in other_view and "姓名仅事故处理人可见" in other_view

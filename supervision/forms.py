@@ -3,6 +3,7 @@ and a refusal is shown beside the field it names (``add_domain_error``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -159,3 +160,25 @@ class FollowUpForm(forms.Form):
     insurance_granted_on = forms.DateField(label=_("工伤保险待遇落实日期"), required=False,
                                            widget=DATE)  # fmt: skip
     placement = forms.CharField(label=_("安置情况"), required=False, max_length=300)
+
+
+class InspectorReportForm(forms.Form):
+    """A safety inspector's report from the phone: what, where, how bad, a photo."""
+
+    workplace = forms.ModelChoiceField(label=_("单位"), queryset=None)  # type: ignore[arg-type]
+    category = forms.ChoiceField(label=_("问题类别"), choices=Finding.Category.choices)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Finding.Severity.choices)
+    description = forms.CharField(label=_("问题描述"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    responsible_person = forms.CharField(label=_("企业整改责任人"), max_length=100)
+    deadline = forms.DateField(label=_("建议整改期限"), widget=DATE)
+    photos = forms.ImageField(
+        label=_("照片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+        self.fields["deadline"].initial = local_time.today() + dt.timedelta(days=7)

@@ -5,6 +5,7 @@ from supervision import views
 app_name = "supervision"
 
 urlpatterns = [
+    path("supervision/report/", views.inspector_report, name="inspector-report"),
     path("organizer/supervision/", views.home, name="home"),
     path("organizer/supervision/inspections/new/", views.inspection_new, name="inspection-new"),
     path(

@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from core import time as local_time
-from supervision.models import Finding, Inspection
-from supervision.services import accidents, inspections, workplace_safety
+from supervision.models import Finding, Inspection, SafetyInspector
+from supervision.services import accidents, inspections, inspectors, workplace_safety
+from tests.factories import UserFactory
 from tests.supervision.conftest import days_ago, finding_input
 
 pytestmark = [pytest.mark.django_db]
@@ -128,3 +129,32 @@ def test_an_accident_from_register_to_close_on_the_pages(client, organizer_xinin
     client.force_login(province_admin)
     other_view = client.get(url).content.decode()
     assert "马建国" not in other_view and "姓名仅事故处理人可见" in other_view
+
+
+def test_a_safety_inspector_reports_from_the_phone_page(client, organizer_xining, plant,
+                                                        golmud_plant):  # fmt: skip
+    worker = UserFactory(username="inspector-li", is_staff=False)
+    inspectors.inspector_save(
+        actor=None,
+        inspector=SafetyInspector(workplace=plant, name="李师傅", user=worker,
+                                  appointed_on=days_ago(30)),
+    )  # fmt: skip
+    assert client.get("/supervision/report/").status_code == 302
+    client.force_login(UserFactory(username="nobody", is_staff=False))
+    assert client.get("/supervision/report/").status_code == 403
+    client.force_login(worker)
+    page = client.get("/supervision/report/").content.decode()
+    assert 'href="/supervision/report/"' in page  # the menu offers it
+    assert plant.name in page and golmud_plant.name not in page
+    deadline = (local_time.today() + dt.timedelta(days=5)).isoformat()
+    form = {"workplace": golmud_plant.pk, "category": "illegal_command", "severity": "major",
+            "description": "班长要求未断电检修", "responsible_person": "车间主任",
+            "deadline": deadline}  # fmt: skip
+    assert client.post("/supervision/report/", form).status_code == 200  # not their unit
+    form["workplace"] = plant.pk
+    assert client.post("/supervision/report/", form).status_code == 302
+    finding = Finding.objects.get()
+    assert (finding.source, finding.reported_by, finding.severity) == ("inspector", worker, "major")
+    assert "班长要求未断电检修" in client.get("/supervision/report/").content.decode()
+    client.force_login(organizer_xining)
+    assert "班长要求未断电检修" in client.get("/organizer/supervision/").content.decode()

@@ -19,6 +19,8 @@ urlpatterns = [
         views.workplace_detail,
         name="workplace",
     ),
+    path("organizer/supervision/cup/", views.competitions, name="competitions"),
+    path("organizer/supervision/cup/<int:pk>/", views.competition_detail, name="competition"),
     path("organizer/supervision/accidents/", views.accidents, name="accidents"),
     path("organizer/supervision/accidents/<int:pk>/", views.accident_detail, name="accident"),
     path("organizer/supervision/accidents.xlsx", views.accident_report, name="accident-report"),

@@ -29,8 +29,9 @@ from supervision.forms import (
     InspectorReportForm,
     add_domain_error,
 )
-from supervision.models import Finding, Inspection
+from supervision.models import Award, Competition, Finding, Inspection
 from supervision.services import accidents as accident_services
+from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
 from supervision.services.inspections import FindingInput
@@ -389,3 +390,79 @@ def inspector_report(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/inspector_report.html", {
         "form": form, "mine": mine.select_related("workplace").order_by("-created_at")[:20],
     })  # fmt: skip
+
+
+# 安康杯 ---------------------------------------------------------------------------------
+
+
+@login_required
+def competitions(request: HttpRequest) -> HttpResponse:
+    scope = organizer_scope(request)
+    return render(request, "supervision/competitions.html", {
+        "competitions": selectors.competitions_in_scope(scope)[:50],
+    })  # fmt: skip
+
+
+@login_required
+def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A competition: enrol units, score them on the sheet, rank them by region or
+    industry and give the awards; the status moves enrolling → evaluating → closed."""
+    scope = organizer_scope(request)
+    competition = selectors.competitions_in_scope(scope).filter(pk=pk).first()
+    if competition is None:
+        raise Http404(_("没有这个竞赛，或不在您的管理范围内。"))
+    if request.method == "POST":
+        _competition_post(request, scope, competition)
+        return redirect("supervision:competition", pk=competition.pk)
+    by = request.GET.get("by") or None
+    if by not in (None, *selectors.RANKING_DIMENSIONS):
+        raise Http404(_("只能按区划或行业排名。"))
+    entries = competition.entries.select_related("workplace", "unit_union").order_by("pk")
+    enrolled = {e.workplace_id for e in entries if e.workplace_id}
+    return render(request, "supervision/competition.html", {
+        "competition": competition, "by": by, "entries": entries,
+        "ranking": selectors.competition_ranking(competition, by=by),
+        "candidates": selectors.workplaces_in_scope(scope).filter(
+            union__path__startswith=competition.union.path
+        ).exclude(pk__in=enrolled),
+        "awards": Award.choices,
+    })  # fmt: skip
+
+
+def _competition_post(request: HttpRequest, scope: Scope, competition: Competition) -> None:
+    action, actor = request.POST.get("action", ""), request.user
+    entry_id = request.POST.get("entry", "")
+    entry = competition.entries.filter(pk=int(entry_id)).first() if entry_id.isdigit() else None
+    try:
+        if action == "enrol":
+            wanted = request.POST.get("workplace", "")
+            workplace = (
+                selectors.workplaces_in_scope(scope)
+                .filter(pk=int(wanted) if wanted.isdigit() else 0)
+                .first()
+            )
+            if workplace is None:
+                messages.error(request, _("请选择参赛单位。"))
+                return
+            competition_services.competition_enrol(
+                actor=actor, competition=competition, workplace=workplace
+            )
+        elif action in ("evaluating", "closed"):
+            competition_services.competition_advance(
+                actor=actor, competition=competition, status=action
+            )
+        elif action == "evaluate" and entry is not None:
+            scores = {item["code"]: request.POST.get(f"score-{item['code']}", "")
+                      for item in competition.scoring_items}  # fmt: skip
+            competition_services.entry_evaluate(actor=actor, entry=entry, scores=scores)
+        elif action == "award" and entry is not None:
+            competition_services.entry_award(
+                actor=actor, entry=entry, award=request.POST.get("award", "")
+            )
+        else:
+            messages.error(request, _("无法识别的操作。"))
+            return
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))

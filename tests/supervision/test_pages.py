@@ -9,8 +9,14 @@ import datetime as dt
 import pytest
 
 from core import time as local_time
-from supervision.models import Finding, Inspection, SafetyInspector
-from supervision.services import accidents, inspections, inspectors, workplace_safety
+from supervision.models import Competition, Finding, Inspection, SafetyInspector
+from supervision.services import (
+    accidents,
+    competitions,
+    inspections,
+    inspectors,
+    workplace_safety,
+)
 from tests.factories import UserFactory
 from tests.supervision.conftest import days_ago, finding_input
 
@@ -158,3 +164,30 @@ def test_a_safety_inspector_reports_from_the_phone_page(client, organizer_xining
     assert "班长要求未断电检修" in client.get("/supervision/report/").content.decode()
     client.force_login(organizer_xining)
     assert "班长要求未断电检修" in client.get("/organizer/supervision/").content.decode()
+
+
+def test_the_cup_page_enrols_scores_ranks_and_awards(client, network, organizer_xining,
+                                                     organizer_golmud, plant):  # fmt: skip
+    cup = competitions.competition_save(
+        actor=None,
+        competition=Competition(union=network.xining, year=local_time.today().year, name="测试杯",
+                                scoring_items=[{"code": "a", "label": "责任制", "max": 50},
+                                               {"code": "b", "label": "培训", "max": 50}]),
+    )  # fmt: skip
+    url = f"/organizer/supervision/cup/{cup.pk}/"
+    client.force_login(organizer_golmud)
+    assert client.get(url).status_code == 404
+    client.force_login(organizer_xining)
+    assert plant.name in client.get(url).content.decode()
+    client.post(url, {"action": "enrol", "workplace": plant.pk})
+    client.post(url, {"action": "evaluating"})
+    entry = cup.entries.get()
+    client.post(url, {"action": "evaluate", "entry": entry.pk, "score-a": "45", "score-b": "60"})
+    entry.refresh_from_db()
+    assert entry.total is None  # 60 > 50: refused
+    client.post(url, {"action": "evaluate", "entry": entry.pk, "score-a": "45", "score-b": "40"})
+    client.post(url, {"action": "award", "entry": entry.pk, "award": "winner_unit"})
+    entry.refresh_from_db()
+    assert (entry.total, entry.award) == (85, "winner_unit")
+    page = client.get(url + "?by=industry").content.decode()
+    assert "1. " + plant.name in page

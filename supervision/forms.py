@@ -42,6 +42,7 @@ class InspectionForm(forms.Form):
     notes = forms.CharField(label=_("总体意见"), required=False, max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     has_finding = forms.BooleanField(label=_("发现问题"), required=False, initial=True)
+    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
     category = forms.ChoiceField(label=_("问题类别"), choices=Finding.Category.choices,
                                  required=False)  # fmt: skip
     severity = forms.ChoiceField(label=_("严重程度"), choices=Finding.Severity.choices,

@@ -72,6 +72,10 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # Made on the phone when the form is opened: an inspection queued offline and sent
+    # again after a lost answer is recorded once.
+    client_uuid = models.UUIDField(_("客户端编号"), null=True, blank=True, unique=True,
+                                   editable=False)  # fmt: skip
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -7,6 +7,7 @@ app_name = "supervision"
 urlpatterns = [
     path("supervision/report/", views.inspector_report, name="inspector-report"),
     path("organizer/supervision/", views.home, name="home"),
+    path("organizer/supervision/sw.js", views.inspection_service_worker, name="sw"),
     path("organizer/supervision/inspections/new/", views.inspection_new, name="inspection-new"),
     path(
         "organizer/supervision/inspections/<int:pk>/",

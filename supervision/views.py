@@ -7,10 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,6 +133,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     scope = organizer_scope(request)
     workplaces = selectors.workplaces_in_scope(scope)
     form = InspectionForm(request.POST or None, request.FILES or None, workplaces=workplaces)
+    queued = request.headers.get("X-Queue") == "1"  # sent by the phone's offline queue
     if request.method == "POST" and form.is_valid():
         v = form.cleaned_data
         findings = []
@@ -140,14 +143,35 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
             inspection = inspection_services.inspection_record(
                 actor=request.user, workplace=v["workplace"], inspected_on=v["inspected_on"],
                 inspectors=v["inspectors"], agencies=v["agencies"], notes=v["notes"],
-                findings=findings,
+                findings=findings, client_uuid=v["client_uuid"],
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            if queued:
+                return JsonResponse({"id": inspection.pk, "url": reverse(
+                    "supervision:inspection", args=[inspection.pk])})  # fmt: skip
             messages.success(request, _("检查已记录。"))
             return redirect("supervision:inspection", pk=inspection.pk)
+    if queued and request.method == "POST":
+        field, errors = next(iter(form.errors.items()), (None, [_("请检查填写的内容。")]))
+        label = form.fields[field].label if field in form.fields else ""
+        return JsonResponse(
+            {"error": {"field": field, "message": f"{label} {errors[0]}".strip()}}, status=400
+        )
     return render(request, "supervision/inspection_form.html", {"form": form})
+
+
+def inspection_service_worker(request: HttpRequest) -> HttpResponse:
+    """Served under /organizer/supervision/ so its scope covers the inspection pages (a
+    script under /static/ could only control /static/)."""
+    path = finders.find("supervision/inspection-sw.js")
+    if not path:
+        raise Http404
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _inspection(scope: Scope, pk: int) -> Inspection:

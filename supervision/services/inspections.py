@@ -9,11 +9,12 @@ rectified, to the enterprise's workers' congress (双报告).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import time as local_time
@@ -156,10 +157,21 @@ def inspection_record(
     checklist: Sequence[Any] | None = None,
     notes: str = "",
     findings: Sequence[FindingInput] = (),
+    client_uuid: uuid.UUID | None = None,
 ) -> Inspection:
-    """Record an inspection of ``workplace`` with its checklist and its findings."""
+    """Record an inspection of ``workplace`` with its checklist and its findings.
+
+    With ``client_uuid`` (made on the phone) it is idempotent: sent again (an offline
+    queue replaying after a lost answer), the inspection already recorded is answered.
+    """
     workplace = Workplace.objects.select_related("union").get(pk=workplace.pk)
     require_union(actor, workplace.union)
+    if client_uuid is not None:
+        known = Inspection.objects.filter(client_uuid=client_uuid).first()
+        if known is not None:
+            if known.workplace_id != workplace.pk:
+                raise Conflict(_("这个编号已用于另一次检查。"), field="client_uuid")
+            return known
     if not isinstance(inspected_on, dt.date) or inspected_on > local_time.today():
         raise SupervisionError(_("检查日期不能在将来。"), field="inspected_on")
     agencies = list(dict.fromkeys(agencies))
@@ -175,11 +187,19 @@ def inspection_record(
         inspectors=text(inspectors, "inspectors", max_length=300), agencies=agencies,
         template=template, checklist=_checklist(template, checklist),
         notes=text(notes, "notes", max_length=4000, required=False),
-        recorded_by=actor,
+        recorded_by=actor, client_uuid=client_uuid,
     )  # fmt: skip
-    inspection.full_clean()
+    inspection.full_clean(exclude=["client_uuid"])
     stamp(inspection, actor)
-    inspection.save()
+    try:
+        with transaction.atomic():
+            inspection.save()
+    except IntegrityError:
+        # The same phone's two sends crossed: the other one recorded it.
+        known = Inspection.objects.filter(client_uuid=client_uuid).first()
+        if client_uuid is None or known is None:
+            raise
+        return known
     for i, data in enumerate(findings):
         prefix = f"findings[{i}]."
         finding = finding_build(

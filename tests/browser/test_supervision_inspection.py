@@ -103,3 +103,42 @@ def test_an_inspection_with_a_finding_on_a_phone(phone, network, organizer, sett
     no_sideways_scroll(page)
     panel.screenshot(path=str(ARTIFACTS / "supervision-panel-360.png"))
     phone.assert_no_errors()
+
+
+def test_an_inspection_recorded_offline_is_sent_when_the_signal_returns(
+    phone, network, organizer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plant = WorkplaceFactory(name="西宁测试矿山", union=network.chengzhong)
+    page = phone.open(None)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "org-supervision")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+    page.goto("/organizer/supervision/inspections/new/")
+    page.context.set_offline(True)
+
+    page.select_option("select[name=workplace]", str(plant.pk))
+    page.fill("input[name=inspectors]", "马军")
+    page.select_option("select[name=category]", "fire")
+    page.fill("textarea[name=description]", "井口消防器材过期")
+    page.fill("input[name=deadline]", (local_time.today() + dt.timedelta(days=3)).isoformat())
+    page.fill("input[name=responsible_person]", "安全科")
+    page.click("#inspection-form button[type=submit]")
+    page.wait_for_selector("#queue-status:not([hidden])")
+    assert "1 次检查保存在手机上" in page.inner_text("#queue-status")
+    assert not Finding.objects.exists()
+    assert page.input_value("input[name=inspectors]") == ""  # ready for the next one
+    shot(page, "supervision-inspection-queued-360")
+
+    page.context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('queue-status').textContent.indexOf('已上传') >= 0"
+    )
+    finding = Finding.objects.get()
+    assert (finding.description, finding.workplace) == ("井口消防器材过期", plant)
+    assert finding.inspection.client_uuid is not None
+    queue = page.evaluate(f"localStorage.getItem('yizhan.inspections.queue.{organizer.pk}')")
+    assert queue == "[]"
+    phone.assert_no_errors()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import scope_for
+from supervision.selectors import inspector_roles
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
             (_("劳动者"), reverse("welfare:workers")),
             (_("隐患报告"), reverse("welfare:hazards")),
             (_("举报奖励"), reverse("welfare:rewards")),
+            (_("劳动保护监督"), reverse("supervision:home")),
         ]
+    if scope.is_organizer or inspector_roles(user):
+        items.append((_("报告安全问题"), reverse("supervision:inspector-report")))
     if user.is_staff:
         items.append((_("后台管理"), reverse("admin:index")))
     # The page belongs to the item with the longest URL it starts with (/organizer/ is

@@ -23,10 +23,20 @@ from supervision.models import (
     Finding,
     FindingPhoto,
     Inspection,
+    InspectorAssessment,
+    InspectorTraining,
+    Project,
+    ProjectReview,
+    SafetyCard,
     SafetyGroup,
+    SafetyInspector,
+    TrainingRecord,
 )
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
+from supervision.services import inspectors as inspector_services
+from supervision.services import projects as project_services
+from supervision.services import workplace_safety
 
 
 @admin.register(ChecklistTemplate)
@@ -193,3 +203,96 @@ class SafetyGroupAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     union_path_field = "entry__competition__union__path"
     list_display = ("name", "entry", "leader", "members", "score", "award")
     list_select_related = ("entry__competition", "entry__workplace", "entry__unit_union")
+
+
+class ProjectReviewInline(admin.TabularInline):
+    model = ProjectReview
+    fields = ("milestone", "reviewed_on", "compliant", "opinion", "finding")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NoDeleteScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rows kept for the record: changed through their service, never deleted here."""
+
+    union_path_field = "workplace__union__path"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(NoDeleteScopedAdmin):
+    """A 三同时 project; the milestone reviews are recorded through the API (they may open
+    a finding) and shown here."""
+
+    list_display = ("name", "workplace", "kind", "started_on")
+    list_select_related = ("workplace",)
+    inlines = [ProjectReviewInline]
+
+    def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
+        project_services.project_save(actor=request.user, project=obj)
+
+
+@admin.register(SafetyInspector)
+class SafetyInspectorAdmin(NoDeleteScopedAdmin):
+    list_display = ("name", "workplace", "appointed_on", "active")
+    list_select_related = ("workplace",)
+    list_filter = ("active",)
+    raw_id_fields = ("user",)  # never a list of every account
+
+    def save_model(
+        self, request: HttpRequest, obj: SafetyInspector, form: Any, change: bool
+    ) -> None:
+        inspector_services.inspector_save(actor=request.user, inspector=obj)
+
+
+@admin.register(InspectorTraining)
+class InspectorTrainingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "inspector__workplace__union__path"
+    list_display = ("inspector", "held_on", "topic", "hours")
+
+
+@admin.register(InspectorAssessment)
+class InspectorAssessmentAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "inspector__workplace__union__path"
+    list_display = ("inspector", "year", "result")
+
+
+@admin.register(SafetyCard)
+class SafetyCardAdmin(NoDeleteScopedAdmin):
+    list_display = ("workplace", "kind", "in_place", "checked_on")
+    list_select_related = ("workplace",)
+    list_filter = ("kind", "in_place")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("workplace", "kind") if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: SafetyCard, form: Any, change: bool) -> None:
+        workplace_safety.safety_card_record(
+            actor=request.user, workplace=obj.workplace, kind=obj.kind, in_place=obj.in_place,
+            checked_on=obj.checked_on, note=obj.note,
+        )  # fmt: skip
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(NoDeleteScopedAdmin):
+    union_path_field = "union__path"
+    list_display = ("held_on", "title", "kind", "union", "workplace", "reached")
+    list_select_related = ("union", "workplace")
+    list_filter = ("kind",)
+    date_hierarchy = "held_on"
+
+    def save_model(
+        self, request: HttpRequest, obj: TrainingRecord, form: Any, change: bool
+    ) -> None:
+        workplace_safety.training_record_save(actor=request.user, record=obj)

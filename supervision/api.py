@@ -33,10 +33,14 @@ from supervision.models import (
     Finding,
     InjuredPerson,
     Inspection,
+    Project,
+    ProjectReview,
 )
 from supervision.services import accidents as accident_services
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
+from supervision.services import inspectors as inspector_services
+from supervision.services import projects as project_services
 from supervision.services.inspections import FindingInput
 
 # Input ---------------------------------------------------------------------------------
@@ -759,3 +763,105 @@ class EntryAwardView(OrganizerView):
             actor=request.user, entry=entry, award=data.validated_data["award"]
         )
         return Response(EntryOutSerializer(entry).data)
+
+
+# 三同时 and inspectors' reports --------------------------------------------------------
+
+
+class ProjectReviewInSerializer(serializers.Serializer):
+    milestone = serializers.ChoiceField(choices=ProjectReview.Milestone.choices)
+    reviewed_on = serializers.DateField()
+    compliant = serializers.BooleanField()
+    opinion = serializers.CharField(max_length=2000)
+    finding = FindingInSerializer(
+        required=False, allow_null=True, default=None,
+        help_text="the improvement request; required when not compliant",
+    )  # fmt: skip
+
+
+class ProjectReviewOutSerializer(serializers.ModelSerializer):
+    finding = FindingOutSerializer(allow_null=True)
+
+    class Meta:
+        model = ProjectReview
+        fields = ("id", "milestone", "reviewed_on", "compliant", "opinion", "finding")
+
+
+class ProjectOutSerializer(serializers.ModelSerializer):
+    workplace_name = serializers.CharField(source="workplace.name")
+    reviews = ProjectReviewOutSerializer(many=True)
+
+    class Meta:
+        model = Project
+        fields = ("id", "workplace", "workplace_name", "name", "kind", "started_on",
+                  "description", "reviews")  # fmt: skip
+
+
+class InspectorReportInSerializer(FindingInSerializer):
+    workplace = serializers.IntegerField(min_value=1, max_value=2**62)
+
+
+class ProjectListView(OrganizerView):
+    @extend_schema(
+        operation_id="supervision_projects_list",
+        summary="三同时 projects at workplaces under the organizer's unions",
+        responses=ProjectOutSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.projects_in_scope(organizer_scope(request))[:200]
+        return Response(ProjectOutSerializer(qs, many=True).data)
+
+
+class ProjectReviewView(OrganizerView):
+    @extend_schema(
+        operation_id="supervision_project_review",
+        summary="Record the union's review at a milestone; non-compliance opens a finding",
+        request=ProjectReviewInSerializer,
+        responses={201: ProjectOutSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        project = selectors.projects_in_scope(organizer_scope(request)).filter(pk=pk).first()
+        if project is None:
+            raise NotFound(_("没有这个项目，或不在您的管理范围内。"), field="id")
+        data = ProjectReviewInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        finding = FindingInput(**v.pop("finding")) if v.get("finding") else None
+        project_services.project_review(actor=request.user, project=project, finding=finding, **v)
+        project = selectors.projects_in_scope(organizer_scope(request)).get(pk=pk)
+        return Response(ProjectOutSerializer(project).data, status=201)
+
+
+class InspectorReportView(APIView):
+    """A workers' safety inspector reports a finding at their unit (organizers above the
+    unit may too); it enters the rectification path like any other."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONWithoutNulParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="supervision_inspector_report",
+        summary="A safety inspector reports a finding or hazard (photos as multipart 'photos')",
+        request=InspectorReportInSerializer,
+        responses={201: FindingOutSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = InspectorReportInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        workplace_id = v.pop("workplace")
+        allowed = {r.workplace_id for r in selectors.inspector_roles(request.user)}
+        scope = scope_for(request.user)
+        workplace = (
+            selectors.workplaces_in_scope(scope).filter(pk=workplace_id).first()
+            if workplace_id not in allowed
+            else selectors.Workplace.objects.select_related("union").get(pk=workplace_id)
+        )
+        if workplace is None:
+            raise NotFound(_("没有这个单位，或您不是它的检查员。"), field="workplace")
+        finding = inspector_services.inspector_report_finding(
+            actor=request.user, workplace=workplace, data=FindingInput(**v),
+            photos=request.FILES.getlist("photos"),
+        )  # fmt: skip
+        return Response(FindingOutSerializer(finding).data, status=201)

@@ -12,8 +12,21 @@ from django.core.exceptions import ImproperlyConfigured
 
 from core import time as local_time
 from stations.models import Union
-from supervision.models import ChecklistTemplate, Competition
-from supervision.services import accidents, competitions, inspections
+from supervision.models import (
+    ChecklistTemplate,
+    Competition,
+    Project,
+    SafetyInspector,
+    TrainingRecord,
+)
+from supervision.services import (
+    accidents,
+    competitions,
+    inspections,
+    inspectors,
+    projects,
+    workplace_safety,
+)
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -150,3 +163,36 @@ def load_demo_supervision() -> None:
             scores=dict(zip(("duty", "hazards", "training", "groups"), marks, strict=True)),
         )  # fmt: skip
     competitions.group_evaluate(actor=None, group=group, score=95, award="winner_group")
+    project = projects.project_save(
+        actor=None,
+        project=Project(workplace=aluminium, name="电解三车间扩建工程（演示）", kind="expanded",
+                        started_on=today - days(120),
+                        description="新增 48 台电解槽，配套通风除尘和高温防护设施。"),
+    )  # fmt: skip
+    projects.project_review(
+        actor=None, project=project, milestone="design", reviewed_on=today - days(110),
+        compliant=True, opinion="安全设施设计专篇已包含通风除尘、防暑降温设施，符合要求。",
+    )  # fmt: skip
+    projects.project_review(
+        actor=None, project=project, milestone="construction", reviewed_on=today - days(15),
+        compliant=False, opinion="除尘管道未与主体工程同步施工。",
+        finding=FindingInput(category="occupational", description="除尘管道未与主体工程同步施工",
+                             deadline=today + days(30), responsible_person="项目经理 陈刚",
+                             law_cited="《职业病防治法》第十八条",
+                             requirement="主体工程封顶前完成除尘管道施工"),
+    )  # fmt: skip
+    inspectors.inspector_save(
+        actor=None,
+        inspector=SafetyInspector(workplace=aluminium, name="王师傅（演示）",
+                                  appointed_on=today - days(400)),
+    )  # fmt: skip
+    for kind, in_place in (("meeting", True), ("hazardous_work", True), ("emergency", False)):
+        workplace_safety.safety_card_record(
+            actor=None, workplace=aluminium, kind=kind, in_place=in_place,
+            checked_on=today - days(40),
+        )  # fmt: skip
+    workplace_safety.training_record_save(
+        actor=None,
+        record=TrainingRecord(union=union, kind="safety_month", title="“安全生产月”宣传咨询日",
+                              held_on=today - days(150), reached=1200),
+    )  # fmt: skip

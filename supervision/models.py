@@ -72,6 +72,10 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # Made on the phone when the form is opened: an inspection queued offline and sent
+    # again after a lost answer is recorded once.
+    client_uuid = models.UUIDField(_("客户端编号"), null=True, blank=True, unique=True,
+                                   editable=False)  # fmt: skip
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -131,6 +135,10 @@ class Finding(models.Model):
     )
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("监督检查"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="findings",
+    )  # fmt: skip
+    project = models.ForeignKey(
+        "Project", verbose_name=_("三同时项目"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="findings",
     )  # fmt: skip
     source = models.CharField(
@@ -487,3 +495,207 @@ class SafetyGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.unit_name} · {self.name}"
+
+
+class Project(models.Model):
+    """A new, rebuilt or expanded project at a workplace under 三同时 (三(五)): its safety
+    and health facilities designed, built and put in use together with the main works."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("新建")
+        REBUILT = "rebuilt", _("改建")
+        EXPANDED = "expanded", _("扩建")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("建设单位"), on_delete=models.PROTECT, related_name="projects"
+    )
+    name = models.CharField(_("项目名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    started_on = models.DateField(_("开工日期"), null=True, blank=True)
+    description = models.TextField(_("概况"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("三同时项目")
+        verbose_name_plural = _("三同时项目")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectReview(models.Model):
+    """The union's review at one milestone; a non-compliant one carries a finding (the
+    improvement request), which follows the rectification path of any finding."""
+
+    class Milestone(models.TextChoices):
+        DESIGN = "design", _("同时设计")
+        CONSTRUCTION = "construction", _("同时施工")
+        OPERATION = "operation", _("同时投入生产和使用")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    milestone = models.CharField(_("阶段"), max_length=12, choices=Milestone.choices)
+    reviewed_on = models.DateField(_("审查日期"))
+    compliant = models.BooleanField(_("符合三同时"))
+    opinion = models.TextField(_("工会审查意见"), max_length=2000)
+    finding = models.OneToOneField(
+        Finding, verbose_name=_("整改问题"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="project_review",
+    )  # fmt: skip
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("三同时审查")
+        verbose_name_plural = _("三同时审查")
+        ordering = ["project", "reviewed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_milestone_display()}"
+
+
+class SafetyInspector(models.Model):
+    """A workers' safety inspector (职工安全监督检查员, 五(二)) of a unit. With a linked
+    login, they report findings and hazards from their phone."""
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("所在单位"), on_delete=models.PROTECT,
+        related_name="safety_inspectors",
+    )  # fmt: skip
+    name = models.CharField(_("姓名"), max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="safety_inspector_roles",
+    )  # fmt: skip
+    appointed_on = models.DateField(_("聘任日期"))
+    active = models.BooleanField(_("在任"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("职工安全监督检查员")
+        verbose_name_plural = _("职工安全监督检查员")
+        ordering = ["workplace", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.workplace}"
+
+
+class InspectorTraining(models.Model):
+    inspector = models.ForeignKey(
+        SafetyInspector, verbose_name=_("检查员"), on_delete=models.CASCADE,
+        related_name="trainings",
+    )  # fmt: skip
+    held_on = models.DateField(_("培训日期"))
+    topic = models.CharField(_("内容"), max_length=200)
+    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查员培训")
+        verbose_name_plural = _("检查员培训")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} · {self.topic}"
+
+
+class InspectorAssessment(models.Model):
+    class Result(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        COMPETENT = "competent", _("称职")
+        INCOMPETENT = "incompetent", _("不称职")
+
+    inspector = models.ForeignKey(
+        SafetyInspector, verbose_name=_("检查员"), on_delete=models.CASCADE,
+        related_name="assessments",
+    )  # fmt: skip
+    year = models.PositiveSmallIntegerField(_("年度"))
+    result = models.CharField(_("考核结果"), max_length=12, choices=Result.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查员年度考核")
+        verbose_name_plural = _("检查员年度考核")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "year"], name="assessment_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} · {self.year}"
+
+
+class SafetyCard(models.Model):
+    """一会三卡 (四(五)) at a workplace: whether each is in place and when last checked."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("班前会")
+        HAZARDOUS_WORK = "hazardous_work", _("危险作业审批卡")
+        EMERGENCY = "emergency", _("应急救援明白卡")
+        CHECKUP = "checkup", _("企业安全体检卡")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="safety_cards"
+    )
+    kind = models.CharField(_("项目"), max_length=16, choices=Kind.choices)
+    in_place = models.BooleanField(_("已落实"))
+    checked_on = models.DateField(_("最近检查日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("一会三卡")
+        verbose_name_plural = _("一会三卡")
+        ordering = ["workplace", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["workplace", "kind"], name="safety_card_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.get_kind_display()}"
+
+
+class TrainingRecord(models.Model):
+    """Safety education (四(一)): the 三级 education at a workplace, and campaigns such as
+    安全生产月 and the 职业病防治法 publicity week, with the number of workers reached."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("三级教育：厂（公司）级")
+        WORKSHOP = "workshop", _("三级教育：车间级")
+        TEAM = "team", _("三级教育：班组级")
+        SAFETY_MONTH = "safety_month", _("安全生产月")
+        DISEASE_WEEK = "disease_week", _("《职业病防治法》宣传周")
+        OTHER = "other", _("其他培训宣传")
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="training_records"
+    )
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="training_records",
+    )  # fmt: skip
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("主题"), max_length=200)
+    held_on = models.DateField(_("日期"))
+    reached = models.PositiveIntegerField(_("覆盖职工人数"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("培训与宣传")
+        verbose_name_plural = _("培训与宣传")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} · {self.title}"

@@ -1,5 +1,6 @@
 """The panel the supervision app adds to the organizer overview (``/organizer/``), through
-``stations.panels`` (registered in ``SupervisionConfig.ready``)."""
+``stations.panels`` (registered in ``SupervisionConfig.ready``); the supervision home page
+shows the same panel."""
 
 from __future__ import annotations
 
@@ -13,8 +14,19 @@ from supervision import selectors
 
 
 def supervision_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Open findings by age, accidents this year against last, inspections per month and
+    安康杯 participation, under the organizer's unions."""
     scope = scope_for(request.user)
     if not scope.is_organizer:
         return None
     today = local_time.today()
-    return {"today": today, "ages": selectors.open_findings_by_age(scope, on=today)}
+    per_month = selectors.inspections_per_month(scope, year=today.year)
+    return {
+        "today": today,
+        "ages": selectors.open_findings_by_age(scope, on=today),
+        "accidents": selectors.accidents_year_on_year(scope, on=today),
+        "inspections": [{"month": m + 1, "count": n} for m, n in enumerate(per_month)],
+        "inspections_top": max([1, *per_month]),
+        "inspections_total": sum(per_month),
+        "cup": selectors.participation(scope, year=today.year),
+    }

@@ -18,6 +18,9 @@ from supervision.models import (
     CompetitionEntry,
     Finding,
     Inspection,
+    Project,
+    SafetyCard,
+    SafetyInspector,
 )
 from welfare.models import Workplace
 
@@ -252,3 +255,74 @@ def participation(scope: Scope, *, year: int) -> dict[str, int]:
         "awarded": entries.exclude(award="").count(),
         "excluded": entries.filter(excluded=True).count(),
     }
+
+
+# 三同时, inspectors, 一会三卡 ------------------------------------------------------------
+
+
+def projects_in_scope(scope: Scope) -> QuerySet[Project]:
+    return (
+        scope.filter(Project.objects.all(), union_path_field=WORKPLACE_PATH)
+        .select_related("workplace")
+        .prefetch_related("reviews__finding")
+    )
+
+
+def inspector_roles(user: Any) -> list[SafetyInspector]:
+    """The units where ``user`` is an active workers' safety inspector."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        SafetyInspector.objects.filter(user=user, active=True)
+        .select_related("workplace__union")
+        .order_by("workplace__name")
+    )
+
+
+def safety_cards(workplace: Workplace) -> list[dict[str, Any]]:
+    """The four of 一会三卡 at ``workplace``: each with its last check, ``missing`` when
+    never recorded or not in place."""
+    cards = {c.kind: c for c in SafetyCard.objects.filter(workplace=workplace)}
+    rows = []
+    for kind, label in SafetyCard.Kind.choices:
+        card = cards.get(kind)
+        rows.append({"kind": kind, "label": label, "card": card,
+                     "missing": card is None or not card.in_place})  # fmt: skip
+    return rows
+
+
+# Dashboard -----------------------------------------------------------------------------
+
+
+def inspections_per_month(scope: Scope, *, year: int) -> list[int]:
+    """Inspections in each month of ``year`` (January first)."""
+    counts = [0] * 12
+    qs = scope.filter(Inspection.objects.filter(inspected_on__year=year),
+                      union_path_field=WORKPLACE_PATH)  # fmt: skip
+    for day in qs.values_list("inspected_on", flat=True):
+        counts[day.month - 1] += 1
+    return counts
+
+
+def accidents_year_on_year(scope: Scope, *, on: dt.date) -> dict[str, Any]:
+    """Accidents this year to ``on`` against the same days of last year, with each
+    year's months (accidents per month) for the chart."""
+    years = (on.year - 1, on.year)
+    qs = scope.filter(
+        Accident.objects.filter(occurred_on__year__in=years), union_path_field=WORKPLACE_PATH
+    )
+    months = {y: [0] * 12 for y in years}
+    to_date = {y: _zero() for y in years}
+    for day, deaths, serious, minor in qs.values_list("occurred_on", "deaths", "serious",
+                                                      "minor"):  # fmt: skip
+        months[day.year][day.month - 1] += 1
+        if (day.month, day.day) <= (on.month, on.day):
+            _add(to_date[day.year], deaths, serious, minor)
+    top = max([1, *months[years[0]], *months[years[1]]])
+    return {
+        "this_year": years[1], "last_year": years[0],
+        "this": to_date[years[1]], "last": to_date[years[0]],
+        "months": [{"month": m + 1, "this": months[years[1]][m], "last": months[years[0]][m]}
+                   for m in range(12)],
+        "top": top,
+    }  # fmt: skip

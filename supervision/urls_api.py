@@ -97,4 +97,15 @@ urlpatterns = [
         api.EntryAwardView.as_view(),
         name="api-supervision-entry-award",
     ),
+    path("supervision/projects/", api.ProjectListView.as_view(), name="api-supervision-projects"),
+    path(
+        "supervision/projects/<int:pk>/reviews/",
+        api.ProjectReviewView.as_view(),
+        name="api-supervision-project-review",
+    ),
+    path(
+        "supervision/inspector-reports/",
+        api.InspectorReportView.as_view(),
+        name="api-supervision-inspector-report",
+    ),
 ]

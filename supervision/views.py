@@ -3,15 +3,41 @@ anonymous: the login page); objects outside the organizer's unions are not found
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import time as local_time
+from core.errors import DomainError
 from core.scoping import Scope, scope_for
 from stations.models import Union
-from supervision import exports, notices, selectors
+from supervision import exports, notices, panels, selectors
+from supervision.forms import (
+    AccidentForm,
+    AccidentStepForm,
+    FindingForm,
+    FindingStepForm,
+    FollowUpForm,
+    InspectionForm,
+    InspectorReportForm,
+    add_domain_error,
+)
+from supervision.models import Award, Competition, Finding, Inspection
+from supervision.services import accidents as accident_services
+from supervision.services import competitions as competition_services
+from supervision.services import inspections as inspection_services
+from supervision.services import inspectors as inspector_services
+from supervision.services.inspections import FindingInput
+from welfare.models import Workplace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,3 +99,394 @@ def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="notice-{inspection.pk}-{kind}.pdf"'
     return response
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The supervision overview: the dashboard, recent inspections, open findings."""
+    scope = organizer_scope(request)
+    today = local_time.today()
+    return render(request, "supervision/home.html", {
+        "panel": panels.supervision_panel(request),
+        "inspections": selectors.inspections_in_scope(scope)[:20],
+        "findings": selectors.findings_in_scope(scope, status=Finding.Status.OPEN)[:50],
+        "rectified": selectors.findings_in_scope(scope, status=Finding.Status.RECTIFIED)[:50],
+        "today": today,
+    })  # fmt: skip
+
+
+def _finding_input(data: dict[str, Any], photos: Any = ()) -> FindingInput:
+    return FindingInput(
+        category=data.get("category") or "", severity=data.get("severity") or "general",
+        description=data.get("description") or "", law_cited=data.get("law_cited") or "",
+        requirement=data.get("requirement") or "", deadline=data.get("deadline"),
+        responsible_person=data.get("responsible_person") or "", photos=photos,
+    )  # fmt: skip
+
+
+@login_required
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """Record an inspection on site, on a phone, with its first finding and photos."""
+    scope = organizer_scope(request)
+    workplaces = selectors.workplaces_in_scope(scope)
+    form = InspectionForm(request.POST or None, request.FILES or None, workplaces=workplaces)
+    queued = request.headers.get("X-Queue") == "1"  # sent by the phone's offline queue
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
+        findings = []
+        if v["has_finding"]:
+            findings = [_finding_input(v, request.FILES.getlist("photos"))]
+        try:
+            inspection = inspection_services.inspection_record(
+                actor=request.user, workplace=v["workplace"], inspected_on=v["inspected_on"],
+                inspectors=v["inspectors"], agencies=v["agencies"], notes=v["notes"],
+                findings=findings, client_uuid=v["client_uuid"],
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if queued:
+                return JsonResponse({"id": inspection.pk, "url": reverse(
+                    "supervision:inspection", args=[inspection.pk])})  # fmt: skip
+            messages.success(request, _("检查已记录。"))
+            return redirect("supervision:inspection", pk=inspection.pk)
+    if queued and request.method == "POST":
+        field, errors = next(iter(form.errors.items()), (None, [_("请检查填写的内容。")]))
+        label = form.fields[field].label if field in form.fields else ""
+        return JsonResponse(
+            {"error": {"field": field, "message": f"{label} {errors[0]}".strip()}}, status=400
+        )
+    return render(request, "supervision/inspection_form.html", {"form": form})
+
+
+def inspection_service_worker(request: HttpRequest) -> HttpResponse:
+    """Served under /organizer/supervision/ so its scope covers the inspection pages (a
+    script under /static/ could only control /static/)."""
+    path = finders.find("supervision/inspection-sw.js")
+    if not path:
+        raise Http404
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _inspection(scope: Scope, pk: int) -> Inspection:
+    inspection = selectors.inspections_in_scope(scope).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404(_("没有这次检查，或不在您的管理范围内。"))
+    return inspection
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = organizer_scope(request)
+    inspection = _inspection(scope, pk)
+    form = FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection_services.finding_add(
+                actor=request.user, inspection=inspection,
+                data=_finding_input(form.cleaned_data, request.FILES.getlist("photos")),
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("问题已记录。"))
+            return redirect("supervision:inspection", pk=inspection.pk)
+    findings = inspection.findings.prefetch_related("photos").order_by("pk")
+    return render(request, "supervision/inspection.html", {
+        "inspection": inspection, "form": form, "step_form": FindingStepForm(),
+        "rows": [{"finding": f, "steps": _steps_for(f)} for f in findings],
+        "today": local_time.today(),
+    })  # fmt: skip
+
+
+def _steps_for(finding: Finding) -> list[str]:
+    steps = {
+        Finding.Status.OPEN: ["rectify"],
+        Finding.Status.RECTIFIED: ["verify", "reopen"],
+        Finding.Status.VERIFIED: [],
+    }[finding.status]
+    if finding.severity == Finding.Severity.MAJOR:
+        if finding.government_reported_on is None:
+            steps.append("government")
+        if finding.congress_reported_on is None and finding.status != Finding.Status.OPEN:
+            steps.append("congress")
+    return steps
+
+
+@login_required
+@require_POST
+def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step of a finding, from its inspection's page."""
+    scope = organizer_scope(request)
+    finding = selectors.findings_in_scope(scope).filter(pk=pk).first()
+    if finding is None:
+        raise Http404(_("没有这个问题，或不在您的管理范围内。"))
+    form = FindingStepForm(request.POST, request.FILES)
+    back = (
+        redirect("supervision:inspection", pk=finding.inspection_id)
+        if finding.inspection_id
+        else redirect("supervision:home")
+    )
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"{form.fields[field].label if field in form.fields else ''} "
+                                f"{errors[0]}")  # fmt: skip
+        return back
+    v = form.cleaned_data
+    actor, on, note = request.user, v["on"], v["text"]
+    try:
+        match v["step"]:
+            case "rectify":
+                inspection_services.finding_rectify(
+                    actor=actor, finding=finding, rectified_on=on, evidence=note,
+                    photos=request.FILES.getlist("photos"),
+                )  # fmt: skip
+            case "verify":
+                inspection_services.finding_verify(actor=actor, finding=finding, verified_on=on)
+            case "reopen":
+                inspection_services.finding_reopen(actor=actor, finding=finding, reason=note)
+            case "government":
+                inspection_services.finding_report_government(
+                    actor=actor, finding=finding, reported_on=on, recipient=note
+                )
+            case "congress":
+                inspection_services.finding_report_congress(
+                    actor=actor, finding=finding, reported_on=on, note=note[:300]
+                )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记。"))
+    return back
+
+
+@login_required
+def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workplace's supervision record: 一会三卡 (missing ones first in sight), open
+    findings, inspections and accidents."""
+    scope = organizer_scope(request)
+    workplace = selectors.workplaces_in_scope(scope).filter(pk=pk).first()
+    if workplace is None:
+        raise Http404(_("没有这个单位，或不在您的管理范围内。"))
+    return render(request, "supervision/workplace.html", {
+        "workplace": workplace,
+        "cards": selectors.safety_cards(workplace),
+        "findings": selectors.findings_in_scope(scope, workplace=workplace).exclude(
+            status=Finding.Status.VERIFIED
+        ),
+        "inspections": selectors.inspections_in_scope(scope).filter(workplace=workplace)[:20],
+        "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
+        "today": local_time.today(),
+    })  # fmt: skip
+
+
+# Accidents -----------------------------------------------------------------------------
+
+
+@login_required
+def accidents(request: HttpRequest) -> HttpResponse:
+    """The accidents of this year and last, and the form to register one."""
+    scope = organizer_scope(request)
+    form = AccidentForm(request.POST or None, workplaces=selectors.workplaces_in_scope(scope))
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
+        try:
+            accident = accident_services.accident_register(
+                actor=request.user, workplace=v["workplace"], occurred_on=v["occurred_on"],
+                place=v["place"], category=v["category"], cause=v["cause"],
+                deaths=v["deaths"], serious=v["serious"], minor=v["minor"],
+                description=v["description"], union_participation=v["union_participation"],
+                injured=[accident_services.InjuredInput(n, i) for n, i in v["injured"]],
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("事故已登记，您是它的处理人。"))
+            return redirect("supervision:accident", pk=accident.pk)
+    today = local_time.today()
+    rows = selectors.accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
+    return render(request, "supervision/accidents.html", {
+        "form": form, "accidents": rows[:100], "year": today.year,
+    })  # fmt: skip
+
+
+@login_required
+def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One case: 四不放过 with its gate, the injured and their follow-up (names only for
+    the handling organizer)."""
+    scope = organizer_scope(request)
+    accident = selectors.accidents_in_scope(scope).filter(pk=pk).first()
+    if accident is None:
+        raise Http404(_("没有这起事故，或不在您的管理范围内。"))
+    if request.method == "POST":
+        _accident_post(request, accident)
+        return redirect("supervision:accident", pk=accident.pk)
+    done = {c.kind: c for c in accident.checks.all()}
+    return render(request, "supervision/accident.html", {
+        "accident": accident,
+        "checks": [{"kind": k, "label": label, "check": done.get(k)}
+                   for k, label in accident.checks.model.Kind.choices],
+        "open_kinds": [k for k, _label in accident.checks.model.Kind.choices if k not in done],
+        "names_visible": selectors.injured_names_visible(request.user, accident),
+        "injured": accident.injured.all(),
+        "step_form": AccidentStepForm(), "follow_up_form": FollowUpForm(),
+        "today": local_time.today(),
+    })  # fmt: skip
+
+
+def _accident_post(request: HttpRequest, accident: Any) -> None:
+    person_id = request.POST.get("person", "")
+    try:
+        if person_id:
+            person = accident.injured.filter(pk=person_id if person_id.isdigit() else 0).first()
+            follow = FollowUpForm(request.POST)
+            if person is None or not follow.is_valid():
+                messages.error(request, _("请检查填写的日期。"))
+                return
+            v = follow.cleaned_data
+            accident_services.injured_follow_up(
+                actor=request.user, person=person,
+                insurance_claimed_on=v["insurance_claimed_on"],
+                insurance_granted_on=v["insurance_granted_on"], placement=v["placement"] or None,
+            )  # fmt: skip
+        else:
+            form = AccidentStepForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请检查填写的内容。"))
+                return
+            v = form.cleaned_data
+            match v["step"]:
+                case "cause":
+                    accident_services.accident_set_cause(
+                        actor=request.user, accident=accident, cause=v["cause"]
+                    )
+                case "check":
+                    accident_services.accident_check_record(
+                        actor=request.user, accident=accident, kind=v["kind"],
+                        done_on=v["on"], evidence=v["evidence"],
+                    )  # fmt: skip
+                case "close":
+                    accident_services.accident_close(
+                        actor=request.user, accident=accident, closed_on=v["on"]
+                    )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记。"))
+
+
+# Safety inspectors ---------------------------------------------------------------------
+
+
+@login_required
+def inspector_report(request: HttpRequest) -> HttpResponse:
+    """A workers' safety inspector reports a finding or hazard at their unit, from the
+    phone; it goes into the same rectification path as an organizer's finding."""
+    unit_ids = [r.workplace_id for r in selectors.inspector_roles(request.user)]
+    scope = scope_for(request.user)
+    allowed = Q(pk__in=unit_ids)
+    if scope.is_organizer:
+        allowed |= Q(pk__in=selectors.workplaces_in_scope(scope).values("pk"))
+    workplaces = Workplace.objects.filter(allowed)
+    if not unit_ids and not scope.is_organizer:
+        raise PermissionDenied(_("只有职工安全监督检查员可以在这里报告。"))
+    form = InspectorReportForm(request.POST or None, request.FILES or None,
+                               workplaces=workplaces.order_by("name"))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
+        try:
+            inspector_services.inspector_report_finding(
+                actor=request.user, workplace=v["workplace"],
+                data=_finding_input(v), photos=request.FILES.getlist("photos"),
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已报告，工会将跟踪整改。"))
+            return redirect("supervision:inspector-report")
+    mine = Finding.objects.filter(reported_by=request.user, source=Finding.Source.INSPECTOR)
+    return render(request, "supervision/inspector_report.html", {
+        "form": form, "mine": mine.select_related("workplace").order_by("-created_at")[:20],
+    })  # fmt: skip
+
+
+# 安康杯 ---------------------------------------------------------------------------------
+
+
+@login_required
+def competitions(request: HttpRequest) -> HttpResponse:
+    scope = organizer_scope(request)
+    return render(request, "supervision/competitions.html", {
+        "competitions": selectors.competitions_in_scope(scope)[:50],
+    })  # fmt: skip
+
+
+@login_required
+def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A competition: enrol units, score them on the sheet, rank them by region or
+    industry and give the awards; the status moves enrolling → evaluating → closed."""
+    scope = organizer_scope(request)
+    competition = selectors.competitions_in_scope(scope).filter(pk=pk).first()
+    if competition is None:
+        raise Http404(_("没有这个竞赛，或不在您的管理范围内。"))
+    if request.method == "POST":
+        _competition_post(request, scope, competition)
+        return redirect("supervision:competition", pk=competition.pk)
+    by = request.GET.get("by") or None
+    if by not in (None, *selectors.RANKING_DIMENSIONS):
+        raise Http404(_("只能按区划或行业排名。"))
+    entries = competition.entries.select_related("workplace", "unit_union").order_by("pk")
+    enrolled = {e.workplace_id for e in entries if e.workplace_id}
+    return render(request, "supervision/competition.html", {
+        "competition": competition, "by": by, "entries": entries,
+        "ranking": selectors.competition_ranking(competition, by=by),
+        "candidates": selectors.workplaces_in_scope(scope).filter(
+            union__path__startswith=competition.union.path
+        ).exclude(pk__in=enrolled),
+        "awards": Award.choices,
+    })  # fmt: skip
+
+
+def _competition_post(request: HttpRequest, scope: Scope, competition: Competition) -> None:
+    action, actor = request.POST.get("action", ""), request.user
+    entry_id = request.POST.get("entry", "")
+    entry = competition.entries.filter(pk=int(entry_id)).first() if entry_id.isdigit() else None
+    try:
+        if action == "enrol":
+            wanted = request.POST.get("workplace", "")
+            workplace = (
+                selectors.workplaces_in_scope(scope)
+                .filter(pk=int(wanted) if wanted.isdigit() else 0)
+                .first()
+            )
+            if workplace is None:
+                messages.error(request, _("请选择参赛单位。"))
+                return
+            competition_services.competition_enrol(
+                actor=actor, competition=competition, workplace=workplace
+            )
+        elif action in ("evaluating", "closed"):
+            competition_services.competition_advance(
+                actor=actor, competition=competition, status=action
+            )
+        elif action == "evaluate" and entry is not None:
+            scores = {item["code"]: request.POST.get(f"score-{item['code']}", "")
+                      for item in competition.scoring_items}  # fmt: skip
+            competition_services.entry_evaluate(actor=actor, entry=entry, scores=scores)
+        elif action == "award" and entry is not None:
+            competition_services.entry_award(
+                actor=actor, entry=entry, award=request.POST.get("award", "")
+            )
+        else:
+            messages.error(request, _("无法识别的操作。"))
+            return
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))

@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "FindingCategoryEnum": "supervision.models.FindingCategory",
         "FindingStatusEnum": "supervision.models.FindingStatus",
         "AccidentCategoryEnum": "supervision.models.AccidentCategory",
+        "ProjectKindEnum": "supervision.models.Project.Kind",
+        "AccidentCheckKindEnum": "supervision.models.AccidentCheck.Kind",
     },
 }
 

@@ -9,11 +9,12 @@ rectified, to the enterprise's workers' congress (双报告).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import time as local_time
@@ -98,7 +99,7 @@ def _checklist(
     return rows
 
 
-def _finding_build(
+def finding_build(
     *, workplace: Workplace, data: FindingInput, prefix: str, not_before: dt.date
 ) -> Finding:
     category = choice(data.category, Finding.Category, f"{prefix}category")
@@ -156,10 +157,21 @@ def inspection_record(
     checklist: Sequence[Any] | None = None,
     notes: str = "",
     findings: Sequence[FindingInput] = (),
+    client_uuid: uuid.UUID | None = None,
 ) -> Inspection:
-    """Record an inspection of ``workplace`` with its checklist and its findings."""
+    """Record an inspection of ``workplace`` with its checklist and its findings.
+
+    With ``client_uuid`` (made on the phone) it is idempotent: sent again (an offline
+    queue replaying after a lost answer), the inspection already recorded is answered.
+    """
     workplace = Workplace.objects.select_related("union").get(pk=workplace.pk)
     require_union(actor, workplace.union)
+    if client_uuid is not None:
+        known = Inspection.objects.filter(client_uuid=client_uuid).first()
+        if known is not None:
+            if known.workplace_id != workplace.pk:
+                raise Conflict(_("这个编号已用于另一次检查。"), field="client_uuid")
+            return known
     if not isinstance(inspected_on, dt.date) or inspected_on > local_time.today():
         raise SupervisionError(_("检查日期不能在将来。"), field="inspected_on")
     agencies = list(dict.fromkeys(agencies))
@@ -175,14 +187,22 @@ def inspection_record(
         inspectors=text(inspectors, "inspectors", max_length=300), agencies=agencies,
         template=template, checklist=_checklist(template, checklist),
         notes=text(notes, "notes", max_length=4000, required=False),
-        recorded_by=actor,
+        recorded_by=actor, client_uuid=client_uuid,
     )  # fmt: skip
-    inspection.full_clean()
+    inspection.full_clean(exclude=["client_uuid"])
     stamp(inspection, actor)
-    inspection.save()
+    try:
+        with transaction.atomic():
+            inspection.save()
+    except IntegrityError:
+        # The same phone's two sends crossed: the other one recorded it.
+        known = Inspection.objects.filter(client_uuid=client_uuid).first()
+        if client_uuid is None or known is None:
+            raise
+        return known
     for i, data in enumerate(findings):
         prefix = f"findings[{i}]."
-        finding = _finding_build(
+        finding = finding_build(
             workplace=workplace, data=data, prefix=prefix, not_before=inspected_on
         )
         finding.inspection = inspection
@@ -197,7 +217,7 @@ def finding_add(
     """Add a finding to an inspection already recorded."""
     inspection = Inspection.objects.select_related("workplace__union").get(pk=inspection.pk)
     require_union(actor, inspection.workplace.union)
-    finding = _finding_build(
+    finding = finding_build(
         workplace=inspection.workplace, data=data, prefix="", not_before=inspection.inspected_on
     )
     finding.inspection = inspection
@@ -238,8 +258,13 @@ def _day(value: Any, field_name: str, *, not_before: dt.date | None = None) -> d
 
 
 def _found_on(finding: Finding) -> dt.date:
+    """The day the problem was found: the inspection's, the 三同时 review's, or the day an
+    inspector reported it."""
     if finding.inspection_id:
         return finding.inspection.inspected_on
+    review = getattr(finding, "project_review", None) if finding.project_id else None
+    if review is not None:
+        return review.reviewed_on
     return local_time.to_local(finding.created_at).date()
 
 

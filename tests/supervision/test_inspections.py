@@ -4,6 +4,7 @@ move refused, 双报告, the overdue alert, checklists, photos and permissions."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core import mail
@@ -321,3 +322,14 @@ def test_the_api_refuses_others_and_strangers(organizer_xining, organizer_golmud
     assert api_as(staff).get("/api/v1/supervision/findings/").status_code == 403
     finding.refresh_from_db()
     assert finding.status == "open"
+
+
+def test_a_client_uuid_records_an_inspection_once(organizer_xining, plant, golmud_plant):
+    key = uuid.uuid4()
+    first = record(organizer_xining, plant, findings=[finding_input()], client_uuid=key)
+    again = record(organizer_xining, plant, findings=[finding_input()], client_uuid=key)
+    assert again.pk == first.pk
+    assert Inspection.objects.count() == 1 and Finding.objects.count() == 1
+    with pytest.raises(Conflict) as exc:
+        record(None, golmud_plant, client_uuid=key)
+    assert exc.value.field == "client_uuid"

@@ -1,0 +1,185 @@
+"""Forms of the organizer pages. They check the shape of the input; the services judge it,
+and a refusal is shown beside the field it names (``add_domain_error``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core import time as local_time
+from core.errors import DomainError
+from supervision.models import (
+    AccidentCategory,
+    AccidentCause,
+    AccidentCheck,
+    Agency,
+    Finding,
+    InjuredPerson,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal on the field it names, else above the form."""
+    field = (exc.field or "").removeprefix("findings[0].")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+class InspectionForm(forms.Form):
+    """An inspection on site with its first finding (more are added on its page)."""
+
+    workplace = forms.ModelChoiceField(label=_("受检单位"), queryset=None)  # type: ignore[arg-type]
+    inspected_on = forms.DateField(label=_("检查日期"), widget=DATE)
+    inspectors = forms.CharField(label=_("检查人员"), max_length=300)
+    agencies = forms.MultipleChoiceField(
+        label=_("联合检查部门"), choices=Agency.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    notes = forms.CharField(label=_("总体意见"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    has_finding = forms.BooleanField(label=_("发现问题"), required=False, initial=True)
+    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("问题类别"), choices=Finding.Category.choices,
+                                 required=False)  # fmt: skip
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Finding.Severity.choices,
+                                 required=False)  # fmt: skip
+    description = forms.CharField(label=_("问题描述"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    law_cited = forms.CharField(label=_("违反的法规或标准"), required=False, max_length=300)
+    requirement = forms.CharField(label=_("整改要求"), required=False, max_length=2000)
+    deadline = forms.DateField(label=_("整改期限"), required=False, widget=DATE)
+    responsible_person = forms.CharField(label=_("企业整改责任人"), required=False,
+                                         max_length=100)  # fmt: skip
+    photos = forms.ImageField(
+        label=_("照片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+        self.fields["inspected_on"].initial = local_time.today()
+
+
+class FindingForm(forms.Form):
+    category = forms.ChoiceField(label=_("问题类别"), choices=Finding.Category.choices)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Finding.Severity.choices)
+    description = forms.CharField(label=_("问题描述"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    law_cited = forms.CharField(label=_("违反的法规或标准"), required=False, max_length=300)
+    requirement = forms.CharField(label=_("整改要求"), required=False, max_length=2000)
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+    responsible_person = forms.CharField(label=_("企业整改责任人"), max_length=100)
+
+
+class FindingStepForm(forms.Form):
+    """One step of a finding: rectified (with evidence), verified, or reopened."""
+
+    STEPS = (
+        ("rectify", _("已整改")),
+        ("verify", _("验证通过")),
+        ("reopen", _("整改不到位，退回")),
+        ("government", _("已报告政府部门")),
+        ("congress", _("已向职代会报告")),
+    )
+    step = forms.ChoiceField(label=_("登记"), choices=STEPS)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    text = forms.CharField(
+        label=_("说明"), required=False, max_length=4000,
+        help_text=_("整改情况与证据、退回原因或接收部门"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    photos = forms.ImageField(label=_("证据照片"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = local_time.today()
+
+
+class AccidentForm(forms.Form):
+    workplace = forms.ModelChoiceField(label=_("事故单位"), queryset=None)  # type: ignore[arg-type]
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
+    place = forms.CharField(label=_("发生地点"), max_length=300)
+    category = forms.ChoiceField(label=_("事故类别（GB 6441）"), choices=AccidentCategory.choices)
+    cause = forms.ChoiceField(label=_("主要原因"), choices=AccidentCause.choices,
+                              initial=AccidentCause.UNKNOWN)  # fmt: skip
+    deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=1000, initial=0)
+    serious = forms.IntegerField(label=_("重伤人数"), min_value=0, max_value=1000, initial=0)
+    minor = forms.IntegerField(label=_("轻伤人数"), min_value=0, max_value=1000, initial=0)
+    description = forms.CharField(label=_("经过"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    union_participation = forms.CharField(label=_("工会参与调查情况"), required=False,
+                                          max_length=2000,
+                                          widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    injured = forms.CharField(
+        label=_("伤亡人员（仅您可见）"), required=False, max_length=2000,
+        help_text=_("每行一人：姓名，伤害程度（死亡、重伤或轻伤），如“张三，重伤”。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+
+    def clean_injured(self) -> list[tuple[str, str]]:
+        labels = {str(label): value for value, label in InjuredPerson.Injury.choices}
+        people = []
+        for n, line in enumerate((self.cleaned_data.get("injured") or "").splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            name, _sep, injury = line.replace(",", "，").partition("，")
+            if injury.strip() not in labels:
+                raise forms.ValidationError(
+                    _("第 %(n)d 行：请写“姓名，死亡/重伤/轻伤”。") % {"n": n}
+                )
+            people.append((name.strip(), labels[injury.strip()]))
+        return people
+
+
+class AccidentStepForm(forms.Form):
+    STEPS = (
+        ("cause", _("填写主要原因")),
+        ("check", _("登记四不放过事项")),
+        ("close", _("结案")),
+    )
+    step = forms.ChoiceField(choices=STEPS)
+    cause = forms.ChoiceField(label=_("主要原因"), choices=AccidentCause.choices, required=False)
+    kind = forms.ChoiceField(label=_("事项"), choices=AccidentCheck.Kind.choices, required=False)
+    on = forms.DateField(label=_("日期"), widget=DATE, required=False)
+    evidence = forms.CharField(label=_("证据与说明"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class FollowUpForm(forms.Form):
+    insurance_claimed_on = forms.DateField(label=_("工伤认定申请日期"), required=False, widget=DATE)
+    insurance_granted_on = forms.DateField(label=_("工伤保险待遇落实日期"), required=False,
+                                           widget=DATE)  # fmt: skip
+    placement = forms.CharField(label=_("安置情况"), required=False, max_length=300)
+
+
+class InspectorReportForm(forms.Form):
+    """A safety inspector's report from the phone: what, where, how bad, a photo."""
+
+    workplace = forms.ModelChoiceField(label=_("单位"), queryset=None)  # type: ignore[arg-type]
+    category = forms.ChoiceField(label=_("问题类别"), choices=Finding.Category.choices)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Finding.Severity.choices)
+    description = forms.CharField(label=_("问题描述"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    responsible_person = forms.CharField(label=_("企业整改责任人"), max_length=100)
+    deadline = forms.DateField(label=_("建议整改期限"), widget=DATE)
+    photos = forms.ImageField(
+        label=_("照片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+        self.fields["deadline"].initial = local_time.today() + dt.timedelta(days=7)

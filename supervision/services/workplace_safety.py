@@ -1,0 +1,64 @@
+"""一会三卡 per workplace (四(五)) and safety education and publicity (四(一))."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import time as local_time
+from supervision.exceptions import SupervisionError
+from supervision.models import SafetyCard, TrainingRecord
+from supervision.services._common import choice, require_union, stamp, text
+from welfare.models import Workplace
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@transaction.atomic
+def safety_card_record(
+    *,
+    actor: AbstractBaseUser | None,
+    workplace: Workplace,
+    kind: str,
+    in_place: bool,
+    checked_on: dt.date,
+    note: str = "",
+) -> SafetyCard:
+    """Record a check of one of 一会三卡 at ``workplace`` (the latest check is kept; the
+    history keeps the earlier ones)."""
+    require_union(actor, workplace.union)
+    kind = choice(kind, SafetyCard.Kind, "kind")
+    if not isinstance(checked_on, dt.date) or checked_on > local_time.today():
+        raise SupervisionError(_("检查日期不能在将来。"), field="checked_on")
+    card = SafetyCard.objects.select_for_update().filter(
+        workplace=workplace, kind=kind
+    ).first() or SafetyCard(workplace=workplace, kind=kind)
+    if card.pk and checked_on < card.checked_on:
+        raise SupervisionError(_("已有更近的检查记录。"), field="checked_on")
+    card.in_place, card.checked_on = bool(in_place), checked_on
+    card.note = text(note, "note", max_length=300, required=False)
+    stamp(card, actor)
+    card.save()
+    return card
+
+
+@transaction.atomic
+def training_record_save(
+    *, actor: AbstractBaseUser | None, record: TrainingRecord
+) -> TrainingRecord:
+    """A training or publicity event of a union (at a workplace under it, or its own)."""
+    require_union(actor, record.union)
+    if record.workplace_id and not record.workplace.union.is_under(record.union):
+        raise SupervisionError(_("这个单位不在该工会之下。"), field="workplace")
+    choice(record.kind, TrainingRecord.Kind, "kind")
+    record.title = text(record.title, "title", max_length=200)
+    if not isinstance(record.held_on, dt.date) or record.held_on > local_time.today():
+        raise SupervisionError(_("日期不能在将来。"), field="held_on")
+    record.full_clean()
+    stamp(record, actor)
+    record.save()
+    return record

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as N_
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as N_
 from core import datum
 from core.errors import DomainError
 from core.importing import ImportReport, RowInvalid, RowOutcome, TabularResource
+from core.normalize import choice, parse_flag, point_from_cells
 from core.scoping import scope_for
 from core.spatial import is_postgis
 from core.tabular import Column, fold, tidy
@@ -47,8 +47,6 @@ SERVICE_ALIASES: dict[str, str] = {
     "打气筒": "repair", "打气": "repair",
 }  # fmt: skip
 SERVICE_SPLIT = re.compile(r"[、,，;；/|\s]+")
-TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
-FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "没有", "×", ""}
 #: More than this share of a GCJ-02 file's points land outside their region (by more than
 #: BD09_SUSPECT_METRES) while the same numbers read as BD-09 fall inside it: the file is
 #: probably BD-09 (Baidu), whose points read as GCJ-02 sit 0.7–1 km north-east of the truth.
@@ -143,59 +141,6 @@ FLAGS = ("step_free", "accessible_toilet")
 STATION_FIELDS = (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS)
 
 
-def _choice(value: str, choices: Any, column: str) -> str:
-    folded = fold(value)
-    for code, label in choices:
-        if folded in (code, str(label)):
-            return code
-    raise RowInvalid({column: _("不认识“%(v)s”，可填：%(labels)s。") % {
-        "v": value, "labels": "、".join(str(label) for _c, label in choices)}})  # fmt: skip
-
-
-def parse_number(value: str, column: str) -> float:
-    try:
-        return float(fold(value).replace(",", ""))
-    except ValueError:
-        raise RowInvalid({column: _("“%(v)s”不是数字。") % {"v": value}}) from None
-
-
-def split_lnglat(value: str) -> tuple[str, str]:
-    """'101.77,36.62' (or with ，; space) → ('101.77', '36.62')."""
-    parts = [p for p in re.split(r"[,;\s]+", fold(value)) if p]
-    if len(parts) != 2:
-        raise RowInvalid({"lnglat": _("“%(v)s”应写作“经度,纬度”。") % {"v": value}})
-    return parts[0], parts[1]
-
-
-def clean_point(
-    lng_text: str, lat_text: str, *, crs: str, column: str = "lng"
-) -> tuple[float, float]:
-    """WGS-84 (lng, lat) from text in datum ``crs``; outside China or swapped is an error."""
-    lng, lat = (
-        parse_number(lng_text, column),
-        parse_number(lat_text, "lat" if column == "lng" else column),
-    )
-    lng_min, lat_min, lng_max, lat_max = settings.CHINA_BOUNDS
-    inside = lng_min <= lng <= lng_max and lat_min <= lat <= lat_max
-    if not inside and lng_min <= lat <= lng_max and lat_min <= lng <= lat_max:
-        message = _("经度 %(lng)s、纬度 %(lat)s 似乎填反了（经度在前，约 73–135；纬度约 4–54）。")
-        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
-    if not inside:
-        message = _("位置（经度 %(lng)s，纬度 %(lat)s）不在中国境内。")
-        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
-    lng, lat = datum.to_wgs84(lng, lat, crs)
-    return round(lng, 6), round(lat, 6)
-
-
-def parse_flag(value: str, column: str) -> bool:
-    folded = fold(value).lower()
-    if folded in TRUE_WORDS:
-        return True
-    if folded in FALSE_WORDS:
-        return False
-    raise RowInvalid({column: _("“%(v)s”应填“是”或“否”。") % {"v": value}})
-
-
 class StationResource(TabularResource):
     kind = "stations"
     columns = COLUMNS
@@ -280,14 +225,14 @@ class StationResource(TabularResource):
             attempt(
                 "kind",
                 lambda: values.__setitem__(
-                    "kind", _choice(cells["kind"], Station.Kind.choices, "kind")
+                    "kind", choice(cells["kind"], Station.Kind.choices, "kind")
                 ),
             )
         if cells.get("status"):
             attempt(
                 "status",
                 lambda: values.__setitem__(
-                    "status", _choice(cells["status"], Station.Status.choices, "status")
+                    "status", choice(cells["status"], Station.Status.choices, "status")
                 ),
             )
         if cells.get("seats"):
@@ -303,21 +248,9 @@ class StationResource(TabularResource):
                 )
 
         def point() -> None:
-            if cells.get("lnglat") and not (cells.get("lng") or cells.get("lat")):
-                lng_text, lat_text = split_lnglat(cells["lnglat"])
-                column = "lnglat"
-            elif cells.get("lng") and cells.get("lat"):
-                lng_text, lat_text, column = cells["lng"], cells["lat"], "lng"
-            elif cells.get("lng") and not cells.get("lat") and "," in fold(cells["lng"]):
-                lng_text, lat_text = split_lnglat(cells["lng"])  # "经度,纬度" under 经度
-                column = "lng"
-            else:
-                raise RowInvalid(
-                    {"lng": _("经度和纬度都要填写（或在“经纬度”一列写“经度,纬度”）。")}
-                )
-            values["lng"], values["lat"] = clean_point(lng_text, lat_text, crs=crs, column=column)
+            (values["lng"], values["lat"]), raw = point_from_cells(cells, crs=crs)
             if crs == "gcj02":
-                values["_raw"] = (parse_number(lng_text, column), parse_number(lat_text, column))
+                values["_raw"] = raw
 
         attempt("lng", point)
         if cells.get("services"):
@@ -451,7 +384,8 @@ class StationResource(TabularResource):
             return super().write_batch(outcomes)
         if getattr(self, "staged", None) is None:
             self.staged = station_import.StationStage.create()
-        self.staged.add([_staged_row(o, self.unions, self.regions) for o in outcomes])
+        written = [o for o in outcomes if o.action in ("new", "update")]
+        self.staged.add([_staged_row(o, self.unions, self.regions) for o in written])
         return None
 
     def export_values(self, station: Station) -> dict[str, str]:

@@ -120,7 +120,8 @@ def _key(text: Any) -> str:
     return re.sub(r"\s+", "", str(text or "")).lower()
 
 
-def _hazard_lookup() -> dict[str, str]:
+def hazard_lookup() -> dict[str, str]:
+    """Every name a file may give a hazard (our labels, codes, common aliases) → code."""
     lookup = {_key(alias): code for alias, code in HAZARD_ALIASES.items()}
     for code, label in Hazard.choices:
         lookup[_key(code)] = code
@@ -219,7 +220,7 @@ def roster_preview(
 ) -> RosterPreview:
     """Read an XLSX roster and judge every row (nothing is written)."""
     require_union(actor, workplace.union)
-    lookup = _hazard_lookup()
+    lookup = hazard_lookup()
     preview = RosterPreview(workplace_id=workplace.pk, rows=[])
     seen: dict[str, int] = {}
     for line, cells in _read_rows(data):

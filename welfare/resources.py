@@ -390,7 +390,7 @@ class WorkerResource(_Scoped):
     def write_row(
         self, values: dict[str, Any], *, new: bool, current: dict[str, Any] | None
     ) -> Any:
-        if not self.options.get("consent", self.actor is None):
+        if not self.options.get("consent"):
             raise RowInvalid({"name": _("请确认用人单位已取得名册上每位劳动者的同意。")})
         workplace = Workplace.objects.select_related("union").get(pk=values["workplace"])
         try:

@@ -4,9 +4,11 @@ campaigns, hand-outs and visits: filtered as the list is, Chinese headers, nobod
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from campaigns.models import Distribution, StockEntry, StockLevel
@@ -139,3 +141,12 @@ def test_visit_export_names_nobody(client, network, staff_xining, organizer_xini
     assert text.splitlines()[0] == "到访时间,站点编号,站点名称,劳动者类别,使用的服务"
     assert "QH-XN-0001" in text and "快递员" in text
     assert staff_xining.username not in text
+
+
+def test_the_receipts_command(network, stock, tmp_path):
+    path = tmp_path / "入库.csv"
+    path.write_bytes(csv(*rows(stock)))
+    out = io.StringIO()
+    call_command("import_receipts", str(path), "--no-progress", stdout=out)
+    assert "2 rows: 2 new" in out.getvalue()
+    assert StockLevel.objects.get(location=stock.depot, lot__item=stock.water).quantity == 240

@@ -3,10 +3,14 @@ services; exports of workplaces carry no personal data and import back unchanged
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core.importing import import_file
+from core.tabular import xlsx_bytes
 from tests.welfare.factories import WorkplaceFactory, credit_code
 from welfare.models import HealthCheck, Worker, Workplace
 from welfare.resources import HealthCheckResource, WorkerResource, WorkplaceResource
@@ -126,3 +130,30 @@ def test_a_check_for_an_unknown_worker_is_a_row_error(network, organizer_xining)
                  csv(HC_HEADER, f"{CODE_A},王五,9999,,在岗期间,2026-05-20,未见异常,"))  # fmt: skip
     assert "请先导入名册" in errors_of(report)[0][2]
     assert HealthCheck.objects.count() == 0
+
+
+def test_the_commands_import_workplaces_rosters_and_checks(network, tmp_path):
+    path = tmp_path / "单位.csv"
+    path.write_bytes(csv(WP_HEADER, *wp_rows()))
+    out = io.StringIO()
+    call_command("import_workplaces", str(path), "--crs", "wgs84", "--no-progress", stdout=out)
+    assert "2 rows: 2 new" in out.getvalue() and Workplace.objects.count() == 2
+    roster = tmp_path / "名册.xlsx"
+    roster.write_bytes(xlsx_bytes(WK_HEADER.split(","), [[CODE_A, "张三", "123X", "", "", "", ""]]))
+    with pytest.raises(CommandError):
+        call_command("import_workers", str(roster), "--no-progress", stdout=io.StringIO())
+    assert Worker.objects.count() == 0
+    out = io.StringIO()
+    try:
+        call_command("import_workers", str(roster), "--consent", "--no-progress", stdout=out)
+    except CommandError:
+        raise AssertionError(out.getvalue()) from None
+    assert Worker.objects.get().name == "张三", out.getvalue()
+    checks = tmp_path / "体检.csv"
+    checks.write_bytes(csv(HC_HEADER, f"{CODE_A},张三,123X,,在岗期间,2026-05-20,未见异常,"))
+    call_command(
+        "import_health_checks", str(checks), "--dry-run", "--no-progress", stdout=io.StringIO()
+    )
+    assert HealthCheck.objects.count() == 0
+    call_command("import_health_checks", str(checks), "--no-progress", stdout=io.StringIO())
+    assert HealthCheck.objects.count() == 1

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign, Distribution, Item, Movement, StockEntry, StockLocation
 from campaigns.services.ledger import ReceiptLine, stock_receive
@@ -36,7 +36,7 @@ RECEIPT_COLUMNS = (
         "入库单号",
         ("单号", "receipt_no"),
         True,
-        N_("供货单或入库单的编号；同一单号再次导入不会重复入库。"),
+        gettext_lazy("供货单或入库单的编号；同一单号再次导入不会重复入库。"),
         "RK-2027-0001",
     ),
     Column(
@@ -44,16 +44,21 @@ RECEIPT_COLUMNS = (
         "仓库",
         ("库存地点", "入库地点", "location"),
         True,
-        N_("库存地点编号或名称"),
+        gettext_lazy("库存地点编号或名称"),
         "QH-XN-CK",
     ),
-    Column("item", "物资", ("物资名称", "物资代码"), True, N_("物资代码或名称"), "water"),
+    Column("item", "物资", ("物资名称", "物资代码"), True, gettext_lazy("物资代码或名称"), "water"),
     Column("batch", "批号", ("生产批号",), False, "", "20270501"),
     Column(
-        "expires_on", "有效期至", ("保质期至", "有效期"), False, N_("如 2028-05-01"), "2028-05-01"
+        "expires_on",
+        "有效期至",
+        ("保质期至", "有效期"),
+        False,
+        gettext_lazy("如 2028-05-01"),
+        "2028-05-01",
     ),
-    Column("quantity", "数量", ("入库数量",), True, N_("正整数，按物资单位计"), "240"),
-    Column("campaign", "关爱活动", ("活动",), False, N_("活动名称（可不填）"), ""),
+    Column("quantity", "数量", ("入库数量",), True, gettext_lazy("正整数，按物资单位计"), "240"),
+    Column("campaign", "关爱活动", ("活动",), False, gettext_lazy("活动名称（可不填）"), ""),
 )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_lazy
 
 from core import datum
 from core import time as local_time
@@ -60,7 +60,7 @@ COLUMNS = (
         "站点编号",
         ("编号", "站点代码", "station_code"),
         True,
-        N_("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"),
+        gettext_lazy("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"),
         "QH-XN-0101",
     ),
     Column("name", "站点名称", ("名称", "站名"), True, "", "城中区西大街爱心驿站"),
@@ -70,7 +70,7 @@ COLUMNS = (
         "站点类型",
         ("类型", "类别"),
         False,
-        N_("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"),
+        gettext_lazy("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"),
         "银行网点",
     ),
     Column(
@@ -87,7 +87,7 @@ COLUMNS = (
         "经度",
         ("lon", "longitude", "x"),
         False,
-        N_("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"),
+        gettext_lazy("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"),
         "101.775200",
     ),
     Column("lat", "纬度", ("latitude", "y"), False, "", "36.621050"),
@@ -96,7 +96,7 @@ COLUMNS = (
         "经纬度",
         ("坐标", "经度,纬度", "location"),
         False,
-        N_("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"),
+        gettext_lazy("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"),
         "",
     ),
     Column(
@@ -104,7 +104,7 @@ COLUMNS = (
         "服务内容",
         ("服务项目", "服务设施", "设施"),
         False,
-        N_("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"),
+        gettext_lazy("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"),
         "饮用水、热水、卫生间、手机充电",
     ),
     Column(
@@ -112,7 +112,9 @@ COLUMNS = (
         "开放时间",
         ("营业时间", "opening_hours"),
         False,
-        N_("如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"),
+        gettext_lazy(
+            "如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"
+        ),
         "周一至周五 09:00-17:00，周六至周日 10:00-16:00",
     ),
     Column("phone", "联系电话", ("电话", "联系方式"), False, "", "0971-8372945"),
@@ -121,7 +123,7 @@ COLUMNS = (
         "所属工会",
         ("运营工会", "工会", "工会编号", "union_code"),
         False,
-        N_("工会编号或名称；导入时指定了工会则可省略。"),
+        gettext_lazy("工会编号或名称；导入时指定了工会则可省略。"),
         "QH-XN-CZ",
     ),
     Column(
@@ -129,13 +131,13 @@ COLUMNS = (
         "行政区划",
         ("区划代码", "行政区划代码", "区划", "region_code"),
         True,
-        N_("6 位行政区划代码（GB/T 2260）或名称"),
+        gettext_lazy("6 位行政区划代码（GB/T 2260）或名称"),
         "630103",
     ),
-    Column("status", "状态", (), False, N_("运行中、暂停、已撤销"), "运行中"),
+    Column("status", "状态", (), False, gettext_lazy("运行中、暂停、已撤销"), "运行中"),
     Column("seats", "座位数", (), False, "", "8"),
-    Column("step_free", "无障碍通道", (), False, N_("是/否"), "是"),
-    Column("accessible_toilet", "无障碍卫生间", (), False, N_("是/否"), "否"),
+    Column("step_free", "无障碍通道", (), False, gettext_lazy("是/否"), "是"),
+    Column("accessible_toilet", "无障碍卫生间", (), False, gettext_lazy("是/否"), "否"),
 )
 TEXT_FIELDS = ("name", "name_en", "host_organization", "address", "phone")
 FLAGS = ("step_free", "accessible_toilet")

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_lazy
 
 from core import datum
 from core.categories import WorkerCategory
@@ -84,21 +84,32 @@ WORKPLACE_COLUMNS = (
         "统一社会信用代码",
         ("信用代码", "社会信用代码"),
         True,
-        N_("18 位，已有的代码会更新该单位。"),
+        gettext_lazy("18 位，已有的代码会更新该单位。"),
         "91630100MA7XXXXXXX",
     ),
     Column("name", "企业名称", ("单位名称", "名称"), True, "", "西宁某某建筑工程有限公司"),
     Column("address", "地址", ("单位地址",), True, "", "西宁市城中区南川东路1号"),
-    Column("lng", "经度", ("lon", "longitude"), False, N_("坐标系按导入时的选择"), "101.7752"),
+    Column(
+        "lng", "经度", ("lon", "longitude"), False, gettext_lazy("坐标系按导入时的选择"), "101.7752"
+    ),
     Column("lat", "纬度", ("latitude",), False, "", "36.6210"),
-    Column("lnglat", "经纬度", ("坐标", "location"), False, N_("“经度,纬度”写在一格里"), ""),
-    Column("region", "行政区划", ("区划代码", "region_code"), True, N_("6 位代码或名称"), "630103"),
+    Column(
+        "lnglat", "经纬度", ("坐标", "location"), False, gettext_lazy("“经度,纬度”写在一格里"), ""
+    ),
+    Column(
+        "region",
+        "行政区划",
+        ("区划代码", "region_code"),
+        True,
+        gettext_lazy("6 位代码或名称"),
+        "630103",
+    ),
     Column(
         "union",
         "所属工会",
         ("监督工会", "工会", "union_code"),
         False,
-        N_("工会编号或名称；导入时指定了工会则可省略。"),
+        gettext_lazy("工会编号或名称；导入时指定了工会则可省略。"),
         "QH-XN-CZ",
     ),
     Column("industry", "行业", (), False, "", "建筑业"),
@@ -107,11 +118,11 @@ WORKPLACE_COLUMNS = (
         "危害因素",
         ("接触危害因素", "危害因素及人数"),
         False,
-        N_("危害和接触人数，如“高温 12、粉尘 3”"),
+        gettext_lazy("危害和接触人数，如“高温 12、粉尘 3”"),
         "高温 12、粉尘 3",
     ),
-    Column("contact_name", "联系人", (), False, N_("只导入，不导出（个人信息）"), ""),
-    Column("contact_phone", "联系电话", (), False, N_("只导入，不导出（个人信息）"), ""),
+    Column("contact_name", "联系人", (), False, gettext_lazy("只导入，不导出（个人信息）"), ""),
+    Column("contact_phone", "联系电话", (), False, gettext_lazy("只导入，不导出（个人信息）"), ""),
 )
 PRIVATE = {"contact_name", "contact_phone"}
 
@@ -267,23 +278,37 @@ WORKER_COLUMNS = (
         "统一社会信用代码",
         ("用人单位信用代码", "信用代码"),
         True,
-        N_("劳动者所在单位（须已登记）"),
+        gettext_lazy("劳动者所在单位（须已登记）"),
         "91630100MA7XXXXXXX",
     ),
     Column("name", "姓名", (), True, "", "张三"),
-    Column("id_last4", "身份证后四位", ("idlast4",), False, N_("与手机号至少填一项"), "123X"),
-    Column("phone", "手机号", ("手机", "mobile"), False, N_("只保存不可逆摘要"), "13800000000"),
+    Column(
+        "id_last4", "身份证后四位", ("idlast4",), False, gettext_lazy("与手机号至少填一项"), "123X"
+    ),
+    Column(
+        "phone",
+        "手机号",
+        ("手机", "mobile"),
+        False,
+        gettext_lazy("只保存不可逆摘要"),
+        "13800000000",
+    ),
     Column("job", "岗位", ("post",), False, "", "焊工"),
     Column(
         "hazards",
         "接触危害因素",
         ("危害因素", "exposures"),
         False,
-        N_("如“高温、噪声”"),
+        gettext_lazy("如“高温、噪声”"),
         "高温、噪声",
     ),
     Column(
-        "category", "劳动者类别", ("类别",), False, N_("如环卫工人、建筑工人；不填为“其他”"), ""
+        "category",
+        "劳动者类别",
+        ("类别",),
+        False,
+        gettext_lazy("如环卫工人、建筑工人；不填为“其他”"),
+        "",
     ),
 )
 
@@ -426,18 +451,23 @@ HEALTH_COLUMNS = (
         "91630100MA7XXXXXXX",
     ),
     Column("name", "姓名", (), True, "", "张三"),
-    Column("id_last4", "身份证后四位", (), False, N_("与手机号至少填一项"), "123X"),
+    Column("id_last4", "身份证后四位", (), False, gettext_lazy("与手机号至少填一项"), "123X"),
     Column("phone", "手机号", ("手机",), False, "", ""),
     Column(
-        "kind", "体检类型", ("类型",), True, N_("上岗前、在岗期间、离岗时、应急、复查"), "在岗期间"
+        "kind",
+        "体检类型",
+        ("类型",),
+        True,
+        gettext_lazy("上岗前、在岗期间、离岗时、应急、复查"),
+        "在岗期间",
     ),
-    Column("checked_on", "体检日期", ("日期",), True, N_("如 2027-05-20"), "2027-05-20"),
+    Column("checked_on", "体检日期", ("日期",), True, gettext_lazy("如 2027-05-20"), "2027-05-20"),
     Column(
         "result",
         "结论",
         ("体检结论",),
         True,
-        N_("未见异常、需复查、职业禁忌证、疑似职业病"),
+        gettext_lazy("未见异常、需复查、职业禁忌证、疑似职业病"),
         "未见异常",
     ),
     Column("notes", "备注", (), False, "", ""),

@@ -27,7 +27,7 @@ from import_export.forms import ExportForm
 
 from core.datum import CRS_CHOICES
 from core.errors import DomainError, NotFound
-from core.import_jobs import job_create, job_read, job_rows, job_run
+from core.import_jobs import job_create, job_read, job_rows, job_run, job_write
 from core.importing import TabularResource
 from core.tabular import EXTENSIONS, xlsx_bytes
 from core.tasks import import_file_run
@@ -214,6 +214,13 @@ class TabularImportMixin:
         if request.method == "POST":
             report = state.get("report") or {}
             if state["status"] == "done" and report.get("dry_run") and report.get("ok"):
+                if (
+                    report["total"] > ASYNC_ROWS
+                ):  # a big file checked first: write it in the background
+                    state.update(status="queued", report=None, done=0)
+                    job_write(job_id, state)
+                    import_file_run.delay(job_id, dry_run=False)
+                    return HttpResponseRedirect(self._job_url(job_id))
                 state = job_run(job_id, dry_run=False)
                 if state["report"]["written"]:
                     done = _("已导入：新增 %(new)d，更新 %(update)d，未变 %(unchanged)d。")

@@ -8,6 +8,7 @@ import io
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -149,4 +150,16 @@ def test_the_receipts_command(network, stock, tmp_path):
     out = io.StringIO()
     call_command("import_receipts", str(path), "--no-progress", stdout=out)
     assert "2 rows: 2 new" in out.getvalue()
+    assert StockLevel.objects.get(location=stock.depot, lot__item=stock.water).quantity == 240
+
+
+def test_receipts_import_in_the_admin_ledger(client, network, stock, organizer_xining):
+    client.force_login(organizer_xining)
+    listing = client.get(reverse("admin:campaigns_stockentry_changelist")).content.decode()
+    assert reverse("admin:campaigns_stockentry_import_file") in listing
+    response = client.post(reverse("admin:campaigns_stockentry_import_file"),
+                           {"file": SimpleUploadedFile("入库.csv", csv(*rows(stock)))})  # fmt: skip
+    assert response.status_code == 302
+    assert "新增 2" in client.get(response["Location"]).content.decode()
+    client.post(response["Location"])
     assert StockLevel.objects.get(location=stock.depot, lot__item=stock.water).quantity == 240

@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from core.importing import import_file
 from core.tabular import xlsx_bytes
@@ -157,3 +158,20 @@ def test_the_commands_import_workplaces_rosters_and_checks(network, tmp_path):
     assert HealthCheck.objects.count() == 0
     call_command("import_health_checks", str(checks), "--no-progress", stdout=io.StringIO())
     assert HealthCheck.objects.count() == 1
+
+
+def test_a_roster_in_the_admin_needs_the_consent_box(client, network, organizer_xining):
+    WorkplaceFactory(credit_code=CODE_A, union=network.chengzhong)
+    client.force_login(organizer_xining)
+    url = reverse("admin:welfare_worker_import_file")
+    data = csv(WK_HEADER, f"{CODE_A},张三,123X,,,,")
+    refused = client.post(url, {"file": SimpleUploadedFile("名册.csv", data)})
+    assert refused.status_code == 200 and "consent" in refused.context["form"].errors
+    response = client.post(url, {"file": SimpleUploadedFile("名册.csv", data), "consent": "on"})
+    assert response.status_code == 302
+    client.post(response["Location"])
+    assert Worker.objects.get().name == "张三"
+    # rosters are never exported
+    assert client.get(reverse("admin:welfare_worker_changelist")).status_code == 200
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:welfare_worker_export")

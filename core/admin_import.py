@@ -96,7 +96,12 @@ class TabularExportMixin(ExportMixin):
         return {"actor": request.user}
 
     def get_export_resource_classes(self, request: HttpRequest) -> list[type[TabularResource]]:
-        return [self.import_resource_class]
+        # Chinese headers first (the default), then the same columns with English keys.
+        cls = self.import_resource_class
+        english = getattr(cls, "_english_variant", None)
+        if english is None or english.__base__ is not cls:
+            english = cls._english_variant = cls.with_english_headers()
+        return [cls, english]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -112,15 +112,29 @@ class TabularResource(resources.ModelResource):
     kind = ""
     columns: Sequence[Column] = ()
     key_column = "code"
+    #: Export with the English column keys (the admin offers both; Chinese by default).
+    english_headers = False
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return _("英文表头") if cls.english_headers else _("中文表头")
+
+    @classmethod
+    def with_english_headers(cls) -> type[TabularResource]:
+        return type(
+            f"{cls.__name__}English",
+            (cls,),
+            {"english_headers": True, "__module__": cls.__module__},
+        )
 
     def __init__(self, *, actor: Any = None, options: dict[str, Any] | None = None,
                  english: bool = False, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(**kwargs)
         self.actor = actor
         self.options = dict(options or {})
-        self.english = english
+        self.english = english or self.english_headers
         self.fields = {
-            c.key: fields.Field(attribute=None, column_name=c.key if english else c.label)
+            c.key: fields.Field(attribute=None, column_name=c.key if self.english else c.label)
             for c in self.columns
         }
         self._seen: dict[str, int] = {}

@@ -19,6 +19,7 @@ memory of the import at 10% and 100% of the file (goal: flat).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import resource
@@ -122,8 +123,9 @@ def main() -> None:
                 sql = "COPY raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
                 with cursor.cursor.copy(sql) as copy, \
                         big.open("rb") as handle:  # fmt: skip
+                    decoder = codecs.getincrementaldecoder("gb18030")()
                     while chunk := handle.read(1 << 20):
-                        copy.write(chunk.decode("gb18030", errors="strict").encode())
+                        copy.write(decoder.decode(chunk).encode())
                 raw = time.perf_counter() - started
                 cursor.execute("SELECT count(*) FROM raw_copy")
                 assert cursor.fetchone()[0] == ROWS

@@ -26,9 +26,12 @@ from campaigns.models import (
     StockLocation,
     Transfer,
 )
+from campaigns.resources import CampaignResource, DistributionResource, ReceiptResource
 from campaigns.services import ledger, lifecycle
 from core.admin import ReadOnlyForOrganizersMixin, ReadOnlyScopedAdminMixin, ScopedAdminMixin
+from core.admin_import import TabularAdminMixin, TabularExportMixin
 from core.errors import DomainError
+from core.scoping import is_organizer
 
 
 class ReadOnlyScoped(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
@@ -146,8 +149,9 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CampaignAdmin(ScopedAdminMixin, TabularExportMixin, SimpleHistoryAdmin):
     form = CampaignForm
+    import_resource_class = CampaignResource
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "target_workers")
     list_select_related = ("union",)
     list_filter = ("kind", "status")
@@ -200,8 +204,15 @@ class StockLevelAdmin(ReadOnlyScoped):
 
 
 @admin.register(StockEntry)
-class StockEntryAdmin(ReadOnlyScoped):
+class StockEntryAdmin(TabularAdminMixin, ReadOnlyScoped):
+    """The ledger, read only; goods receipts are imported here (and exported)."""
+
     union_path_field = "location__union__path"
+    import_resource_class = ReceiptResource
+
+    def may_import(self, request: HttpRequest) -> bool:
+        return is_organizer(request.user)
+
     list_display = ("created_at", "movement", "location", "lot", "delta")
     list_filter = ("movement__kind",)
     list_select_related = ("movement", "location", "lot__item")
@@ -227,8 +238,9 @@ class TransferAdmin(ReadOnlyScoped):
 
 
 @admin.register(Distribution)
-class DistributionAdmin(ReadOnlyScoped):
+class DistributionAdmin(TabularExportMixin, ReadOnlyScoped):
     union_path_field = "location__union__path"
+    import_resource_class = DistributionResource
     list_display = (
         "handed_out_on",
         "campaign",

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 
 from core.datum import CRS_CHOICES
 from core.errors import DomainError, NotFound
-from core.import_jobs import job_create, job_read, job_rows, job_run
+from core.import_jobs import job_create, job_read, job_rows, job_run, job_write
 from core.importing import TabularResource
 from core.tabular import EXTENSIONS, xlsx_bytes
 from core.tasks import import_file_run
@@ -41,6 +42,8 @@ CRS_LABELS = {
 
 
 class ImportForm(forms.Form):
+    """The upload; ``crs`` for kinds with coordinates, ``consent`` for rosters."""
+
     file = forms.FileField(label=gettext_lazy("文件（.xlsx 或 .csv）"))
     crs = forms.ChoiceField(
         label=gettext_lazy("坐标系"),
@@ -55,10 +58,18 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("超过 5000 行的文件在后台导入；勾选后只检查每一行。"),
     )  # fmt: skip
 
-    def __init__(self, *args: Any, takes_crs: bool = False, **kwargs: Any) -> None:
+    consent = forms.BooleanField(
+        label=gettext_lazy("用人单位已取得名册上每位劳动者的同意"), required=True
+    )
+
+    def __init__(
+        self, *args: Any, takes_crs: bool = False, consent: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not takes_crs:
             del self.fields["crs"]
+        if not consent:
+            del self.fields["consent"]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -71,21 +82,52 @@ class ImportForm(forms.Form):
         return upload
 
 
-class TabularAdminMixin(ExportMixin):
-    """Import (preview, confirm, background for big files, template) and export."""
+class TabularExportMixin(ExportMixin):
+    """Export of the change list (filtered as shown) as XLSX or CSV, Chinese headers."""
 
     import_resource_class: type[TabularResource]
     import_export_change_list_template = "admin/core/tabular_change_list.html"
     formats = (XLSX, CSV)
     export_formats = (XLSX, CSV)
-    #: Only export (campaigns, distributions, visits).
-    allow_import = True
+    export_form_class = ExportForm  # every column (what may be exported is the resource's call)
+    allow_import = False
 
     def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {"actor": request.user}
 
     def get_export_resource_classes(self, request: HttpRequest) -> list[type[TabularResource]]:
-        return [self.import_resource_class]
+        # Chinese headers first (the default), then the same columns with English keys.
+        cls = self.import_resource_class
+        english = getattr(cls, "_english_variant", None)
+        if english is None or english.__base__ is not cls:
+            english = cls._english_variant = cls.with_english_headers()
+        return [cls, english]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra = {"allow_tabular_import": self.allow_import and self.may_import(request)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def may_import(self, request: HttpRequest) -> bool:
+        return False
+
+
+class TabularImportMixin:
+    """Import: preview, confirm, a background task for big files, the template."""
+
+    import_resource_class: type[TabularResource]
+    allow_import = True
+    change_list_template = "admin/core/tabular_import_change_list.html"
+
+    def may_import(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)  # type: ignore[attr-defined]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra = {"allow_tabular_import": self.may_import(request)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})  # type: ignore[misc]
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
@@ -100,16 +142,10 @@ class TabularAdminMixin(ExportMixin):
                  self.admin_site.admin_view(self.import_state_view),
                  name="{}_{}_import_state".format(*info)),
         ]  # fmt: skip
-        return urls + super().get_urls()
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        extra = {"allow_tabular_import": self.allow_import and self.has_add_permission(request)}
-        return super().changelist_view(request, {**(extra_context or {}), **extra})
+        return urls + super().get_urls()  # type: ignore[misc]
 
     def _check_import(self, request: HttpRequest) -> None:
-        if not (self.allow_import and self.has_add_permission(request)):
+        if not self.may_import(request):
             raise AdminPermissionDenied
 
     def _job_url(self, job_id: str) -> str:
@@ -138,11 +174,15 @@ class TabularAdminMixin(ExportMixin):
     def import_file_view(self, request: HttpRequest) -> HttpResponse:
         self._check_import(request)
         takes_crs = any(c.key in ("lng", "lnglat") for c in self.import_resource_class.columns)
-        form = ImportForm(request.POST or None, request.FILES or None, takes_crs=takes_crs)
+        consent = getattr(self.import_resource_class, "needs_consent", False)
+        form = ImportForm(
+            request.POST or None, request.FILES or None, takes_crs=takes_crs, consent=consent
+        )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             options = {"crs": form.cleaned_data.get("crs") or "wgs84",
-                       "union": form.cleaned_data.get("union") or None}  # fmt: skip
+                       "union": form.cleaned_data.get("union") or None,
+                       "consent": bool(form.cleaned_data.get("consent"))}  # fmt: skip
             job_id = job_create(
                 user_id=request.user.pk, resource=self._resource_path(), filename=upload.name,
                 data=upload, options=options,
@@ -179,6 +219,13 @@ class TabularAdminMixin(ExportMixin):
         if request.method == "POST":
             report = state.get("report") or {}
             if state["status"] == "done" and report.get("dry_run") and report.get("ok"):
+                if (
+                    report["total"] > ASYNC_ROWS
+                ):  # a big file checked first: write it in the background
+                    state.update(status="queued", report=None, done=0)
+                    job_write(job_id, state)
+                    import_file_run.delay(job_id, dry_run=False)
+                    return HttpResponseRedirect(self._job_url(job_id))
                 state = job_run(job_id, dry_run=False)
                 if state["report"]["written"]:
                     done = _("已导入：新增 %(new)d，更新 %(update)d，未变 %(unchanged)d。")
@@ -200,3 +247,13 @@ class TabularAdminMixin(ExportMixin):
         return JsonResponse(
             {"status": state["status"], "done": state["done"], "total": state["total"]}
         )
+
+
+class TabularAdminMixin(TabularImportMixin, TabularExportMixin):
+    """Import and export (stations, workplaces)."""
+
+    change_list_template = None
+    import_export_change_list_template = "admin/core/tabular_change_list.html"
+
+    def may_import(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)  # type: ignore[attr-defined]

@@ -21,8 +21,9 @@ SHOW_ERRORS = 50
 class ImportCommand(BaseCommand):
     resource_class: type[TabularResource]
     help = "Import a spreadsheet (XLSX or CSV); all rows or none."
-    #: Kinds with coordinates accept --crs.
+    #: Kinds with coordinates accept --crs; rosters need --consent.
     takes_crs = False
+    takes_consent = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="an .xlsx or .csv file")
@@ -31,6 +32,9 @@ class ImportCommand(BaseCommand):
         if self.takes_crs:
             parser.add_argument("--crs", choices=CRS_CHOICES, default="wgs84",
                                 help="the datum of the file's coordinates")  # fmt: skip
+        if self.takes_consent:
+            parser.add_argument("--consent", action="store_true",
+                                help="the employer holds every worker's consent")  # fmt: skip
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,8 +43,9 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"no such file: {path}")
         resource = self.resource_class(
             actor=None,
-            options={"crs": options.get("crs") or "wgs84", "union": options.get("union")},
-        )
+            options={"crs": options.get("crs") or "wgs84", "union": options.get("union"),
+                     "consent": bool(options.get("consent"))},
+        )  # fmt: skip
         console = Console(file=self.stdout, highlight=False)
         try:
             with open_table(path, filename=path.name) as table:

@@ -77,6 +77,10 @@ class ImportReport:
     _shown: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
+    def ok_so_far(self) -> bool:
+        return not self.errors and self.counts["error"] == 0
+
+    @property
     def ok(self) -> bool:
         return not self.errors and self.counts["error"] == 0 and self.total > 0
 
@@ -108,15 +112,29 @@ class TabularResource(resources.ModelResource):
     kind = ""
     columns: Sequence[Column] = ()
     key_column = "code"
+    #: Export with the English column keys (the admin offers both; Chinese by default).
+    english_headers = False
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return _("英文表头") if cls.english_headers else _("中文表头")
+
+    @classmethod
+    def with_english_headers(cls) -> type[TabularResource]:
+        return type(
+            f"{cls.__name__}English",
+            (cls,),
+            {"english_headers": True, "__module__": cls.__module__},
+        )
 
     def __init__(self, *, actor: Any = None, options: dict[str, Any] | None = None,
                  english: bool = False, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(**kwargs)
         self.actor = actor
         self.options = dict(options or {})
-        self.english = english
+        self.english = english or self.english_headers
         self.fields = {
-            c.key: fields.Field(attribute=None, column_name=c.key if english else c.label)
+            c.key: fields.Field(attribute=None, column_name=c.key if self.english else c.label)
             for c in self.columns
         }
         self._seen: dict[str, int] = {}
@@ -142,10 +160,20 @@ class TabularResource(resources.ModelResource):
         raise NotImplementedError
 
     def write_batch(self, outcomes: Sequence[RowOutcome]) -> None:
+        """Write a batch's new and updated rows; a row the service refuses becomes an error."""
         for outcome in outcomes:
-            self.write_row(
-                outcome.values or {}, new=outcome.action == "new", current=outcome.current
-            )
+            if outcome.action not in ("new", "update"):
+                continue
+            try:
+                self.write_row(
+                    outcome.values or {}, new=outcome.action == "new", current=outcome.current
+                )
+            except RowInvalid as exc:
+                outcome.action = "error"
+                outcome.errors = [
+                    {"key": k, "column": self.label(k), "message": str(m)}
+                    for k, m in exc.errors.items()
+                ]
 
     def finish(self, report: ImportReport, *, write: bool) -> None:
         """After the last batch (kinds that stage rows merge them here; warnings)."""
@@ -191,15 +219,19 @@ class TabularResource(resources.ModelResource):
             except RowInvalid as exc:
                 outcome.action = "error"
                 outcome.errors = [
-                    {"column": self.label(k), "message": str(m)} for k, m in exc.errors.items()
+                    {"key": k, "column": self.label(k), "message": str(m)}
+                    for k, m in exc.errors.items()
                 ]
             if outcome.action != "error":
                 first = self._seen.get(outcome.key)
                 if first is not None:
                     outcome.action = "error"
-                    outcome.errors = [{"column": self.label(self.key_column),
-                                       "message": _("编号 %(key)s 与第 %(line)d 行重复。") % {
-                                           "key": outcome.key, "line": first}}]  # fmt: skip
+                    message = _("编号 %(key)s 与第 %(line)d 行重复。") % {
+                        "key": outcome.key, "line": first}  # fmt: skip
+                    column = self.label(self.key_column)
+                    outcome.errors = [
+                        {"key": self.key_column, "column": column, "message": message}
+                    ]
                 else:
                     self._seen[outcome.key] = line
             outcomes.append(outcome)
@@ -216,7 +248,7 @@ class TabularResource(resources.ModelResource):
                 column, message = now["__error__"]
                 outcome.action, outcome.errors = (
                     "error",
-                    [{"column": self.label(column), "message": message}],
+                    [{"key": column, "column": self.label(column), "message": message}],
                 )
                 continue
             outcome.current = now
@@ -248,7 +280,7 @@ class TabularResource(resources.ModelResource):
         if outcome.action == "error":
             result.import_type = RowResult.IMPORT_TYPE_INVALID
             result.validation_error = ValidationError(
-                {e["column"]: [e["message"]] for e in outcome.errors}
+                {e["key"]: [e["message"]] for e in outcome.errors}
             )
             return result
         result.import_type = {
@@ -265,7 +297,7 @@ class TabularResource(resources.ModelResource):
             except RowInvalid as exc:
                 result.import_type = RowResult.IMPORT_TYPE_INVALID
                 result.validation_error = ValidationError(
-                    {self.label(k): [str(m)] for k, m in exc.errors.items()}
+                    {k: [str(m)] for k, m in exc.errors.items()}
                 )
         return result
 
@@ -329,10 +361,11 @@ def import_table(
     with transaction.atomic():
         for batch in _batches(table.rows(), positions):
             outcomes = resource.judge(batch)
+            clean = all(o.action != "error" for o in outcomes)
+            if not dry_run and report.ok_so_far and clean:
+                resource.write_batch(outcomes)
             for outcome in outcomes:
                 report.add(outcome)
-            if not dry_run and report.ok:
-                resource.write_batch([o for o in outcomes if o.action in ("new", "update")])
             if progress is not None:
                 progress(len(batch))
         if report.total == 0:

@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import time as local_time
 from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
-from core.admin_import import TabularAdminMixin
+from core.admin_import import TabularAdminMixin, TabularExportMixin
 from core.errors import DomainError
 from core.scoping import scope_for
 from stations.models import (
@@ -38,7 +38,7 @@ from stations.models import (
     Union,
     Visit,
 )
-from stations.resources import StationResource
+from stations.resources import StationResource, VisitResource
 from stations.services import inspections, network, public_reports
 from stations.services.network import ClosureInput, PeriodInput
 
@@ -405,7 +405,8 @@ class StationChildAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(StationChildAdmin):
+class VisitAdmin(TabularExportMixin, StationChildAdmin):
+    import_resource_class = VisitResource
     list_display = ("occurred_at", "station", "category", "recorded_by", "received_at")
     list_select_related = ("station", "recorded_by")
     list_filter = ("category", ("occurred_at", admin.DateFieldListFilter))

@@ -16,19 +16,20 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_lazy
 
 from core import datum
+from core import time as local_time
 from core.errors import DomainError
 from core.importing import ImportReport, RowInvalid, RowOutcome, TabularResource
+from core.normalize import choice, parse_flag, point_from_cells
 from core.scoping import scope_for
 from core.spatial import is_postgis
 from core.tabular import Column, fold, tidy
 from stations import hours_text
-from stations.models import Region, Service, Station, Union
+from stations.models import Region, Service, Station, Union, Visit
 from stations.services import station_import
 from stations.services.network import station_upsert
 
@@ -47,8 +48,6 @@ SERVICE_ALIASES: dict[str, str] = {
     "打气筒": "repair", "打气": "repair",
 }  # fmt: skip
 SERVICE_SPLIT = re.compile(r"[、,，;；/|\s]+")
-TRUE_WORDS = {"1", "true", "yes", "y", "是", "有", "√", "✓"}
-FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "没有", "×", ""}
 #: More than this share of a GCJ-02 file's points land outside their region (by more than
 #: BD09_SUSPECT_METRES) while the same numbers read as BD-09 fall inside it: the file is
 #: probably BD-09 (Baidu), whose points read as GCJ-02 sit 0.7–1 km north-east of the truth.
@@ -61,7 +60,7 @@ COLUMNS = (
         "站点编号",
         ("编号", "站点代码", "station_code"),
         True,
-        N_("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"),
+        gettext_lazy("如 QH-XN-0001：大写字母开头，字母、数字和连字符。已有的编号会更新该站点。"),
         "QH-XN-0101",
     ),
     Column("name", "站点名称", ("名称", "站名"), True, "", "城中区西大街爱心驿站"),
@@ -71,7 +70,7 @@ COLUMNS = (
         "站点类型",
         ("类型", "类别"),
         False,
-        N_("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"),
+        gettext_lazy("银行网点、环卫站所、加油站、商铺、工会办公场所、公共建筑、独立站点、其他"),
         "银行网点",
     ),
     Column(
@@ -88,7 +87,7 @@ COLUMNS = (
         "经度",
         ("lon", "longitude", "x"),
         False,
-        N_("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"),
+        gettext_lazy("十进制度；坐标系按导入时的选择（WGS-84、GCJ-02 高德/腾讯、BD-09 百度）。"),
         "101.775200",
     ),
     Column("lat", "纬度", ("latitude", "y"), False, "", "36.621050"),
@@ -97,7 +96,7 @@ COLUMNS = (
         "经纬度",
         ("坐标", "经度,纬度", "location"),
         False,
-        N_("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"),
+        gettext_lazy("也可以把“经度,纬度”写在一格里，代替经度、纬度两列。"),
         "",
     ),
     Column(
@@ -105,7 +104,7 @@ COLUMNS = (
         "服务内容",
         ("服务项目", "服务设施", "设施"),
         False,
-        N_("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"),
+        gettext_lazy("用顿号或逗号分隔：饮用水、热水、卫生间、充电、微波炉、急救箱……"),
         "饮用水、热水、卫生间、手机充电",
     ),
     Column(
@@ -113,7 +112,9 @@ COLUMNS = (
         "开放时间",
         ("营业时间", "opening_hours"),
         False,
-        N_("如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"),
+        gettext_lazy(
+            "如 24小时；8:00-20:00；周一至周五 9:00-17:00，周六日 10:00-16:00；夏季 7:00-21:00"
+        ),
         "周一至周五 09:00-17:00，周六至周日 10:00-16:00",
     ),
     Column("phone", "联系电话", ("电话", "联系方式"), False, "", "0971-8372945"),
@@ -122,7 +123,7 @@ COLUMNS = (
         "所属工会",
         ("运营工会", "工会", "工会编号", "union_code"),
         False,
-        N_("工会编号或名称；导入时指定了工会则可省略。"),
+        gettext_lazy("工会编号或名称；导入时指定了工会则可省略。"),
         "QH-XN-CZ",
     ),
     Column(
@@ -130,70 +131,17 @@ COLUMNS = (
         "行政区划",
         ("区划代码", "行政区划代码", "区划", "region_code"),
         True,
-        N_("6 位行政区划代码（GB/T 2260）或名称"),
+        gettext_lazy("6 位行政区划代码（GB/T 2260）或名称"),
         "630103",
     ),
-    Column("status", "状态", (), False, N_("运行中、暂停、已撤销"), "运行中"),
+    Column("status", "状态", (), False, gettext_lazy("运行中、暂停、已撤销"), "运行中"),
     Column("seats", "座位数", (), False, "", "8"),
-    Column("step_free", "无障碍通道", (), False, N_("是/否"), "是"),
-    Column("accessible_toilet", "无障碍卫生间", (), False, N_("是/否"), "否"),
+    Column("step_free", "无障碍通道", (), False, gettext_lazy("是/否"), "是"),
+    Column("accessible_toilet", "无障碍卫生间", (), False, gettext_lazy("是/否"), "否"),
 )
 TEXT_FIELDS = ("name", "name_en", "host_organization", "address", "phone")
 FLAGS = ("step_free", "accessible_toilet")
 STATION_FIELDS = (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS)
-
-
-def _choice(value: str, choices: Any, column: str) -> str:
-    folded = fold(value)
-    for code, label in choices:
-        if folded in (code, str(label)):
-            return code
-    raise RowInvalid({column: _("不认识“%(v)s”，可填：%(labels)s。") % {
-        "v": value, "labels": "、".join(str(label) for _c, label in choices)}})  # fmt: skip
-
-
-def parse_number(value: str, column: str) -> float:
-    try:
-        return float(fold(value).replace(",", ""))
-    except ValueError:
-        raise RowInvalid({column: _("“%(v)s”不是数字。") % {"v": value}}) from None
-
-
-def split_lnglat(value: str) -> tuple[str, str]:
-    """'101.77,36.62' (or with ，; space) → ('101.77', '36.62')."""
-    parts = [p for p in re.split(r"[,;\s]+", fold(value)) if p]
-    if len(parts) != 2:
-        raise RowInvalid({"lnglat": _("“%(v)s”应写作“经度,纬度”。") % {"v": value}})
-    return parts[0], parts[1]
-
-
-def clean_point(
-    lng_text: str, lat_text: str, *, crs: str, column: str = "lng"
-) -> tuple[float, float]:
-    """WGS-84 (lng, lat) from text in datum ``crs``; outside China or swapped is an error."""
-    lng, lat = (
-        parse_number(lng_text, column),
-        parse_number(lat_text, "lat" if column == "lng" else column),
-    )
-    lng_min, lat_min, lng_max, lat_max = settings.CHINA_BOUNDS
-    inside = lng_min <= lng <= lng_max and lat_min <= lat <= lat_max
-    if not inside and lng_min <= lat <= lng_max and lat_min <= lng <= lat_max:
-        message = _("经度 %(lng)s、纬度 %(lat)s 似乎填反了（经度在前，约 73–135；纬度约 4–54）。")
-        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
-    if not inside:
-        message = _("位置（经度 %(lng)s，纬度 %(lat)s）不在中国境内。")
-        raise RowInvalid({column: message % {"lng": lng_text, "lat": lat_text}})
-    lng, lat = datum.to_wgs84(lng, lat, crs)
-    return round(lng, 6), round(lat, 6)
-
-
-def parse_flag(value: str, column: str) -> bool:
-    folded = fold(value).lower()
-    if folded in TRUE_WORDS:
-        return True
-    if folded in FALSE_WORDS:
-        return False
-    raise RowInvalid({column: _("“%(v)s”应填“是”或“否”。") % {"v": value}})
 
 
 class StationResource(TabularResource):
@@ -280,14 +228,14 @@ class StationResource(TabularResource):
             attempt(
                 "kind",
                 lambda: values.__setitem__(
-                    "kind", _choice(cells["kind"], Station.Kind.choices, "kind")
+                    "kind", choice(cells["kind"], Station.Kind.choices, "kind")
                 ),
             )
         if cells.get("status"):
             attempt(
                 "status",
                 lambda: values.__setitem__(
-                    "status", _choice(cells["status"], Station.Status.choices, "status")
+                    "status", choice(cells["status"], Station.Status.choices, "status")
                 ),
             )
         if cells.get("seats"):
@@ -303,21 +251,9 @@ class StationResource(TabularResource):
                 )
 
         def point() -> None:
-            if cells.get("lnglat") and not (cells.get("lng") or cells.get("lat")):
-                lng_text, lat_text = split_lnglat(cells["lnglat"])
-                column = "lnglat"
-            elif cells.get("lng") and cells.get("lat"):
-                lng_text, lat_text, column = cells["lng"], cells["lat"], "lng"
-            elif cells.get("lng") and not cells.get("lat") and "," in fold(cells["lng"]):
-                lng_text, lat_text = split_lnglat(cells["lng"])  # "经度,纬度" under 经度
-                column = "lng"
-            else:
-                raise RowInvalid(
-                    {"lng": _("经度和纬度都要填写（或在“经纬度”一列写“经度,纬度”）。")}
-                )
-            values["lng"], values["lat"] = clean_point(lng_text, lat_text, crs=crs, column=column)
+            (values["lng"], values["lat"]), raw = point_from_cells(cells, crs=crs)
             if crs == "gcj02":
-                values["_raw"] = (parse_number(lng_text, column), parse_number(lat_text, column))
+                values["_raw"] = raw
 
         attempt("lng", point)
         if cells.get("services"):
@@ -451,7 +387,8 @@ class StationResource(TabularResource):
             return super().write_batch(outcomes)
         if getattr(self, "staged", None) is None:
             self.staged = station_import.StationStage.create()
-        self.staged.add([_staged_row(o, self.unions, self.regions) for o in outcomes])
+        written = [o for o in outcomes if o.action in ("new", "update")]
+        self.staged.add([_staged_row(o, self.unions, self.regions) for o in written])
         return None
 
     def export_values(self, station: Station) -> dict[str, str]:
@@ -503,3 +440,43 @@ def _staged_row(
         is_24h=None if hours is None else hours[0],
         periods=None if hours is None else list(hours[1]),
     )  # fmt: skip
+
+
+class VisitResource(TabularResource):
+    """Visits as the desk logged them: station, time, category, services. Nobody is named
+    (not the worker, not the staff member who logged it); export only."""
+
+    kind = "visits"
+    key_column = "station"
+    columns = (
+        Column("occurred_at", "到访时间"), Column("station", "站点编号"),
+        Column("station_name", "站点名称"), Column("category", "劳动者类别"),
+        Column("services", "使用的服务"),
+    )  # fmt: skip
+
+    class Meta:
+        model = Visit
+        fields = ()
+
+    def clean_row(self, cells: dict[str, str]) -> dict[str, Any]:
+        raise RowInvalid({"station": _("到访记录只能由站点工作台上传，不能导入。")})
+
+    def current_values(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def prepare(self) -> None:
+        self.service_names = dict(Service.objects.values_list("code", "name"))
+
+    def export_values(self, visit: Visit) -> dict[str, str]:
+        if not self._prepared:
+            self.prepare()
+            self._prepared = True
+        return {
+            "occurred_at": f"{local_time.to_local(visit.occurred_at):%Y-%m-%d %H:%M}",
+            "station": visit.station.code, "station_name": visit.station.name,
+            "category": str(visit.get_category_display()),
+            "services": "、".join(self.service_names.get(c, c) for c in visit.services or ()),
+        }  # fmt: skip
+
+    def export_queryset(self, queryset: Any) -> Any:
+        return queryset.select_related("station")

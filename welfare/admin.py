@@ -13,12 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
-from import_export.admin import ImportExportMixin
 from leaflet.admin import LeafletGeoAdmin
 
 from core import time as local_time
 from core.admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
+from core.admin_import import TabularAdminMixin, TabularImportMixin
 from core.errors import DomainError
+from core.scoping import is_organizer
 from welfare import services
 from welfare.forms import add_domain_error
 from welfare.models import (
@@ -33,7 +34,7 @@ from welfare.models import (
     Workplace,
     WorkplaceHazard,
 )
-from welfare.resources import WorkplaceResource
+from welfare.resources import HealthCheckResource, WorkerResource, WorkplaceResource
 
 
 class CorrectionForm(forms.ModelForm):
@@ -122,17 +123,14 @@ def describe_formset_changes(formset: Any, workplace: Workplace) -> None:
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
-    resource_classes = [WorkplaceResource]
+class WorkplaceAdmin(ScopedAdminMixin, TabularAdminMixin, LeafletGeoAdmin):
+    import_resource_class = WorkplaceResource
 
     list_display = ("name", "credit_code", "region", "union", "industry", "altitude_m")
     list_select_related = ("region", "union")
     list_filter = ("hazards__hazard", "region__parent")
     search_fields = ("name", "credit_code", "address")
     inlines = [WorkplaceHazardInline]
-
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_import_resource_kwargs(request, **kwargs), "actor": request.user}
 
     def save_model(self, request: HttpRequest, obj: Workplace, form: Any, change: bool) -> None:
         """Deferred: the workplace is written with its hazards in ``save_related``."""
@@ -157,9 +155,15 @@ class WorkplaceAdmin(ScopedAdminMixin, ImportExportMixin, LeafletGeoAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+class WorkerAdmin(TabularImportMixin, ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Read only: a registration is made with the worker's consent
-    (``services.worker_register``) and its schedule follows from the checks."""
+    (``services.worker_register``) and its schedule follows from the checks. Rosters are
+    imported (with the employer's consent); never exported."""
+
+    import_resource_class = WorkerResource
+
+    def may_import(self, request: HttpRequest) -> bool:
+        return is_organizer(request.user)
 
     list_display = ("name", "category", "workplace", "next_check_due", "needs_reassignment")
     list_select_related = ("workplace",)
@@ -169,8 +173,9 @@ class WorkerAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HealthCheck)
-class HealthCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HealthCheckAdmin(TabularImportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = HealthCheckForm
+    import_resource_class = HealthCheckResource
     union_path_field = "worker__union__path"
     list_display = ("worker", "kind", "checked_on", "result", "next_due")
     list_select_related = ("worker",)

@@ -224,8 +224,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"form": form}, status=400)
     workplace = form.cleaned_data["workplace"]
     try:
+        upload = form.cleaned_data["file"]
         preview = services.roster_preview(
-            actor=request.user, workplace=workplace, data=form.cleaned_data["file"].read()
+            actor=request.user, workplace=workplace, data=upload.read(), filename=upload.name
         )
     except DomainError as exc:
         add_domain_error(form, exc)

@@ -413,14 +413,16 @@ def stock_receive(
     lines: Sequence[ReceiptLine],
     campaign: Campaign | None = None,
     cost: Decimal | None = None,
+    reason: str = "",
 ) -> Movement:
-    """Goods arrive at a depot (or directly at a station) from a supplier."""
+    """Goods arrive at a depot (or directly at a station) from a supplier; ``reason``
+    names the delivery (an imported receipt's number, so it is not received twice)."""
     require_stock_manage(actor, location)
     require_campaign_open(campaign)
     if not lines:
         raise CampaignsError(_("至少要有一行物资。"), field="lines")
     movement = Movement.objects.create(
-        kind=Movement.Kind.RECEIPT, campaign=campaign, actor=actor,
+        kind=Movement.Kind.RECEIPT, campaign=campaign, actor=actor, reason=reason,
         cost=cost if cost is not None else sum(
             (line.item.unit_cost * line.quantity for line in lines), Decimal(0)
         ),

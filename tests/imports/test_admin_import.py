@@ -93,3 +93,21 @@ def test_export_is_filtered_as_the_list_with_chinese_headers(client, network, or
     lines = text.strip().splitlines()
     assert lines[0].startswith("站点编号,站点名称")
     assert [line.split(",")[0] for line in lines[1:]] == ["QH-XN-0001"]
+
+
+def test_export_with_english_headers_imports_back_unchanged(client, network, organizer_xining):
+    client.force_login(organizer_xining)
+    upload(client, csv(ROW_A, ROW_B))
+    job = upload(client, csv(ROW_A, ROW_B))["Location"]
+    client.post(job)
+    response = client.post(
+        reverse("admin:stations_station_export") + "?code__startswith=QH-XN-09",
+        {"format": "1", "resource": "1"},
+    )
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("code,name,name_en,kind")
+    assert len(text.strip().splitlines()) == 3
+    again = client.get(
+        upload(client, text.encode(), name="export.csv")["Location"]
+    ).content.decode()
+    assert "未变 2" in again and "出错 0" in again

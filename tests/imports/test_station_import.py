@@ -11,6 +11,7 @@ import tablib
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from core.datum import wgs84_to_bd09, wgs84_to_gcj02
@@ -296,3 +297,30 @@ def snapshot(station: Station) -> dict:
         "created": station.history.last().history_type,
         "latest_services": sorted(s.service.code for s in station.history.first().services.all()),
     }  # fmt: skip
+
+
+def many(count: int, start: int = 0) -> bytes:
+    rows = [
+        f"QH-XN-M{i:04d},站{i},地址{i},{101.70 + i * 1e-4:.4f},36.6200,饮用水,8:00-20:00,,QH-XN-CZ,630103"
+        for i in range(start, start + count)
+    ]
+    return csv(*rows)
+
+
+@pytest.mark.postgis
+def test_the_merge_is_set_based_the_same_statements_for_10_or_900_rows(network, organizer_xining):
+    """Writes do not grow with the file: one COPY stream and the same merge statements."""
+    counts = []
+    for count, start in ((10, 0), (900, 100)):
+        with CaptureQueriesContext(connection) as queries:
+            report = run(organizer_xining, many(count, start))
+        assert report.written and report.counts["new"] == count
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().startswith(("INSERT", "UPDATE", "DELETE", "WITH"))
+        ]
+        counts.append(len(writes))
+        assert sum("INSERT INTO stations_station " in sql for sql in writes) == 1
+    assert counts[0] == counts[1], counts
+    assert Station.objects.filter(code__startswith="QH-XN-M").count() == 910

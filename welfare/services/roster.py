@@ -15,17 +15,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
-from zipfile import BadZipFile
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from core.errors import DomainError
+from core.tabular import Column, TabularError, map_columns, open_table
 from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Worker, Workplace
 from welfare.services._common import require_union
@@ -122,9 +121,9 @@ def _key(text: Any) -> str:
     return re.sub(r"\s+", "", str(text or "")).lower()
 
 
-def _hazard_lookup() -> dict[str, str]:
-    """Every name a roster may give a hazard: its code, aliases, and its label in each of
-    our languages (the employer's file is in Chinese whatever language the page is in)."""
+def hazard_lookup() -> dict[str, str]:
+    """Every name a file may give a hazard → code: its code, common aliases, and its label in
+    each of our languages (the employer's file is in Chinese whatever language the page is in)."""
     lookup = {_key(alias): code for alias, code in HAZARD_ALIASES.items()}
     for code, _label in Hazard.choices:
         lookup[_key(code)] = code
@@ -134,14 +133,6 @@ def _hazard_lookup() -> dict[str, str]:
             for code, label in Hazard.choices:
                 lookup[_key(label)] = code
     return lookup
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a phone typed as a number
-    return str(value).strip()
 
 
 def roster_template() -> bytes:
@@ -158,37 +149,34 @@ def roster_template() -> bytes:
     return out.getvalue()
 
 
-def _read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _read_rows(data: bytes, filename: str = "roster.xlsx") -> list[tuple[int, dict[str, str]]]:
+    """The roster's rows, read by ``core.tabular`` (XLSX checked for zip bombs; CSV in
+    UTF-8 or GBK with any separator), the same reader every import uses."""
     if len(data) > MAX_BYTES:
         raise WelfareError(_("文件太大（最大 2 MB）。"), field="file")
+    columns = [Column(key, str(COLUMN_LABELS[key]), names) for key, names in COLUMNS.items()]
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError):
-        message = _("无法读取这个文件，请上传 Excel（.xlsx）名册。")
-        raise WelfareError(message, field="file") from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise WelfareError(_("名册是空的。"), field="file")
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        for column, names in COLUMNS.items():
-            if _key(title) in {_key(n) for n in names} and column not in positions:
-                positions[column] = index
-    missing = [str(COLUMN_LABELS[c]) for c in ("name",) if c not in positions]
-    if missing or not ({"phone", "id_last4"} & positions.keys()):
-        raise WelfareError(
-            _("第 1 行应是表头：姓名、身份证后四位、手机号、岗位、接触危害因素。"), field="file"
-        )
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > MAX_ROWS:
-            raise WelfareError(_("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}, field="file")
-        cells = {c: _cell(values[i]) if i < len(values) else "" for c, i in positions.items()}
-        if any(cells.values()):
-            out.append((number, cells))
-    book.close()
+        with open_table(data, filename=filename or "roster.xlsx") as table:
+            try:
+                positions = map_columns(table.headers, columns)
+            except TabularError:
+                positions = {}
+            if "name" not in positions or not ({"phone", "id_last4"} & positions.keys()):
+                raise WelfareError(
+                    _("第 1 行应是表头：姓名、身份证后四位、手机号、岗位、接触危害因素。"),
+                    field="file",
+                )
+            out = []
+            for count, (number, values) in enumerate(table.rows(), start=1):
+                if count > MAX_ROWS:
+                    raise WelfareError(_("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}, field="file")
+                cells = {c: values[i] if i < len(values) else "" for c, i in positions.items()}
+                if any(cells.values()):
+                    out.append((number, cells))
+    except TabularError as exc:
+        if "空的" in exc.message:
+            raise WelfareError(_("名册是空的。"), field="file") from None
+        raise WelfareError(exc.message, field="file") from None
     if not out:
         raise WelfareError(_("名册里没有劳动者。"), field="file")
     return out
@@ -222,14 +210,18 @@ def _check_row(row: RosterRow, *, workplace: Workplace, seen: dict[str, int]) ->
 
 
 def roster_preview(
-    *, actor: AbstractBaseUser | None, workplace: Workplace, data: bytes
+    *,
+    actor: AbstractBaseUser | None,
+    workplace: Workplace,
+    data: bytes,
+    filename: str = "roster.xlsx",
 ) -> RosterPreview:
-    """Read an XLSX roster and judge every row (nothing is written)."""
+    """Read a roster (XLSX or CSV) and judge every row (nothing is written)."""
     require_union(actor, workplace.union)
-    lookup = _hazard_lookup()
+    lookup = hazard_lookup()
     preview = RosterPreview(workplace_id=workplace.pk, rows=[])
     seen: dict[str, int] = {}
-    for line, cells in _read_rows(data):
+    for line, cells in _read_rows(data, filename):
         row = RosterRow(line=line, name=cells.get("name", ""), job=cells.get("job", ""))
         try:
             row.id_last4 = clean_id_last4(cells.get("id_last4", ""))

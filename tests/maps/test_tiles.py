@@ -11,9 +11,11 @@ import subprocess
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from maps import tiles, views
+from maps import geojson, tiles, views
 from stations.models import Station
+from tests.maps.conftest import WEDNESDAY_10
 from tests.maps.test_query_plans import explain, fill_network
 
 pytestmark = [pytest.mark.django_db]
@@ -167,6 +169,16 @@ def test_postgis_tile_reads_the_spatial_index(network):
             plan = explain(statement)
             assert re.search(r"Index Scan (using|on) \S*location\S*", plan), plan
             assert "Seq Scan on stations_station " not in plan + " ", plan
+    # The bbox GeoJSON statement too (a county-sized box).
+    with CaptureQueriesContext(connection) as ctx:
+        text, count = geojson.bbox_geojson_sql(
+            bbox=(96.3, 35.3, 96.7, 35.7), at=WEDNESDAY_10, services=["water"]
+        )
+    assert text is not None and count == len(json.loads(text)["features"]) > 0
+    (sql,) = [q["sql"] for q in ctx.captured_queries if "string_agg" in q["sql"]]
+    plan = explain(sql)
+    assert re.search(r"Index Scan (using|on) \S*location\S*", plan), plan
+    assert "Seq Scan on stations_station " not in plan + " ", plan
 
 
 def test_the_map_page_asks_for_tiles_on_postgis_and_clusters_elsewhere(client, network):

@@ -136,7 +136,8 @@ def test_a_whole_province_view_is_under_200_kb_on_the_wire(client, network):
 @pytest.mark.parametrize(
     ("path", "field"),
     [("/tiles/stations/23/0/0.mvt", "z"), ("/tiles/stations/3/8/0.mvt", "x"),
-     ("/tiles/stations/3/0/8.mvt", "y"), ("/tiles/stations/3/0/0.mvt?service=nope", "service")],
+     ("/tiles/stations/3/0/8.mvt", "y"), ("/tiles/stations/3/0/0.mvt?service=nope", "service"),
+     ("/tiles/stations/3/0/0.mvt?service=%00", "service")],
 )  # fmt: skip
 @pytest.mark.postgis
 def test_bad_tile_addresses_answer_400_naming_the_part(client, db, path, field):

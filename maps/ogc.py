@@ -334,7 +334,11 @@ def items(request: HttpRequest, collection_id: str, *, media: str) -> tuple[dict
     limit = min(_int(params, "limit", default=DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
     offset = _int(params, "offset", default=0, minimum=0)
     matched = qs.count()
-    page = list(geojson.open_values(qs.order_by("code"))[offset : offset + limit])
+    page = (
+        list(geojson.open_values(qs.order_by("code"))[offset : offset + limit])
+        if offset < matched  # a larger offset is an empty page (and may not fit in SQL)
+        else []
+    )
     features = [geojson.open_feature(v) for v in page]
     keep = {k: params[k] for k in ("bbox", "bbox-crs", "datetime") if params.get(k)}
     links = _self_and_alternate(
@@ -399,7 +403,8 @@ def item(
     request: HttpRequest, collection_id: str, feature_id: str, *, media: str
 ) -> tuple[dict[str, Any], str]:
     _known(collection_id)
-    values = geojson.open_values(geojson.open_stations().filter(code=feature_id)).first()
+    stations = geojson.open_stations().filter(code=feature_id.replace("\x00", ""))
+    values = None if "\x00" in feature_id else geojson.open_values(stations).first()
     if values is None:
         raise NotFoundHere(
             _("没有编号为 %(code)s 的站点。") % {"code": feature_id[:40]}, field="featureId"

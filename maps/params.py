@@ -7,12 +7,15 @@ answers 400 ``{"error": {"field", "message"}}`` in the request's language.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from stations.models import Service
+
+SERVICE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
 
 
 class BadParameter(DomainError):
@@ -84,7 +87,9 @@ def parse_services(params: Mapping[str, str]) -> list[str]:
     if not raw:
         return []
     codes = [code.strip() for code in raw.split(",") if code.strip()]
-    known = set(Service.objects.filter(code__in=codes).values_list("code", flat=True))
+    # Only what could be a code goes to the database (PostgreSQL text cannot hold NUL).
+    asked = [code for code in codes if SERVICE_CODE.fullmatch(code)]
+    known = set(Service.objects.filter(code__in=asked).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise BadParameter(

@@ -324,6 +324,8 @@ def station_clusters(
 
 
 def station_detail(*, code: str) -> Station | None:
+    if "\x00" in code:  # no code holds NUL, and PostgreSQL text cannot
+        return None
     return (
         Station.objects.filter(code=code)
         .exclude(status=Station.Status.CLOSED)

@@ -14,6 +14,7 @@ cached; the map asks the bbox endpoint for open-now colours once zoomed in.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -52,12 +53,12 @@ def tile_sql(z: int, x: int, y: int, *, services: Sequence[str] = ()) -> tuple[s
     # Points near the edge are drawn by both tiles when not clustered (markers are wider
     # than a pixel); clusters take only their own tile's stations, so each counts once.
     box = tile_bounds(z, x, y, margin=0 if clustered else BUFFER / EXTENT)
-    inner = (
-        public_stations(services=services)
-        .filter(InBBox("location", box))
-        .values("id", "code", "name", "kind", "location")
-    )
-    inner_sql, inner_params = inner.query.sql_with_params()
+    if services:
+        inner_sql, inner_params = _inner(services, box)
+    else:
+        # The common tile (no filter): the ORM's statement compiled once, the box put in.
+        inner_sql, template = _unfiltered()
+        inner_params = [dict(zip(SENTINEL_BOX, box, strict=True)).get(p, p) for p in template]
     envelope = "ST_TileEnvelope(%s, %s, %s)"
     if clustered:
         cell = 2 * HALF_WORLD / 2**z / GRID
@@ -89,6 +90,28 @@ def tile_sql(z: int, x: int, y: int, *, services: Sequence[str] = ()) -> tuple[s
         ) t
     """  # noqa: S608 - our own ORM statement and constants, parameters bound
     return sql, [z, x, y, *inner_params]
+
+
+#: Stands for the tile's box while the unfiltered statement is compiled once.
+SENTINEL_BOX = (-1234.5, -2345.5, -3456.5, -4567.5)
+
+
+def _inner(services: Sequence[str], box: tuple[float, ...]) -> tuple[str, list]:
+    qs = (
+        public_stations(services=services)
+        .filter(InBBox("location", box))
+        .values("id", "code", "name", "kind", "location")
+        .order_by()  # a tile has no order; the model's ordering would add a sort
+    )
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+@functools.cache
+def _unfiltered() -> tuple[str, tuple]:
+    sql, params = _inner((), SENTINEL_BOX)
+    assert sum(p in SENTINEL_BOX for p in params) == 4, params
+    return sql, tuple(params)
 
 
 def station_tile(z: int, x: int, y: int, *, services: Sequence[str] = ()) -> bytes:

@@ -27,6 +27,14 @@ GETS = [
     ("/hazards/status/?code=" + "x" * 3000, 404, None),
     (f"/campaigns/{HUGE}/", 404, None),
     (f"/campaigns/{HUGE}/summary.xlsx", 404, None),
+    ("/api/v1/stations/?bbox=101,36,102,37&service=%00", 400, "service"),
+    ("/api/v1/stations/%00/", 404, "code"),
+    (f"/api/v1/open-data/hsds/?page={HUGE}", 400, "page"),
+    (f"/ogc/collections/stations/items?offset={HUGE}", 200, None),
+    (f"/ogc/collections/stations/items?limit={HUGE}", 200, None),
+    ("/ogc/collections/stations/items?datetime=%00", 400, "datetime"),
+    ("/ogc/collections/stations/items?bbox=1e400,0,1,1", 400, "bbox"),
+    ("/ogc/collections/stations/items/%00", 404, "featureId"),
 ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from drf_spectacular.validation import validate_schema
 
 from stations.models import Station
 from tests.serverprocess import free_port, serving
@@ -58,6 +59,7 @@ def test_landing_conformance_and_collections_have_the_required_fields(client, ne
     assert links.keys() >= {"self", "service-desc", "conformance", "data"}
     api = client.get(links["service-desc"][0]["href"])
     assert api.status_code == 200 and api.json()["openapi"].startswith("3.0")
+    validate_schema(api.json())  # the OpenAPI 3.0 meta-schema (raises when invalid)
     assert "/collections/{collectionId}/items" in api.json()["paths"]
 
     conformance = client.get("/ogc/conformance").json()

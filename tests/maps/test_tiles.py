@@ -11,9 +11,11 @@ import subprocess
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from maps import tiles, views
+from maps import geojson, tiles, views
 from stations.models import Station
+from tests.maps.conftest import WEDNESDAY_10
 from tests.maps.test_query_plans import explain, fill_network
 
 pytestmark = [pytest.mark.django_db]
@@ -134,7 +136,8 @@ def test_a_whole_province_view_is_under_200_kb_on_the_wire(client, network):
 @pytest.mark.parametrize(
     ("path", "field"),
     [("/tiles/stations/23/0/0.mvt", "z"), ("/tiles/stations/3/8/0.mvt", "x"),
-     ("/tiles/stations/3/0/8.mvt", "y"), ("/tiles/stations/3/0/0.mvt?service=nope", "service")],
+     ("/tiles/stations/3/0/8.mvt", "y"), ("/tiles/stations/3/0/0.mvt?service=nope", "service"),
+     ("/tiles/stations/3/0/0.mvt?service=%00", "service")],
 )  # fmt: skip
 @pytest.mark.postgis
 def test_bad_tile_addresses_answer_400_naming_the_part(client, db, path, field):
@@ -154,10 +157,11 @@ def test_tiles_need_postgis_and_say_where_to_go_instead(client, network):
 
 @pytest.mark.postgis
 def test_postgis_tile_reads_the_spatial_index(network):
-    """A clustered tile (z=8) and a street tile (z=14), with and without a service filter,
-    at 30,000 stations: the stations are found through the GiST index, never a scan."""
+    """A clustered tile (z=10, a county) and a street tile (z=14), with and without a service
+    filter, at 30,000 stations: the stations are found through the GiST index, not a scan.
+    (For a tile covering a good part of the province a scan is the right plan.)"""
     fill_network(network, 30_000)
-    for z in (8, 14):
+    for z in (10, 14):
         for services in ([], ["water"]):
             x, y = tile_of(96.5, 35.5, z)
             sql, params = tiles.tile_sql(z, x, y, services=services)
@@ -166,6 +170,16 @@ def test_postgis_tile_reads_the_spatial_index(network):
             plan = explain(statement)
             assert re.search(r"Index Scan (using|on) \S*location\S*", plan), plan
             assert "Seq Scan on stations_station " not in plan + " ", plan
+    # The bbox GeoJSON statement too (a county-sized box).
+    with CaptureQueriesContext(connection) as ctx:
+        text, count = geojson.bbox_geojson_sql(
+            bbox=(96.3, 35.3, 96.7, 35.7), at=WEDNESDAY_10, services=["water"]
+        )
+    assert text is not None and count == len(json.loads(text)["features"]) > 0
+    (sql,) = [q["sql"] for q in ctx.captured_queries if "string_agg" in q["sql"]]
+    plan = explain(sql)
+    assert re.search(r"Index Scan (using|on) \S*location\S*", plan), plan
+    assert "Seq Scan on stations_station " not in plan + " ", plan
 
 
 def test_the_map_page_asks_for_tiles_on_postgis_and_clusters_elsewhere(client, network):

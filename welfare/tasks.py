@@ -69,3 +69,9 @@ def health_checks_weekly() -> int:
         )
         sent += 1
     return sent
+
+
+@shared_task(acks_late=True)
+def retention_daily() -> dict[str, int]:
+    """Daily: delete or anonymise personal data past its period (safe to run twice)."""
+    return services.retention_run()

@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "welfare.tasks.refresh_all_weather",
         "schedule": crontab(minute=15, hour="*/3"),
     },
+    "retention-daily": {
+        "task": "welfare.tasks.retention_daily",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "health-checks-weekly": {
         "task": "welfare.tasks.health_checks_weekly",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
@@ -291,6 +295,11 @@ LEAFLET_CONFIG = {
 # Phone numbers of workers are kept only as HMACs with this secret (PIPL: minimal data).
 # Changing it makes earlier hand-outs unrecognisable for per-person limits.
 WORKER_ID_SECRET = env_str("WORKER_ID_SECRET", "") or f"worker-id:{SECRET_KEY}"
+
+# Retention (PIPL, docs/privacy.md): days after a report is closed before the hazard
+# reporter's contact and report photos are deleted by the daily retention task.
+HAZARD_CONTACT_RETENTION_DAYS = env_int("HAZARD_CONTACT_RETENTION_DAYS", 180, minimum=1)
+REPORT_PHOTO_RETENTION_DAYS = env_int("REPORT_PHOTO_RETENTION_DAYS", 90, minimum=1)
 
 # Stations
 REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)

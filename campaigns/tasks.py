@@ -39,7 +39,8 @@ def plan_campaign(
     """
 
     def progress(done: int, total: int) -> None:
-        if not self.request.called_directly and self.request.id:
+        # Run in place (no broker, or the broker down) there is nobody to report to.
+        if not self.request.called_directly and self.request.id and not self.request.is_eager:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None

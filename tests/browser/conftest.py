@@ -115,7 +115,8 @@ def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.
     """``page.wait_for_function`` without eval: Playwright compiles a string predicate
     with ``eval`` inside the page, which the Content-Security-Policy (no 'unsafe-eval')
     forbids; ``page.evaluate`` runs it through the DevTools protocol, which the policy
-    does not govern."""
+    does not govern. The expression must give a boolean (an object the protocol cannot
+    copy arrives as an empty dict, which is false)."""
     deadline = time.monotonic() + timeout
     while not (page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)):
         if time.monotonic() > deadline:

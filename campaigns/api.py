@@ -51,14 +51,14 @@ def _location(actor: Any, code: str) -> StockLocation:
 
 
 class ReceiptLineSerializer(serializers.Serializer):
-    item = serializers.CharField()
+    item = serializers.CharField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    batch = serializers.CharField(required=False, allow_blank=True, default="")
+    batch = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ReceiptSerializer(serializers.Serializer):
-    location = serializers.CharField()
+    location = serializers.CharField(max_length=40)
     campaign = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID
     )
@@ -69,14 +69,14 @@ class ReceiptSerializer(serializers.Serializer):
 
 
 class TransferLineSerializer(serializers.Serializer):
-    item = serializers.CharField()
+    item = serializers.CharField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     lot = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class TransferSerializer(serializers.Serializer):
-    source = serializers.CharField()
-    destination = serializers.CharField()
+    source = serializers.CharField(max_length=40)
+    destination = serializers.CharField(max_length=40)
     campaign = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_ID
     )
@@ -94,23 +94,23 @@ class ReceiveSerializer(serializers.Serializer):
 
 class DistributionSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    location = serializers.CharField()
-    item = serializers.CharField()
+    location = serializers.CharField(max_length=40)
+    item = serializers.CharField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     category = serializers.ChoiceField(choices=WorkerCategory.choices)
     workers = serializers.IntegerField(
         min_value=1, max_value=MAX_QUANTITY, required=False, default=1
     )
-    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     lot = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class AdjustmentSerializer(serializers.Serializer):
-    location = serializers.CharField()
-    item = serializers.CharField()
-    batch = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(max_length=40)
+    item = serializers.CharField(max_length=40)
+    batch = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     delta = serializers.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=200)
 
 
 class IdempotentMovementView(APIView):

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import register_person_key_eraser
 from stations.panels import register_desk_panel, register_organizer_panel
 
 
@@ -27,6 +28,9 @@ class CampaignsConfig(AppConfig):
                 context=desk.desk_panel(title),
                 scripts=["campaigns/desk-supplies.js"],
             )
+        # Erasing a worker (welfare, below us) detaches their key from our records.
+        privacy = import_module("campaigns.services.privacy")
+        register_person_key_eraser("campaigns", privacy.person_key_detach)
         register_organizer_panel(
             name="campaigns-vouchers",
             template="campaigns/voucher_panel.html",

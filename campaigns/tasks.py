@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from campaigns import selectors
 from campaigns.models import Campaign, Item, StockLocation
 from campaigns.services import planner
+from core import once
 from core import time as local_time
 from stations.models import Membership
+
+DAY = 86400
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True,
@@ -36,7 +39,8 @@ def plan_campaign(
     """
 
     def progress(done: int, total: int) -> None:
-        if not self.request.called_directly and self.request.id:
+        # Run in place (no broker, or the broker down) there is nobody to report to.
+        if not self.request.called_directly and self.request.id and not self.request.is_eager:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     actor = get_user_model().objects.get(pk=actor_id) if actor_id is not None else None
@@ -63,7 +67,7 @@ def stock_alerts_daily() -> dict[str, int]:
     """Every morning: e-mail each active campaign's organizers its stock alerts (expired
     lots to write off, levels at or below their reorder level, running out, expiring).
 
-    Safe to run twice (it only reads and sends). Returns alerts per campaign id.
+    Safe to run twice: each campaign's mail goes once a day. Returns alerts per campaign id.
     """
     sent: dict[str, int] = {}
     on = local_time.today()
@@ -91,13 +95,16 @@ def stock_alerts_daily() -> dict[str, int]:
             f"{a.detail}"
             for a in alerts
         ]
-        send_mail(
-            subject=_("【驿站】%(name)s：%(n)d 条库存提醒")
-            % {"name": campaign.name, "n": len(alerts)},
-            message="\n".join(lines),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
+        # Once a day per campaign, however often the task runs.
+        with once.claim(f"mail:stock-alerts:{campaign.pk}:{on}", seconds=2 * DAY) as mine:
+            if mine:
+                send_mail(
+                    subject=_("【驿站】%(name)s：%(n)d 条库存提醒")
+                    % {"name": campaign.name, "n": len(alerts)},
+                    message="\n".join(lines),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=recipients,
+                )
     return sent
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -15,12 +15,16 @@ from django_otp.forms import OTPAuthenticationFormMixin
 class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
     """A user with a confirmed device must give its current code; others need none."""
 
-    otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
+    username = UsernameField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label=_("密码"), strip=False, max_length=4096, widget=forms.PasswordInput
+    )
+    otp_device = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
     otp_token = forms.CharField(
         label=_("两步验证码"), required=False, max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )  # fmt: skip
-    otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
+    otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
 
     otp_error_messages = dict(
         OTPAuthenticationFormMixin.otp_error_messages,

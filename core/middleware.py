@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django import db
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.services import second_factor_required
 
+logger = logging.getLogger(__name__)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -67,3 +70,33 @@ class RequireSecondFactorMiddleware:
                 )
             return redirect(f"{reverse('two-factor')}?next={request.path}")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (a restart, a failover, a killed backend) answers 503
+    with Retry-After, not a 500: the request changed nothing (its transaction is gone),
+    and the desk and the API clients retry with the same visit UUIDs and Idempotency-Keys,
+    which complete the work exactly once."""
+
+    RETRY_AFTER = 5
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, db.OperationalError | db.InterfaceError):
+            return None
+        logger.warning("database unavailable during %s %s: %s", request.method, request.path,
+                       exception)  # fmt: skip
+        message = _("数据库暂时不可用，请稍后重试。")
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"error": {"field": None, "message": message}}, status=503
+            )
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(self.RETRY_AFTER)
+        return response

@@ -39,11 +39,13 @@ class DeskView(APIView):
 
 
 class VisitItemSerializer(serializers.Serializer):
-    uuid = serializers.CharField()
-    station = serializers.CharField()
-    occurred_at = serializers.CharField()
+    uuid = serializers.CharField(max_length=64)
+    station = serializers.CharField(max_length=40)
+    occurred_at = serializers.CharField(max_length=40)
     category = serializers.ChoiceField(choices=WorkerCategory.choices)
-    services = serializers.ListField(child=serializers.CharField(), required=False)
+    services = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=50
+    )
 
 
 class VisitBatchSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ GETS = [
     ("/nearby/?city=" + HUGE, 400, None),
     (f"/api/v1/hazard-reports/{HUGE}/", 404, "tracking_code"),
     ("/api/v1/alerts/?region=" + HUGE, 404, "region"),
-    ("/hazards/status/?code=" + "x" * 3000, 404, None),
+    ("/hazards/status/?code=" + "x" * 3000, 400, None),
     (f"/campaigns/{HUGE}/", 404, None),
     (f"/campaigns/{HUGE}/summary.xlsx", 404, None),
     ("/api/v1/stations/?bbox=101,36,102,37&service=%00", 400, "service"),

@@ -145,6 +145,12 @@ def _user(username: str, *, is_staff: bool) -> Any:
 @pytest.fixture
 def world(settings, db) -> World:
     settings.YIZHAN_ALLOW_DEMO = True
+    return build_world()
+
+
+def build_world() -> World:
+    """The quick-start demo, a staff member of station B, an organizer of Golmud, and one
+    object of each kind under station A / Xining (the demo lacks some)."""
     for command in ("load_demo", "load_demo_campaign", "load_demo_welfare"):
         call_command(command, verbosity=0)
     User = get_user_model()

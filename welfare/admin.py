@@ -170,6 +170,21 @@ class WorkerAdmin(TabularImportMixin, ReadOnlyScopedAdminMixin, admin.ModelAdmin
     list_filter = ("category", "needs_reassignment")
     search_fields = ("name",)
     exclude = ("phone_key",)
+    actions = ["erase_on_request"]
+
+    @admin.action(description=_("应本人要求删除个人信息"))
+    def erase_on_request(self, request: HttpRequest, queryset: QuerySet[Worker]) -> None:
+        """PIPL: the person's data goes, the union's counts stay (services.worker_erase)."""
+        erased = 0
+        for worker in queryset:
+            try:
+                services.worker_erase(actor=request.user, worker=worker)
+            except DomainError as exc:
+                self.message_user(request, f"{worker}: {exc.message}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(request, _("已删除 %(n)d 位劳动者的个人信息。") % {"n": erased})
 
 
 @admin.register(HealthCheck)

@@ -32,11 +32,15 @@ class WorkplaceSerializer(serializers.Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
     address = serializers.CharField(max_length=300)
-    region = serializers.CharField()
-    union = serializers.CharField()
-    industry = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.CharField(max_length=12)
+    union = serializers.CharField(max_length=40)
+    industry = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    contact_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    contact_phone = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40
+    )
     hazards = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
     altitude_m = serializers.IntegerField(
         min_value=-500, max_value=9000, required=False, allow_null=True, default=None
@@ -46,15 +50,19 @@ class WorkplaceSerializer(serializers.Serializer):
 class HazardReportSerializer(serializers.Serializer):
     """Only the shape; ``hazard_report_submit`` judges the values and names the field."""
 
-    lat = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    lng = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
-    address = serializers.CharField(required=False, allow_blank=True, default="")
-    region = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
-    category = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", trim_whitespace=False
+    lat = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None, max_length=40
     )
-    contact = serializers.CharField(required=False, allow_blank=True, default="")
+    lng = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None, max_length=40
+    )
+    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    region = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
+    category = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False, max_length=2000
+    )
+    contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
 def workplace_feature(w: Workplace) -> dict[str, Any]:

@@ -71,7 +71,7 @@ class HazardReportForm(forms.Form):
 
 class HazardStatusForm(forms.Form):
     # No length limit here: an over-long code is simply not found (404), like any other.
-    code = forms.CharField(label=_("查询码"), strip=True)
+    code = forms.CharField(label=_("查询码"), strip=True, max_length=40)
 
 
 class HotDaysForm(forms.Form):
@@ -128,7 +128,8 @@ class RosterUploadForm(forms.Form):
 class RosterApplyForm(forms.Form):
     """The signed preview goes back with the organizer's confirmation."""
 
-    payload = forms.CharField(widget=forms.HiddenInput)
+    # A signed roster preview: large for a big roster, bounded by the upload limit.
+    payload = forms.CharField(widget=forms.HiddenInput, max_length=2_500_000)
     category = forms.ChoiceField(
         label=_("名册上劳动者的类别"), choices=WorkerCategory.choices, initial=WorkerCategory.OTHER
     )

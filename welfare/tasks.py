@@ -10,10 +10,14 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import once
+from core import time as local_time
 from stations.models import Membership, Region
 from welfare import services
 from welfare.selectors import checks_due
 from welfare.weather import WeatherError, fetch_daily
+
+DAY = 86400
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=600)
@@ -61,11 +65,24 @@ def health_checks_weekly() -> int:
             continue
         lines = [_("逾期：")] + [f"  {w.name} · {w.next_check_due}" for w in due["overdue"]]
         lines += [_("30 天内到期：")] + [f"  {w.name} · {w.next_check_due}" for w in due["soon"]]
-        send_mail(
-            subject=_("【驿站】%(union)s：职业健康检查提醒") % {"union": membership.union.name},
-            message="\n".join(lines),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[membership.user.email],
-        )
+        # Once a week per organizer, however often the task runs.
+        year, week, _day = local_time.today().isocalendar()
+        with once.claim(
+            f"mail:health-checks:{membership.pk}:{year}-{week}", seconds=8 * DAY
+        ) as mine:
+            if not mine:
+                continue
+            send_mail(
+                subject=_("【驿站】%(union)s：职业健康检查提醒") % {"union": membership.union.name},
+                message="\n".join(lines),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[membership.user.email],
+            )
         sent += 1
     return sent
+
+
+@shared_task(acks_late=True)
+def retention_daily() -> dict[str, int]:
+    """Daily: delete or anonymise personal data past its period (safe to run twice)."""
+    return services.retention_run()

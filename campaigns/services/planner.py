@@ -8,6 +8,7 @@ source depot.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from campaigns import selectors
@@ -38,6 +40,9 @@ from welfare.models import Workplace
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+logger = logging.getLogger(__name__)
+BROKER_DOWN = (KombuOperationalError, ConnectionError, TimeoutError)
 
 #: A scope with more active stations than this is planned by a Celery worker.
 PLAN_IN_BACKGROUND_ABOVE = 100
@@ -160,10 +165,18 @@ def campaign_plan_start(
     task_id = str(uuid.uuid4())
     args = [actor.pk if actor is not None else None, campaign.pk, item.pk, source.pk, weeks,
             minimum, maximum, weighting]  # fmt: skip
-    transaction.on_commit(
-        lambda: campaign_tasks.plan_campaign.apply_async(args=args, task_id=task_id)
-    )
+    transaction.on_commit(lambda: _queue_or_run(args, task_id))
     return PlanStarted(task_id=task_id)
+
+
+def _queue_or_run(args: list, task_id: str) -> None:
+    """Queue the plan; with the broker down, make it here and now instead, so the
+    organizer's plan is never lost and the page still answers (docs/operations.md)."""
+    try:
+        campaign_tasks.plan_campaign.apply_async(args=args, task_id=task_id)
+    except BROKER_DOWN:
+        logger.warning("broker unreachable: planning task %s in the web process", task_id)
+        campaign_tasks.plan_campaign.apply(args=args, task_id=task_id)
 
 
 def campaign_plan(

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.replicas.ReplicaRoutingMiddleware",
     "core.middleware.ReadSmallBodiesMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -212,6 +213,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With the broker down, a web request gives up queueing within about two seconds (and
+# does the work itself or says so) instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}  # fmt: skip
 CELERY_BEAT_SCHEDULE = {
     "stock-alerts-daily": {
         "task": "campaigns.tasks.stock_alerts_daily",
@@ -223,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "visit-partitions-daily": {
         "task": "stations.tasks.visit_partitions_ensure",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "retention-daily": {
+        "task": "welfare.tasks.retention_daily",
         "schedule": crontab(hour=3, minute=30),
     },
     "health-checks-weekly": {
@@ -344,6 +356,11 @@ LEAFLET_CONFIG = {
 # Phone numbers of workers are kept only as HMACs with this secret (PIPL: minimal data).
 # Changing it makes earlier hand-outs unrecognisable for per-person limits.
 WORKER_ID_SECRET = env_str("WORKER_ID_SECRET", "") or f"worker-id:{SECRET_KEY}"
+
+# Retention (PIPL, docs/privacy.md): days after a report is closed before the hazard
+# reporter's contact and report photos are deleted by the daily retention task.
+HAZARD_CONTACT_RETENTION_DAYS = env_int("HAZARD_CONTACT_RETENTION_DAYS", 180, minimum=1)
+REPORT_PHOTO_RETENTION_DAYS = env_int("REPORT_PHOTO_RETENTION_DAYS", 90, minimum=1)
 
 # Stations
 REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)

@@ -5,6 +5,7 @@ demo data loaded into the database the live server reads."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -108,3 +109,16 @@ def demo_stations(transactional_db) -> None:
     # cache of service code → id (it did at one point), forget what an earlier test cached.
     if hasattr(selectors, "_service_cache"):
         selectors._service_cache = (0.0, {})
+
+
+def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.0) -> None:
+    """``page.wait_for_function`` without eval: Playwright compiles a string predicate
+    with ``eval`` inside the page, which the Content-Security-Policy (no 'unsafe-eval')
+    forbids; ``page.evaluate`` runs it through the DevTools protocol, which the policy
+    does not govern. The expression must give a boolean (an object the protocol cannot
+    copy arrives as an empty dict, which is false)."""
+    deadline = time.monotonic() + timeout
+    while not (page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -11,6 +11,7 @@ from django.apps import apps
 
 from stations.models import Visit
 from stations.services.network import membership_grant, station_save
+from tests.browser.conftest import wait_until
 from tests.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -79,13 +80,13 @@ def test_three_visits_logged_offline_arrive_exactly_once(chromium, live_server, 
 
     page.reload()
     page.wait_for_selector("#sync[data-pending='0']")
-    page.wait_for_function("document.querySelector('#total').textContent === '3'")
+    wait_until(page, "document.querySelector('#total').textContent === '3'")
     assert Visit.objects.count() == 3
 
     # With no signal at all, the desk still opens (service worker) and keeps counting.
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # online once more, so the worker now controls the page and has cached it
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("#categories button[data-category=driver]")
@@ -98,7 +99,7 @@ def test_three_visits_logged_offline_arrive_exactly_once(chromium, live_server, 
 
     # Undo takes back the last visit sent.
     page.click("#undo")
-    page.wait_for_function("document.querySelector('#total').textContent === '3'")
+    wait_until(page, "document.querySelector('#total').textContent === '3'")
     assert Visit.objects.count() == 3
     assert not Visit.objects.filter(category="driver").exists()
     assert not errors

@@ -17,6 +17,7 @@ from campaigns.services import ledger, lifecycle, vouchers
 from core import time as local_time
 from stations.models import Closure, DayHours, Visit
 from stations.services.network import membership_grant, station_save
+from tests.browser.conftest import wait_until
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,9 +104,9 @@ def test_first_screen_holds_categories_confirmation_and_undo(phone, desk):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "desk-visits")
     page.click("#undo")
-    page.wait_for_function("document.querySelector('#toast').textContent.includes('已撤销')")
+    wait_until(page, "document.querySelector('#toast').textContent.includes('已撤销')")
     assert "快递员" in page.text_content("#toast")  # says what it removed
-    page.wait_for_function("document.querySelector('#total').textContent === '0'")
+    wait_until(page, "document.querySelector('#total').textContent === '0'")
     assert Visit.objects.count() == 0
 
     for tab, name in [("hand-out", "desk-hand-out"), ("deliveries", "desk-deliveries"),

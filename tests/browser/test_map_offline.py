@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from tests.browser.conftest import wait_until
 from tests.maps.conftest import SHANGHAI, XINING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def test_the_list_survives_losing_the_network(phone, demo_stations):
         "#results button[data-code]", "els => els.map(e => e.dataset.code)"
     )
     # The service worker has taken the page (it claims clients on activation).
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    wait_until(page, "!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
     page.context.set_offline(True)
     page.reload()
     # The page itself came from the phone, and so did the last list.

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from stations.models import Station
 from stations.services.network import station_set_status
+from tests.browser.conftest import wait_until
 from tests.maps.conftest import XINING, haversine_m
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,7 +117,8 @@ def test_service_chip_narrows_the_list(phone, demo_stations):
     ) as answer:
         chip.click()
     answered = [f["properties"]["code"] for f in answer.value.json()["features"]]
-    page.wait_for_function(
+    wait_until(
+        page,
         "codes => Array.from(document.querySelectorAll('#results button[data-code]'))"
         ".map(e => e.dataset.code).join() === codes.join()",
         arg=answered,
@@ -225,7 +227,7 @@ def test_screenshot_of_the_located_list_on_a_small_phone(phone, demo_stations):
     page = phone.open("/", **IN_XINING)
     assert len(locate(page)) == 10
     # Leaflet animates the zoom to the origin; wait until it is done.
-    page.wait_for_function("!document.querySelector('#map .leaflet-zoom-anim')")
+    wait_until(page, "!document.querySelector('#map .leaflet-zoom-anim')")
     page.wait_for_timeout(500)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from core import time as local_time
 from stations.models import Region
 from stations.services.network import membership_grant
+from tests.browser.conftest import wait_until
 from tests.factories import UserFactory
 from tests.welfare.factories import WorkplaceFactory
 from welfare.models import HazardReport, HazardReward, HealthFollowUp, Worker
@@ -165,7 +166,7 @@ def test_hazard_report_from_the_map_to_its_outcome(phone, network, organizer, la
     assert box is not None and box["height"] >= 200 and box["width"] >= 300
     assert "12351" in page.text_content("#report-contacts")
     page.click("#use-location")
-    page.wait_for_function("document.getElementById('lat').value !== ''")
+    wait_until(page, "document.getElementById('lat').value !== ''")
     page.select_option("select[name=category]", "height")
     page.fill("textarea[name=description]", "脚手架没有护栏")
     no_sideways_scroll(page)

@@ -39,6 +39,7 @@ from welfare.services.health import (
     worker_register,
     worker_update,
 )
+from welfare.services.privacy import Erasure, retention_run, worker_erase
 from welfare.services.roster import roster_apply, roster_preview, roster_template
 from welfare.services.weather import weather_apply, weather_mark_stale
 from welfare.services.workplaces import (
@@ -57,6 +58,7 @@ __all__ = [
     "REASON_MAX_LENGTH",
     "TRACKING_ALPHABET",
     "AltitudeFill",
+    "Erasure",
     "Keep",
     "WelfareError",
     "altitude_fill",
@@ -73,6 +75,7 @@ __all__ = [
     "next_check_due",
     "outcome_text",
     "report_contacts",
+    "retention_run",
     "reward_amount",
     "reward_budget_set",
     "reward_mark_paid",
@@ -82,6 +85,7 @@ __all__ = [
     "wbgt_limit",
     "weather_apply",
     "weather_mark_stale",
+    "worker_erase",
     "worker_mark_left",
     "worker_register",
     "worker_update",

@@ -1,0 +1,99 @@
+"""Every periodic (beat) task run twice has the effect of one run: a duplicate from beat
+or a redelivery after a worker died sends no second mail and writes nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core import mail
+from django.utils import timezone
+
+from campaigns.services import ledger
+from campaigns.tasks import stock_alerts_daily
+from core import time as local_time
+from stations.models import Region
+from tests.campaigns.test_reorder_and_expiry import NOW, receive_water
+from tests.welfare.test_weather import Provider
+from welfare import services
+from welfare.models import HazardReport, WeatherAlert
+from welfare.tasks import health_checks_weekly, refresh_all_weather, retention_daily
+
+pytestmark = [pytest.mark.django_db]
+
+TESTED = {
+    "campaigns.tasks.stock_alerts_daily",
+    "welfare.tasks.refresh_all_weather",
+    "welfare.tasks.health_checks_weekly",
+    "welfare.tasks.retention_daily",
+}
+
+
+def test_every_beat_task_is_tested_twice_here():
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} == TESTED
+
+
+@time_machine.travel(NOW, tick=False)
+def test_stock_alerts_twice_send_one_mail(stock, organizer_xining):
+    organizer_xining.email = "org@xining.example"
+    organizer_xining.save()
+    receive_water(stock, ("OLD", dt.date(2027, 7, 1), 6))
+    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=10)
+    assert stock_alerts_daily() == stock_alerts_daily() == {str(stock.campaign.pk): 2}
+    assert len(mail.outbox) == 1
+    # The next day is another day: one more mail.
+    with time_machine.travel(NOW + dt.timedelta(days=1), tick=False):
+        stock_alerts_daily()
+    assert len(mail.outbox) == 2
+
+
+def test_health_check_reminders_twice_send_one_mail(network, organizer_xining, monkeypatch):
+    organizer_xining.email = "org@xining.example"
+    organizer_xining.save()
+    worker = services.worker_register(
+        actor=None, name="赵师傅", category="sanitation", union=network.chengzhong, consent=True
+    )
+    services.health_check_record(
+        actor=None, worker=worker, kind="periodic", checked_on=dt.date(2025, 1, 1),
+        result="normal",
+    )  # fmt: skip
+    monkeypatch.setattr(local_time, "today", lambda: dt.date(2026, 1, 20))
+    assert health_checks_weekly() == 1
+    assert health_checks_weekly() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_weather_refresh_twice_gives_the_same_alerts(network, settings):
+    provider = Provider()
+    settings.WEATHER_API_URL = provider.url
+    try:
+        region = Region.objects.get(code="630100")
+        region.reference_point = Point(101.7782, 36.6171, srid=4326)
+        region.save()
+        assert refresh_all_weather() == 1
+        first = sorted(WeatherAlert.objects.values_list("region__code", "day", "kind", "level"))
+        assert first
+        assert refresh_all_weather() == 1
+        second = sorted(WeatherAlert.objects.values_list("region__code", "day", "kind", "level"))
+        assert second == first and WeatherAlert.objects.count() == len(first)
+    finally:
+        provider.close()
+
+
+def test_retention_twice_deletes_once(network, organizer_xining, settings):
+    """(Photos and the rest: tests/campaigns/test_privacy.py.)"""
+    settings.HAZARD_CONTACT_RETENTION_DAYS = 1
+    report = services.hazard_report_submit(
+        category="fire", description="通道堵塞", region="630103", address="城中区某路",
+        contact="13800000000",
+    )  # fmt: skip
+    services.hazard_report_advance(
+        actor=organizer_xining, report=report, status="unfounded", note="没有发现"
+    )
+    HazardReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - dt.timedelta(2))
+    assert retention_daily()["hazard_contacts"] == 1
+    assert retention_daily()["hazard_contacts"] == 0
+    assert HazardReport.objects.get(pk=report.pk).contact == ""

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# make bench: the nearby benchmark on PostGIS (200,000 stations; see bench/nearby.py).
+# make bench: the national network on one box (bench/run.py; BENCH_ARGS="--stations 10000"
+# or "--visits 5000000" to change the size). The table goes to bench/results/latest.md.
 source "$(dirname "$0")/lib.sh"
 ensure_base_packages
 ensure_postgres
 ensure_venv
-step "bench: nearby"
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/nearby.py
-step "bench: hand-outs from one hot stock row"
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/handouts.py
+mkdir -p "$ROOT/var"
+step "bench: the national network (bench/run.py ${BENCH_ARGS:-})"
+# shellcheck disable=SC2086
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/run.py ${BENCH_ARGS:-}

@@ -164,9 +164,36 @@ def copy_visits(
     return time.perf_counter() - started
 
 
-def rollup_visits(cursor, *, since_serial: int) -> None:
+def rollup_visits(cursor, *, since_serial: int, fresh_days: bool = False) -> None:
     """Fold the visits COPY just loaded into the daily rollup (what the service does per
-    batch, for the bulk load)."""
+    batch, for the bulk load).
+
+    ``fresh_days``: the loaded visits fall on days the rollup has no rows for yet (older
+    history), so the rows are appended with the rollup's indexes dropped and rebuilt in
+    one pass afterwards, as bulk loads are done; otherwise an upsert adds to what is there.
+    """
+    if fresh_days:
+        cursor.execute(
+            "ALTER TABLE stations_visitdaily DROP CONSTRAINT visitdaily_station_day_category"
+        )
+        cursor.execute("DROP INDEX visitdaily_day_station")
+        cursor.execute(
+            """
+            INSERT INTO stations_visitdaily (station_id, day, category, visits)
+            SELECT station_id, (occurred_at AT TIME ZONE 'Asia/Shanghai')::date, category,
+                   count(*)
+            FROM stations_visit WHERE id > %s GROUP BY 1, 2, 3
+            """,
+            [since_serial],
+        )
+        cursor.execute(
+            "ALTER TABLE stations_visitdaily ADD CONSTRAINT visitdaily_station_day_category "
+            "UNIQUE (station_id, day, category)"
+        )
+        cursor.execute(
+            "CREATE INDEX visitdaily_day_station ON stations_visitdaily (day, station_id)"
+        )
+        return
     cursor.execute(
         """
         INSERT INTO stations_visitdaily (station_id, day, category, visits)

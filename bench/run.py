@@ -110,7 +110,9 @@ def _visits() -> int:
         return cursor.fetchone()[0] or 0
 
 
-def load_visits(args, *, count: int, serial: int, first_day: dt.date, days: int) -> None:
+def load_visits(
+    args, *, count: int, serial: int, first_day: dt.date, days: int, fresh_days: bool = False
+) -> None:
     from django.db import connection
 
     from stations.services import partitions
@@ -125,7 +127,7 @@ def load_visits(args, *, count: int, serial: int, first_day: dt.date, days: int)
         )  # fmt: skip
         count = _visits() - before
         t0 = time.perf_counter()
-        fill.rollup_visits(raw, since_serial=before)
+        fill.rollup_visits(raw, since_serial=before, fresh_days=fresh_days)
         raw.execute("ANALYZE stations_visit")
         raw.execute("ANALYZE stations_visitdaily")
         rate = count / secs if secs else 0
@@ -420,19 +422,63 @@ def handout_cases(args, ctx: dict, url: str) -> None:
     ids = {**_handout_setup(32), "db": db_params(url), "round": 0}
     connections.close_all()
     results = {}
+    waits: dict[str, int] = {}
     for clients in (1, 32):
         ids["round"] += 1
         raw = _throughput(_raw_client, ids, clients, args.seconds)
         ids["round"] += 1
-        svc = _throughput(_service_client, ids, clients, args.seconds)
+        with _WaitSampler(ids["db"], waits if clients == 32 else None):
+            svc = _throughput(_service_client, ids, clients, args.seconds)
         results[clients] = (svc, raw)
         row(f"hand-outs to identified workers, {clients} client(s) at {clients} station(s)",
             f"{svc:.0f}/s", f"same SQL, raw {raw:.0f}/s", svc / raw, "≥ 0.5×")  # fmt: skip
     svc1, svc32 = results[1][0], results[32][0]
     row("hand-outs: 32 clients / 1 client (service)", f"{svc32:.0f}/s", f"{svc1:.0f}/s",
         svc32 / svc1, "≥ 2×")  # fmt: skip
+    total = sum(waits.values()) or 1
+    top = ", ".join(f"{k} {v * 100 / total:.0f} %" for k, v in sorted(
+        waits.items(), key=lambda kv: -kv[1])[:4])  # fmt: skip
+    row("… where the 32 service clients' backends were (pg_stat_activity samples)", top,
+        "Lock = waiting for another hand-out", None, "no Lock waits")  # fmt: skip
     bad = ledger_mismatches()
     ctx["ledger"] = "agrees" if not bad else f"MISMATCH ({len(bad)})"
+
+
+class _WaitSampler:
+    """Samples what the bench database's other backends wait on, every 20 ms."""
+
+    def __init__(self, db: dict, into: dict[str, int] | None) -> None:
+        self.db, self.into, self.stop = db, into, False
+
+    def __enter__(self) -> None:
+        import threading
+
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        if self.into is not None:
+            self.thread.start()
+
+    def _count(self, what: str) -> None:
+        assert self.into is not None
+        self.into[what] = self.into.get(what, 0) + 1
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(**self.db, autocommit=True) as conn:
+            while not self.stop:
+                for (what,) in conn.execute(
+                    "SELECT CASE WHEN state = 'idle in transaction' THEN 'client (Python)' "
+                    "WHEN wait_event_type IS NULL THEN 'CPU' ELSE wait_event_type END "
+                    "FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND state <> 'idle'"
+                ).fetchall():
+                    self._count(what)
+                time.sleep(0.02)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop = True
+        if self.thread.is_alive():
+            self.thread.join()
 
 
 # The HTTP server -------------------------------------------------------------------------
@@ -527,6 +573,7 @@ def main() -> None:
             load_visits(
                 args, count=more, serial=first_visits + 1,
                 first_day=today - dt.timedelta(days=30 + history_days), days=history_days,
+                fresh_days=True,
             )  # fmt: skip
             report_case(args, ctx, "all")
             (t1, raw1), (t2, raw2) = ctx["report"]["1M"], ctx["report"]["all"]

@@ -8,4 +8,4 @@ ensure_venv
 mkdir -p "$ROOT/var"
 step "bench: the national network (bench/run.py ${BENCH_ARGS:-})"
 # shellcheck disable=SC2086
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/run.py ${BENCH_ARGS:-}
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" -u bench/run.py ${BENCH_ARGS:-}

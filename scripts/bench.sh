@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# make bench: the nearby benchmark on PostGIS (200,000 stations; see bench/nearby.py).
+# make bench: the national network on one box (bench/run.py; BENCH_ARGS="--stations 10000"
+# or "--visits 5000000" to change the size). The table goes to bench/results/latest.md.
 source "$(dirname "$0")/lib.sh"
 ensure_base_packages
 ensure_postgres
 ensure_venv
-step "bench: nearby"
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/nearby.py
-step "bench: hand-outs from one hot stock row"
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/handouts.py
+mkdir -p "$ROOT/var"
+step "bench: the national network (bench/run.py ${BENCH_ARGS:-})"
+# shellcheck disable=SC2086
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" -u bench/run.py ${BENCH_ARGS:-}
 step "bench: station import from CSV (COPY + merge vs row-by-row vs raw COPY)"
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/imports.py
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" -u bench/imports.py
 step "bench: vector tiles and bbox GeoJSON against raw ST_AsMVT / json_build_object"
-DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" bench/tiles_bbox.py
+DATABASE_URL="$PG_URL" DJANGO_SETTINGS_MODULE=config.settings.test "$PY" -u bench/tiles_bbox.py

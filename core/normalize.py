@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import datum
@@ -22,10 +23,16 @@ FALSE_WORDS = {"0", "false", "no", "n", "否", "无", "没有", "×", ""}
 
 
 def choice(value: str, choices: Any, column: str) -> str:
+    """The code whose code or label (in any of our languages: a clerk's file is in Chinese
+    whatever language the page is in) is ``value``."""
     folded = fold(value)
     for code, label in choices:
-        if folded in (code, str(label)):
+        if folded == code:
             return code
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                if folded == str(label):
+                    return code
     raise RowInvalid({column: _("不认识“%(v)s”，可填：%(labels)s。") % {
         "v": value, "labels": "、".join(str(label) for _c, label in choices)}})  # fmt: skip
 
@@ -35,6 +42,14 @@ def parse_number(value: str, column: str) -> float:
         return float(fold(value).replace(",", ""))
     except ValueError:
         raise RowInvalid({column: _("“%(v)s”不是数字。") % {"v": value}}) from None
+
+
+def parse_altitude(value: str, column: str = "altitude_m") -> int:
+    """Metres above sea level as clerks write them: ``2261``, ``2261米``, ``2,261 m``."""
+    text = fold(value).replace(",", "").lower().removesuffix("米").removesuffix("m").strip()
+    if re.fullmatch(r"-?\d{1,4}", text) and -500 <= int(text) <= 9000:
+        return int(text)
+    raise RowInvalid({column: _("海拔“%(v)s”应是 -500 至 9000 之间的整数（米）。") % {"v": value}})
 
 
 def split_lnglat(value: str) -> tuple[str, str]:

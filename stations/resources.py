@@ -24,7 +24,7 @@ from core import datum
 from core import time as local_time
 from core.errors import DomainError
 from core.importing import ImportReport, RowInvalid, RowOutcome, TabularResource
-from core.normalize import choice, parse_flag, point_from_cells
+from core.normalize import choice, parse_altitude, parse_flag, point_from_cells
 from core.scoping import scope_for
 from core.spatial import is_postgis
 from core.tabular import Column, fold, tidy
@@ -138,10 +138,18 @@ COLUMNS = (
     Column("seats", "座位数", (), False, "", "8"),
     Column("step_free", "无障碍通道", (), False, gettext_lazy("是/否"), "是"),
     Column("accessible_toilet", "无障碍卫生间", (), False, gettext_lazy("是/否"), "否"),
+    Column(
+        "altitude_m",
+        "海拔（米）",
+        ("海拔", "海拔高度", "altitude", "elevation"),
+        False,
+        gettext_lazy("整数米，-500 至 9000；空着则保留已登记的海拔"),
+        "2261",
+    ),
 )
 TEXT_FIELDS = ("name", "name_en", "host_organization", "address", "phone")
 FLAGS = ("step_free", "accessible_toilet")
-STATION_FIELDS = (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS)
+STATION_FIELDS = (*TEXT_FIELDS, "kind", "status", "seats", *FLAGS, "altitude_m")
 
 
 class StationResource(TabularResource):
@@ -244,6 +252,11 @@ class StationResource(TabularResource):
                 values["seats"] = int(seats)
             else:
                 errors["seats"] = _("座位数“%(v)s”应是整数。") % {"v": cells["seats"]}
+        if cells.get("altitude_m"):
+            attempt(
+                "altitude_m",
+                lambda: values.__setitem__("altitude_m", parse_altitude(cells["altitude_m"])),
+            )
         for flag in FLAGS:
             if flag in cells:
                 attempt(
@@ -356,6 +369,10 @@ class StationResource(TabularResource):
             self.default_union, self.scope = None, None
             try:
                 out[station.code] = self.clean_row(cells, crs="wgs84")
+                # A column the station leaves blank compares as None, so a file that fills
+                # it in (services, hours, altitude …) is an update, not "unchanged".
+                for column in COLUMNS:
+                    out[station.code].setdefault(column.key, None)
             except RowInvalid:
                 out[station.code] = {}  # a stored row the import rules would refuse: all changed
             finally:
@@ -405,6 +422,7 @@ class StationResource(TabularResource):
             "status": str(station.get_status_display()), "seats": str(station.seats),
             "step_free": "是" if station.step_free else "否",
             "accessible_toilet": "是" if station.accessible_toilet else "否",
+            "altitude_m": "" if station.altitude_m is None else str(station.altitude_m),
         }  # fmt: skip
 
     def get_queryset(self) -> Any:

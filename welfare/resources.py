@@ -23,7 +23,7 @@ from core import datum
 from core.categories import WorkerCategory
 from core.errors import DomainError
 from core.importing import RowInvalid, TabularResource
-from core.normalize import choice, point_from_cells
+from core.normalize import choice, parse_altitude, point_from_cells
 from core.scoping import scope_for
 from core.tabular import Column, fold, tidy
 from stations.models import Region, Union
@@ -114,6 +114,14 @@ WORKPLACE_COLUMNS = (
     ),
     Column("industry", "行业", (), False, "", "建筑业"),
     Column(
+        "altitude_m",
+        "海拔（米）",
+        ("海拔", "海拔高度", "altitude", "elevation"),
+        False,
+        gettext_lazy("整数米；3000 米及以上为高原作业。空着则保留已登记的海拔"),
+        "2261",
+    ),
+    Column(
         "hazards",
         "危害因素",
         ("接触危害因素", "危害因素及人数"),
@@ -184,6 +192,11 @@ class WorkplaceResource(_Scoped):
             errors["region"] = _("未知的行政区划：%(v)s") % {"v": region_text or "—"}
         else:
             values["region"] = region.code
+        if cells.get("altitude_m"):
+            try:
+                values["altitude_m"] = parse_altitude(cells["altitude_m"])
+            except RowInvalid as exc:
+                errors.update(exc.errors)
         if cells.get("hazards"):
             try:
                 values["hazards"] = self.parse_hazards(cells["hazards"])
@@ -226,6 +239,9 @@ class WorkplaceResource(_Scoped):
             self.scope = self.default_union = None
             try:
                 out[workplace.credit_code] = self.clean_row(cells, crs="wgs84")
+                # A blank column filled in by the file is a change (see stations.resources).
+                for column in WORKPLACE_COLUMNS:
+                    out[workplace.credit_code].setdefault(column.key, None)
             except RowInvalid:
                 out[workplace.credit_code] = {}
             finally:
@@ -238,7 +254,7 @@ class WorkplaceResource(_Scoped):
         workplace = Workplace.objects.filter(
             credit_code=values["credit_code"]
         ).first() or Workplace(credit_code=values["credit_code"])
-        for name in ("name", "address", "industry", "contact_name", "contact_phone"):
+        for name in ("name", "address", "industry", "contact_name", "contact_phone", "altitude_m"):
             if name in values:
                 setattr(workplace, name, values[name])
         workplace.location = Point(values["lng"], values["lat"], srid=4326)
@@ -259,6 +275,7 @@ class WorkplaceResource(_Scoped):
             "address": workplace.address, "lng": f"{workplace.location.x:.6f}",
             "lat": f"{workplace.location.y:.6f}", "lnglat": "", "region": workplace.region.code,
             "union": workplace.union.code, "industry": workplace.industry,
+            "altitude_m": "" if workplace.altitude_m is None else str(workplace.altitude_m),
             "hazards": "、".join(f"{labels[h.hazard]} {h.exposed}" for h in hazards),
         }  # fmt: skip
 

@@ -41,6 +41,7 @@ STAGE_COLUMNS = (
     ("status", "varchar(10)"), ("seats", "integer"), ("step_free", "boolean"),
     ("accessible_toilet", "boolean"), ("is_24h", "boolean"), ("services", "jsonb"),
     ("service_codes", "jsonb"), ("periods", "jsonb"), ("schedule", "jsonb"),
+    ("altitude_m", "integer"),
 )  # fmt: skip
 
 
@@ -108,6 +109,7 @@ class StationStage:
             f.get("name"), f.get("name_en"), f.get("kind"), f.get("host_organization"),
             f.get("address"), f.get("phone"), f.get("status"), f.get("seats"), f.get("step_free"),
             f.get("accessible_toilet"), row.is_24h, services, codes, periods, schedule,
+            f.get("altitude_m"),
         )  # fmt: skip
 
     def drop(self) -> None:
@@ -129,20 +131,20 @@ def stations_merge_staged(*, actor: AbstractBaseUser | None, stage: StationStage
     period = OpeningPeriod._meta.db_table
     keep = ", ".join(f"{c} = COALESCE(st.{c}, s.{c})" for c in
                      ("name_en", "kind", "host_organization", "phone", "status", "seats",
-                      "step_free", "accessible_toilet", "is_24h"))  # fmt: skip
+                      "step_free", "accessible_toilet", "is_24h", "altitude_m"))  # fmt: skip
     user_id = actor.pk if actor is not None else None
     with connection.cursor() as c:
         try:
             c.execute(
                 f"""INSERT INTO {station} (code, name, name_en, kind, host_organization, union_id,
                     region_id, location, address, phone, status, seats, step_free,
-                    accessible_toilet,
+                    accessible_toilet, altitude_m,
                     is_24h, is_demo, schedule, service_codes, created_at, updated_at)
                 SELECT code, name, COALESCE(name_en, ''), COALESCE(kind, 'other'),
                     COALESCE(host_organization, ''), union_id, region_id,
                     ST_SetSRID(ST_MakePoint(lng, lat), 4326), address, COALESCE(phone, ''),
                     COALESCE(status, 'active'), COALESCE(seats, 0), COALESCE(step_free, false),
-                    COALESCE(accessible_toilet, false), COALESCE(is_24h, false), false,
+                    COALESCE(accessible_toilet, false), altitude_m, COALESCE(is_24h, false), false,
                     COALESCE(schedule, '{{"periods": [], "closures": []}}'::jsonb),
                     COALESCE(service_codes, '[]'::jsonb), now(), now()
                 FROM {t} WHERE is_new ORDER BY line"""

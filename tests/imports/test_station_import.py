@@ -12,6 +12,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import Workbook
 
 from core.datum import wgs84_to_bd09, wgs84_to_gcj02
@@ -324,3 +325,44 @@ def test_the_merge_is_set_based_the_same_statements_for_10_or_900_rows(network, 
         assert sum("INSERT INTO stations_station " in sql for sql in writes) == 1
     assert counts[0] == counts[1], counts
     assert Station.objects.filter(code__startswith="QH-XN-M").count() == 910
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["copy-merge", "services"])
+def test_altitude_is_imported_and_a_blank_keeps_the_recorded_one(network, organizer_xining, bulk):
+    header = HEADER + ",海拔（米）"
+    report = run(organizer_xining, csv(ROW_A + ",2261米", ROW_B + ",", header=header), bulk=bulk)
+    assert report.ok, report.to_dict()
+    a, b = Station.objects.get(code="QH-XN-0900"), Station.objects.get(code="QH-XN-0901")
+    assert (a.altitude_m, b.altitude_m) == (2261, None)
+    # A blank altitude leaves the recorded one alone; a number changes it.
+    again = run(organizer_xining, csv(ROW_A + ",", ROW_B + ",2300", header=header), bulk=bulk)
+    assert again.counts["update"] == 1 and again.counts["unchanged"] == 1, again.to_dict()
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.altitude_m, b.altitude_m) == (2261, 2300)
+
+
+def test_a_bad_altitude_names_its_column(network, organizer_xining):
+    report = run(organizer_xining, csv(ROW_A + ",珠峰", header=HEADER + ",海拔"))
+    assert not report.ok and not Station.objects.filter(code="QH-XN-0900").exists()
+    [(line, column, message)] = errors_of(report)
+    assert line == 2 and "海拔" in column and "珠峰" in message
+
+
+def test_chinese_choices_read_the_same_when_the_page_is_in_english(network, organizer_xining):
+    header = HEADER + ",状态"
+    with translation.override("en"):
+        report = run(organizer_xining, csv(ROW_A + ",暂停", header=header))
+    assert report.ok, report.to_dict()
+    assert Station.objects.get(code="QH-XN-0900").status == Station.Status.PAUSED
+
+
+def test_services_and_hours_given_to_a_station_without_them_are_an_update(
+    network, organizer_xining
+):
+    bare = "QH-XN-0902,北大街驿站,城中区北大街3号,101.7800,36.6200,,,,QH-XN-CZ,630103"
+    assert run(organizer_xining, csv(bare)).counts["new"] == 1
+    filled = "QH-XN-0902,北大街驿站,城中区北大街3号,101.7800,36.6200,热水,24小时,,QH-XN-CZ,630103"
+    report = run(organizer_xining, csv(filled))
+    assert report.counts["update"] == 1, report.to_dict()
+    station = Station.objects.get(code="QH-XN-0902")
+    assert station.is_24h and station.service_codes == ["hot_water"]

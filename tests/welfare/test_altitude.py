@@ -12,12 +12,18 @@ from django.contrib.gis.gdal import GDALRaster
 from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 from django.test import Client
+from rest_framework.test import APIClient
 
 from core import time as local_time
 from stations.models import Station
 from stations.services import network as station_services
 from tests.factories import UserFactory
-from tests.welfare.factories import HealthCheckFactory, WorkerFactory, WorkplaceFactory
+from tests.welfare.factories import (
+    HealthCheckFactory,
+    WorkerFactory,
+    WorkplaceFactory,
+    credit_code,
+)
 from welfare import services
 from welfare.models import Workplace, WorkplaceHazard
 
@@ -157,3 +163,20 @@ def test_organizer_sees_cold_grade_and_high_altitude(network, organizer_golmud, 
     assert 'data-cold-grade="3"' in page and "Ⅲ" in page  # -18 °C, 60 %: grade III
     assert "高原矿山（测试）" in page and "data-high-altitude" in page
     assert "GBZ 188-2014 §9.8" in page
+
+
+@pytest.mark.django_db
+def test_workplace_api_takes_and_reports_altitude(network, organizer_golmud):
+    api = APIClient()
+    api.force_authenticate(organizer_golmud)
+    body = {"name": "高原工地", "credit_code": credit_code(9001), "lat": 36.4, "lng": 94.9,
+            "address": "格尔木", "region": "632801", "union": "QH-HX-GEM"}  # fmt: skip
+    bad = api.post("/api/v1/workplaces/", {**body, "altitude_m": 12000}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "altitude_m"
+    assert not Workplace.objects.exists()
+    ok = api.post("/api/v1/workplaces/", {**body, "altitude_m": 3100}, format="json")
+    assert ok.status_code == 201, ok.content
+    props = ok.json()["properties"]
+    assert (props["altitude_m"], props["high_altitude"]) == (3100, True)
+    listed = api.get("/api/v1/workplaces/").json()["features"][0]["properties"]
+    assert listed["high_altitude"] is True

@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.errors import DomainError
-from core.spatial import InBBox
-from maps import geojson
+from core.spatial import InBBox, is_postgis
+from maps import geojson, presenters
 from maps.params import BadParameter, parse_bbox
 from stations.models import Station
 
@@ -97,7 +97,7 @@ def ogc_view(data_type: str = JSON) -> Callable:
             if media == HTML:
                 response = render(request, template, {"data": data, "pretty": _pretty(data)})
             else:
-                response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type=media)
+                response = HttpResponse(_dumps(data), content_type=media)
             response["Vary"] = "Accept"
             return response
 
@@ -106,6 +106,24 @@ def ogc_view(data_type: str = JSON) -> Callable:
         return view
 
     return wrap
+
+
+class FeatureTexts(list):
+    """Features already encoded as JSON text (by the database): put in as they are."""
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    features = data.get("features")
+    if not isinstance(features, FeatureTexts):
+        return json.dumps(data, ensure_ascii=False)
+    # "features" comes before every other value that could hold text, so the first
+    # occurrence of the stand-in is its own.
+    text = json.dumps({**data, "features": FEATURES_HERE}, ensure_ascii=False)
+    return text.replace(json.dumps(FEATURES_HERE), "[" + ",".join(features) + "]", 1)
+
+
+#: No value from the data can hold it: a NUL cannot be stored, nor sent in a parameter.
+FEATURES_HERE = "\u0000features\u0000"
 
 
 def _pretty(data: dict[str, Any]) -> str:
@@ -334,12 +352,18 @@ def items(request: HttpRequest, collection_id: str, *, media: str) -> tuple[dict
     limit = min(_int(params, "limit", default=DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
     offset = _int(params, "offset", default=0, minimum=0)
     matched = qs.count()
-    page = (
-        list(geojson.open_values(qs.order_by("code"))[offset : offset + limit])
-        if offset < matched  # a larger offset is an empty page (and may not fit in SQL)
-        else []
-    )
-    features = [geojson.open_feature(v) for v in page]
+    features: list[Any]
+    if offset >= matched:  # an empty page (and an offset that may not fit in SQL)
+        features = []
+    elif media != HTML and is_postgis():
+        # The same features as the dump's, built by PostGIS: a harvester's pages of
+        # 10,000 stations cost the database's time, not Python's.
+        prefix = presenters.station_url_prefix()
+        texts = qs.order_by("code").annotate(feature=geojson.OpenFeatureSQL(prefix))
+        features = FeatureTexts(texts.values_list("feature", flat=True)[offset : offset + limit])
+    else:
+        page = geojson.open_values(qs.order_by("code"))[offset : offset + limit]
+        features = [geojson.open_feature(v) for v in page]
     keep = {k: params[k] for k in ("bbox", "bbox-crs", "datetime") if params.get(k)}
     links = _self_and_alternate(
         request,

@@ -16,6 +16,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from drf_spectacular.validation import validate_schema
 
+from maps import geojson
 from stations.models import Station
 from tests.serverprocess import free_port, serving
 
@@ -102,6 +103,17 @@ def test_items_page_with_counts_and_next_prev_links(client, network):
     assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
     # A limit over the maximum is the maximum, not an error (/req/core/fc-limit-response).
     assert client.get(ITEMS, {"limit": 99999}).json()["numberReturned"] == total
+
+
+@pytest.mark.postgis
+def test_postgis_pages_hold_the_same_features_as_python_builds(client, network):
+    """On PostGIS the JSON pages carry features built by the database; they equal the
+    Python builder's (which the HTML pages and SpatiaLite use)."""
+    bulk_stations(network, 30)
+    body = client.get(ITEMS, {"limit": 20, "offset": 5}).json()
+    stations = geojson.open_values(geojson.open_stations().order_by("code"))[5:25]
+    assert body["features"] == [geojson.open_feature(v) for v in stations]
+    assert body["numberReturned"] == 20 and body["links"][0]["rel"] == "self"
 
 
 def test_bbox_and_datetime_filter_the_items(client, network):

@@ -303,7 +303,10 @@
     }
     // VectorGrid 1.3 calls a helper Leaflet 1.8 removed when a canvas is clicked.
     if (!L.DomEvent.fakeStop) { L.DomEvent.fakeStop = L.DomEvent.stopPropagation; }
+    // Above the "you are here" dot (overlay pane), as the clusters endpoint's markers are.
+    if (!map.getPane("stationTiles")) { map.createPane("stationTiles").style.zIndex = 450; }
     tileLayer = L.vectorGrid.protobuf(tileUrl(), {
+      pane: "stationTiles",
       rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: cfg.cluster_below_zoom - 1,
       vectorTileLayerStyles: { stations: tileStyle },
       getFeatureId: function (f) { return f.properties.code; }

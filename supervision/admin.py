@@ -256,16 +256,46 @@ class SafetyInspectorAdmin(NoDeleteScopedAdmin):
         inspector_services.inspector_save(actor=request.user, inspector=obj)
 
 
-@admin.register(InspectorTraining)
-class InspectorTrainingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+class AddOnlyScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Records added through their service and kept as they are (history shows them)."""
+
     union_path_field = "inspector__workplace__union__path"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(InspectorTraining)
+class InspectorTrainingAdmin(AddOnlyScopedAdmin):
     list_display = ("inspector", "held_on", "topic", "hours")
+    list_select_related = ("inspector",)
+
+    def save_model(
+        self, request: HttpRequest, obj: InspectorTraining, form: Any, change: bool
+    ) -> None:
+        saved = inspector_services.inspector_training_add(
+            actor=request.user, inspector=obj.inspector, held_on=obj.held_on, topic=obj.topic,
+            hours=obj.hours,
+        )  # fmt: skip
+        obj.pk, obj._state.adding = saved.pk, False
 
 
 @admin.register(InspectorAssessment)
-class InspectorAssessmentAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
-    union_path_field = "inspector__workplace__union__path"
+class InspectorAssessmentAdmin(AddOnlyScopedAdmin):
     list_display = ("inspector", "year", "result")
+    list_select_related = ("inspector",)
+
+    def save_model(
+        self, request: HttpRequest, obj: InspectorAssessment, form: Any, change: bool
+    ) -> None:
+        saved = inspector_services.inspector_assess(
+            actor=request.user, inspector=obj.inspector, year=obj.year, result=obj.result,
+            note=obj.note,
+        )  # fmt: skip
+        obj.pk, obj._state.adding = saved.pk, False
 
 
 @admin.register(SafetyCard)
@@ -278,10 +308,11 @@ class SafetyCardAdmin(NoDeleteScopedAdmin):
         return ("workplace", "kind") if obj is not None else ()
 
     def save_model(self, request: HttpRequest, obj: SafetyCard, form: Any, change: bool) -> None:
-        workplace_safety.safety_card_record(
+        saved = workplace_safety.safety_card_record(
             actor=request.user, workplace=obj.workplace, kind=obj.kind, in_place=obj.in_place,
             checked_on=obj.checked_on, note=obj.note,
         )  # fmt: skip
+        obj.pk, obj._state.adding = saved.pk, False
 
 
 @admin.register(TrainingRecord)

@@ -826,7 +826,8 @@ class ProjectReviewView(OrganizerView):
         data = ProjectReviewInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        finding = FindingInput(**v.pop("finding")) if v.get("finding") else None
+        raw = v.pop("finding", None)
+        finding = FindingInput(**raw) if raw else None
         project_services.project_review(actor=request.user, project=project, finding=finding, **v)
         project = selectors.projects_in_scope(organizer_scope(request)).get(pk=pk)
         return Response(ProjectOutSerializer(project).data, status=201)

@@ -441,7 +441,11 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by = request.GET.get("by") or None
     if by not in (None, *selectors.RANKING_DIMENSIONS):
         raise Http404(_("只能按区划或行业排名。"))
-    entries = competition.entries.select_related("workplace", "unit_union").order_by("pk")
+    entries = (
+        competition.entries.select_related("workplace", "unit_union")
+        .prefetch_related("groups", "evidence")
+        .order_by("pk")
+    )
     enrolled = {e.workplace_id for e in entries if e.workplace_id}
     return render(request, "supervision/competition.html", {
         "competition": competition, "by": by, "entries": entries,
@@ -479,6 +483,28 @@ def _competition_post(request: HttpRequest, scope: Scope, competition: Competiti
             scores = {item["code"]: request.POST.get(f"score-{item['code']}", "")
                       for item in competition.scoring_items}  # fmt: skip
             competition_services.entry_evaluate(actor=actor, entry=entry, scores=scores)
+        elif action == "evidence" and entry is not None:
+            competition_services.entry_evidence_add(
+                actor=actor, entry=entry, upload=request.FILES.get("file"),
+                note=request.POST.get("note", ""),
+            )  # fmt: skip
+        elif action == "group" and entry is not None:
+            members = request.POST.get("members", "")
+            competition_services.group_register(
+                actor=actor, entry=entry, name=request.POST.get("name", ""),
+                leader=request.POST.get("leader", ""),
+                members=int(members) if members.isdigit() and len(members) < 6 else -1,
+            )  # fmt: skip
+        elif action == "group_score" and entry is not None:
+            wanted = request.POST.get("group", "")
+            group = entry.groups.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+            if group is None:
+                messages.error(request, _("没有这个班组。"))
+                return
+            competition_services.group_evaluate(
+                actor=actor, group=group, score=request.POST.get("score", ""),
+                award=request.POST.get("award", ""),
+            )  # fmt: skip
         elif action == "award" and entry is not None:
             competition_services.entry_award(
                 actor=actor, entry=entry, award=request.POST.get("award", "")

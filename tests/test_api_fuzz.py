@@ -38,7 +38,12 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 def demo(settings):
     settings.YIZHAN_ALLOW_DEMO = True
     settings.PUBLIC_FORM_RATE = "100000/minute"  # the fuzzer is one client sending a lot
-    for command in ("load_demo", "load_demo_campaign", "load_demo_welfare"):
+    for command in (
+        "load_demo",
+        "load_demo_campaign",
+        "load_demo_welfare",
+        "load_demo_supervision",
+    ):
         call_command(command, verbosity=0)
 
 

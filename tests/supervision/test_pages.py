@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import time as local_time
 from supervision.models import Competition, Finding, Inspection, SafetyInspector
@@ -166,8 +167,10 @@ def test_a_safety_inspector_reports_from_the_phone_page(client, organizer_xining
     assert "班长要求未断电检修" in client.get("/organizer/supervision/").content.decode()
 
 
-def test_the_cup_page_enrols_scores_ranks_and_awards(client, network, organizer_xining,
-                                                     organizer_golmud, plant):  # fmt: skip
+def test_the_cup_page_enrols_scores_ranks_and_awards(client, settings, tmp_path, network,
+                                                     organizer_xining, organizer_golmud,
+                                                     plant):  # fmt: skip
+    settings.MEDIA_ROOT = tmp_path
     cup = competitions.competition_save(
         actor=None,
         competition=Competition(union=network.xining, year=local_time.today().year, name="测试杯",
@@ -180,8 +183,19 @@ def test_the_cup_page_enrols_scores_ranks_and_awards(client, network, organizer_
     client.force_login(organizer_xining)
     assert plant.name in client.get(url).content.decode()
     client.post(url, {"action": "enrol", "workplace": plant.pk})
-    client.post(url, {"action": "evaluating"})
     entry = cup.entries.get()
+    client.post(url, {"action": "group", "entry": entry.pk, "name": "甲班", "leader": "王",
+                      "members": "9"})  # fmt: skip
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    client.post(url, {"action": "evidence", "entry": entry.pk, "file": pdf, "note": "台账"})
+    client.post(url, {"action": "evaluating"})
+    group = entry.groups.get()
+    client.post(url, {"action": "group_score", "entry": entry.pk, "group": "x", "score": "9"})
+    client.post(url, {"action": "group_score", "entry": entry.pk, "group": group.pk,
+                      "score": "92", "award": "winner_group"})  # fmt: skip
+    group.refresh_from_db()
+    assert (group.score, group.award) == (92, "winner_group")
+    assert entry.evidence.get().note == "台账"
     client.post(url, {"action": "evaluate", "entry": entry.pk, "score-a": "45", "score-b": "60"})
     entry.refresh_from_db()
     assert entry.total is None  # 60 > 50: refused

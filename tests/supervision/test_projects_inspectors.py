@@ -149,3 +149,24 @@ def test_one_meeting_three_cards_and_training(network, organizer_xining, organiz
                                   reached=300),
         )  # fmt: skip
     assert exc.value.field == "workplace"
+
+
+def test_the_review_api_with_and_without_an_improvement_request(organizer_xining, plant):
+    project = projects.project_save(
+        actor=None, project=Project(workplace=plant, name="新建仓库", kind="new")
+    )
+    client = APIClient()
+    client.force_login(organizer_xining)
+    url = f"/api/v1/supervision/projects/{project.pk}/reviews/"
+    day = days_ago(1).isoformat()
+    missing = client.post(url, {"milestone": "design", "reviewed_on": day, "compliant": "false",
+                                "opinion": "缺少通风设计", "finding": "null"}, format="multipart")  # fmt: skip
+    assert missing.status_code == 400 and missing.json()["error"]["field"] == "finding"
+    failed = client.post(url, {"milestone": "design", "reviewed_on": day, "compliant": False,
+                               "opinion": "缺少通风设计",
+                               "finding": {"category": "occupational", "description": "缺少通风设计",
+                                           "deadline": local_time.today().isoformat(),
+                                           "responsible_person": "设计院"}}, format="json")  # fmt: skip
+    assert failed.status_code == 201, failed.content
+    review = failed.json()["reviews"][0]
+    assert review["finding"]["source"] == "project" and review["finding"]["status"] == "open"

@@ -55,6 +55,8 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
         items.append((_("报告安全问题"), reverse("supervision:inspector-report")))
     if user.is_staff:
         items.append((_("后台管理"), reverse("admin:index")))
+    if scope.is_organizer:
+        items.append((_("两步验证"), reverse("two-factor")))
     # The page belongs to the item with the longest URL it starts with (/organizer/ is
     # the overview, /organizer/workers/ the workers).
     path = request.path

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.views import healthz, home_for_role, livez
-from config.views_two_factor import two_factor
+from config.views_two_factor import ThrottledPasswordResetView, two_factor
 from core.forms import LoginForm
 
 # One login for the site and the admin: password, then the second factor's code if on.
@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/login/", login_view, name="login"),
     path("accounts/two-factor/", two_factor, name="two-factor"),
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("", include("campaigns.urls_vouchers")),

@@ -1,12 +1,15 @@
-"""Turning the second factor on and off (organizers and admins)."""
+"""Account pages of our own: the second factor on and off (organizers and admins), and a
+rate-limited password reset."""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +21,7 @@ from django_otp import user_has_device
 from core import services
 from core.errors import DomainError
 from core.forms import TokenForm
+from core.throttling import public_form_retry_after, too_many
 
 
 @login_required
@@ -63,3 +67,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             qr=segno.make(device.config_url, error="m").svg_inline(scale=4),
         )
     return render(request, "registration/two_factor.html", context, status=status)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """The public "forgot my password" form sends mail: rate-limited like every public form."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if (wait := public_form_retry_after(request)) is not None:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, _("提交太频繁，请稍后再试。"))
+            return too_many(self.render_to_response(self.get_context_data(form=form)), wait)
+        return super().post(request, *args, **kwargs)

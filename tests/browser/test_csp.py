@@ -97,6 +97,8 @@ def test_no_page_breaks_the_content_security_policy(phone, demo):
         assert page.url.endswith(path.split("?")[0]) or "?" in path, (path, page.url)
         violations = _violations(page)
         assert violations == [], (path, violations)
+        slug = "".join(c if c.isalnum() else "-" for c in path.split("?")[0]).strip("-")
+        page.screenshot(path=str(SHOTS / f"csp-{slug or 'home'}.png"))
         seen.append(path)
         page.context.close()
     # Swagger UI drew the operations (its script ran), and the admin map widget its map.

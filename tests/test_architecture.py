@@ -41,6 +41,7 @@ NOT_MODELS = {
     ("supervision/exports.py", "book"),
     ("core/tabular.py", "book"),  # import templates and exports written to a buffer
     ("core/import_jobs.py", "default_storage"),  # uploaded files and their import state
+    ("core/once.py", "cache"),  # a claim released again in Redis, not a model
 }
 
 

@@ -758,6 +758,70 @@ def test_admin_matrix(world):
     assert opened >= 40
 
 
+def csv_export_form(client: Client, name: str) -> dict[str, str]:
+    """What the admin's export page sends for every column, as CSV with Chinese headers."""
+    form = client.get(reverse(name)).context["form"]
+    csv = next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv")
+    return {"format": str(csv), "resource": "0"} | {
+        f: "on" for f in form.fields if f not in ("format", "resource", "export_items")
+    }
+
+
+#: Imports of kinds the admin does not export: a row of Xining's, as (headers, cells).
+THEIR_ROWS: dict[str, Callable[[dict[str, Any]], tuple[list[str], list[str]]]] = {
+    "admin:welfare_worker_import_file": lambda o: (
+        ["统一社会信用代码", "姓名", "手机号"],
+        [Workplace.objects.get(pk=o["workplace"]).credit_code, "矩阵工人", "13800000001"],
+    ),
+    "admin:welfare_healthcheck_import_file": lambda o: (
+        ["统一社会信用代码", "姓名", "手机号", "体检类型", "体检日期", "结论"],
+        [
+            Workplace.objects.get(pk=o["workplace"]).credit_code,
+            "矩阵工人",
+            "13800000001",
+            "periodic",
+            o["today"],
+            "normal",
+        ],
+    ),
+}
+
+
+@pytest.mark.postgis
+def test_admin_imports_take_no_other_unions_rows(world):
+    """The admin's imports (core.admin_import): refused to those who may not add rows; and
+    Xining's own export, uploaded and confirmed by the Golmud organizer, is refused row by
+    row and writes nothing (history included)."""
+    golmud = client_for(world.users["org_golmud"], api=False)
+    xining = client_for(world.users["org_xining"], api=False)
+    staff = client_for(world.users["staff_a"], api=False)
+    checked = 0
+    for name in admin_model_urls():
+        if not name.endswith("_import_file"):
+            continue
+        assert staff.get(reverse(name)).status_code in (302, 403), name
+        export = name.removesuffix("_import_file") + "_export"
+        if name in THEIR_ROWS:  # a kind the admin does not export
+            columns, row = THEIR_ROWS[name](world.objects)
+            theirs = (",".join(columns) + "\n" + ",".join(row) + "\n").encode()
+        else:
+            theirs = xining.post(reverse(export), csv_export_form(xining, export)).content
+        before = fingerprint()
+        upload = golmud.post(reverse(name), {
+            "file": SimpleUploadedFile("theirs.csv", theirs), "crs": "wgs84", "consent": "on",
+        })  # fmt: skip
+        assert upload.status_code == 302, (name, upload.status_code)
+        golmud.post(upload["Location"])  # confirm: there is nothing it may write
+        report = golmud.get(upload["Location"]).context["report"]
+        assert not report["ok"] and report["counts"]["error"] >= 1, (name, report)
+        assert all(  # refused for the union, whatever else the row lacks
+            any("无权" in e["message"] for e in row["errors"]) for row in report["rows"]
+        ), (name, report["rows"][:2])
+        assert fingerprint() == before, name
+        checked += 1
+    assert checked >= 5
+
+
 @pytest.mark.postgis
 def test_admin_exports_show_only_ones_own_rows(world):
     """The admin's export pages (core.admin_import's TabularExportMixin, as CSV) export the
@@ -768,11 +832,7 @@ def test_admin_exports_show_only_ones_own_rows(world):
     for name in admin_model_urls():
         if not name.endswith("_export"):
             continue
-        form = xining.get(reverse(name)).context["form"]
-        csv = next(v for v, label in form.fields["format"].choices if str(label).lower() == "csv")
-        data = {"format": str(csv), "resource": "0"} | {
-            f: "on" for f in form.fields if f not in ("format", "resource", "export_items")
-        }
+        data = csv_export_form(xining, name)
         theirs = xining.post(reverse(name), data)
         assert theirs["Content-Disposition"].startswith("attachment"), name
         assert any(m in theirs.content.decode("utf-8-sig") for m in XINING_MARKERS), name  # control

@@ -2,11 +2,12 @@
 
 The test walks the URL resolver and fails on any named URL (and any model registered in the
 admin) that has no line here, so a new endpoint cannot ship without saying who may use it.
-It then tries every write, export and object page as six people (anonymous, staff of
-station A, staff of station B, the organizer of Xining, the organizer of Golmud and the
-provincial admin) against objects of station A / Xining, and checks that the people this
-table allows succeed and everyone else gets 403 (404 where existence is private, a login
-redirect for anonymous HTML) with nothing changed. How to add a line: docs/access.md.
+It then tries every URL as seven people (anonymous, staff of station A, staff of station
+B, the organizer of Xining, the organizer of Golmud, the provincial admin and a workers'
+safety inspector of a Xining workplace) against objects of station A / Xining, and checks
+that the people this table allows succeed and everyone else gets 403 (404 where existence
+is private, a login redirect for anonymous HTML) with nothing changed. How to add a line:
+docs/access.md.
 
 The table only declares; the checks themselves live in the services (core.scoping).
 """
@@ -22,6 +23,7 @@ STAFF = "staff"  # staff of that station, or an organizer/admin above it
 ORGANIZER = "organizer"  # an organizer/admin whose union covers the object
 ORGANIZERS = "organizers"  # any organizer/admin, each on their own union's rows only
 SUPERUSER = "superuser"  # Django superusers only
+INSPECTOR = "inspector"  # a workers' safety inspector of that workplace, or ORGANIZER
 
 READ, WRITE, EXPORT = "read", "write", "export"
 
@@ -51,6 +53,7 @@ def export(who: str, **args: str) -> Access:
 URLS: dict[str, Access] = {
     # config / Django
     "healthz": read(PUBLIC),
+    "livez": read(PUBLIC),
     "set_language": write(PUBLIC),
     "api-schema": read(PUBLIC),
     "api-docs": read(PUBLIC),
@@ -135,6 +138,55 @@ URLS: dict[str, Access] = {
     "api-station-nearby": read(PUBLIC),
     "api-station-clusters": read(PUBLIC),
     "api-station-detail": read(PUBLIC, code="station"),
+    # maps: open data (no personal data; every active station is public)
+    "api-stations-geojson": read(PUBLIC),
+    "api-open-data-hsds": read(PUBLIC),
+    "maps:station-tile": read(PUBLIC, z="tile_z", x="tile_x", y="tile_y"),
+    "ogc:landing": read(PUBLIC),
+    "ogc:api": read(PUBLIC),
+    "ogc:conformance": read(PUBLIC),
+    "ogc:collections": read(PUBLIC),
+    "ogc:collection": read(PUBLIC, collection_id="ogc_collection"),
+    "ogc:items": read(PUBLIC, collection_id="ogc_collection"),
+    "ogc:item": read(PUBLIC, collection_id="ogc_collection", feature_id="station"),
+    # supervision: pages (organizers of the union over the workplace)
+    "supervision:home": read(ORGANIZERS),
+    "supervision:sw": read(PUBLIC),  # the offline queue's script, no data
+    "supervision:inspection-new": write(ORGANIZER),
+    "supervision:inspection": write(ORGANIZER, pk="inspection"),
+    "supervision:inspection-notice": export(ORGANIZER, pk="inspection"),
+    "supervision:finding-step": write(ORGANIZER, pk="finding_open"),
+    "supervision:workplace": read(ORGANIZER, pk="workplace"),
+    "supervision:competitions": read(ORGANIZERS),
+    "supervision:competition": write(ORGANIZER, pk="competition"),
+    "supervision:accidents": write(ORGANIZER),
+    "supervision:accident": write(ORGANIZER, pk="accident"),
+    "supervision:accident-report": export(ORGANIZERS),
+    "supervision:inspector-report": write(INSPECTOR),
+    # supervision: API
+    "api-supervision-inspections": write(ORGANIZER),
+    "api-supervision-inspection": read(ORGANIZER, pk="inspection"),
+    "api-supervision-findings": read(ORGANIZERS),
+    "api-supervision-finding-rectify": write(ORGANIZER, pk="finding_open"),
+    "api-supervision-finding-verify": write(ORGANIZER, pk="finding_rectified"),
+    "api-supervision-finding-reopen": write(ORGANIZER, pk="finding_rectified"),
+    "api-supervision-finding-report-government": write(ORGANIZER, pk="finding_major"),
+    "api-supervision-finding-report-congress": write(ORGANIZER, pk="finding_major"),
+    "api-supervision-accidents": write(ORGANIZER),
+    "api-supervision-accident-statistics": read(ORGANIZER),  # ?union=QH-XN
+    "api-supervision-accident": read(ORGANIZER, pk="accident"),
+    "api-supervision-accident-check": write(ORGANIZER, pk="accident"),
+    "api-supervision-accident-cause": write(ORGANIZER, pk="accident"),
+    "api-supervision-accident-close": write(ORGANIZER, pk="accident"),
+    "api-supervision-injured-follow-up": write(ORGANIZER, pk="injured"),
+    "api-supervision-competitions": read(ORGANIZERS),
+    "api-supervision-competition-ranking": read(ORGANIZER, pk="competition"),
+    "api-supervision-competition-enrol": write(ORGANIZER, pk="competition_open"),
+    "api-supervision-entry-evaluate": write(ORGANIZER, pk="entry"),
+    "api-supervision-entry-award": write(ORGANIZER, pk="entry"),
+    "api-supervision-projects": read(ORGANIZERS),
+    "api-supervision-project-review": write(ORGANIZER, pk="project"),
+    "api-supervision-inspector-report": write(INSPECTOR),
 }
 
 # Admin: every registered model. SCOPED: organizers/admins of the owning union change it;
@@ -178,6 +230,19 @@ ADMIN: dict[str, str] = {
     "welfare.HazardReward": SCOPED,
     "welfare.RewardBudget": SCOPED,
     "welfare.WeatherAlert": REFERENCE,
+    "supervision.ChecklistTemplate": SCOPED,
+    "supervision.Inspection": SCOPED_READ,
+    "supervision.Finding": SCOPED_READ,
+    "supervision.Accident": SCOPED_READ,
+    "supervision.Competition": SCOPED,
+    "supervision.CompetitionEntry": SCOPED_READ,
+    "supervision.SafetyGroup": SCOPED_READ,
+    "supervision.Project": SCOPED,
+    "supervision.SafetyInspector": SCOPED,
+    "supervision.InspectorTraining": SCOPED_READ,
+    "supervision.InspectorAssessment": SCOPED_READ,
+    "supervision.SafetyCard": SCOPED,
+    "supervision.TrainingRecord": SCOPED,
 }
 
 # The admin's own pages that belong to no model: staff (is_staff) only.

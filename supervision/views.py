@@ -104,6 +104,12 @@ def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
 # Pages ---------------------------------------------------------------------------------
 
 
+def _status(request: HttpRequest) -> int:
+    """A form page shown again after a POST: the POST was refused (400, the reason beside
+    its field), as the other apps' forms answer."""
+    return 400 if request.method == "POST" else 200
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The supervision overview: the dashboard, recent inspections, open findings."""
@@ -159,7 +165,9 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"error": {"field": field, "message": f"{label} {errors[0]}".strip()}}, status=400
         )
-    return render(request, "supervision/inspection_form.html", {"form": form})
+    return render(
+        request, "supervision/inspection_form.html", {"form": form}, status=_status(request)
+    )
 
 
 def inspection_service_worker(request: HttpRequest) -> HttpResponse:
@@ -202,7 +210,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": inspection, "form": form, "step_form": FindingStepForm(),
         "rows": [{"finding": f, "steps": _steps_for(f)} for f in findings],
         "today": local_time.today(),
-    })  # fmt: skip
+    }, status=_status(request))  # fmt: skip
 
 
 def _steps_for(finding: Finding) -> list[str]:
@@ -313,7 +321,7 @@ def accidents(request: HttpRequest) -> HttpResponse:
     rows = selectors.accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
     return render(request, "supervision/accidents.html", {
         "form": form, "accidents": rows[:100], "year": today.year,
-    })  # fmt: skip
+    }, status=_status(request))  # fmt: skip
 
 
 @login_required
@@ -413,7 +421,7 @@ def inspector_report(request: HttpRequest) -> HttpResponse:
     mine = Finding.objects.filter(reported_by=request.user, source=Finding.Source.INSPECTOR)
     return render(request, "supervision/inspector_report.html", {
         "form": form, "mine": mine.select_related("workplace").order_by("-created_at")[:20],
-    })  # fmt: skip
+    }, status=_status(request))  # fmt: skip
 
 
 # 安康杯 ---------------------------------------------------------------------------------

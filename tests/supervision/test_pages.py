@@ -53,7 +53,7 @@ def test_record_an_inspection_with_a_finding_and_move_it(client, organizer_xinin
             "category": "ppe", "severity": "major", "description": "",
             "deadline": deadline, "responsible_person": "王主任"}  # fmt: skip
     refused = client.post("/organizer/supervision/inspections/new/", form)
-    assert refused.status_code == 200 and not Inspection.objects.exists()
+    assert refused.status_code == 400 and not Inspection.objects.exists()
     assert "此项必填" in refused.content.decode()
     form["description"] = "未发放防尘口罩"
     saved = client.post("/organizer/supervision/inspections/new/", form)
@@ -115,7 +115,7 @@ def test_an_accident_from_register_to_close_on_the_pages(client, organizer_xinin
         "category": "fall", "cause": "unknown", "deaths": 0, "serious": 1, "minor": 0,
         "injured": "马建国 重伤",
     })  # fmt: skip
-    assert bad.status_code == 200 and "第 1 行" in bad.content.decode()
+    assert bad.status_code == 400 and "第 1 行" in bad.content.decode()
     saved = client.post("/organizer/supervision/accidents/", {
         "workplace": plant.pk, "occurred_on": days_ago(9).isoformat(), "place": "料场",
         "category": "fall", "cause": "unsafe_act", "deaths": 0, "serious": 1, "minor": 0,
@@ -157,7 +157,7 @@ def test_a_safety_inspector_reports_from_the_phone_page(client, organizer_xining
     form = {"workplace": golmud_plant.pk, "category": "illegal_command", "severity": "major",
             "description": "班长要求未断电检修", "responsible_person": "车间主任",
             "deadline": deadline}  # fmt: skip
-    assert client.post("/supervision/report/", form).status_code == 200  # not their unit
+    assert client.post("/supervision/report/", form).status_code == 400  # not their unit
     form["workplace"] = plant.pk
     assert client.post("/supervision/report/", form).status_code == 302
     finding = Finding.objects.get()

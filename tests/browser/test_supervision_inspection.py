@@ -16,6 +16,7 @@ from PIL import Image
 from core import time as local_time
 from stations.services.network import membership_grant
 from supervision.models import Finding, FindingPhoto
+from tests.browser.conftest import wait_until
 from tests.factories import UserFactory
 from tests.welfare.factories import WorkplaceFactory
 
@@ -133,8 +134,8 @@ def test_an_inspection_recorded_offline_is_sent_when_the_signal_returns(
     shot(page, "supervision-inspection-queued-360")
 
     page.context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('queue-status').textContent.indexOf('已上传') >= 0"
+    wait_until(
+        page, "document.getElementById('queue-status').textContent.indexOf('已上传') >= 0"
     )
     finding = Finding.objects.get()
     assert (finding.description, finding.workplace) == ("井口消防器材过期", plant)

@@ -123,7 +123,7 @@ case "$ACTION" in
       stop_replica || true
       rm -f "$RDIR/standby.signal"  # take it again below
     fi
-    if [ -f "$RDIR/standby.signal" ] && start_replica && wait_streaming 30; then
+    if [ -f "$RDIR/standby.signal" ] && start_replica && wait_streaming 120; then
       echo "replica on $REPLICA_PORT is streaming"
       exit 0
     fi

@@ -69,7 +69,9 @@ def summary(directory: str) -> None:
     out = [
         f"# make load — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        "locust against `make serve` on loopback (gunicorn, PgBouncer, replica, Celery), "
+        "locust against `make serve` on loopback (gunicorn, PgBouncer, Celery, "
+        + ("the replica" if os.environ.get("YIZHAN_REPLICA", "1") == "1" else "no replica")
+        + "), "
         f"{os.cpu_count()} CPUs shared with locust itself; "
         f"{os.environ.get('LOAD_SECONDS', '15')} s per step.",
         "",

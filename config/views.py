@@ -36,6 +36,8 @@ def _check_replica() -> dict[str, Any]:
     bytes of primary WAL not yet replayed."""
     if not replicas.replica_configured():
         return {"ok": True, "configured": False}
+    if not replicas.replica_usable():  # cached for REPLICA_RETRY_SECONDS: no wait per call
+        return {"ok": False, "configured": True, "error": "unreachable"}
     status = _check_database(replicas.REPLICA)
     if not status["ok"]:
         return {"configured": True, **status}

@@ -3,12 +3,17 @@
 # tests (make test) and make serve:  scripts/replica.sh ensure|start|stop|status
 #
 # `ensure` is idempotent: it adds a replication role and one pg_hba line to the main
-# cluster and reloads it (never restarts it), takes a pg_basebackup into a second data
-# directory and starts it as a hot standby on YIZHAN_REPLICA_PORT (default 5433). A standby
-# that no longer streams (its WAL was recycled while it was down) is taken again.
+# cluster and reloads it (never restarts it), takes a pg_basebackup (with a physical
+# replication slot) into a second data directory and starts it as a hot standby on
+# YIZHAN_REPLICA_PORT (default 5433). A standby that does not catch up is taken again.
+# `drop` removes the standby and its slot (do it when the machine no longer needs one).
 source "$(dirname "$0")/lib.sh"
 
 REPLICA_PORT="${YIZHAN_REPLICA_PORT:-5433}"
+SLOT=yizhan_replica
+# An abandoned standby's slot would keep WAL on the primary for ever: past this much
+# retained WAL `ensure` drops the slot and takes the standby again.
+MAX_RETAINED_MB="${YIZHAN_REPLICA_MAX_RETAINED_MB:-4096}"
 ACTION="${1:-ensure}"
 
 replica_vars() {
@@ -31,8 +36,18 @@ replica_streaming() {
     [ "$(psql_replica -c "SELECT count(*) FROM pg_stat_wal_receiver WHERE status='streaming'" 2>/dev/null)" = 1 ]
 }
 
+# Streaming and caught up: replayed to within 16 MB of where the primary was when we asked.
+# (A standby whose WAL was recycled while it was down flips between "streaming" and an
+# error; only catching up tells them apart.)
+caught_up() {
+  local target
+  target="$(psql_primary -c 'SELECT pg_current_wal_lsn()')" || return 1
+  replica_streaming &&
+    [ "$(psql_replica -c "SELECT pg_wal_lsn_diff('$target', pg_last_wal_replay_lsn()) < 16777216" 2>/dev/null)" = t ]
+}
+
 wait_streaming() {
-  for _ in $(seq 1 "${1:-60}"); do replica_streaming && return 0; sleep 0.5; done
+  for _ in $(seq 1 "${1:-60}"); do caught_up && return 0; sleep 0.5; done
   return 1
 }
 
@@ -50,11 +65,19 @@ primary_setup() {
   fi
 }
 
+drop_slot() {
+  psql_primary -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+                   WHERE slot_name = '$SLOT' AND NOT active" >/dev/null || true
+}
+
 take_backup() {
   step "pg_basebackup from port $PG_PORT into $RDIR"
   rm -rf "$RDIR"
+  drop_slot
+  # A physical slot keeps the WAL the standby still needs: on a busy shared cluster the
+  # segments after the backup are otherwise recycled before the standby asks for them.
   as_pg "$BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U yizhan_replicator -D "$RDIR" \
-    -X stream -R --checkpoint=fast || fail "pg_basebackup"
+    -X stream -R -C -S "$SLOT" --checkpoint=fast || fail "pg_basebackup"
   # A hot standby needs these at least as large as on the primary.
   local setting conf="$RDIR/postgresql.conf"
   {
@@ -79,7 +102,7 @@ take_backup() {
 
 start_replica() {
   replica_running && return 0
-  as_pg "$BIN/pg_ctl" -D "$RDIR" -l "$RLOG" -w -t 60 start >/dev/null || return 1
+  as_pg "$BIN/pg_ctl" -D "$RDIR" -l "$RLOG" -w -t 300 start >/dev/null || return 1
 }
 
 stop_replica() {
@@ -95,18 +118,24 @@ case "$ACTION" in
   ensure)
     step "streaming replica on port $REPLICA_PORT"
     primary_setup
-    if [ -f "$RDIR/standby.signal" ] && start_replica && wait_streaming 30; then
+    retained="$(psql_primary -c "SELECT COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) / 1048576, 0)::bigint FROM pg_replication_slots WHERE slot_name = '$SLOT'")"
+    if [ -n "$retained" ] && [ "$retained" -gt "$MAX_RETAINED_MB" ]; then
+      stop_replica || true
+      rm -f "$RDIR/standby.signal"  # take it again below
+    fi
+    if [ -f "$RDIR/standby.signal" ] && start_replica && wait_streaming 120; then
       echo "replica on $REPLICA_PORT is streaming"
       exit 0
     fi
     stop_replica || true
     take_backup
     start_replica || { tail -20 "$RLOG" >&2; fail "starting the replica"; }
-    wait_streaming 60 || { tail -20 "$RLOG" >&2; fail "the replica does not stream"; }
+    wait_streaming 240 || { tail -20 "$RLOG" >&2; fail "the replica does not stream"; }
     echo "replica on $REPLICA_PORT is streaming"
     ;;
-  start) start_replica || fail "starting the replica"; wait_streaming 60 || fail "the replica does not stream" ;;
+  start) start_replica || fail "starting the replica"; wait_streaming 240 || fail "the replica does not stream" ;;
   stop) stop_replica || fail "stopping the replica" ;;
-  status) replica_running && replica_streaming && echo streaming || { echo down; exit 1; } ;;
-  *) fail "usage: scripts/replica.sh ensure|start|stop|status" ;;
+  drop) stop_replica || true; drop_slot; rm -rf "$RDIR"; echo "replica and its slot removed" ;;
+  status) replica_running && caught_up && echo streaming || { echo down; exit 1; } ;;
+  *) fail "usage: scripts/replica.sh ensure|start|stop|status|drop" ;;
 esac

@@ -134,9 +134,7 @@ def test_an_inspection_recorded_offline_is_sent_when_the_signal_returns(
     shot(page, "supervision-inspection-queued-360")
 
     page.context.set_offline(False)
-    wait_until(
-        page, "document.getElementById('queue-status').textContent.indexOf('已上传') >= 0"
-    )
+    wait_until(page, "document.getElementById('queue-status').textContent.indexOf('已上传') >= 0")
     finding = Finding.objects.get()
     assert (finding.description, finding.workplace) == ("井口消防器材过期", plant)
     assert finding.inspection.client_uuid is not None

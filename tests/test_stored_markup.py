@@ -116,6 +116,7 @@ def pages(world: Any) -> list[tuple[str, str]]:
 
 def test_stored_markup_is_never_rendered_as_markup(settings, db):
     settings.YIZHAN_ALLOW_DEMO = True
+    settings.YIZHAN_DEMO_SEASON = "summer"  # build_world hands out the summer catalogue
     world = build_world()
     world.users["superuser"] = get_user_model().objects.create_superuser(
         "markup-root", password="pw-12345678"

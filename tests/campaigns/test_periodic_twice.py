@@ -16,7 +16,14 @@ from campaigns.services import ledger
 from campaigns.tasks import stock_alerts_daily
 from core import time as local_time
 from stations.models import Region
+from stations.services import partitions
+from stations.tasks import visit_partitions_ensure
+from supervision.models import Finding
+from supervision.services import inspections
+from supervision.tasks import findings_overdue_daily
 from tests.campaigns.test_reorder_and_expiry import NOW, receive_water
+from tests.supervision.conftest import days_ago, finding_input
+from tests.welfare.factories import WorkplaceFactory
 from tests.welfare.test_weather import Provider
 from welfare import services
 from welfare.models import HazardReport, WeatherAlert
@@ -26,6 +33,8 @@ pytestmark = [pytest.mark.django_db]
 
 TESTED = {
     "campaigns.tasks.stock_alerts_daily",
+    "stations.tasks.visit_partitions_ensure",
+    "supervision.tasks.findings_overdue_daily",
     "welfare.tasks.refresh_all_weather",
     "welfare.tasks.health_checks_weekly",
     "welfare.tasks.retention_daily",
@@ -97,3 +106,30 @@ def test_retention_twice_deletes_once(network, organizer_xining, settings):
     assert retention_daily()["hazard_contacts"] == 1
     assert retention_daily()["hazard_contacts"] == 0
     assert HazardReport.objects.get(pk=report.pk).contact == ""
+
+
+def test_overdue_findings_twice_send_one_mail(network, organizer_xining):
+    organizer_xining.email = "org@xining.example"
+    organizer_xining.save()
+    plant = WorkplaceFactory(name="西宁某铝业（测试）", union=network.chengzhong)
+    inspections.inspection_record(
+        actor=None, workplace=plant, inspected_on=days_ago(20), inspectors="李明",
+        findings=[finding_input(deadline=days_ago(5)), finding_input(deadline=days_ago(-5))],
+    )  # fmt: skip
+    assert findings_overdue_daily() == 1
+    assert findings_overdue_daily() == 0
+    assert len(mail.outbox) == 1 and "整改逾期" in mail.outbox[0].subject
+    assert Finding.objects.exclude(overdue_alerted_on=None).count() == 1
+
+
+@pytest.mark.postgis
+def test_visit_partitions_twice_create_them_once():
+    """The migration made this month and the next ones; a year on, the task adds the
+    months then ahead, and a second run adds nothing."""
+    later = local_time.today() + dt.timedelta(days=366)
+    before = set(partitions.visit_partitions())
+    first = partitions.visit_partitions_ensure(months_ahead=2, today=later)
+    assert first and not set(first) & before
+    assert partitions.visit_partitions_ensure(months_ahead=2, today=later) == []
+    assert visit_partitions_ensure() == []  # the task, as beat runs it: nothing missing
+    assert set(partitions.visit_partitions()) == before | set(first)

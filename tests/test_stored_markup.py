@@ -19,11 +19,12 @@ from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import Campaign, Transfer
 from core.admin import ScopedAdminMixin
+from supervision.models import Inspection
 from tests.test_permission_matrix import XINING_PATH, build_world
 
 pytestmark = [pytest.mark.postgis]
 
-APPS = ("stations", "campaigns", "welfare")
+APPS = ("stations", "campaigns", "welfare", "supervision")
 #: Text no person types: derived from other fields, computed digests, or codes the system
 #: draws from a fixed alphabet (tracking codes, voucher codes).
 DERIVED = {"path", "phone_key", "worker_key", "request_hash", "key", "endpoint"}
@@ -102,6 +103,16 @@ def pages(world: Any) -> list[tuple[str, str]]:
     for name in ("dashboard", "stock", "plan", "hand-out", "receive"):
         out.append(("org_xining", reverse(f"campaigns:{name}", args=[campaign.pk])))
     out.append(("org_xining", f"/campaigns/{campaign.pk}/transfers/{transfer.pk}/receive/"))
+    inspection = Inspection.objects.get(pk=o["inspection"])
+    out += [
+        ("org_xining", reverse("supervision:home")),
+        ("org_xining", reverse("supervision:inspection", args=[inspection.pk])),
+        ("org_xining", reverse("supervision:workplace", args=[inspection.workplace_id])),
+        ("org_xining", reverse("supervision:accidents")),
+        ("org_xining", reverse("supervision:accident", args=[o["accident"]])),
+        ("org_xining", reverse("supervision:competitions")),
+        ("org_xining", reverse("supervision:competition", args=[o["competition"]])),
+    ]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         out.append(("superuser", reverse("admin:{}_{}_changelist".format(*info))))

@@ -25,7 +25,7 @@ export CHROMIUM_PATH=/usr/bin/chromium
 mkdir -p "$ROOT/var/test-artifacts"
 
 step "tests on PostGIS ($PG_URL)"
-DATABASE_URL="$PG_URL" "$PY" -m pytest -p no:cacheprovider "$@" || fail "tests on PostGIS"
+DATABASE_URL="$PG_URL" "$PY" -m pytest -p no:cacheprovider --durations=25 "$@" || fail "tests on PostGIS"
 
 step "tests marked spatialite on SpatiaLite"
 DATABASE_URL="spatialite:///var/test-spatialite.sqlite3" "$PY" -m pytest -p no:cacheprovider \

@@ -14,14 +14,10 @@ from django.test import Client
 from campaigns.models import Allocation
 from campaigns.services import ledger, planner
 from config.celery_app import app
+from tests.celery_state import forget_broker_connections
 from tests.serverprocess import free_port
 
 pytestmark = [pytest.mark.django_db]
-
-
-def _forget_broker_connections() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -45,7 +41,7 @@ def private_redis():
                 pytest.fail("the private redis-server did not start")
             time.sleep(0.05)
     previous = {k: app.conf.get(k) for k in ("broker_url", "result_backend", "task_always_eager")}
-    _forget_broker_connections()
+    forget_broker_connections()
     app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
     try:
         yield process, client
@@ -53,7 +49,7 @@ def private_redis():
         process.kill()
         process.wait(timeout=10)
         app.conf.update(**previous)
-        _forget_broker_connections()
+        forget_broker_connections()
 
 
 def _plan(client: Client, stock, capture) -> tuple[object, float]:

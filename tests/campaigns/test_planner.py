@@ -23,6 +23,7 @@ from campaigns.tasks import plan_campaign
 from config.celery_app import app
 from stations.models import Visit
 from stations.services.network import station_save
+from tests.celery_state import forget_broker_connections
 from tests.factories import StationFactory
 from welfare import services as welfare_services
 from welfare.models import Workplace
@@ -101,14 +102,6 @@ def test_plan_and_confirm(stock, network, organizer_xining):
     assert set(Allocation.objects.values_list("status", flat=True)) == {"confirmed"}
 
 
-def _forget_broker_connections() -> None:
-    """An eager task run earlier in this process left the app a connection and producer
-    pool for the old broker (Celery opens them even in eager mode); drop both, as Celery
-    does after a fork, so the next ``delay()`` connects to the broker configured now."""
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def celery_worker(django_db_blocker):
     """A real Celery worker process on Redis, using the test database."""
@@ -125,7 +118,7 @@ def celery_worker(django_db_blocker):
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     previous = dict(app.conf)
-    _forget_broker_connections()
+    forget_broker_connections()
     app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
     try:
         yield worker
@@ -140,7 +133,7 @@ def celery_worker(django_db_blocker):
             result_backend=previous.get("result_backend"),
             task_always_eager=previous.get("task_always_eager", True),
         )
-        _forget_broker_connections()
+        forget_broker_connections()
 
 
 @pytest.mark.postgis

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from core.admin_import import ASYNC_ROWS
 from stations.models import Station
+from tests.celery_state import forget_broker_connections
 from tests.imports.test_station_import import HEADER
 
 pytestmark = [pytest.mark.postgis, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,7 @@ def test_a_big_upload_runs_in_a_worker_with_progress(client, network, organizer_
 
     previous = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
     app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    forget_broker_connections()
     try:
         client.force_login(organizer_xining)
         response = client.post(
@@ -73,5 +75,6 @@ def test_a_big_upload_runs_in_a_worker_with_progress(client, network, organizer_
         app.conf.update(
             broker_url=previous[0], result_backend=previous[1], task_always_eager=previous[2]
         )
+        forget_broker_connections()
         worker.terminate()
         worker.wait(timeout=20)

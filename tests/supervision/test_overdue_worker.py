@@ -18,6 +18,7 @@ from core import time as local_time
 from supervision.models import Finding
 from supervision.services import inspections
 from supervision.tasks import findings_overdue_daily
+from tests.celery_state import forget_broker_connections
 from tests.supervision.conftest import days_ago, finding_input
 
 pytestmark = [pytest.mark.celery, pytest.mark.postgis, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,7 @@ def test_a_real_worker_alerts_overdue_findings_once(network, plant, tmp_path):
     root = Path(__file__).resolve().parents[2]
     previous = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
     app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    forget_broker_connections()
     app.control.purge()  # the test broker's queue: nothing left from an earlier run
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
@@ -52,6 +54,7 @@ def test_a_real_worker_alerts_overdue_findings_once(network, plant, tmp_path):
         app.conf.update(
             broker_url=previous[0], result_backend=previous[1], task_always_eager=previous[2]
         )
+        forget_broker_connections()
         worker.terminate()
         worker.wait(timeout=20)
         log.close()

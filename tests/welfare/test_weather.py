@@ -18,6 +18,7 @@ from django.db import connection
 
 from core import time as local_time
 from stations.models import Region
+from tests.celery_state import forget_broker_connections
 from welfare.models import Forecast, WeatherAlert
 from welfare.tasks import refresh_region_weather
 from welfare.weather import WeatherError, fetch_daily, heat_rule, parse_daily
@@ -236,6 +237,7 @@ def test_a_real_worker_runs_the_weather_task(xining):
 
     previous = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
     app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    forget_broker_connections()
     try:
         from celery.backends.redis import RedisBackend
         from celery.result import AsyncResult
@@ -249,6 +251,7 @@ def test_a_real_worker_runs_the_weather_task(xining):
         app.conf.update(
             broker_url=previous[0], result_backend=previous[1], task_always_eager=previous[2]
         )
+        forget_broker_connections()
         worker.terminate()
         worker.wait(timeout=20)
         server.close()

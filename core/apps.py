@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from core.spatial import repair_spatialite_indexes
+from core.spatial import repair_spatialite_indexes, restore_sqlite_busy_timeout
 
 
 class CoreConfig(AppConfig):
@@ -14,3 +15,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # post_migrate is sent once per app after the whole plan ran: once is enough.
         post_migrate.connect(repair_spatialite_indexes, sender=self)
+        connection_created.connect(restore_sqlite_busy_timeout, dispatch_uid="yizhan-busy-timeout")

@@ -90,7 +90,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, db.OperationalError | db.InterfaceError):
             return None
         logger.warning("database unavailable during %s %s: %s", request.method, request.path,
-                       exception)  # fmt: skip
+                       exception, exc_info=exception)  # fmt: skip
         message = _("数据库暂时不可用，请稍后重试。")
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(

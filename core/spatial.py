@@ -20,6 +20,22 @@ def is_postgis(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
+def restore_sqlite_busy_timeout(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give every new SpatiaLite connection the busy timeout its settings ask for.
+
+    Loading ``mod_spatialite`` resets SQLite's busy timeout to 5 s (SpatiaLite's own
+    default), after Python's ``sqlite3.connect(timeout=...)`` set it. Without this, a
+    writer on the quick start waits 5 s for its turn, not ``SQLITE_BUSY_TIMEOUT``, and a
+    busy morning answers "database is locked". Connected to ``connection_created``, which
+    Django sends after the extension is loaded.
+    """
+    if connection.vendor != "sqlite":
+        return
+    seconds = float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+
 def repair_spatialite_indexes(using: str = "default", **kwargs: Any) -> list[str]:
     """Re-create spatial indexes that SQLite table rebuilds left disabled.
 

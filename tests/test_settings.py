@@ -122,6 +122,21 @@ def test_spatialite_queues_writers_instead_of_failing(monkeypatch):
         env.env_database("X_DB", base_dir=ROOT)
 
 
+def test_a_spatialite_connection_keeps_the_configured_busy_timeout(tmp_path):
+    # Loading mod_spatialite resets SQLite's busy timeout to 5 s; under a busy morning that
+    # made writers give up after 5 s with "database is locked" (issue 12).
+    db = tmp_path / "busy.sqlite3"
+    result = run_django(
+        {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": f"spatialite:///{db}",
+         "SQLITE_BUSY_TIMEOUT": "17"},
+        "shell", "-c",
+        "from django.db import connection\n"
+        "print('BUSY', connection.cursor().execute('PRAGMA busy_timeout').fetchone()[0])",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "BUSY 17000" in result.stdout
+
+
 def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.gis.db.models.functions import Distance, GeometryDistance
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
+from django.db import connections, router
 from django.db.models import (
     Avg,
     Case,
@@ -133,19 +136,19 @@ def station_nearby(
     """The ``limit`` nearest active stations by true distance (sphere), nearest first."""
     at = at or timezone.now()
     point = Point(lng, lat, srid=4326)
-    base = public_stations(services=services)
     radius_m = radius_km * 1000 if radius_km is not None else None
+    if is_postgis():
+        return _nearby_knn(
+            point=point, limit=limit, radius_m=radius_m, services=services, open_now=open_now,
+            at=at,
+        )  # fmt: skip
+    base = public_stations(services=services)
     if radius_m is not None:
         base = base.filter(InBBox("location", bbox_around(lng, lat, radius_m)))
     base = base.annotate(distance=Distance("location", point))
-    if is_postgis():
-        found = _nearby_knn(
-            base, point=point, limit=limit, radius_m=radius_m, open_now=open_now, at=at
-        )
-    else:
-        found = _nearby_growing_box(
-            base, point=point, limit=limit, radius_m=radius_m, open_now=open_now, at=at
-        )
+    found = _nearby_growing_box(
+        base, point=point, limit=limit, radius_m=radius_m, open_now=open_now, at=at
+    )
     found.sort(key=lambda item: (item.distance_m, item.station.code))
     return found[:limit]
 
@@ -164,12 +167,44 @@ def _accept(
     return NearbyStation(station=row, distance_m=distance, open_now=currently_open)
 
 
+# The hot path of the finder, written as SQL (issue 13): the ORM's compiler cost more than
+# the query. One statement walks the GiST index in ``<->`` order and computes the true
+# distance; ``service_codes`` (the read-side copy kept by ``station_save``) filters each
+# candidate on the way, without a join. The exactness argument is the one below; the plan
+# test (tests/maps/test_query_plans.py) EXPLAINs this statement.
+NEARBY_SQL = """
+SELECT s.id, s.code, s.name, s.name_en, s.address, s.phone, s.kind, s.is_24h,
+       s.schedule::text, s.service_codes::text, ST_X(s.location), ST_Y(s.location),
+       ST_DistanceSphere(s.location, ST_SetSRID(ST_MakePoint(%s, %s), 4326)),
+       s.location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326)
+FROM stations_station s
+WHERE s.status = 'active'{filters}
+ORDER BY s.location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326)
+LIMIT %s OFFSET %s
+"""
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_schedule(text: str) -> tuple[list[hours.Period], list[hours.ClosedDays]]:
+    # Most stations share a handful of schedules: parse each text once per process.
+    return hours.parse_schedule(json.loads(text))
+
+
+def _row_from_sql(values: tuple[Any, ...]) -> StationRow:
+    (pk, code, name, name_en, address, phone, kind, is_24h, schedule, services, lng,
+     lat) = values[:12]  # fmt: skip
+    row = StationRow(pk, code, name, name_en, address, phone, kind, is_24h, {},
+                     json.loads(services), lng, lat)  # fmt: skip
+    row._hours = _parsed_schedule(schedule)
+    return row
+
+
 def _nearby_knn(
-    base: QuerySet[Station],
     *,
     point: Point,
     limit: int,
     radius_m: float | None,
+    services: Sequence[str],
     open_now: bool,
     at: dt.datetime,
 ) -> list[NearbyStation]:
@@ -179,27 +214,47 @@ def _nearby_knn(
     read until the planar distance reached exceeds the largest planar distance the
     current k-th nearest (in metres) could have: then no unseen station can be nearer.
     """
-    ordered = rows(
-        base.annotate(knn=GeometryDistance("location", point)).order_by("knn"), "distance", "knn"
-    )
-    chunk = max(limit * 2, limit + 10)
+    lng, lat = point.x, point.y
+    filters, params = "", []
+    if services:
+        filters += " AND s.service_codes @> %s::jsonb"
+        params.append(json.dumps(sorted(set(services))))
+    if radius_m is not None:
+        filters += " AND s.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"
+        params.extend(bbox_around(lng, lat, radius_m))
+    sql = NEARBY_SQL.format(filters=filters)
+    chunk = limit * 2 + 5
     offset = 0
-    found: list[NearbyStation] = []
-    while True:
-        batch = list(ordered[offset : offset + chunk])
-        offset += len(batch)
-        for values in batch:
-            item = _accept(values, radius_m, open_now, at)
-            if item is not None:
-                found.append(item)
-        if len(batch) < chunk:
-            return found  # the index is exhausted
-        if len(found) >= limit:
-            found.sort(key=lambda item: item.distance_m)
-            kth = found[limit - 1].distance_m
-            if batch[-1][-1] >= degrees_bound(point.y, kth):
-                return found
-        chunk = min(chunk * 2, 1000)
+    # (metres, code, raw row, StationRow or None): a raw row becomes a StationRow only when
+    # it is answered, or when open-now must be decided for it.
+    found: list[tuple[float, str, tuple[Any, ...], StationRow | None]] = []
+    # The router sends the public read path to a replica when there is one (core.replicas).
+    with connections[router.db_for_read(Station)].cursor() as cursor:
+        while True:
+            cursor.execute(sql, [lng, lat, lng, lat, *params, lng, lat, chunk, offset])
+            batch = cursor.fetchall()
+            offset += len(batch)
+            for values in batch:
+                distance = values[12]
+                if radius_m is not None and distance > radius_m:
+                    continue
+                row = _row_from_sql(values) if open_now else None
+                if row is not None and not row.is_open(at):
+                    continue
+                found.append((distance, values[1], values, row))
+            if len(batch) < chunk:
+                break  # the index is exhausted
+            if len(found) >= limit:
+                found.sort(key=lambda item: item[:2])
+                if batch[-1][13] >= degrees_bound(lat, found[limit - 1][0]):
+                    break
+            chunk = min(chunk * 2, 1000)
+    found.sort(key=lambda item: item[:2])
+    answer = []
+    for distance, _code, values, row in found[:limit]:
+        row = row or _row_from_sql(values)
+        answer.append(NearbyStation(station=row, distance_m=distance, open_now=row.is_open(at)))
+    return answer
 
 
 def _nearby_growing_box(

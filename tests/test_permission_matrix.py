@@ -12,10 +12,11 @@ Each cell runs in a savepoint that is rolled back, so every cell starts from the
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -170,11 +171,22 @@ def _user(username: str, *, is_staff: bool) -> Any:
     )
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built once for the module, in a transaction rolled back at its end; each test runs
+    inside it in its own savepoint (pytest-django's ``db``), as Django's TestCase does with
+    ``setUpTestData``."""
+    demo = override_settings(YIZHAN_ALLOW_DEMO=True, YIZHAN_DEMO_SEASON="summer")
+    with django_db_blocker.unblock(), demo, transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(settings, db) -> World:
-    settings.YIZHAN_ALLOW_DEMO = True
-    settings.YIZHAN_DEMO_SEASON = "summer"  # the cases hand out the summer catalogue
-    return build_world()
+def world(module_world, db) -> Iterator[World]:
+    """The module's world, with this test's savepoint open (``db``) and the demo allowed."""
+    with override_settings(YIZHAN_ALLOW_DEMO=True, YIZHAN_DEMO_SEASON="summer"):
+        yield module_world
 
 
 def build_world() -> World:
@@ -578,11 +590,27 @@ def fingerprint() -> dict[str, int]:
     return {m._meta.label: n for m, n in zip(models, row, strict=True)}
 
 
+_CLIENTS: dict[tuple[int, bool], Client] = {}
+
+
 def client_for(user: Any, api: bool) -> Client:
-    client: Client = APIClient() if api else Client()
-    if user is not None:
+    """A signed-in client per person and kind, made once per test: signing in writes a
+    session, and every cell rolls back to just after it."""
+    if user is None:
+        return APIClient() if api else Client()
+    key = (user.pk, api)
+    if key not in _CLIENTS:
+        client: Client = APIClient() if api else Client()
         client.force_login(user)
-    return client
+        _CLIENTS[key] = client
+    return _CLIENTS[key]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clients() -> Iterator[None]:
+    _CLIENTS.clear()
+    yield
+    _CLIENTS.clear()
 
 
 def send(client: Client, method: str, url: str, case: Case, objects: dict[str, Any], api: bool):
@@ -643,6 +671,10 @@ def run_cell(w: World, name: str, rule: access.Access, role: str, method: str) -
     case = CASES.get(name, Case())
     allowed = role in ALLOWED[rule.who]
     api = name.startswith("api-")
+    # Signed in before the cell's savepoint, so the session outlives the rollback; the
+    # cookies are put back after the cell (a cell may sign out or rotate the session).
+    client = client_for(w.users[role], api)
+    cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         cache.clear()
         objects = dict(w.objects)
@@ -650,7 +682,7 @@ def run_cell(w: World, name: str, rule: access.Access, role: str, method: str) -
             case.prepare(w, role, objects)
         url = url_for(name, rule, objects)
         before = fingerprint() if method != "GET" else None
-        response = send(client_for(w.users[role], api), method, url, case, objects, api)
+        response = send(client, method, url, case, objects, api)
         outcome = classify(response, case)
         after = fingerprint() if before is not None else None
         problem = None
@@ -681,6 +713,7 @@ def run_cell(w: World, name: str, rule: access.Access, role: str, method: str) -
             if leaked:
                 problem = f"export shows Xining rows to Golmud: {leaked}"
         transaction.set_rollback(True)
+    client.cookies = cookies
     return problem
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -142,22 +142,14 @@ def visit_record_batch(
     mine: set[uuid_module.UUID] = set()
     if clean:
         with transaction.atomic():
-            Visit.objects.bulk_create(
-                [Visit(batch=batch, recorded_by=actor, **values) for values in clean],
-                ignore_conflicts=True,  # a concurrent or earlier upload stored it: a duplicate
+            mine = _visits_insert(clean, batch=batch, actor=actor, now=now)
+            _rollup_add(
+                Counter(
+                    _cell(v["station"].pk, v["occurred_at"], v["category"])
+                    for v in clean
+                    if v["uuid"] in mine
+                )
             )
-            # The rows this batch created; the station and time bounds let the read use the
-            # (station, occurred_at) index and only the partitions the batch touched.
-            created = list(
-                Visit.objects.filter(
-                    batch=batch,
-                    station__in={v["station"].pk for v in clean},
-                    occurred_at__gte=min(v["occurred_at"] for v in clean),
-                    occurred_at__lte=max(v["occurred_at"] for v in clean),
-                ).values_list("uuid", "station_id", "occurred_at", "category")
-            )
-            mine = {row[0] for row in created}
-            _rollup_add(Counter(_cell(*row[1:]) for row in created))
     clean_iter = iter(clean)
     answer = []
     for _item, outcome in zip(visits, outcomes, strict=True):
@@ -187,6 +179,52 @@ def visit_undo(*, actor: AbstractBaseUser, uuid: str, now: dt.datetime | None = 
     VisitDaily.objects.filter(
         station_id=station_id, day=day, category=category, visits__gt=0
     ).update(visits=F("visits") - 1)
+
+
+VISIT_COLUMNS = (
+    "uuid", "station", "occurred_at", "category", "services", "recorded_by", "batch",
+    "received_at",
+)  # fmt: skip
+
+
+def _visits_insert(
+    clean: list[dict[str, Any]], *, batch: uuid_module.UUID, actor: Any, now: dt.datetime
+) -> set[uuid_module.UUID]:
+    """Insert the visits, skipping uuids already stored; answer the uuids this call created.
+
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING uuid`` per chunk (PostgreSQL, and
+    SQLite ≥ 3.35): the rows come back only when this statement created them, so no second
+    read is needed to tell created from duplicate. Values are prepared by the model's own
+    fields, so each backend gets its own formats (SQLite's UUIDs and datetimes are text).
+    """
+    # The router's choice (the primary) also marks the request as one that wrote.
+    db = connections[router.db_for_write(Visit)]
+    fields = [Visit._meta.get_field(name) for name in VISIT_COLUMNS]
+    quote = db.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    holders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = min(500, (db.features.max_query_params or 10**6) // len(fields))
+    actor_id = getattr(actor, "pk", None)
+    created: set[uuid_module.UUID] = set()
+    with db.cursor() as cursor:
+        for start in range(0, len(clean), per_statement):
+            chunk = clean[start : start + per_statement]
+            params: list[Any] = []
+            for values in chunk:
+                row = {**values, "station": values["station"].pk, "recorded_by": actor_id,
+                       "batch": batch, "received_at": now}  # fmt: skip
+                params += [field.get_db_prep_save(row[field.name], db) for field in fields]
+            cursor.execute(
+                f"INSERT INTO {quote(Visit._meta.db_table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([holders] * len(chunk))} "
+                f"ON CONFLICT DO NOTHING RETURNING {quote('uuid')}",
+                params,
+            )
+            created.update(
+                value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(value)
+                for (value,) in cursor.fetchall()
+            )
+    return created
 
 
 # The daily rollup ---------------------------------------------------------------------

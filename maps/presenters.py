@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from maps.coords import wgs84_to_bd09, wgs84_to_gcj02
-from maps.selectors import StationRow, station_nearby
+from maps.selectors import StationRow, parsed_schedule, station_nearby
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Station
@@ -37,8 +37,34 @@ def today_local(at: dt.datetime | None = None) -> dt.date:
 
 def hours_today(station: Any, day: dt.date) -> str:
     """Today's hours of a StationRow, from its schedule."""
+    key = getattr(station, "schedule_key", None)
+    if key is not None:
+        return _hours_today_of(key, station.is_24h, day, get_language())
     periods, closures = station.hours()
     return hours.hours_text(periods=periods, closures=closures, is_24h=station.is_24h, day=day)
+
+
+# Rows read by SQL carry their schedule's text: stations that share it (most do) share these
+# answers too, per day or moment and language.
+@functools.lru_cache(maxsize=1024)
+def _hours_today_of(key: str, is_24h: bool, day: dt.date, language: str | None) -> str:
+    periods, closures = parsed_schedule(key)
+    return hours.hours_text(periods=periods, closures=closures, is_24h=is_24h, day=day)
+
+
+@functools.lru_cache(maxsize=1024)
+def _next_open_of(key: str, is_24h: bool, at: dt.datetime, language: str | None) -> str:
+    periods, closures = parsed_schedule(key)
+    return _next_open(periods, closures, is_24h, at)
+
+
+def _next_open(periods: Any, closures: Any, is_24h: bool, at: dt.datetime) -> str:
+    if not hours.has_hours(periods=periods, is_24h=is_24h):
+        return ""
+    moment = hours.next_opening(periods=periods, closures=closures, is_24h=is_24h, at=at)
+    if moment is None:
+        return _("近两周不开放")
+    return hours.opening_text(moment, at=at)
 
 
 # Beyond this a worker rides or drives: walking minutes would mislead.
@@ -84,13 +110,11 @@ def travel(distance_m: float) -> dict[str, Any]:
 
 def next_open_text(station: Any, *, at: dt.datetime) -> str:
     """For a closed station: when it opens next ("明天 08:00 开放"), or why not known."""
+    key = getattr(station, "schedule_key", None)
+    if key is not None:
+        return _next_open_of(key, station.is_24h, at, get_language())
     periods, closures = station.hours()
-    if not hours.has_hours(periods=periods, is_24h=station.is_24h):
-        return ""
-    moment = hours.next_opening(periods=periods, closures=closures, is_24h=station.is_24h, at=at)
-    if moment is None:
-        return _("近两周不开放")
-    return hours.opening_text(moment, at=at)
+    return _next_open(periods, closures, station.is_24h, at)
 
 
 @functools.cache

@@ -62,6 +62,9 @@ class StationRow:
     _hours: tuple[list[hours.Period], list[hours.ClosedDays]] | None = field(
         default=None, init=False, repr=False
     )
+    #: The schedule's JSON text when the row came from SQL: rows with the same text share
+    #: their parsed hours and what is worked out from them (``open_at``, the presenters').
+    schedule_key: str | None = field(default=None, init=False, repr=False)
 
     @property
     def pk(self) -> int:
@@ -75,6 +78,8 @@ class StationRow:
         return self._hours
 
     def is_open(self, at: dt.datetime) -> bool:
+        if self.schedule_key is not None:
+            return _open_at(self.schedule_key, self.is_24h, at)
         periods, closures = self.hours()
         return hours.is_open_at(periods=periods, closures=closures, is_24h=self.is_24h, at=at)
 
@@ -185,9 +190,16 @@ LIMIT %s OFFSET %s
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed_schedule(text: str) -> tuple[list[hours.Period], list[hours.ClosedDays]]:
-    # Most stations share a handful of schedules: parse each text once per process.
+def parsed_schedule(text: str) -> tuple[list[hours.Period], list[hours.ClosedDays]]:
+    """Periods and closures of a schedule's JSON text, parsed once per process (most
+    stations share a handful of schedules). Treat the answer as read-only."""
     return hours.parse_schedule(json.loads(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _open_at(text: str, is_24h: bool, at: dt.datetime) -> bool:
+    periods, closures = parsed_schedule(text)
+    return hours.is_open_at(periods=periods, closures=closures, is_24h=is_24h, at=at)
 
 
 def _row_from_sql(values: tuple[Any, ...]) -> StationRow:
@@ -195,7 +207,8 @@ def _row_from_sql(values: tuple[Any, ...]) -> StationRow:
      lat) = values[:12]  # fmt: skip
     row = StationRow(pk, code, name, name_en, address, phone, kind, is_24h, {},
                      json.loads(services), lng, lat)  # fmt: skip
-    row._hours = _parsed_schedule(schedule)
+    row._hours = parsed_schedule(schedule)
+    row.schedule_key = schedule
     return row
 
 

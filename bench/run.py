@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
+import json
 import multiprocessing as mp
 import os
 import platform
@@ -139,7 +140,7 @@ def load_visits(
 # Cases ------------------------------------------------------------------------------------
 
 
-def nearby_cases(args, ctx: dict, raw_conn) -> None:
+def nearby_cases(args, ctx: dict, raw_conn, only: tuple[str, ...] = ()) -> None:
     from maps import selectors
 
     rng = random.Random(11)
@@ -157,13 +158,26 @@ def nearby_cases(args, ctx: dict, raw_conn) -> None:
         "ORDER BY s.location <-> ST_SetSRID(ST_MakePoint(%s, %s), 4326) LIMIT 10"
     )
 
-    def floor(service: str | None) -> Callable[[int], object]:
-        sql = base.format(f=service_sql if service else "")
+    # Open now, for the floor: a 24-hour station, or a weekly period covering this local
+    # minute (the bench's schedules are weekly periods; the service reads closures, seasons
+    # and dated days too).
+    open_sql = (
+        " AND (s.is_24h OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.schedule->'periods') p"
+        " WHERE (p->>0)::int = %s AND (p->>1)::time <= %s::time AND %s::time < (p->>2)::time))"
+    )
+
+    def floor(service: str | None, open_now: bool = False) -> Callable[[int], object]:
+        sql = base.format(f=(service_sql if service else "") + (open_sql if open_now else ""))
 
         def run(i: int) -> object:
             lat, lng = points[i % len(points)]
-            params = ([service] if service else []) + [lng, lat]
-            return raw_conn.execute(sql, params, prepare=True).fetchall()
+            params: list = [service] if service else []
+            if open_now:
+                from core import time as local_time
+
+                now = local_time.now()
+                params += [now.isoweekday(), now.time(), now.time()]
+            return raw_conn.execute(sql, [*params, lng, lat], prepare=True).fetchall()
 
         return run
 
@@ -172,13 +186,15 @@ def nearby_cases(args, ctx: dict, raw_conn) -> None:
         ("service 50 % (toilet)", "toilet", {"service": "toilet"}),
         ("service 10 % (charging)", "charging", {"service": "charging"}),
         ("service 1 % (first_aid)", "first_aid", {"service": "first_aid"}),
-        ("open now", None, {"open_now": "1"}),
+        ("open now (floor: KNN over 24-hour or weekly periods in SQL)", None, {"open_now": "1"}),
     ]
     http = ctx["http"]
     trivial = timed(lambda i: http("/livez"), args.samples)
     ctx["livez"] = trivial
     for name, service, query in cases:
-        floor_t = timed(floor(service), args.samples)
+        if only and name not in only:
+            continue
+        floor_t = timed(floor(service, open_now="open_now" in query), args.samples)
 
         def sel(i: int, service=service, query=query) -> object:
             lat, lng = points[i % len(points)]
@@ -201,6 +217,7 @@ def nearby_cases(args, ctx: dict, raw_conn) -> None:
         row(f"nearby 10, {name}: HTTP", ms(http_t), f"KNN + /livez {ms(http_floor)}",
             http_t / http_floor, "≤ 3×")  # fmt: skip
         ctx.setdefault("nearby_http", {})[name] = http_t
+        ctx.setdefault("nearby_floor", {})[name] = http_floor
 
 
 def visit_batch_case(args, ctx: dict, raw_conn) -> None:
@@ -538,7 +555,17 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--seconds", type=float, default=5.0, help="per hand-out case")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
+    parser.add_argument(
+        "--no-growth",
+        dest="growth",
+        action="store_false",
+        help="skip the nearby growth case (10,000 and 1,000,000 stations)",
+    )
+    parser.add_argument("--nearby-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.nearby_only:
+        nearby_only(args)
+        return
     first_visits = min(1_000_000, args.visits)
 
     name = f"yizhan_bench_{uuid.uuid4().hex[:6]}"
@@ -601,7 +628,73 @@ def main() -> None:
         print("hand-outs")
         connections.close_all()
         handout_cases(args, ctx, url)
+        if args.growth:
+            growth_case(args, ctx)
         write_table(args, ctx, time.perf_counter() - t_start)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+GROWTH_CASES = ("no filter", "service 1 % (first_aid)")
+
+
+def growth_case(args, ctx: dict) -> None:
+    """Nearby over HTTP on networks of 10,000 and 1,000,000 stations, each built in a
+    database of its own by this script (``--nearby-only``), same machine, same run."""
+    measured: dict[int, dict] = {}
+    for stations in (10_000, 1_000_000):
+        print(f"nearby growth: a network of {stations:,} stations")
+        env = {**os.environ, "DATABASE_URL": BASE_URL, "BENCH_PORT": str(PORT + 1)}
+        result = subprocess.run(
+            [sys.executable, "-u", __file__, "--nearby-only", "--stations", str(stations),
+             "--samples", str(min(args.samples, 200)), "--visits", "0"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        line = next(x for x in result.stdout.splitlines() if x.startswith("NEARBY_JSON "))
+        measured[stations] = json.loads(line.removeprefix("NEARBY_JSON "))
+    small, big = measured[10_000], measured[1_000_000]
+    for name in GROWTH_CASES:
+        row(f"nearby 10, {name}: HTTP at 1,000,000 stations", ms(big["http"][name]),
+            f"at 10,000 {ms(small['http'][name])}", big["http"][name] / small["http"][name],
+            "≤ 1.5×")  # fmt: skip
+        row("… the raw floor (KNN + /livez) at 1,000,000 stations", ms(big["floor"][name]),
+            f"at 10,000 {ms(small['floor'][name])}", big["floor"][name] / small["floor"][name],
+            "(for comparison)")  # fmt: skip
+
+
+def nearby_only(args) -> None:
+    """A scratch database of ``--stations`` stations, the nearby cases over HTTP, one JSON
+    line (for ``growth_case``); the database is dropped at the end."""
+    import psycopg
+
+    name = f"yizhan_bench_{uuid.uuid4().hex[:6]}"
+    scheme, rest = BASE_URL.split("://", 1)
+    creds_host, _admin_db = rest.rsplit("/", 1)
+    url = f"{scheme}://{creds_host}/{name}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ["CONN_MAX_AGE"] = "600"
+    admin = psycopg.connect(**{**db_params(BASE_URL), "dbname": "postgres"}, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    server = None
+    try:
+        ctx = build(args, url)
+        from django.db import connections
+
+        connections.close_all()
+        server, get = start_server(url, ROOT / "var" / f"{name}-gunicorn.log")
+        ctx["http"] = get
+        with psycopg.connect(**db_params(url), autocommit=True) as raw_conn:
+            nearby_cases(args, ctx, raw_conn, only=GROWTH_CASES)
+        print("NEARBY_JSON " + json.dumps({"http": ctx["nearby_http"],
+                                           "floor": ctx["nearby_floor"]}))  # fmt: skip
     finally:
         if server is not None:
             server.terminate()

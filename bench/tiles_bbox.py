@@ -27,6 +27,7 @@ import json
 import math
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def together(fns: dict[str, Callable[..., object]], samples: list[tuple]) -> dic
     if "trivial" in out:
         trivial = out.pop("trivial")
         for name in [n for n in out if n.startswith("http")]:
-            out[name + " − /healthz"] = [t - s for t, s in zip(out[name], trivial, strict=True)]
+            out[name + " − /livez"] = [t - s for t, s in zip(out[name], trivial, strict=True)]
     return out
 
 
@@ -270,9 +271,12 @@ def main() -> None:
         def selector_tile(z: int, x: int, y: int) -> None:
             tiles.station_tile(z, x, y)
 
+        # The production server (gunicorn, one worker), as bench/run.py uses: the
+        # development server's single-threaded wsgiref writes a 0.8 MB answer slowly.
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
         server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading",
-             f"127.0.0.1:{PORT}"],
+            [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers",
+             "1", "--config", "/dev/null"],
             cwd=ROOT,
             env={**env, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "600"},
             stdout=subprocess.DEVNULL,
@@ -282,7 +286,7 @@ def main() -> None:
         for _ in range(150):
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-                conn.request("GET", "/healthz")
+                conn.request("GET", "/livez")
                 conn.getresponse().read()
                 break
             except OSError:
@@ -302,7 +306,7 @@ def main() -> None:
                 "raw json_build_object": raw_bbox,
                 "selector (one statement)": selector_bbox,
                 "python (SpatiaLite path)": python_bbox,
-                "trivial": lambda b: get("/healthz"),
+                "trivial": lambda b: get("/livez"),
                 "http": lambda b: get("/api/v1/stations/?bbox=" + ",".join(map(str, b))),
             },
             samples,
@@ -312,7 +316,7 @@ def main() -> None:
                 {
                     "raw ST_AsMVT": raw_tile,
                     "selector": selector_tile,
-                    "trivial": lambda z, x, y: get("/healthz"),
+                    "trivial": lambda z, x, y: get("/livez"),
                     "http": lambda z, x, y: get(f"/tiles/stations/{z}/{x}/{y}.mvt"),
                 },
                 picks,
@@ -328,7 +332,7 @@ def main() -> None:
             f"  goal: selector ≤ 1.5× raw — "
             f"{statistics.median(bbox_results['selector (one statement)']) * 1000 / floor:.2f}×;"
             f" HTTP less a trivial request "
-            f"{statistics.median(bbox_results['http − /healthz']) * 1000 / floor:.2f}×"
+            f"{statistics.median(bbox_results['http − /livez']) * 1000 / floor:.2f}×"
         )
         for z, results in tile_results.items():
             kind = "clusters" if z < tiles.CLUSTER_BELOW_ZOOM else "points"
@@ -337,6 +341,26 @@ def main() -> None:
             for key, values in results.items():
                 print(line(key, values, None if key.startswith("raw") else floor))
 
+        rows: list[tuple[str, str, str, str, str]] = []
+        bbox_floor = statistics.median(bbox_results["raw json_build_object"])
+        for key, label, goal in (
+            ("selector (one statement)", "bbox GeoJSON of 1,800–2,000 features: selector",
+             "≤ 1.5×"),
+            ("http − /livez", "bbox GeoJSON of 1,800–2,000 features: HTTP less /livez",
+             "≤ 1.5×"),
+        ):  # fmt: skip
+            t = statistics.median(bbox_results[key])
+            rows.append((label, f"{t * 1000:.3f} ms",
+                         f"raw json_build_object {bbox_floor * 1000:.3f} ms",
+                         f"{t / bbox_floor:.2f}", goal))  # fmt: skip
+        for z, results in tile_results.items():
+            kind = "clusters" if z < tiles.CLUSTER_BELOW_ZOOM else "points"
+            floor_t = statistics.median(results["raw ST_AsMVT"])
+            for key, what in (("selector", "selector"), ("http − /livez", "HTTP less /livez")):
+                t = statistics.median(results[key])
+                rows.append((f"vector tile z={z} ({kind}): {what}", f"{t * 1000:.3f} ms",
+                             f"raw ST_AsMVT {floor_t * 1000:.3f} ms", f"{t / floor_t:.2f}",
+                             "≤ 1.5×"))  # fmt: skip
         for z in (5, 6):
             x0, y0 = tile_of(QINGHAI[0], QINGHAI[3], z)
             x1, y1 = tile_of(QINGHAI[2], QINGHAI[1], z)
@@ -351,6 +375,21 @@ def main() -> None:
                       for y in range(y0, y1 + 1))  # fmt: skip
             print(f"whole Qinghai at z={z}: {count} tiles, {total:,} bytes gzip "
                   f"({raw:,} raw); goal ≤ 200 KB")  # fmt: skip
+            rows.append((f"whole Qinghai at z={z} ({count} tiles), on the wire (gzip)",
+                         f"{total / 1000:.1f} KB", f"{raw / 1000:.1f} KB before gzip", "—",
+                         "≤ 200 KB"))  # fmt: skip
+        section = (
+            f"\n## Tiles and bbox (bench/tiles_bbox.py, {STATIONS:,} stations, "
+            f"{len(boxes)} boxes and {SAMPLES} tiles per zoom, cases timed round robin)\n\n"
+            "| case | measured | floor (same run) | ratio | goal |\n|---|---|---|---|---|\n"
+            + "\n".join(f"| {c} | {m} | {f} | {r} | {g} |" for c, m, f, r, g in rows)
+            + "\n"
+        )
+        print(section)
+        out = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "results" / "latest.md"))
+        if out.exists():  # bench/run.py wrote the main table first (scripts/bench.sh)
+            with out.open("a", encoding="utf-8") as handle:
+                handle.write(section)
     finally:
         if server is not None:
             server.terminate()

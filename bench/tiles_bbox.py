@@ -43,7 +43,7 @@ WEEK = json.dumps(
     {"periods": [[d, "08:00", "20:00", False, "", ""] for d in range(1, 8)], "closures": []}
 )
 STATIONS = int(os.environ.get("BENCH_STATIONS", "200000"))
-SAMPLES = int(os.environ.get("BENCH_SAMPLES", "100"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "60"))
 PORT = int(os.environ.get("BENCH_TILES_PORT", "8766"))
 BASE_URL = os.environ.get("DATABASE_URL", "postgis://yizhan:yizhan@127.0.0.1:5432/yizhan")
 QINGHAI = (89.4, 31.6, 103.1, 39.2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
@@ -89,7 +90,7 @@ def parse_services(params: Mapping[str, str]) -> list[str]:
     codes = [code.strip() for code in raw.split(",") if code.strip()]
     # Only what could be a code goes to the database (PostgreSQL text cannot hold NUL).
     asked = [code for code in codes if SERVICE_CODE.fullmatch(code)]
-    known = set(Service.objects.filter(code__in=asked).values_list("code", flat=True))
+    known = known_service_codes(asked)
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise BadParameter(
@@ -97,6 +98,23 @@ def parse_services(params: Mapping[str, str]) -> list[str]:
             field="service",
         )
     return list(dict.fromkeys(codes))
+
+
+# The service catalog: a few dozen codes that change a few times a year, read on every
+# filtered search. Kept per process for a minute; a code not in the copy is looked up
+# again before it is refused, so a service added a moment ago is found at once.
+CATALOG_SECONDS = 60.0
+_catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
+
+
+def known_service_codes(asked: list[str]) -> frozenset[str]:
+    global _catalog
+    expires, codes = _catalog
+    if time.monotonic() < expires and all(code in codes for code in asked):
+        return codes
+    codes = frozenset(Service.objects.values_list("code", flat=True))
+    _catalog = (time.monotonic() + CATALOG_SECONDS, codes)
+    return codes
 
 
 def parse_bool(params: Mapping[str, str], name: str) -> bool:

@@ -236,7 +236,9 @@ def _nearby_knn(
         filters += " AND s.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"
         params.extend(bbox_around(lng, lat, radius_m))
     sql = NEARBY_SQL.format(filters=filters)
-    chunk = limit * 2 + 5
+    # Open-now skips the closed candidates (at night most are): read further at once.
+    grow = 4 if open_now else 2
+    chunk = limit * grow + 5
     offset = 0
     # (metres, code, raw row, StationRow or None): a raw row becomes a StationRow only when
     # it is answered, or when open-now must be decided for it.
@@ -261,7 +263,7 @@ def _nearby_knn(
                 found.sort(key=lambda item: item[:2])
                 if batch[-1][13] >= degrees_bound(lat, found[limit - 1][0]):
                     break
-            chunk = min(chunk * 2, 1000)
+            chunk = min(chunk * grow, 1000)
     found.sort(key=lambda item: item[:2])
     answer = []
     for distance, _code, values, row in found[:limit]:

@@ -144,3 +144,18 @@ def test_errors_speak_the_request_language(client, db):
     en = client.get(URL, {"lat": 91, "lng": 100}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert "纬度" in zh["error"]["message"]
     assert "latitude" in en["error"]["message"].lower()
+
+
+def test_a_service_added_a_moment_ago_filters_at_once(client, city):
+    # The catalog is kept per process for a minute; a code missing from that copy is looked
+    # up again before it is refused.
+    from stations.models import Service
+
+    assert nearby(client, service="water").status_code == 200  # the copy is now warm
+    refused = nearby(client, service="shade_tent")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["field"] == "service"
+    Service.objects.create(code="shade_tent", name="遮阳棚", name_en="Shade tent")
+    answered = nearby(client, service="shade_tent")
+    assert answered.status_code == 200
+    assert answered.json()["features"] == []  # no station offers it yet

@@ -94,3 +94,21 @@ def period(weekday: int, opens: str, closes: str, **kwargs) -> PeriodInput:
         closes=dt.time.fromisoformat(closes),
         **kwargs,
     )
+
+
+def bare_visits(station: Station, n: int, *, when: dt.datetime, category: str = "delivery") -> None:
+    """``n`` visits written straight to the table, as an import or a restore leaves them,
+    then the daily rollup rebuilt for that day (what reports and the planner read)."""
+    import uuid
+
+    from core import time as local_time
+    from stations.models import Visit
+    from stations.services.visits import visit_rollup_rebuild
+
+    Visit.objects.bulk_create(
+        Visit(uuid=uuid.uuid4(), station=station, occurred_at=when, category=category,
+              batch=uuid.uuid4())
+        for _ in range(n)
+    )  # fmt: skip
+    day = local_time.to_local(when).date()
+    visit_rollup_rebuild(start=day, end=day)

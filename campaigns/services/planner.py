@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -35,7 +34,7 @@ from campaigns.services.ledger import (
 )
 from campaigns.services.lifecycle import allocation_edit, require_campaign_manage, stamp
 from core import time as local_time
-from stations.models import Station, Visit
+from stations.models import Station, VisitDaily
 from welfare.models import Workplace
 
 if TYPE_CHECKING:
@@ -228,10 +227,14 @@ def campaign_plan(
             field="item",
         )
     on = local_time.today()
-    since = timezone.now() - dt.timedelta(weeks=weeks)
+    # Demand reads the daily rollup (stations × day × category), never the raw visits: the
+    # last ``weeks`` × 7 local days, today included.
+    since = on - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
     stations = list(
         _scope_stations(campaign)
-        .annotate(demand=Count("visits", filter=Q(visits__occurred_at__gte=since)))
+        .annotate(
+            demand=Coalesce(Sum("visit_days__visits", filter=Q(visit_days__day__gte=since)), 0)
+        )
         .select_related("union")
         .order_by("code")
     )
@@ -313,15 +316,16 @@ def campaign_plan(
 
 
 def weighted_visits(
-    *, campaign: Campaign, stations: Sequence[Station], since: dt.datetime
+    *, campaign: Campaign, stations: Sequence[Station], since: dt.date
 ) -> dict[int, float]:
-    """Station id → its visits since ``since``, each counted by its category's weight in
-    ``campaign.category_weights`` (a category not listed counts once)."""
+    """Station id → its visits from local day ``since`` on (the rollup), each counted by
+    its category's weight in ``campaign.category_weights`` (a category not listed counts
+    once)."""
     weights = campaign.category_weights
     rows = (
-        Visit.objects.filter(station__in=[s.pk for s in stations], occurred_at__gte=since)
+        VisitDaily.objects.filter(station__in=[s.pk for s in stations], day__gte=since)
         .values("station_id", "category")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("visits"))
     )
     out: dict[int, float] = {}
     for row in rows:
@@ -331,18 +335,18 @@ def weighted_visits(
 
 
 def target_weights(
-    *, campaign: Campaign, stations: Sequence[Station], since: dt.datetime
+    *, campaign: Campaign, stations: Sequence[Station], since: dt.date
 ) -> dict[int, float]:
     """Station id → the share of the campaign's category targets it is expected to serve
     (the rule is in ``campaign_plan``'s docstring)."""
     targets = {c: int(n) for c, n in campaign.category_targets.items() if n}
     rows = list(
-        Visit.objects.filter(
-            station__in=[s.pk for s in stations], occurred_at__gte=since,
-            category__in=list(targets),
+        VisitDaily.objects.filter(
+            station__in=[s.pk for s in stations], day__gte=since, category__in=list(targets),
         )
         .values("station_id", "category")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("visits"))
+        .filter(n__gt=0)
     )  # fmt: skip
     per_category: dict[str, int] = {}
     for row in rows:

@@ -4,7 +4,6 @@ Xining's; every save, status change and delete goes through the services (with h
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
@@ -27,9 +26,8 @@ from campaigns.models import (
     Transfer,
 )
 from campaigns.services import ledger, planner
-from stations.models import Visit
 from tests.campaigns.factories import CampaignFactory, DepotFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bare_visits
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
@@ -52,10 +50,7 @@ REFERENCE = {Item, Lot}  # the catalog: everyone may look, only superusers chang
 def season(stock, network, organizer_xining):
     """A Xining season with a row in every campaigns table."""
     with time_machine.travel(NOW, tick=False):
-        Visit.objects.create(
-            uuid=uuid.uuid4(), station=network.xining_station, category="delivery",
-            batch=uuid.uuid4(), occurred_at=dt.datetime(2027, 7, 10, tzinfo=dt.UTC),
-        )  # fmt: skip
+        bare_visits(network.xining_station, 1, when=dt.datetime(2027, 7, 10, tzinfo=dt.UTC))
         ledger.stock_receive(
             actor=None, location=stock.depot, campaign=stock.campaign,
             lines=[ledger.ReceiptLine(item=stock.hat, quantity=30),

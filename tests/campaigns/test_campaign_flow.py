@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import uuid
 
 import pytest
 import time_machine
@@ -13,7 +12,7 @@ from campaigns.models import Allocation, Distribution, Transfer
 from campaigns.selectors import ledger_mismatches, stock_alerts
 from campaigns.services import ledger
 from campaigns.tasks import stock_alerts_daily
-from stations.models import Visit
+from tests.factories import bare_visits
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
@@ -31,11 +30,7 @@ def test_summer_campaign_end_to_end(client, stock, network, organizer_xining):
     })  # fmt: skip
     assert response.status_code == 302
     for station, n in ((network.xining_station, 30), (network.xining_station_2, 10)):
-        Visit.objects.bulk_create(
-            Visit(uuid=uuid.uuid4(), station=station, category="delivery", batch=uuid.uuid4(),
-                  occurred_at=dt.datetime(2027, 7, 10, tzinfo=dt.UTC))
-            for _ in range(n)
-        )  # fmt: skip
+        bare_visits(station, n, when=dt.datetime(2027, 7, 10, tzinfo=dt.UTC))
     url = f"/campaigns/{stock.campaign.pk}/plan/"
     response = client.post(url, {"action": "plan", "item": "sun_hat", "source": "DEPOT-XN",
                                  "weeks": "4", "minimum": "0", "maximum": ""})  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
@@ -12,8 +11,8 @@ from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Campaign, Transfer
 from campaigns.services import ledger, lifecycle, planner
 from core.errors import Conflict, PermissionDenied
-from stations.models import Visit
 from tests.campaigns.factories import CampaignFactory, DepotFactory, ItemFactory, LotFactory
+from tests.factories import bare_visits
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
@@ -30,11 +29,7 @@ def golmud_depot(network, stock):
 
 
 def _visits(station, n):
-    Visit.objects.bulk_create(
-        Visit(uuid=uuid.uuid4(), station=station, category="delivery", batch=uuid.uuid4(),
-              occurred_at=dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC))
-        for _ in range(n)
-    )  # fmt: skip
+    bare_visits(station, n, when=dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC))
 
 
 @time_machine.travel(NOW, tick=False)

@@ -4,15 +4,13 @@ services come back on the page; the planner decides when to plan in the backgrou
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
 
 from campaigns.models import Allocation, Distribution, Movement
 from campaigns.services import ledger, planner
-from stations.models import Visit
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bare_visits
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
@@ -80,10 +78,7 @@ def test_the_plan_page_queues_a_large_scope(
     client, organizer_xining, stock, network, monkeypatch, django_capture_on_commit_callbacks
 ):
     client.force_login(organizer_xining)
-    Visit.objects.create(
-        uuid=uuid.uuid4(), station=network.xining_station, category="delivery",
-        batch=uuid.uuid4(), occurred_at=dt.datetime(2027, 7, 10, tzinfo=dt.UTC),
-    )  # fmt: skip
+    bare_visits(network.xining_station, 1, when=dt.datetime(2027, 7, 10, tzinfo=dt.UTC))
     ledger.stock_receive(
         actor=None, location=stock.depot, lines=[ledger.ReceiptLine(item=stock.hat, quantity=20)]
     )

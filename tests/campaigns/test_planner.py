@@ -4,7 +4,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,9 @@ from campaigns.models import Allocation, Transfer
 from campaigns.services import ledger, lifecycle, planner
 from campaigns.tasks import plan_campaign
 from config.celery_app import app
-from stations.models import Visit
 from stations.services.network import station_save
 from tests.celery_state import forget_broker_connections
-from tests.factories import StationFactory
+from tests.factories import StationFactory, bare_visits
 from welfare import services as welfare_services
 from welfare.models import Workplace
 
@@ -63,11 +61,7 @@ def test_allocate_packs_is_proportional():
 
 
 def _visits(station, n, when):
-    Visit.objects.bulk_create(
-        Visit(uuid=uuid.uuid4(), station=station, occurred_at=when, category="delivery",
-              batch=uuid.uuid4())
-        for _ in range(n)
-    )  # fmt: skip
+    bare_visits(station, n, when=when)
 
 
 @time_machine.travel(NOW, tick=False)

@@ -5,7 +5,6 @@ holds; category-target progress on the dashboard."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
@@ -14,19 +13,14 @@ from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Transfer
 from campaigns.selectors import campaign_dashboard, plan_totals
 from campaigns.services import ledger, lifecycle, planner
-from stations.models import Visit
+from tests.factories import bare_visits
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
 
 
 def visits(station, category: str, n: int) -> None:
-    batch = uuid.uuid4()
-    Visit.objects.bulk_create(
-        Visit(uuid=uuid.uuid4(), station=station, category=category, batch=batch,
-              occurred_at=dt.datetime(2027, 7, 10, tzinfo=dt.UTC))
-        for _ in range(n)
-    )  # fmt: skip
+    bare_visits(station, n, when=dt.datetime(2027, 7, 10, tzinfo=dt.UTC), category=category)
 
 
 def set_targets(stock, targets: dict[str, int]):

@@ -4,7 +4,6 @@ campaign's own weights; the quick start's campaign follows the season."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import time_machine
@@ -16,17 +15,13 @@ from campaigns.selectors import ledger_mismatches
 from campaigns.services import ledger, lifecycle, planner
 from stations.demo import create_demo_accounts
 from stations.fixtures_loader import load_demo_stations, load_network
-from stations.models import Visit
+from tests.factories import bare_visits
 
 NOW = dt.datetime(2027, 1, 14, 10, 0)
 
 
 def _visits(station, n, category, when):
-    Visit.objects.bulk_create(
-        Visit(uuid=uuid.uuid4(), station=station, occurred_at=when, category=category,
-              batch=uuid.uuid4())
-        for _ in range(n)
-    )  # fmt: skip
+    bare_visits(station, n, when=when, category=category)
 
 
 @pytest.mark.django_db

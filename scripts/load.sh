@@ -36,7 +36,7 @@ export LOAD_TOKEN="$TOKEN"
 step "make serve on 127.0.0.1:$PORT (log: var/load/serve.log)"
 YIZHAN_BIND="127.0.0.1:$PORT" YIZHAN_DB="$DB" bash "$ROOT/scripts/serve.sh" >"$OUT/serve.log" 2>&1 &
 SERVE_PID=$!
-trap 'kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null' EXIT INT TERM
+trap 'kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 300); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
   kill -0 "$SERVE_PID" 2>/dev/null || { tail -30 "$OUT/serve.log" >&2; fail "make serve stopped"; }

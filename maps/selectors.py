@@ -205,8 +205,8 @@ def _open_at(text: str, is_24h: bool, at: dt.datetime) -> bool:
 def _row_from_sql(values: tuple[Any, ...]) -> StationRow:
     (pk, code, name, name_en, address, phone, kind, is_24h, schedule, services, lng,
      lat) = values[:12]  # fmt: skip
-    row = StationRow(pk, code, name, name_en, address, phone, kind, is_24h, {},
-                     json.loads(services), lng, lat)  # fmt: skip
+    row = StationRow(pk, code, name, name_en, address, phone, kind, is_24h,
+                     json.loads(schedule), json.loads(services), lng, lat)  # fmt: skip
     row._hours = parsed_schedule(schedule)
     row.schedule_key = schedule
     return row

@@ -4,7 +4,10 @@ form is covered as soon as it has its line."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -54,16 +57,20 @@ def test_public_write_answers_429_with_retry_after(network, name):
     rule = access.URLS[name]
     url = reverse(name, kwargs=dict.fromkeys(rule.args, "QH-XN-0001"))
     limit = PublicFormThrottle().num_requests
+    window = PublicFormThrottle().duration
     client = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(limit):
-        response = client.post(url, BODIES[name])
-        assert response.status_code in (201, 302), (response.status_code, response.content[:300])
-    refused = client.post(url, BODIES[name])
+    with time_machine.travel(dt.datetime(2027, 7, 14, 2, 0, tzinfo=dt.UTC), tick=False) as clock:
+        for _ in range(limit):
+            response = client.post(url, BODIES[name])
+            assert response.status_code in (201, 302), (
+                response.status_code, response.content[:300],
+            )  # fmt: skip
+        clock.shift(dt.timedelta(seconds=10))
+        refused = client.post(url, BODIES[name])
     assert refused.status_code == 429
     # Retry-After is the wait until the oldest counted submission leaves the throttle's
-    # window: at least a second, never longer than the window itself (not a constant).
-    window = PublicFormThrottle().duration
-    assert 1 <= int(refused["Retry-After"]) <= window, (refused["Retry-After"], window)
+    # window: the submissions were all made 10 s ago, so exactly the window less 10 s.
+    assert int(refused["Retry-After"]) == window - 10, (refused["Retry-After"], window)
     # The count is per address: another client still gets through.
     other = Client(REMOTE_ADDR="203.0.113.10").post(url, BODIES[name])
     assert other.status_code in (201, 302)

@@ -12,6 +12,7 @@ ratios are the result.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,37 @@ def db_params(url: str) -> dict[str, str]:
     hostport, name = hostdb.split("/")
     host, port = ([*hostport.split(":"), "5432"])[:2]
     return {"host": host, "port": port, "user": user, "password": password, "dbname": name}
+
+
+@contextlib.contextmanager
+def scratch_database() -> Iterator[tuple[str, str]]:
+    """A new database beside ``BASE_URL``'s, which Django is pointed at (``DATABASE_URL``,
+    persistent connections); yields (name, url) and drops it at the end, whatever happens."""
+    import psycopg
+
+    name = f"yizhan_bench_{uuid.uuid4().hex[:6]}"
+    scheme, rest = BASE_URL.split("://", 1)
+    creds_host, _admin_db = rest.rsplit("/", 1)
+    url = f"{scheme}://{creds_host}/{name}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ["CONN_MAX_AGE"] = "600"
+    admin = psycopg.connect(**{**db_params(BASE_URL), "dbname": "postgres"}, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name, url
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def stop(server) -> None:
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 # Setup -------------------------------------------------------------------------------------
@@ -571,78 +603,62 @@ def main() -> None:
         return
     first_visits = min(1_000_000, args.visits)
 
-    name = f"yizhan_bench_{uuid.uuid4().hex[:6]}"
-    scheme, rest = BASE_URL.split("://", 1)
-    creds_host, _admin_db = rest.rsplit("/", 1)
-    url = f"{scheme}://{creds_host}/{name}"
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    os.environ["CONN_MAX_AGE"] = "600"
     import psycopg
 
-    params = {**db_params(BASE_URL), "dbname": "postgres"}
-    admin = psycopg.connect(**params, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
     server = None
     t_start = time.perf_counter()
-    try:
-        ctx = build(args, url)
-        from django.db import connections
+    with scratch_database() as (name, url):
+        try:
+            ctx = build(args, url)
+            from django.db import connections
 
-        from core import time as local_time
+            from core import time as local_time
 
-        today = local_time.today()
-        # 1M visits in the last 30 days; the rest is older history (months before).
-        print(f"visits: {first_visits:,} in the last 30 days")
-        load_visits(args, count=first_visits, serial=1, first_day=today - dt.timedelta(days=29),
+            today = local_time.today()
+            # 1M visits in the last 30 days; the rest is older history (months before).
+            print(f"visits: {first_visits:,} in the last 30 days")
+            load_visits(args, count=first_visits, serial=1, first_day=today - dt.timedelta(days=29),
                     days=30)  # fmt: skip
-        connections.close_all()
-        server, get = start_server(url, ROOT / "var" / f"{name}-gunicorn.log")
-        ctx["http"] = get
-        raw_conn = psycopg.connect(**db_params(url), autocommit=True)
+            connections.close_all()
+            server, get = start_server(url, ROOT / "var" / f"{name}-gunicorn.log")
+            ctx["http"] = get
+            raw_conn = psycopg.connect(**db_params(url), autocommit=True)
 
-        print("nearby")
-        nearby_cases(args, ctx, raw_conn)
-        print("organizer visit report")
-        report_case(args, ctx, "1M")
-        if args.visits > first_visits:
-            more = args.visits - first_visits
-            history_days = max(60, min(720, more // 40_000))
-            print(f"visits: {more:,} more, history over {history_days} days before those")
-            load_visits(
+            print("nearby")
+            nearby_cases(args, ctx, raw_conn)
+            print("organizer visit report")
+            report_case(args, ctx, "1M")
+            if args.visits > first_visits:
+                more = args.visits - first_visits
+                history_days = max(60, min(720, more // 40_000))
+                print(f"visits: {more:,} more, history over {history_days} days before those")
+                load_visits(
                 args, count=more, serial=first_visits + 1,
                 first_day=today - dt.timedelta(days=30 + history_days), days=history_days,
                 fresh_days=True,
             )  # fmt: skip
-            report_case(args, ctx, "all")
-            (t1, raw1), (t2, raw2) = ctx["report"]["1M"], ctx["report"]["all"]
-            small, big = f"{first_visits / 1e6:.0f}M", f"{args.visits / 1e6:.0f}M"
-            row(f"organizer visit report (province, 30 days) at {big} visits", ms(t2),
+                report_case(args, ctx, "all")
+                (t1, raw1), (t2, raw2) = ctx["report"]["1M"], ctx["report"]["all"]
+                small, big = f"{first_visits / 1e6:.0f}M", f"{args.visits / 1e6:.0f}M"
+                row(f"organizer visit report (province, 30 days) at {big} visits", ms(t2),
                 f"same at {small} {ms(t1)}", t2 / t1, "≤ 1.5×")  # fmt: skip
-            row("… the same report from raw visits (no rollup)", ms(raw2),
+                row("… the same report from raw visits (no rollup)", ms(raw2),
                 f"at {small} {ms(raw1)}", raw2 / raw1, "(for comparison)")  # fmt: skip
-        else:
-            t1, raw1 = ctx["report"]["1M"]
-            row("organizer visit report (province, 30 days)", ms(t1), f"raw visits {ms(raw1)}",
+            else:
+                t1, raw1 = ctx["report"]["1M"]
+                row("organizer visit report (province, 30 days)", ms(t1), f"raw visits {ms(raw1)}",
                 t1 / raw1, "—")  # fmt: skip
-        print("visit batch")
-        visit_batch_case(args, ctx, raw_conn)
-        raw_conn.close()
-        print("hand-outs")
-        connections.close_all()
-        handout_cases(args, ctx, url)
-        if args.growth:
-            growth_case(args, ctx)
-        write_table(args, ctx, time.perf_counter() - t_start)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        from django.db import connections
-
-        connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+            print("visit batch")
+            visit_batch_case(args, ctx, raw_conn)
+            raw_conn.close()
+            print("hand-outs")
+            connections.close_all()
+            handout_cases(args, ctx, url)
+            if args.growth:
+                growth_case(args, ctx)
+            write_table(args, ctx, time.perf_counter() - t_start)
+        finally:
+            stop(server)
 
 
 GROWTH_CASES = ("no filter", "service 1 % (first_aid)")
@@ -677,36 +693,21 @@ def nearby_only(args) -> None:
     line (for ``growth_case``); the database is dropped at the end."""
     import psycopg
 
-    name = f"yizhan_bench_{uuid.uuid4().hex[:6]}"
-    scheme, rest = BASE_URL.split("://", 1)
-    creds_host, _admin_db = rest.rsplit("/", 1)
-    url = f"{scheme}://{creds_host}/{name}"
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    os.environ["CONN_MAX_AGE"] = "600"
-    admin = psycopg.connect(**{**db_params(BASE_URL), "dbname": "postgres"}, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
     server = None
-    try:
-        ctx = build(args, url)
-        from django.db import connections
+    with scratch_database() as (name, url):
+        try:
+            ctx = build(args, url)
+            from django.db import connections
 
-        connections.close_all()
-        server, get = start_server(url, ROOT / "var" / f"{name}-gunicorn.log")
-        ctx["http"] = get
-        with psycopg.connect(**db_params(url), autocommit=True) as raw_conn:
-            nearby_cases(args, ctx, raw_conn, only=GROWTH_CASES)
-        print("NEARBY_JSON " + json.dumps({"http": ctx["nearby_http"],
-                                           "floor": ctx["nearby_floor"]}))  # fmt: skip
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        from django.db import connections
-
-        connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+            connections.close_all()
+            server, get = start_server(url, ROOT / "var" / f"{name}-gunicorn.log")
+            ctx["http"] = get
+            with psycopg.connect(**db_params(url), autocommit=True) as raw_conn:
+                nearby_cases(args, ctx, raw_conn, only=GROWTH_CASES)
+            out = {"http": ctx["nearby_http"], "floor": ctx["nearby_floor"]}
+            print("NEARBY_JSON " + json.dumps(out))
+        finally:
+            stop(server)
 
 
 def write_table(args, ctx: dict, elapsed: float) -> None:

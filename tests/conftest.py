@@ -12,12 +12,32 @@ from stations.services.network import membership_grant
 from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
 
 
+#: Fixtures through which a test reaches the database of the run (pytest-django refuses
+#: any other access). ``fixturenames`` is transitive, so a test that takes ``network``
+#: (which takes ``db``) counts.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Every test runs on SpatiaLite too unless it needs PostgreSQL itself or a browser."""
+    """The SpatiaLite pass re-runs only what can behave differently there: tests that reach
+    the database (queries, writes, locks, migrations). A test that never touches it (a
+    property of a pure function, a subprocess with its own settings, a lint) gives the same
+    answer on either backend, so it runs once, in the PostGIS pass. Tests that need
+    PostgreSQL itself, a browser or a server process of their own never run on SpatiaLite.
+    """
     for item in items:
-        if not any(
-            item.get_closest_marker(name) for name in ("postgis", "browser", "serverprocess")
-        ):
+        if any(item.get_closest_marker(name) for name in ("postgis", "browser", "serverprocess")):
+            continue
+        if uses_database(item):
             item.add_marker(pytest.mark.spatialite)
 
 

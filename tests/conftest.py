@@ -11,7 +11,6 @@ from stations.models import Region, Station, Union
 from stations.services.network import membership_grant
 from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
 
-
 #: Fixtures through which a test reaches the database of the run (pytest-django refuses
 #: any other access). ``fixturenames`` is transitive, so a test that takes ``network``
 #: (which takes ``db``) counts.

@@ -51,7 +51,11 @@
     }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body || code !== D.station()) { return; }
-        body.fetched = new Date().toTimeString().slice(0, 5);
+        // The time it was fetched, as the station's clock reads it (China time), whatever
+        // zone the phone is set to.
+        body.fetched = new Intl.DateTimeFormat("zh-CN", {
+          timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+        }).format(new Date());
         D.save(CACHE_KEY + code, body);
         data = body; note(""); renderAll();
       }).catch(function () {

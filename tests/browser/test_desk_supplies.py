@@ -262,7 +262,10 @@ def test_a_closure_posted_at_the_desk_shows_closed_on_the_public_map(phone, desk
     page.click("#closure-submit")
     page.wait_for_selector("#closure-msg.ok")
     page.wait_for_selector("#status-now[data-open=false]")
-    assert "停电" in page.text_content("#closure-list")
+    # The status line and the closure list come from two requests sent together; the list
+    # can arrive after the status line, so wait for it rather than read it at once (read
+    # at once, it still said 没有安排闭站 when the machine was busy).
+    wait_until(page, "document.querySelector('#closure-list').textContent.includes('停电')")
     shot(page, "desk-status-closed")
     closure = Closure.objects.get()
     assert closure.reason == "停电" and closure.starts_on == local_time.today()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -10,6 +11,18 @@ from django.contrib.gis.geos import Point
 from stations.models import Region, Station, Union
 from stations.services.network import membership_grant
 from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker process gets a Redis database of its own as the
+    broker of the tests that start a real Celery worker: on a shared one, one test's worker
+    would take the other's tasks. gw0 keeps the configured database, gw1 the one below."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        base = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+        prefix, _sep, number = base.rpartition("/")
+        os.environ["CELERY_TEST_BROKER_URL"] = f"{prefix}/{int(number) - int(worker[2:])}"
+
 
 #: Fixtures through which a test reaches the database of the run (pytest-django refuses
 #: any other access). ``fixturenames`` is transitive, so a test that takes ``network``

@@ -249,11 +249,16 @@ def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpRes
         transfer = selectors.campaign_transfer_get(campaign=campaign, pk=transfer_pk)
     except NotFound:
         raise Http404 from None
-    if not scope_for(request.user).covers_union(transfer.destination.union):
-        raise Http404
     context: dict[str, Any] = {"campaign": campaign, "transfer": transfer}
     form = forms.TransferReceiveForm(transfer=transfer)
-    if request.method == "POST":
+    try:
+        # The transfer is on the campaign's dashboard; one bound for a place above the
+        # organizer is shown with the reason it cannot be signed here, not as missing.
+        ledger.require_hand_out(request.user, transfer.destination)
+    except DomainError as exc:
+        _refused(form, exc, context)
+        context["refused"] = True
+    if request.method == "POST" and not context.get("refused"):
         form = forms.TransferReceiveForm(request.POST, transfer=transfer)
         if form.is_valid():
             try:

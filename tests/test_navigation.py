@@ -33,6 +33,10 @@ def test_a_login_with_next_goes_there(organizer_xining):
         {"username": organizer_xining.username, "password": "pw-12345678"},
     )
     assert response.status_code == 302 and response.url == "/campaigns/"
+    assert client.session["_auth_user_id"] == str(organizer_xining.pk)
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "<title>关爱活动 · 驿站</title>" in page.content.decode()
 
 
 def test_the_organizer_menu_joins_their_pages(organizer_xining):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from config import access
 from core.throttling import PublicFormThrottle
+from stations.models import Feedback
 
 pytestmark = [pytest.mark.django_db]
 
@@ -86,6 +87,11 @@ def test_the_limit_is_shared_by_all_public_forms(network):
         url = reverse(name, kwargs=dict.fromkeys(access.URLS[name].args, "QH-XN-0001"))
         assert client.post(url, BODIES[name]).status_code in (201, 302)
     url = reverse("api-feedback", kwargs={"code": "QH-XN-0001"})
-    assert client.post(url, BODIES["api-feedback"]).status_code == 429
+    feedback = Feedback.objects.count()
+    refused = client.post(url, BODIES["api-feedback"])
+    assert refused.status_code == 429
+    assert refused.json()["error"]["message"].startswith("请求已被限流。")
+    assert Feedback.objects.count() == feedback  # the refused rating was not kept
     cache.clear()
     assert client.post(url, BODIES["api-feedback"]).status_code == 201
+    assert Feedback.objects.count() == feedback + 1

@@ -43,7 +43,10 @@ def test_the_admin_login_is_throttled_too(network):
     client = Client()
     for _ in range(5):
         _login(client, "admin-victim", "wrong", path="/admin/login/")
-    assert _login(client, "admin-victim", "right-pass-123", path="/admin/login/").status_code == 429
+    locked = _login(client, "admin-victim", "right-pass-123", path="/admin/login/")
+    assert locked.status_code == 429
+    assert "暂时锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session  # the right password did not log in
 
 
 def _script_src(response) -> str:

@@ -82,8 +82,15 @@ def test_summer_campaign_end_to_end(client, stock, network, organizer_xining):
 
 def test_other_organizers_do_not_see_the_campaign(client, stock, organizer_golmud):
     client.force_login(organizer_golmud)
-    assert client.get(f"/campaigns/{stock.campaign.pk}/").status_code == 404
-    assert client.get(f"/campaigns/{stock.campaign.pk}/summary.xlsx").status_code == 404
+    for path in ("", "summary.xlsx"):
+        response = client.get(f"/campaigns/{stock.campaign.pk}/{path}")
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("text/html"), path  # no workbook
+        body = response.content.decode()
+        assert "Not Found" in body and stock.campaign.name not in body, path
+    listing = client.get("/campaigns/")
+    assert listing.status_code == 200
+    assert stock.campaign.name not in listing.content.decode()
 
 
 @time_machine.travel(NOW, tick=False)

@@ -23,10 +23,23 @@ def organizer(client, organizer_xining):
 
 
 def test_pages_are_for_organizers(client, stock, staff_xining):
+    ledger.stock_receive(actor=None, location=stock.depot,
+                         lines=[ledger.ReceiptLine(item=stock.hat, quantity=40)])  # fmt: skip
     client.force_login(UserFactory(username="nobody"))
-    assert client.get("/campaigns/").status_code == 403
+    listing = client.get("/campaigns/")
+    assert listing.status_code == 403
+    assert "403 Forbidden" in listing.content.decode()
+    assert stock.campaign.name not in listing.content.decode()
     client.force_login(staff_xining)
-    assert client.get(f"/campaigns/{stock.campaign.pk}/plan/").status_code == 403
+    url = f"/campaigns/{stock.campaign.pk}/plan/"
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "403 Forbidden" in page.content.decode()
+    assert stock.campaign.name not in page.content.decode()
+    planned = client.post(url, {"action": "plan", "item": "sun_hat", "source": "DEPOT-XN",
+                                "weeks": "4", "minimum": "20"})  # fmt: skip
+    assert planned.status_code == 403
+    assert not Allocation.objects.exists()
 
 
 @pytest.mark.parametrize(

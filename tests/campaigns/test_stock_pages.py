@@ -10,9 +10,19 @@ import datetime as dt
 
 import pytest
 import time_machine
+from rest_framework.test import APIClient
 
-from campaigns.models import Allocation, Lot, ReorderLevel, StockLevel, Transfer, TransferLine
-from campaigns.services import ledger, planner
+from campaigns.models import (
+    Allocation,
+    Lot,
+    Movement,
+    ReorderLevel,
+    StockEntry,
+    StockLevel,
+    Transfer,
+    TransferLine,
+)
+from campaigns.services import ledger, lifecycle, planner
 from core.scoping import forget_scope
 from stations.services.network import membership_grant
 from tests.factories import UserFactory
@@ -195,13 +205,83 @@ def test_signing_shows_the_lines_and_records_a_shortfall(organizer, stock, in_tr
     assert organizer.post(url, {}).status_code == 400  # signed already: said, not re-done
 
 
+def stock_fingerprint() -> dict[str, list]:
+    """What a sign-off would change: the transfers, their lines, the levels and the ledger."""
+    return {
+        "transfers": list(Transfer.objects.order_by("pk").values_list(
+            "pk", "status", "receipt_id", "received_at")),
+        "lines": list(TransferLine.objects.order_by("pk").values_list("pk", "received_quantity")),
+        "levels": list(StockLevel.objects.order_by("pk").values_list(
+            "location__code", "lot_id", "quantity")),
+        "ledger": list(StockEntry.objects.order_by("pk").values_list("pk", "delta")),
+        "movements": list(Movement.objects.order_by("pk").values_list("pk", "kind")),
+    }  # fmt: skip
+
+
 def test_a_sub_union_organizer_cannot_sign_for_a_place_above_them(client, stock, network):
-    # An organizer of 城中区 sees no Xining-wide campaign at all.
+    """An organizer of 城中区 tries to sign for two deliveries to places of 西宁市, above
+    them: one of the Xining campaign (which they cannot see) and one of their own campaign
+    (stock sent back to the Xining depot, which they can see). Both are refused on the
+    sign-off page and over the API, and nothing moves."""
     user = UserFactory(username="org-cz")
     membership_grant(actor=None, user=user, union=network.chengzhong, role="organizer")
     forget_scope(user)
+    ledger.stock_receive(actor=None, location=stock.depot,
+                         lines=[ledger.ReceiptLine(item=stock.hat, quantity=30)])  # fmt: skip
+    to_xining = ledger.stock_transfer_dispatch(
+        actor=None, source=stock.depot, campaign=stock.campaign,
+        destination=ledger.stock_location_ensure(actor=None, station=network.xining_station_2),
+        lines=[ledger.TransferRequest(item=stock.hat, quantity=20)],
+    )  # fmt: skip
+    own = lifecycle.campaign_create(
+        actor=None, kind="summer", name="2027 城中区送清凉", union=network.chengzhong,
+        starts_on=dt.date(2027, 6, 1), ends_on=dt.date(2027, 8, 31),
+    )  # fmt: skip
+    lifecycle.campaign_set_status(actor=None, campaign=own, status="active")
+    ledger.stock_receive(actor=None, location=stock.station,
+                         lines=[ledger.ReceiptLine(item=stock.hat, quantity=5)])  # fmt: skip
+    to_depot = ledger.stock_transfer_dispatch(
+        actor=None, source=stock.station, destination=stock.depot, campaign=own,
+        lines=[ledger.TransferRequest(item=stock.hat, quantity=5)],
+    )  # fmt: skip
+    before = stock_fingerprint()
     client.force_login(user)
-    assert client.get(f"/campaigns/{stock.campaign.pk}/").status_code == 404
+
+    # The sign-off page of the Xining campaign: the campaign is not theirs to see at all.
+    line = to_xining.lines.get()
+    hidden = client.post(f"/campaigns/{stock.campaign.pk}/transfers/{to_xining.pk}/receive/",
+                         {f"got-{line.pk}": "20"})  # fmt: skip
+    assert hidden.status_code == 404
+    assert "Not Found" in hidden.content.decode()
+    assert stock.campaign.name not in hidden.content.decode()
+    # Their own campaign's delivery to the depot: shown on their dashboard, so the page
+    # says why they cannot sign for it, and signing is refused with the same words.
+    url = f"/campaigns/{own.pk}/transfers/{to_depot.pk}/receive/"
+    refusal = f"您无权在“{stock.depot.name}”操作库存。"
+    page = client.get(url)
+    assert page.status_code == 403
+    assert refusal in page.content.decode() and "确认签收" not in page.content.decode()
+    line = to_depot.lines.get()
+    signed = client.post(url, {f"got-{line.pk}": "5"})
+    assert signed.status_code == 403
+    assert signed.context["error"] == refusal
+    assert stock_fingerprint() == before
+
+    # The API refuses both with the error envelope.
+    api = APIClient()
+    api.force_authenticate(user)
+    for transfer, place in ((to_xining, network.xining_station_2.name),
+                            (to_depot, stock.depot.name)):  # fmt: skip
+        line = transfer.lines.get()
+        response = api.post(
+            f"/api/v1/stock/transfers/{transfer.pk}/receive/",
+            {"lines": [{"lot": line.lot_id, "received_quantity": line.quantity}]},
+            format="json", HTTP_IDEMPOTENCY_KEY=f"cz-sign-{transfer.pk}",
+        )  # fmt: skip
+        assert response.status_code == 403, response.content
+        assert response.json()["error"]["message"] == f"您无权在“{place}”操作库存。"
+    assert stock_fingerprint() == before
+    assert set(Transfer.objects.values_list("status", flat=True)) == {Transfer.Status.IN_TRANSIT}
 
 
 def test_hand_out_offers_places_with_stock_and_remembers_the_last(organizer, stock, network):

@@ -61,7 +61,15 @@ def test_another_users_job_is_not_found(client, network, organizer_xining):
     client.force_login(organizer_xining)
     location = upload(client, csv(ROW_A))["Location"]
     client.force_login(UserFactory(username="root2", is_staff=True, is_superuser=True))
-    assert client.get(location).status_code == 404
+    seen = client.get(location)
+    assert seen.status_code == 404
+    assert "这是预览" not in seen.content.decode() and "新增 1" not in seen.content.decode()
+    confirmed = client.post(location)  # nor can they confirm it
+    assert confirmed.status_code == 404
+    assert not Station.objects.filter(code="QH-XN-0900").exists()
+    # The owner's job is still waiting for them, unconfirmed.
+    client.force_login(organizer_xining)
+    assert "这是预览，尚未写入" in client.get(location).content.decode()
 
 
 def test_the_template_has_the_headers_a_sample_row_and_notes(client, network, organizer_xining):

@@ -50,7 +50,10 @@ def test_directions_start_from_the_worker_when_known(client, city):
 
 
 def test_unknown_station_page_is_404(client, db):
-    assert client.get("/stations/QH-NONE-0001/").status_code == 404
+    response = client.get("/stations/QH-NONE-0001/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Not Found" in body and 'href="tel:' not in body and "<table" not in body
 
 
 @time_machine.travel(WEDNESDAY_10, tick=False)

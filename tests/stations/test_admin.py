@@ -94,6 +94,10 @@ def test_staff_without_admin_rights_are_kept_out(client, network, staff_xining):
     client.force_login(staff_xining)
     response = client.get(reverse("admin:stations_station_changelist"))
     assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/stations/station/"
+    login = client.get(response["Location"]).content.decode()
+    assert 'action="/admin/login/"' in login and 'name="password"' in login
+    assert network.xining_station.code not in login and network.xining_station.name not in login
 
 
 def test_home_page_and_language_switch(client, db):

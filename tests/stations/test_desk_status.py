@@ -118,7 +118,12 @@ def test_anonymous_is_refused(open_station):
 
 
 def test_unknown_station_is_404(staff_xining):
-    assert post_closure(client_for(staff_xining), code="QH-XX-9999").status_code == 404
+    response = post_closure(client_for(staff_xining), code="QH-XX-9999")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"field": "station", "message": "没有编号为 QH-XX-9999 的站点。"}
+    }
+    assert Closure.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,10 @@ def test_feedback_for_unknown_station_is_404(network):
         "/api/v1/stations/QH-NO-0001/feedback/", {"rating": 3}, format="json"
     )
     assert response.status_code == 404
+    assert response.json() == {
+        "error": {"field": "station", "message": "没有编号为 QH-NO-0001 的运行中站点。"}
+    }
+    assert not Feedback.objects.exists()
 
 
 def test_burst_of_20_gets_429(network):

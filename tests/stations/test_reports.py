@@ -227,11 +227,19 @@ def test_xining_organizer_sees_only_xining(client, visits, organizer_xining):
 
 @time_machine.travel(NOW, tick=False)
 def test_station_staff_and_anonymous_are_refused(client, visits, staff_xining):
-    assert client.get(OVERVIEW).status_code == 302  # to the login page
+    anonymous = client.get(OVERVIEW)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"/accounts/login/?next={OVERVIEW}"
+    login = client.get(anonymous["Location"]).content.decode()
+    assert 'action="/accounts/login/"' in login and 'name="password"' in login
     client.force_login(staff_xining)
-    assert client.get(OVERVIEW).status_code == 403
-    assert client.get(export_url("csv")).status_code == 403
-    assert client.get(export_url("xlsx")).status_code == 403
+    for url in (OVERVIEW, export_url("csv"), export_url("xlsx")):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert response["Content-Type"].startswith("text/html"), url  # no report file
+        body = response.content.decode()
+        assert "403 Forbidden" in body, url
+        assert "QH-XN-0001" not in body and "QH-XN-0002" not in body, url
 
 
 @time_machine.travel(NOW, tick=False)

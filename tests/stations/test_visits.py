@@ -164,9 +164,12 @@ def test_user_without_a_role_gets_403(with_services):
         visit_record_batch(actor=UserFactory(username="p2"), visits=[])
 
 
+@time_machine.travel(NOW, tick=False)
 def test_anonymous_gets_401_or_403(with_services):
     response = APIClient().post(URL, {"visits": [visit()]}, format="json")
     assert response.status_code in (401, 403)
+    assert response.json()["error"]["message"] == "身份认证信息未提供。"
+    assert Visit.objects.count() == 0
 
 
 @time_machine.travel(NOW, tick=False)
@@ -190,9 +193,20 @@ def test_session_needs_csrf(with_services, staff_xining, client):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(staff_xining)
-    response = strict.post(URL, {"visits": []}, content_type="application/json")
-    assert response.status_code == 403
+    body = {"visits": [visit()]}
+    with time_machine.travel(NOW, tick=False):
+        strict.force_login(staff_xining)  # inside the travel: a session made before expires
+        response = strict.post(URL, body, content_type="application/json")
+        assert response.status_code == 403
+        assert response.json()["error"]["message"].startswith("CSRF Failed")
+        assert Visit.objects.count() == 0
+        # The same body with the desk page's CSRF token is taken: only the token was missing.
+        strict.get("/desk/")
+        token = strict.cookies["csrftoken"].value
+        accepted = strict.post(URL, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 200
+    assert [r["status"] for r in accepted.json()["results"]] == ["created"]
+    assert Visit.objects.count() == 1
 
 
 def test_me_for_an_organizer(with_services, organizer_xining):

@@ -69,7 +69,11 @@ def test_the_rectification_notice_leaves_out_verified_findings(client, organizer
 
 def test_another_union_gets_no_notice(client, organizer_golmud, inspection):
     client.force_login(organizer_golmud)
-    assert (
-        client.get(f"/organizer/supervision/inspections/{inspection.pk}/notice.pdf").status_code
-        == 404
-    )
+    url = f"/organizer/supervision/inspections/{inspection.pk}/notice.pdf"
+    for response in (client.get(url), client.get(url, {"kind": "rectification"})):
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")  # no PDF of any kind
+        body = response.content.decode()
+        assert "Not Found" in body
+        for secret in ("西宁某铝业（测试）", "城中区总工会", "未发放防尘口罩", "车间主任王强"):
+            assert secret not in body, secret

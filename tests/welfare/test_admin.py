@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.urls import reverse
 
@@ -329,8 +330,17 @@ def test_another_unions_organizer_cannot_add_into_it(
 
 @pytest.mark.parametrize("model", ["worker", "hazardreport", "weatheralert"])
 def test_rows_with_their_own_write_path_have_no_add_page(client, network, organizer_xining, model):
+    model_class = apps.get_model("welfare", model)
+    count = model_class.objects.count()
     client.force_login(organizer_xining)
-    assert client.get(reverse(f"admin:welfare_{model}_add")).status_code == 403
+    url = reverse(f"admin:welfare_{model}_add")
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "403 Forbidden" in page.content.decode() and "<form" not in page.content.decode()
+    posted = client.post(url, {"union": network.xining.pk, "description": "绕过写入路径",
+                               "category": "fire", "phone": "13800000000"})  # fmt: skip
+    assert posted.status_code == 403
+    assert model_class.objects.count() == count
 
 
 def test_only_the_handling_organizer_sees_the_reporters_contact(

@@ -65,14 +65,27 @@ def test_status_page_form(counties, client):
 def test_api_refuses_a_body_that_is_not_an_object(counties):
     response = APIClient().post("/api/v1/hazard-reports/", ["x"], format="json")
     assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] is None and "期待为字典类型" in error["message"]
+    assert not HazardReport.objects.exists()
 
 
-@pytest.mark.parametrize("url", ["/organizer/workplaces/", "/organizer/hot-days.csv"])
-def test_organizer_pages_need_an_organizer(client, network, staff_xining, organizer_xining, url):
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [("/organizer/workplaces/", "<title>特殊环境作业场所 · 驿站</title>"),
+     ("/organizer/hot-days.csv", "区划代码,区划,35°C 以上天数,日期")],
+)  # fmt: skip
+def test_organizer_pages_need_an_organizer(
+    client, network, staff_xining, organizer_xining, url, shown
+):
     client.force_login(staff_xining)
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "403 Forbidden" in refused.content.decode() and shown not in refused.content.decode()
     client.force_login(organizer_xining)
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert shown in page.content.decode("utf-8-sig")
 
 
 def test_hot_days_follow_the_heat_rules(client, network, organizer_xining, settings):

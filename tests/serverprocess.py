@@ -47,3 +47,41 @@ def serving(
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def database_url(alias_settings: dict | None = None) -> str:
+    """The test database as a ``postgis://`` URL, for a server process to open."""
+    from django.db import connection
+
+    db = alias_settings or connection.settings_dict
+    return f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@contextmanager
+def gunicorn(
+    log_dir: Path, *, workers: int = 1, threads: int = 4, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The production server (gunicorn) on the test database, with test settings; ``env``
+    adds to or overrides the environment. Yields its base URL.
+
+    Django's development server answers some malformed requests (control characters in
+    the request line) with a bare HTML page and no status line; gunicorn answers 400 as a
+    real deployment would, so tests over HTTP measure our code, not the toy server.
+    """
+    import os
+    import shutil
+    import sys
+
+    port = free_port()
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        **(env or {}),
+    }
+    binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    assert binary, "gunicorn is a dependency: pip install -e .[dev]"
+    command = [binary, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", str(threads), "--timeout", "60"]  # fmt: skip
+    with serving(command, port=port, env=full_env, log_path=log_dir / "gunicorn.log") as base:
+        yield base

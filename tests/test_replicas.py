@@ -8,12 +8,9 @@ the standby's WAL replay makes the two copies differ, which shows where each rea
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -22,7 +19,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from tests.factories import StationFactory
-from tests.serverprocess import ROOT, free_port, serving
+from tests.serverprocess import ROOT, database_url, gunicorn
 
 pytestmark = [pytest.mark.postgis, pytest.mark.django_db(transaction=True)]
 
@@ -79,22 +76,15 @@ def replica() -> Iterator[None]:
 @pytest.fixture
 def server(replica, tmp_path) -> Iterator[str]:
     db = connection.settings_dict
-    creds = f"{db['USER']}:{db['PASSWORD']}"
+    replica_url = database_url({**db, "HOST": "127.0.0.1", "PORT": REPLICA_PORT})
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgis://{creds}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DATABASE_REPLICA_URL": f"postgis://{creds}@127.0.0.1:{REPLICA_PORT}/{db['NAME']}",
+        "DATABASE_REPLICA_URL": replica_url,
         "CONN_MAX_AGE": "60",
         "REPLICA_RETRY_SECONDS": "1",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "CELERY_BROKER_URL": "",
     }
-    env.pop("CELERY_BROKER_URL", None)
-    port = free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "2", "--timeout", "60"]  # fmt: skip
-    with serving(command, port=port, env=env, log_path=tmp_path / "gunicorn.log") as base:
+    with gunicorn(tmp_path, threads=2, env=env) as base:
         yield base
 
 

@@ -6,14 +6,10 @@ the test database; the shared PostgreSQL cluster itself is never restarted."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -26,7 +22,7 @@ from campaigns.models import Distribution, IdempotencyRecord, StockLevel
 from campaigns.selectors import ledger_mismatches
 from campaigns.services import ledger
 from stations.models import Visit
-from tests.serverprocess import free_port, serving
+from tests.serverprocess import gunicorn
 
 pytestmark = [pytest.mark.postgis, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +34,7 @@ def _dsn() -> str:
 
 @pytest.fixture
 def server(tmp_path) -> Iterator[str]:
-    db = connection.settings_dict
-    url = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "4", "--timeout", "60"]  # fmt: skip
-    with serving(command, port=port, env=env, log_path=tmp_path / "gunicorn.log") as base:
+    with gunicorn(tmp_path) as base:
         yield base
 
 

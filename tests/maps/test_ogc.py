@@ -4,21 +4,17 @@ GeoJSON, HTML, OpenAPI 3.0), and read by GDAL's own client from a live server.""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.db import connection
 from drf_spectacular.validation import validate_schema
 
 from maps import geojson
 from stations.models import Station
-from tests.serverprocess import free_port, serving
+from tests.serverprocess import gunicorn
 
 pytestmark = [pytest.mark.django_db]
 
@@ -193,14 +189,7 @@ def test_every_resource_has_an_html_page_by_f_or_accept(client, network, path):
 def live(transactional_db, network, tmp_path):
     """gunicorn on the test database, which holds the network and 130 more stations."""
     bulk_stations(network, 130)
-    db = connection.settings_dict
-    url = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "4", "--timeout", "60"]  # fmt: skip
-    with serving(command, port=port, env=env, log_path=tmp_path / "gunicorn.log") as base:
+    with gunicorn(tmp_path) as base:
         yield base
 
 

@@ -67,6 +67,12 @@ class Network:
 
 @pytest.fixture
 def network(db) -> Network:
+    return build_network()
+
+
+def build_network() -> Network:
+    """The union tree and its three stations; for a module-scoped world, call it inside the
+    module's transaction (see tests/maps/test_query_plans.py)."""
     qh = RegionFactory(code="630000", name="青海省", level=Region.Level.PROVINCE)
     xn = RegionFactory(code="630100", name="西宁市", parent=qh)
     cz = RegionFactory(code="630103", name="城中区", parent=xn, level=Region.Level.COUNTY)

@@ -30,7 +30,7 @@ urlpatterns = [
     path("api/v1/", include("maps.urls_api")),
     path("ogc/", include("maps.urls_ogc")),
     # Any other address under /ogc/ is a 404 in the format asked for, in DEBUG too.
-    re_path(r"^ogc/(?P<rest>.*)$", ogc.not_found, name="ogc-not-found"),
+    re_path(r"^ogc/", ogc.not_found, name="ogc-not-found"),
     path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/login/", login_view, name="login"),
     path("accounts/two-factor/", two_factor, name="two-factor"),

@@ -126,7 +126,7 @@ def _not_allowed(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # reads only: a POST gets the 405 below, not the CSRF page
-def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+def not_found(request: HttpRequest) -> HttpResponse:
     """Any other address under /ogc/: a 404 in the format asked for (also in DEBUG)."""
     return error_answer(request, status=404, message=_("未找到。"))
 

@@ -9,6 +9,6 @@ ensure_venv
 compile_messages
 
 step "schemathesis on PostGIS ($PG_URL)"
-DATABASE_URL="$PG_URL" FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-50}" "$PY" -m pytest -p no:cacheprovider -m fuzz tests/test_api_fuzz.py "$@" \
+DATABASE_URL="$PG_URL" FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-50}" FUZZ_PHASES="${FUZZ_PHASES:-examples,coverage,fuzzing}" "$PY" -m pytest -p no:cacheprovider -m fuzz tests/test_api_fuzz.py "$@" \
   || fail "API fuzzing"
 printf '\nfuzzing passed\n'

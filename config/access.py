@@ -149,6 +149,8 @@ URLS: dict[str, Access] = {
     "ogc:collection": read(PUBLIC, collection_id="ogc_collection"),
     "ogc:items": read(PUBLIC, collection_id="ogc_collection"),
     "ogc:item": read(PUBLIC, collection_id="ogc_collection", feature_id="station"),
+    # Any other address under /ogc/: the OGC 404 by f/Accept (it reverses to /ogc/ itself).
+    "ogc-not-found": read(PUBLIC),
     # supervision: pages (organizers of the union over the workplace)
     "supervision:home": read(ORGANIZERS),
     "supervision:sw": read(PUBLIC),  # the offline queue's script, no data

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.views import healthz, home_for_role, livez
 from config.views_two_factor import ThrottledPasswordResetView, two_factor
 from core.forms import LoginForm
+from maps import ogc
 
 # One login for the site and the admin: password, then the second factor's code if on.
 login_view = auth_views.LoginView.as_view(authentication_form=LoginForm)
@@ -28,6 +29,8 @@ urlpatterns = [
     path("api/v1/", include("supervision.urls_api")),
     path("api/v1/", include("maps.urls_api")),
     path("ogc/", include("maps.urls_ogc")),
+    # Any other address under /ogc/ is a 404 in the format asked for, in DEBUG too.
+    re_path(r"^ogc/", ogc.not_found, name="ogc-not-found"),
     path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/login/", login_view, name="login"),
     path("accounts/two-factor/", two_factor, name="two-factor"),

@@ -12,6 +12,10 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from config.celery_app import app as celery_app
 from config.navigation import home_url_for
 from core import replicas
+from core.api import error_json, is_api_request, status_message
+from maps import ogc
+
+OGC_PREFIX = "/ogc/"
 
 
 def livez(request: HttpRequest) -> JsonResponse:
@@ -100,22 +104,21 @@ def home_for_role(request: HttpRequest) -> HttpResponse:
     return redirect(home_url_for(request.user))
 
 
-def _api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
-
-
 def page_not_found(request: HttpRequest, exception: Any) -> HttpResponse:
-    """An unknown address under /api/ answers the API's error envelope, not an HTML page."""
-    if _api(request):
-        return JsonResponse(
-            {"error": {"field": None, "message": _("没有这个接口地址。")}}, status=404
-        )
+    """An unknown address under /api/ answers the API's error envelope, under /ogc/ the
+    OGC exception in the format asked for, elsewhere the site's page. (In DEBUG Django
+    answers its own page instead; ``core.api.ApiErrorMiddleware`` and the /ogc/ catch-all
+    keep those two JSON there too.)"""
+    if is_api_request(request):
+        return error_json(status_message(request, 404), status_code=404)
+    if request.path.startswith(OGC_PREFIX):
+        return ogc.error_answer(request, status=404, message=_("未找到。"))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _api(request):
-        return JsonResponse(
-            {"error": {"field": None, "message": _("服务器出错了，请稍后再试。")}}, status=500
-        )
+    if is_api_request(request):
+        return error_json(status_message(request, 500), status_code=500)
+    if request.path.startswith(OGC_PREFIX):
+        return ogc.error_answer(request, status=500, message=status_message(request, 500))
     return defaults.server_error(request)

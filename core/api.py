@@ -1,12 +1,20 @@
-"""One handler turns every error a client can cause into ``{"error": {"field", "message"}}``."""
+"""One handler turns every error a client can cause into ``{"error": {"field", "message"}}``.
+
+``exception_handler`` does it for what DRF views raise; ``ApiErrorMiddleware`` for every
+other error answer under ``/api/`` (no route, a converter that refuses the value, a plain
+Django view's 405, a 500, and Django's DEBUG pages), so a client of the JSON API never
+reads HTML.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -14,13 +22,103 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
 
+API_PREFIX = "/api/"
+
+
+def error_body(message: str, *, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The one error envelope: ``{"error": {"field", "message", ...extra}}``."""
+    body: dict[str, Any] = {"field": field, "message": str(message)}
+    body.update(extra)
+    return {"error": body}
+
 
 def error_response(
     message: str, *, field: str | None = None, status_code: int = 400, **extra: Any
 ) -> Response:
-    body: dict[str, Any] = {"field": field, "message": str(message)}
-    body.update(extra)
-    return Response({"error": body}, status=status_code)
+    """The envelope as a DRF response (inside DRF views and their handler)."""
+    return Response(error_body(message, field=field, **extra), status=status_code)
+
+
+def error_json(
+    message: str, *, field: str | None = None, status_code: int = 400, **extra: Any
+) -> JsonResponse:
+    """The envelope as a plain Django response (middleware, error views)."""
+    return JsonResponse(error_body(message, field=field, **extra), status=status_code)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _is_json(response: HttpResponse) -> bool:
+    media = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def status_message(request: HttpRequest, status_code: int) -> str:
+    """What an error status means, for a client that got no message from the view."""
+    if status_code == 404:
+        # No route at all (or its converter refused the value) vs. a view's own 404.
+        if getattr(request, "resolver_match", None) is None:
+            return _("没有这个接口地址。")
+        return str(exceptions.NotFound.default_detail)
+    if status_code == 405:
+        return str(exceptions.MethodNotAllowed(request.method or "").detail)
+    if status_code == 415:
+        return str(exceptions.UnsupportedMediaType(request.content_type or "").detail)
+    if status_code >= 500:
+        return _("服务器出错了，请稍后再试。")
+    known: dict[int, Any] = {
+        400: exceptions.ParseError.default_detail,
+        401: exceptions.NotAuthenticated.default_detail,
+        403: exceptions.PermissionDenied.default_detail,
+        406: exceptions.NotAcceptable.default_detail,
+        429: exceptions.Throttled.default_detail,
+    }
+    return str(known.get(status_code, exceptions.ParseError.default_detail))
+
+
+class ApiErrorMiddleware:
+    """Every error answer under ``/api/`` is the JSON envelope, whoever produced it.
+
+    DRF views answer it already (``exception_handler``). What else can answer an API path
+    is Django itself: the resolver's 404 (no route, or ``<int:pk>`` refusing ``null,null``),
+    ``require_http_methods``' empty 405, the CSRF failure page, and in DEBUG the technical
+    404 and 500 pages, which ``handler404``/``handler500`` never see. Such an answer keeps
+    its status and headers (``Allow``, ``Retry-After``, cookies, security headers) and gets
+    the envelope as its body. First in ``MIDDLEWARE``, so it sees every answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not is_api_request(request) or _is_json(response):
+            return response
+        return envelope_of(request, response)
+
+
+def envelope_of(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``response`` with the envelope for its status as its body (JSON)."""
+    body = error_body(status_message(request, response.status_code))
+    content = json.dumps(body, ensure_ascii=False).encode()
+    streamed = response.streaming
+    if streamed:
+        replacement = HttpResponse(status=response.status_code)
+        for name, value in response.items():
+            replacement[name] = value
+        replacement.cookies = response.cookies
+        response.close()
+        response = replacement
+    response.content = content
+    response["Content-Type"] = "application/json"
+    if "Content-Disposition" in response:
+        del response["Content-Disposition"]
+    # A length the server did not get (see ReadSmallBodiesMiddleware) stays absent.
+    if streamed or "Content-Length" in response:
+        response["Content-Length"] = str(len(content))
+    return response
 
 
 def _join(path: str, key: Any) -> str:

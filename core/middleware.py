@@ -41,7 +41,28 @@ class ReadSmallBodiesMiddleware:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             if length > 0 and (limit is None or length <= limit):
                 request.body  # noqa: B018 - reading it is the point
-        return self.get_response(request)
+        response = self.get_response(request)
+        if _body_left_on_the_connection(request):
+            # No Content-Length, and the development server closes the connection after
+            # this answer: the unread chunks cannot become a "request" of their own.
+            # (A WSGI application may not send "Connection: close" itself.)
+            del response["Content-Length"]
+        return response
+
+
+def _body_left_on_the_connection(request: HttpRequest) -> bool:
+    """A chunked body that the server did not decode for the application.
+
+    Django's development server (the quick start's) does not decode
+    ``Transfer-Encoding: chunked``: it hands Django no body and, on a keep-alive
+    connection, reads the chunks (``0\\r\\n\\r\\n`` at least) as the next request line,
+    answering the client's next request with a bare HTML "400" and no status line (a
+    "connection aborted" for the client). gunicorn decodes chunked bodies and says so with
+    ``wsgi.input_terminated``.
+    """
+    return "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get(
+        "wsgi.input_terminated"
+    )
 
 
 class RequireSecondFactorMiddleware:

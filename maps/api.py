@@ -32,6 +32,12 @@ SERVICE_PARAM = OpenApiParameter(
     "service", str, description="Comma-separated service codes; stations must have all."
 )
 OPEN_NOW_PARAM = OpenApiParameter("open_now", bool, description="Only stations open now.")
+LAT_PARAM = OpenApiParameter(
+    "lat", {"type": "number", "minimum": -90, "maximum": 90}, required=True
+)
+LNG_PARAM = OpenApiParameter(
+    "lng", {"type": "number", "minimum": -180, "maximum": 180}, required=True
+)
 BBOX_PARAM = OpenApiParameter(
     "bbox", str, required=True, description="minLng,minLat,maxLng,maxLat (WGS-84)"
 )
@@ -49,10 +55,16 @@ class NearbyView(PublicView):
         operation_id="stations_nearby",
         summary="Nearest active stations by true distance",
         parameters=[
-            OpenApiParameter("lat", float, required=True),
-            OpenApiParameter("lng", float, required=True),
-            OpenApiParameter("limit", int, description="1–50, default 10"),
-            OpenApiParameter("radius_km", float, description="optional, at most 200"),
+            LAT_PARAM,
+            LNG_PARAM,
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 50}, description="default 10"
+            ),
+            OpenApiParameter(
+                "radius_km",
+                {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 200},
+                description="optional",
+            ),
             SERVICE_PARAM,
             OPEN_NOW_PARAM,
         ],
@@ -140,7 +152,9 @@ class ClusterView(PublicView):
         summary="Clusters (centroid, count) and single stations for zoomed-out maps",
         parameters=[
             BBOX_PARAM,
-            OpenApiParameter("zoom", int, required=True, description="0–20"),
+            OpenApiParameter(
+                "zoom", {"type": "integer", "minimum": 0, "maximum": 20}, required=True
+            ),
             SERVICE_PARAM,
         ],
         responses=GEOJSON,
@@ -194,8 +208,8 @@ class AlertsHereView(PublicView):
         operation_id="weather_alerts_here",
         summary="Heat and cold alerts where a worker stands (their division and those above)",
         parameters=[
-            OpenApiParameter("lat", float, required=True),
-            OpenApiParameter("lng", float, required=True),
+            LAT_PARAM,
+            LNG_PARAM,
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -266,8 +280,16 @@ class HsdsView(PublicView):
             "derived from our codes. No personal data."
         ),
         parameters=[
-            OpenApiParameter("page", int, description="1 or more, default 1"),
-            OpenApiParameter("per_page", int, description="1–1000, default 200"),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+                description="default 1",
+            ),
+            OpenApiParameter(
+                "per_page",
+                {"type": "integer", "minimum": 1, "maximum": 1000},
+                description="default 200",
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )

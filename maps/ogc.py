@@ -8,7 +8,9 @@ for what changed since its last visit. ``offset`` pages beside ``limit``, and ea
 links to the next and previous ones. GDAL/QGIS read it (``ogrinfo OAPIF:…/ogc/``).
 
 Errors answer the OGC exception (``code``, ``description``) together with our envelope
-(``error.field``, ``error.message``).
+(``error.field``, ``error.message``), as JSON or as an HTML page by the same ``f`` or
+Accept header as the pages, including an unknown address under ``/ogc/``, a method other
+than GET/HEAD and a server error. A bad ``f`` itself is answered by the Accept header.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import DomainError
 from core.spatial import InBBox, is_postgis
@@ -70,30 +72,77 @@ def _format(request: HttpRequest, data_type: str) -> str:
     return data_type
 
 
-def _error(exc: DomainError) -> JsonResponse:
-    code = {400: "InvalidParameterValue", 404: "NotFound"}.get(exc.status_code, "Error")
-    return JsonResponse(
-        {
-            "code": code,
-            "description": str(exc.message),
-            "error": {"field": exc.field, "message": str(exc.message)},
-        },
-        status=exc.status_code,
-        json_dumps_params={"ensure_ascii": False},
+ERROR_CODES = {
+    400: "InvalidParameterValue",
+    404: "NotFound",
+    405: "OperationNotSupported",
+    500: "ServerError",
+}
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def _error_format(request: HttpRequest) -> str:
+    """JSON or HTML for an error: ``f`` when it is a known one, else the Accept header."""
+    f = request.GET.get("f", "").strip().lower()
+    if f in ("json", "geojson"):
+        return JSON
+    if f == "html":
+        return HTML
+    return HTML if request.get_preferred_type([JSON, HTML]) == HTML else JSON
+
+
+def error_answer(
+    request: HttpRequest, *, status: int, message: str, field: str | None = None
+) -> HttpResponse:
+    """The OGC exception with our envelope, as JSON or an HTML page (``_error_format``)."""
+    data = {
+        "code": ERROR_CODES.get(status, "Error"),
+        "description": str(message),
+        "error": {"field": field, "message": str(message)},
+    }
+    if _error_format(request) == HTML:
+        response = render(
+            request, "maps/ogc/error.html", {"data": data, "pretty": _pretty(data)}, status=status
+        )
+    else:
+        response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Vary"] = "Accept"
+    return response
+
+
+def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_answer(request, status=exc.status_code, message=exc.message, field=exc.field)
+
+
+def _not_allowed(request: HttpRequest) -> HttpResponse:
+    response = error_answer(
+        request,
+        status=405,
+        message=_("这里只能用 GET 或 HEAD 读取（收到 %(method)s）。")
+        % {"method": (request.method or "")[:20]},
     )
+    response["Allow"] = ", ".join(SAFE_METHODS)
+    return response
+
+
+@csrf_exempt  # reads only: a POST gets the 405 below, not the CSRF page
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /ogc/: a 404 in the format asked for (also in DEBUG)."""
+    return error_answer(request, status=404, message=_("未找到。"))
 
 
 def ogc_view(data_type: str = JSON) -> Callable:
     """A GET-only view answering ``data_type`` or HTML; the view returns (data, template)."""
 
     def wrap(fn: Callable[..., tuple[dict[str, Any], str]]) -> Callable:
-        @require_safe
         def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in SAFE_METHODS:
+                return _not_allowed(request)
             try:
                 media = _format(request, data_type)
                 data, template = fn(request, *args, media=media, **kwargs)
             except DomainError as exc:
-                return _error(exc)
+                return _error(request, exc)
             if media == HTML:
                 response = render(request, template, {"data": data, "pretty": _pretty(data)})
             else:
@@ -103,7 +152,7 @@ def ogc_view(data_type: str = JSON) -> Callable:
 
         view.__name__ = fn.__name__
         view.__doc__ = fn.__doc__
-        return view
+        return csrf_exempt(view)  # reads only: a POST gets the 405, not the CSRF page
 
     return wrap
 
@@ -447,9 +496,11 @@ def _instant(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@require_safe
+@csrf_exempt
 def api_definition(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 definition of this API (``service-desc``)."""
+    if request.method not in SAFE_METHODS:
+        return _not_allowed(request)
     server = request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
     fmt = {
         "name": "f",

@@ -61,3 +61,20 @@ def test_an_unknown_api_address_answers_the_envelope(client):
     assert response.json()["error"]["field"] is None
     page = client.get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_query_parameters_declare_the_bounds_the_server_enforces(schema):
+    """A value the schema allows is one the server accepts (schemathesis's
+    positive_data_acceptance): the bounds of maps.params are in the schema."""
+
+    def param(path: str, name: str) -> dict:
+        found = schema["paths"][path]["get"]["parameters"]
+        return next(p for p in found if p["name"] == name)["schema"]
+
+    assert param("/api/v1/stations/nearby/", "limit") == {
+        "type": "integer", "minimum": 1, "maximum": 50
+    }  # fmt: skip
+    assert param("/api/v1/stations/nearby/", "lat")["maximum"] == 90
+    assert param("/api/v1/alerts/here/", "lng")["minimum"] == -180
+    assert param("/api/v1/stations/clusters/", "zoom")["maximum"] == 20
+    assert param("/api/v1/open-data/hsds/", "per_page")["minimum"] == 1

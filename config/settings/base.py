@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.api.ApiErrorMiddleware",  # first: every error under /api/ answers the envelope
     "django.middleware.security.SecurityMiddleware",
     "core.replicas.ReplicaRoutingMiddleware",
     "core.middleware.ReadSmallBodiesMiddleware",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, DomainError
+from core.identifiers import DIGITS, normalize_identifier
 from core.identity import worker_key
 from stations.models import Union
 from welfare import surveillance
@@ -29,7 +30,7 @@ from welfare.services._common import KEEP, Keep, correction_reason, require_unio
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-ID_LAST4 = re.compile(r"\d{3}[\dX]")
+ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 PHONE_KEY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -45,7 +46,12 @@ def _hazards(worker: Worker) -> list[str]:
 
 def clean_id_last4(value: str) -> str:
     """The last four characters of an ID card (digits, the last may be X); never more."""
-    value = (value or "").strip().upper()
+    try:
+        value = normalize_identifier(
+            value, field="id_last4", label=_("身份证后四位"), alphabet=DIGITS + "X", max_length=18
+        )
+    except DomainError as exc:
+        raise WelfareError(exc.message, field="id_last4") from None
     if not value:
         return ""
     if len(value) > 4:

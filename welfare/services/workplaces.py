@@ -17,6 +17,7 @@ from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
 from welfare.services.health import workplace_schedules_refresh
+from welfare.validators import credit_code_normalize
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,7 +50,7 @@ def workplace_save(
             raise WelfareError(
                 _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"
             )
-    workplace.credit_code = (workplace.credit_code or "").strip().upper()
+    workplace.credit_code = credit_code_normalize(workplace.credit_code)
     was_high = previous.is_high_altitude if workplace.pk else False
     workplace.full_clean()
     stamp(workplace, actor)

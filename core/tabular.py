@@ -29,12 +29,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
+
+# openpyxl parses a workbook's XML through defusedxml when it is installed (and
+# OPENPYXL_DEFUSEDXML is not "False"): a DTD, entity expansion (billion laughs) or an
+# external entity (XXE) is then refused. Never read a client's workbook without it.
+if not openpyxl.DEFUSEDXML:
+    raise ImproperlyConfigured("openpyxl must read XML through defusedxml (pip install defusedxml)")
 
 #: A workbook may not expand beyond this many bytes in total …
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -234,6 +245,18 @@ def _xlsx_cell(value: Any) -> str:
     return str(value).strip()
 
 
+XML_REFUSED = gettext_lazy("Excel 文件含有不允许的 XML 内容（DTD 或实体），请重新保存后再上传。")
+
+
+def _defused(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl wraps it in a ValueError)."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _open_xlsx(stream: IO[bytes]) -> Table:
     check_zip(stream)
     try:
@@ -241,7 +264,10 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
         sheet = book.worksheets[0]
         values = sheet.iter_rows(values_only=True)
         header, start = _first_row((_xlsx_cell(v) for v in row) for row in values)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError,
+            ParseError) as exc:  # fmt: skip
+        if _defused(exc):
+            raise TabularError(XML_REFUSED) from None
         raise TabularError(_("Excel 文件已损坏，无法打开：请重新保存后再上传。")) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -250,7 +276,9 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
                 cells = [_xlsx_cell(v) for v in row]
                 if any(cells):
                     yield line, cells
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ParseError) as exc:
+            if _defused(exc):
+                raise TabularError(XML_REFUSED) from None
             raise TabularError(_("Excel 文件已损坏，无法读完：请重新保存后再上传。")) from None
 
     estimate = max((sheet.max_row or 0) - start, 0) if sheet.max_row else None

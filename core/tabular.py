@@ -374,6 +374,38 @@ def _open_csv(stream: IO[bytes]) -> Table:
 # Writing ----------------------------------------------------------------------------------
 
 
+# Formula injection (CSV/XLSX): a spreadsheet runs a cell that begins with one of these as a
+# formula (=HYPERLINK(...) to leak data, DDE to run programs). OWASP's advice: prefix "'".
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def formula_safe(value: Any) -> Any:
+    """``value`` for a cell of an export: text that a spreadsheet would run as a formula gets
+    a leading ``'`` (shown as text); a plain number written as text stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        if _PLAIN_NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook saved, after every text cell (and every cell openpyxl took for a
+    formula: it does so for any text starting with "=") is made :func:`formula_safe`.
+    Every XLSX export saves through here; our exports never hold formulas."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or isinstance(cell.value, str):
+                    text = cell.value if isinstance(cell.value, str) else str(cell.value)
+                    cell.value = formula_safe(text)
+                    cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def xlsx_bytes(
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]],
@@ -384,13 +416,13 @@ def xlsx_bytes(
     """A workbook with one data sheet and, when ``notes`` are given, a sheet "说明"."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    sheet.append([formula_safe(v) for v in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([formula_safe(v) for v in row])
     if notes:
         help_sheet = book.create_sheet(_("说明"))
         for line in notes:
-            help_sheet.append(list(line))
+            help_sheet.append([formula_safe(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -402,6 +434,6 @@ def csv_bytes(
     """UTF-8 with a BOM, so that Excel in China opens it without garbling the Chinese."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([formula_safe(v) for v in headers])
+    writer.writerows([formula_safe(v) for v in row] for row in rows)
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

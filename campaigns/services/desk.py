@@ -98,6 +98,7 @@ def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]
         actor=actor, campaign=campaign, location=location, item=item,
         quantity=_int(payload, "quantity"), category=str(payload.get("category") or ""),
         workers=1 if phone else _int(payload, "workers", default=1), phone=phone,
+        reason=str(payload.get("reason") or "")[:300],
     )  # fmt: skip
     return {
         "distribution": distribution.pk, "item": item.name, "unit": item.unit,

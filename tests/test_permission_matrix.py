@@ -328,6 +328,13 @@ def supervision_objects() -> dict[str, Any]:
                                 scoring_items=cup.scoring_items),
     )  # fmt: skip
     accident = Accident.objects.filter(**xining).order_by("pk")[0]
+    entry = CompetitionEntry.objects.filter(competition=cup, workplace__isnull=False).order_by(
+        "pk"
+    )[0]
+    evidence = competition_services.entry_evidence_add(
+        actor=None, entry=entry,
+        upload=SimpleUploadedFile("m.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
+    )  # fmt: skip
     return {
         "inspection": Inspection.objects.filter(**xining).order_by("pk")[0].pk,
         "finding_open": findings.filter(status="open", severity="general")[0].pk,
@@ -339,9 +346,8 @@ def supervision_objects() -> dict[str, Any]:
         "injured": InjuredPerson.objects.filter(accident=accident).order_by("pk")[0].pk,
         "competition": cup.pk,
         "competition_open": enrolling.pk,
-        "entry": CompetitionEntry.objects.filter(competition=cup, workplace__isnull=False)
-        .order_by("pk")[0]
-        .pk,
+        "entry": entry.pk,
+        "evidence": evidence.pk,
         "project": Project.objects.filter(**xining).order_by("pk")[0].pk,
     }
 

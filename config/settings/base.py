@@ -142,7 +142,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# ... and an address is locked after AXES_IP_FAILURE_LIMIT failures over any user names
+# (guesses spread over many names), core.login_limits.
+AXES_HANDLER = "core.login_limits.PerAddressDatabaseHandler"
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30, minimum=1)
 AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))

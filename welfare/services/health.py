@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from core.categories import WorkerCategory
+from core.dates import check_past_day
 from core.errors import Conflict, DomainError
 from core.identifiers import DIGITS, normalize_identifier
 from core.identity import worker_key
@@ -213,6 +214,7 @@ def health_check_validate(*, kind: str, checked_on: dt.date, result: str) -> Non
         raise WelfareError(_("未知的体检结论：%(r)s。") % {"r": result}, field="result")
     if checked_on > local_time.today():
         raise WelfareError(_("体检日期不能在将来。"), field="checked_on")
+    check_past_day(checked_on, field="checked_on", error=WelfareError)
 
 
 def _schedule_due(worker: Worker) -> dt.date | None:

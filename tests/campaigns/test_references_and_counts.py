@@ -5,6 +5,9 @@ and never above the hard bound; a refusal never names another union's depot."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -87,3 +90,32 @@ def test_the_hand_out_form_holds_the_same_rule(client, network, stock, organizer
     assert not Distribution.objects.exists()
     client.post(url, {**form, "workers": 3, "reason": "分装"})
     assert Distribution.objects.get().workers == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"target_workers": 10**12}, "target_workers"), ({"target_workers": -1}, "target_workers"),
+     ({"category_targets": {"courier": 10**9}}, "category_targets"),
+     ({"budget": Decimal("-0.01")}, "budget"), ({"budget": Decimal("1e10")}, "budget")],
+)  # fmt: skip
+def test_a_campaigns_people_and_money_have_ranges(network, organizer_xining, changes, field):
+    from campaigns.exceptions import CampaignsError
+    from campaigns.models import Campaign
+    from campaigns.services import lifecycle
+
+    values = {"kind": "summer", "name": "范围", "union": network.xining,
+              "starts_on": dt.date(2027, 6, 1), "ends_on": dt.date(2027, 8, 31), **changes}  # fmt: skip
+    with pytest.raises(CampaignsError) as exc:
+        lifecycle.campaign_create(actor=organizer_xining, **values)
+    assert exc.value.field == field and not Campaign.objects.exists()
+
+
+def test_a_workplaces_exposed_headcount_has_a_range(network, organizer_xining):
+    from tests.welfare.factories import WorkplaceFactory
+    from welfare.exceptions import WelfareError
+    from welfare.services.workplaces import workplace_save
+
+    workplace = WorkplaceFactory(union=network.xining)
+    with pytest.raises(WelfareError) as exc:
+        workplace_save(actor=organizer_xining, workplace=workplace, hazards={"noise": 10**9})
+    assert exc.value.field == "hazards"

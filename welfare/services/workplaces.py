@@ -62,6 +62,10 @@ def workplace_save(
     return workplace
 
 
+#: Exposed headcount of one hazard at one workplace: a hard upper bound on a typed count.
+MAX_EXPOSED = 1_000_000
+
+
 def _workplace_hazards_replace(
     *, actor: AbstractBaseUser | None, workplace: Workplace, hazards: Mapping[str, int]
 ) -> None:
@@ -72,7 +76,11 @@ def _workplace_hazards_replace(
             stamp(row, actor)
             row.delete()
     for hazard, count in hazards.items():
-        exposed = max(0, int(count))
+        exposed = int(count)
+        if not 0 <= exposed <= MAX_EXPOSED:
+            raise WelfareError(
+                _("接触人数应在 0 到 %(max)d 之间。") % {"max": MAX_EXPOSED}, field="hazards"
+            )
         row = existing.get(hazard) or WorkplaceHazard(workplace=workplace, hazard=hazard)
         if row.pk and row.exposed == exposed:
             continue

@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -142,17 +143,29 @@ def _delete(name: str) -> None:
         storage.delete(name)
 
 
+def _purge_public_leftovers() -> int:
+    """Uploads made before imports moved to the private storage sit in the public media
+    folder (``MEDIA_ROOT/imports/``): they go at once, whatever their age."""
+    try:
+        _dirs, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    for name in files:
+        default_storage.delete(f"{FOLDER}/{name}")
+    return len(files)
+
+
 def import_files_purge(*, now: dt.datetime | None = None, hours: int | None = None) -> int:
     """Delete import uploads and states older than the retention period; returns how many
     files went. Run hourly (core.tasks)."""
+    gone = _purge_public_leftovers()
     storage = private_storage()
     now = now or timezone.now()
     limit = now - dt.timedelta(hours=hours or settings.IMPORT_FILE_RETENTION_HOURS)
     try:
         _dirs, files = storage.listdir(FOLDER)
     except FileNotFoundError:
-        return 0
-    gone = 0
+        return gone
     for name in files:
         path = f"{FOLDER}/{name}"
         try:

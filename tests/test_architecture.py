@@ -42,6 +42,7 @@ NOT_MODELS = {
     ("core/tabular.py", "book"),  # import templates and exports written to a buffer
     ("core/import_jobs.py", "private_storage()"),  # uploaded files and their import state
     ("core/import_jobs.py", "storage"),
+    ("core/import_jobs.py", "default_storage"),  # uploads left in the public folder
     ("core/private_files.py", "storage"),
     ("core/once.py", "cache"),  # a claim in the cache released again
 }

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import Client, RequestFactory
@@ -145,8 +147,10 @@ def test_import_files_past_their_retention_are_purged():
     fresh = storage.save(f"{FOLDER}/{'b' * 32}.csv", SimpleUploadedFile("x", b"name,phone"))
     long_ago = (timezone.now() - dt.timedelta(hours=25)).timestamp()
     os.utime(storage.path(old), (long_ago, long_ago))
+    leftover = default_storage.save(f"{FOLDER}/old-upload.csv", ContentFile(b"name,phone"))
     try:
-        assert import_files_purge() >= 1
+        assert import_files_purge() >= 2
         assert not storage.exists(old) and storage.exists(fresh)
+        assert not default_storage.exists(leftover)  # the public folder's are gone at once
     finally:
         storage.delete(fresh)

@@ -103,6 +103,7 @@ class DistributionSerializer(serializers.Serializer):
     )
     phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     lot = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class AdjustmentSerializer(serializers.Serializer):
@@ -301,6 +302,7 @@ class DistributionView(IdempotentMovementView):
             item=selectors.item_get(code=data["item"]),
             quantity=data["quantity"], category=data["category"], workers=data["workers"],
             phone=data.get("phone") or None, lot=_lot(data.get("lot")),
+            reason=data.get("reason", ""),
         )  # fmt: skip
         body = movement_body(distribution.movement)
         body.update(distribution=distribution.pk, workers=distribution.workers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 
 from campaigns.models import Campaign
 from core.categories import WorkerCategory
+from core.tabular import workbook_bytes
 
 
 def campaign_summary_xlsx(*, campaign: Campaign, dashboard: dict[str, Any]) -> bytes:
@@ -37,6 +37,4 @@ def campaign_summary_xlsx(*, campaign: Campaign, dashboard: dict[str, Any]) -> b
     sheet.append([_("地区"), _("覆盖人数")])
     for region, n in dashboard["by_region"]:
         sheet.append([region, n])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -98,6 +98,9 @@ class HandOutForm(forms.Form):
     phone = forms.CharField(
         label=_("或：劳动者手机号（只保存加密摘要，用于限领）"), max_length=20, required=False
     )
+    reason = forms.CharField(
+        label=_("覆盖人数超过物资可供人数的原因"), max_length=300, required=False
+    )
 
     def __init__(self, *args: Any, locations: QuerySet[StockLocation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

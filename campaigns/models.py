@@ -33,6 +33,10 @@ class Item(models.Model):
         _("每包数量"), default=1, validators=[MinValueValidator(1)],
         help_text=_("分配时按整包取整"),
     )  # fmt: skip
+    people_per_unit = models.PositiveIntegerField(
+        _("每单位可供人数"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("一个单位最多发给几人（一箱 24 瓶填 24）；超过须写原因"),
+    )  # fmt: skip
     perishable = models.BooleanField(_("有保质期"), default=False)
     season = models.CharField(_("季节"), max_length=8, choices=Season.choices, default=Season.ANY)
     unit_cost = models.DecimalField(_("单价（元）"), max_digits=10, decimal_places=2, default=0)

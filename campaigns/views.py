@@ -311,6 +311,7 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, campaign=campaign, location=data["location"],
                     item=data["item"], quantity=data["quantity"], category=data["category"],
                     workers=data["workers"], phone=data["phone"] or None,
+                    reason=data["reason"],
                 )  # fmt: skip
                 remembered = dict(request.session.get(HAND_OUT_LAST, {}))
                 remembered[str(campaign.pk)] = {

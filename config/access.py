@@ -161,6 +161,7 @@ URLS: dict[str, Access] = {
     "supervision:workplace": read(ORGANIZER, pk="workplace"),
     "supervision:competitions": read(ORGANIZERS),
     "supervision:competition": write(ORGANIZER, pk="competition"),
+    "supervision:evidence": read(ORGANIZER, pk="evidence"),
     "supervision:accidents": write(ORGANIZER),
     "supervision:accident": write(ORGANIZER, pk="accident"),
     "supervision:accident-report": export(ORGANIZERS),

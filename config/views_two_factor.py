@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -22,6 +24,17 @@ from core import services
 from core.errors import DomainError
 from core.forms import TokenForm
 from core.throttling import public_form_retry_after, too_many
+
+
+def next_url(request: HttpRequest, *, default: str) -> str:
+    """The ``next`` of the request if it stays on this site (same host, and https when the
+    request is), else ``default``: never an open redirect to another site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @login_required
@@ -34,12 +47,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if enabled and required and not request.user.is_verified():
         # Turned on in another session: sign in again with the code.
         logout(request)
-        return redirect(f"/accounts/login/?next={request.path}")
+        return redirect(f"/accounts/login/?{urlencode({'next': request.path})}")
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST" and request.POST.get("action") == "off":
         try:
-            services.totp_devices_remove(actor=request.user)
+            services.totp_devices_remove(actor=request.user, token=request.POST.get("token", ""))
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("two-factor")
@@ -57,7 +70,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             else:
                 otp_login(request, device)
                 messages.success(request, _("两步验证已开启。以后登录时需要输入验证码。"))
-                return redirect(request.GET.get("next") or "two-factor")
+                return redirect(next_url(request, default=reverse("two-factor")))
     context: dict[str, object] = {"enabled": enabled, "required": required, "form": form}
     if not enabled:
         device = services.totp_device_pending(actor=request.user)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as AdminPermissionDenied
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from core.errors import DomainError
-from core.scoping import Scope, scope_for
+from core.scoping import Scope, scope_for, users_in_scope
 
 
 class ServiceWritesAdminMixin:
@@ -132,6 +135,8 @@ class ScopedAdminMixin(ServiceWritesAdminMixin):
         related = db_field.related_model
         if related is None:
             return None
+        if related is get_user_model():
+            return users_in_scope(request.user)
         if db_field.name in self.union_fields:
             return self._scope(request).filter(
                 related._default_manager.all(), union_path_field="path"
@@ -150,6 +155,12 @@ class ScopedAdminMixin(ServiceWritesAdminMixin):
             choices = self._scoped_choices(db_field, request)
             if choices is not None:
                 kwargs["queryset"] = choices
+                if db_field.name in self.raw_id_fields and "widget" not in kwargs:  # type: ignore[attr-defined]
+                    kwargs["widget"] = ScopedRawIdWidget(
+                        db_field.remote_field,
+                        self.admin_site,
+                        queryset=choices,  # type: ignore[attr-defined]
+                    )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any):
@@ -158,6 +169,25 @@ class ScopedAdminMixin(ServiceWritesAdminMixin):
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id input whose label (Django shows the named row's ``str`` beside the id)
+    names only rows in ``queryset``: an id typed or posted for a row out of scope shows
+    nothing, so ids cannot be walked to list other unions' users."""
+
+    def __init__(self, rel: Any, admin_site: Any, *, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        key = self.rel.get_related_field().name
+        try:
+            if not self.queryset.filter(**{key: value}).exists():
+                return "", ""
+        except (ValueError, TypeError, ValidationError):
+            return "", ""
+        return super().label_and_url_for_value(value)
 
 
 class ReadOnlyScopedAdminMixin(ScopedAdminMixin):

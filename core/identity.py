@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.identifiers import normalize_phone
 
 
-def worker_key(phone: str) -> str:
-    """HMAC-SHA256 of a mainland mobile number (spaces, dashes and +86 ignored)."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not re.fullmatch(r"1\d{10}", digits):
-        raise DomainError(_("请填写 11 位手机号码。"), field="phone")
+def worker_key(phone: str, *, field: str = "phone") -> str:
+    """HMAC-SHA256 of a mainland mobile number in its one normal form
+    (``core.identifiers.normalize_phone``: any script's digits, spaces, dashes, +86)."""
+    digits = normalize_phone(phone, field=field)
     secret = settings.WORKER_ID_SECRET.encode()
     return hmac.new(secret, digits.encode(), hashlib.sha256).hexdigest()

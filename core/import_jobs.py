@@ -1,26 +1,36 @@
-"""Uploaded import files and the state of their imports, kept in the default storage.
+"""Uploaded import files and the state of their imports, kept in the private storage
+(``core.private_files``: outside the web root, never served by the web server).
 
-An upload is saved as ``imports/<id><ext>`` and its state as ``imports/<id>.json`` —
+An upload is saved as ``imports/<id><ext>`` (``id``: 128 random bits) and its state as
+``imports/<id>.json`` —
 status, rows done, the report — so the page, the admin process that made it and the
 Celery worker that runs it (another process, maybe another machine) all read the same
 thing. Only the user who uploaded a file may see or run its import.
+
+The uploaded file (names, phones, ID digits in plain text) is deleted as soon as its
+import has run; a file whose import never runs, and every job's state, is deleted after
+``IMPORT_FILE_RETENTION_HOURS`` by :func:`import_files_purge` (docs/privacy.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.errors import NotFound
 from core.importing import ImportReport, TabularResource, import_table
+from core.private_files import private_storage
 from core.tabular import TabularError, open_table
 
 FOLDER = "imports"
@@ -34,9 +44,9 @@ def job_create(
     *, user_id: int | None, resource: str, filename: str, data: Any, options: dict[str, Any]
 ) -> str:
     """Store an upload; returns the job id."""
-    job_id = uuid.uuid4().hex
+    job_id = secrets.token_hex(16)
     suffix = Path(filename).suffix.lower()
-    default_storage.save(
+    private_storage().save(
         f"{FOLDER}/{job_id}{suffix}", data if hasattr(data, "chunks") else ContentFile(data)
     )
     job_write(job_id, {"status": "uploaded", "user_id": user_id, "resource": resource,
@@ -47,9 +57,9 @@ def job_create(
 
 def job_write(job_id: str, state: dict[str, Any]) -> None:
     path = _state_path(job_id)
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    default_storage.save(path, ContentFile(json.dumps(state, ensure_ascii=False).encode()))
+    if private_storage().exists(path):
+        private_storage().delete(path)
+    private_storage().save(path, ContentFile(json.dumps(state, ensure_ascii=False).encode()))
 
 
 def job_read(job_id: str, *, user_id: int | None = None) -> dict[str, Any]:
@@ -58,9 +68,9 @@ def job_read(job_id: str, *, user_id: int | None = None) -> dict[str, Any]:
         raise NotFound("no such import")
     path = _state_path(job_id)
     for attempt in range(5):  # the writer replaces the file: a moment without it
-        if default_storage.exists(path):
+        if private_storage().exists(path):
             try:
-                with default_storage.open(path) as handle:
+                with private_storage().open(path) as handle:
                     state = json.load(handle)
                 break
             except (FileNotFoundError, json.JSONDecodeError):
@@ -74,7 +84,7 @@ def job_read(job_id: str, *, user_id: int | None = None) -> dict[str, Any]:
 
 
 def job_file(job_id: str, state: dict[str, Any]) -> Any:
-    return default_storage.open(f"{FOLDER}/{job_id}{state['suffix']}", "rb")
+    return private_storage().open(f"{FOLDER}/{job_id}{state['suffix']}", "rb")
 
 
 def job_rows(job_id: str) -> int | None:
@@ -120,5 +130,48 @@ def job_run(job_id: str, *, dry_run: bool) -> dict[str, Any]:
         report = ImportReport(kind=resource.kind, dry_run=dry_run)
         report.errors.append(exc.message)
     state.update(status="done", report=report.to_dict())
+    if not dry_run:  # the import has run: its plaintext file is not kept a moment longer
+        _delete(f"{FOLDER}/{job_id}{state['suffix']}")
+        state["file_deleted"] = True
     job_write(job_id, state)
     return state
+
+
+def _delete(name: str) -> None:
+    storage = private_storage()
+    if storage.exists(name):
+        storage.delete(name)
+
+
+def _purge_public_leftovers() -> int:
+    """Uploads made before imports moved to the private storage sit in the public media
+    folder (``MEDIA_ROOT/imports/``): they go at once, whatever their age."""
+    try:
+        _dirs, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    for name in files:
+        default_storage.delete(f"{FOLDER}/{name}")
+    return len(files)
+
+
+def import_files_purge(*, now: dt.datetime | None = None, hours: int | None = None) -> int:
+    """Delete import uploads and states older than the retention period; returns how many
+    files went. Run hourly (core.tasks)."""
+    gone = _purge_public_leftovers()
+    storage = private_storage()
+    now = now or timezone.now()
+    limit = now - dt.timedelta(hours=hours or settings.IMPORT_FILE_RETENTION_HOURS)
+    try:
+        _dirs, files = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return gone
+    for name in files:
+        path = f"{FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < limit:
+                storage.delete(path)
+                gone += 1
+        except FileNotFoundError:
+            continue
+    return gone

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.results import RowResult
 
-from core.tabular import Column, Table, TabularError, map_columns, open_table
+from core.tabular import Column, Table, TabularError, formula_safe, map_columns, open_table
 
 BATCH = 1000
 #: How many rows of each outcome a report keeps to show (counts are always complete).
@@ -320,7 +320,7 @@ class TabularResource(resources.ModelResource):
         self, instance: Any, selected_fields: Any = None, **kwargs: Any
     ) -> list[str]:
         values = self.export_values(instance)
-        return [values.get(c.key, "") for c in self._export_columns(selected_fields)]
+        return [formula_safe(values.get(c.key, "")) for c in self._export_columns(selected_fields)]
 
     def get_export_headers(self, selected_fields: Any = None) -> list[str]:
         return [c.key if self.english else c.label for c in self._export_columns(selected_fields)]

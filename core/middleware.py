@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.services import second_factor_required
@@ -89,7 +90,7 @@ class RequireSecondFactorMiddleware:
                     {"error": {"field": None, "message": _("请先开启并使用两步验证。")}},
                     status=403,
                 )
-            return redirect(f"{reverse('two-factor')}?next={request.path}")
+            return redirect(f"{reverse('two-factor')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
 

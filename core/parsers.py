@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
 
@@ -49,8 +49,13 @@ class JSONWithoutNulParser(JSONParser):
     """
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        where = _nul_path(data)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            where = _nul_path(data)
+        except RecursionError:
+            # '[' * 3000: the decoder (or the walk below) runs out of stack; a client's
+            # body, so a 400, never a 500.
+            raise ParseError(_("JSON 嵌套层数太多。")) from None
         if where:
             raise ValidationError({where: [_("不能包含空字符（NUL）或无效的 Unicode 字符。")]})
         return data

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 if TYPE_CHECKING:
@@ -105,6 +106,23 @@ def scope_for(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         scope = Scope(union_paths=minimal, staff_station_ids=station_ids)
     user._yizhan_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+def users_in_scope(actor: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Any]:
+    """The accounts an actor may name (a raw-id widget, a login name typed into a form):
+    every one for a superuser; for an organizer, the users with a membership under their
+    unions and the users with no membership at all (new accounts to be given one). A user
+    who belongs only to other unions is, to them, as if the name did not exist."""
+    User = get_user_model()
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return User._default_manager.all()
+    if not scope.union_paths:
+        return User._default_manager.none()
+    Membership = apps.get_model(settings.SCOPE_MEMBERSHIP_MODEL)
+    members = Membership.objects.filter(path_prefix_q("union__path", scope.union_paths))
+    anywhere = Membership.objects.values("user_id")
+    return User._default_manager.filter(Q(pk__in=members.values("user_id")) | ~Q(pk__in=anywhere))
 
 
 def is_organizer(user: AbstractBaseUser | AnonymousUser | None) -> bool:

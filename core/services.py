@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import DomainError, PermissionDenied
+from core.identifiers import normalize_identifier
 from core.scoping import scope_for
 
 DEVICE_NAME = "yizhan"
@@ -32,14 +33,22 @@ def totp_device_pending(*, actor: Any) -> TOTPDevice:
     return device
 
 
+def _token_matches(device: TOTPDevice, token: str) -> bool:
+    """Whether ``token`` (any script's digits, spaces ignored) is the device's code now."""
+    try:
+        token = normalize_identifier(token, field="token", label=_("验证码"), max_length=12)
+    except DomainError:
+        return False
+    return len(token) == device.digits and bool(device.verify_token(token))
+
+
 @transaction.atomic
 def totp_device_confirm(*, actor: Any, token: str) -> TOTPDevice:
     """Confirm the pending device with a code from the phone; earlier devices are removed."""
     device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
     if device is None:
         raise DomainError(_("请先打开两步验证设置页面扫描二维码。"), field="token")
-    token = (token or "").strip()
-    if not (token.isdigit() and len(token) == device.digits) or not device.verify_token(token):
+    if not _token_matches(device, token):
         raise DomainError(_("验证码不正确，请输入手机上当前显示的 6 位数字。"), field="token")
     TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
     device.confirmed = True
@@ -48,10 +57,14 @@ def totp_device_confirm(*, actor: Any, token: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_devices_remove(*, actor: Any) -> int:
-    """Turn the second factor off (refused while the setting requires it of this user)."""
+def totp_devices_remove(*, actor: Any, token: str) -> int:
+    """Turn the second factor off with a code it shows now (refused while the setting
+    requires it of this user): a stolen session alone cannot take the factor away."""
     if second_factor_required(actor):
         raise PermissionDenied(_("您的账号必须使用两步验证，不能关闭。"))
+    devices = list(TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True))
+    if devices and not any(_token_matches(device, token) for device in devices):
+        raise DomainError(_("验证码不正确，请输入手机上当前显示的 6 位数字。"), field="token")
     deleted, _rows = TOTPDevice.objects.filter(user=actor).delete()
     return deleted
 

@@ -29,12 +29,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import DomainError
+
+# openpyxl parses a workbook's XML through defusedxml when it is installed (and
+# OPENPYXL_DEFUSEDXML is not "False"): a DTD, entity expansion (billion laughs) or an
+# external entity (XXE) is then refused. Never read a client's workbook without it.
+if not openpyxl.DEFUSEDXML:
+    raise ImproperlyConfigured("openpyxl must read XML through defusedxml (pip install defusedxml)")
 
 #: A workbook may not expand beyond this many bytes in total …
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -234,6 +245,18 @@ def _xlsx_cell(value: Any) -> str:
     return str(value).strip()
 
 
+XML_REFUSED = gettext_lazy("Excel 文件含有不允许的 XML 内容（DTD 或实体），请重新保存后再上传。")
+
+
+def _defused(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl wraps it in a ValueError)."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _open_xlsx(stream: IO[bytes]) -> Table:
     check_zip(stream)
     try:
@@ -241,7 +264,10 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
         sheet = book.worksheets[0]
         values = sheet.iter_rows(values_only=True)
         header, start = _first_row((_xlsx_cell(v) for v in row) for row in values)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError,
+            ParseError) as exc:  # fmt: skip
+        if _defused(exc):
+            raise TabularError(XML_REFUSED) from None
         raise TabularError(_("Excel 文件已损坏，无法打开：请重新保存后再上传。")) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -250,7 +276,9 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
                 cells = [_xlsx_cell(v) for v in row]
                 if any(cells):
                     yield line, cells
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ParseError) as exc:
+            if _defused(exc):
+                raise TabularError(XML_REFUSED) from None
             raise TabularError(_("Excel 文件已损坏，无法读完：请重新保存后再上传。")) from None
 
     estimate = max((sheet.max_row or 0) - start, 0) if sheet.max_row else None
@@ -346,6 +374,38 @@ def _open_csv(stream: IO[bytes]) -> Table:
 # Writing ----------------------------------------------------------------------------------
 
 
+# Formula injection (CSV/XLSX): a spreadsheet runs a cell that begins with one of these as a
+# formula (=HYPERLINK(...) to leak data, DDE to run programs). OWASP's advice: prefix "'".
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def formula_safe(value: Any) -> Any:
+    """``value`` for a cell of an export: text that a spreadsheet would run as a formula gets
+    a leading ``'`` (shown as text); a plain number written as text stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        if _PLAIN_NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook saved, after every text cell (and every cell openpyxl took for a
+    formula: it does so for any text starting with "=") is made :func:`formula_safe`.
+    Every XLSX export saves through here; our exports never hold formulas."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or isinstance(cell.value, str):
+                    text = cell.value if isinstance(cell.value, str) else str(cell.value)
+                    cell.value = formula_safe(text)
+                    cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def xlsx_bytes(
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]],
@@ -356,13 +416,13 @@ def xlsx_bytes(
     """A workbook with one data sheet and, when ``notes`` are given, a sheet "说明"."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    sheet.append([formula_safe(v) for v in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([formula_safe(v) for v in row])
     if notes:
         help_sheet = book.create_sheet(_("说明"))
         for line in notes:
-            help_sheet.append(list(line))
+            help_sheet.append([formula_safe(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -374,6 +434,6 @@ def csv_bytes(
     """UTF-8 with a BOM, so that Excel in China opens it without garbling the Chinese."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([formula_safe(v) for v in headers])
+    writer.writerows([formula_safe(v) for v in row] for row in rows)
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from core.import_jobs import job_run
+from core.import_jobs import import_files_purge, job_run
 
 
 @shared_task(acks_late=True, max_retries=0)
@@ -18,3 +18,9 @@ def import_file_run(job_id: str, dry_run: bool = False) -> dict[str, Any]:
         "counts": state["report"]["counts"],
         "ok": state["report"]["ok"],
     }
+
+
+@shared_task(max_retries=0)
+def import_files_purge_hourly() -> int:
+    """Import uploads and states past their retention period (docs/privacy.md) deleted."""
+    return import_files_purge()

@@ -24,7 +24,7 @@ from core import time as local_time
 from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
 from core.admin_import import TabularAdminMixin, TabularExportMixin
 from core.errors import DomainError
-from core.scoping import scope_for
+from core.scoping import scope_for, users_in_scope
 from stations.models import (
     Closure,
     FacilityReport,
@@ -314,6 +314,14 @@ class MembershipForm(forms.ModelForm):
 
     actor: Any = None  # set per request by MembershipAdmin.get_form
     user = UsernameField(label=_("登录名"), max_length=150)
+
+    def clean_user(self) -> Any:
+        """A login name outside the organizer's scope gets the answer of a name that does
+        not exist: the form does not tell whether another union's account exists."""
+        user = self.cleaned_data.get("user")
+        if user is not None and not users_in_scope(self.actor).filter(pk=user.pk).exists():
+            raise forms.ValidationError(_("没有这个登录名的在用账号。"), code="unknown_user")
+        return user
 
     class Meta:
         model = Membership

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from core.categories import WorkerCategory
 from core.errors import NotFound, PermissionDenied
+from core.identifiers import code_lookup_form
 from core.parsers import JSONWithoutNulParser
 from core.scoping import scope_for
 from core.throttling import PublicFormThrottle
@@ -122,7 +123,7 @@ class TodayView(DeskView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        code = (request.query_params.get("station") or "").strip()
+        code = code_lookup_form(request.query_params.get("station"))
         station = Station.objects.filter(code=code).select_related("union").first()
         if station is None:
             raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")

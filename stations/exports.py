@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.categories import WorkerCategory
+from core.tabular import formula_safe, workbook_bytes
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def report_header(report: dict[str, Any]) -> list[str]:
@@ -42,19 +42,13 @@ def report_rows(report: dict[str, Any]) -> list[list[str | int]]:
     ]
 
 
-def _csv_safe(value: str | int) -> str | int:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def visits_csv(report: dict[str, Any]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads the Chinese correctly; header row first."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(report_header(report))
+    writer.writerow([formula_safe(value) for value in report_header(report)])
     for row in report_rows(report):
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([formula_safe(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -69,15 +63,9 @@ def visits_xlsx(report: dict[str, Any]) -> bytes:
         cell.font = Font(bold=True)
     for row in report_rows(report):
         sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            # openpyxl turns a string starting with "=" into a formula: keep it text.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
     widths = {0: 14, 1: 24, 2: 12}
     for index in range(len(header)):
         letter = sheet.cell(row=1, column=index + 1).column_letter
         sheet.column_dimensions[letter].width = widths.get(index, 10)
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core import time as local_time
 from core.categories import WorkerCategory
+from core.identifiers import code_lookup_form
 from core.scoping import scope_for
 from stations.models import (
     Closure,
@@ -207,7 +208,7 @@ def recent_problems(*, station: Station, limit: int = 10, days: int = 60) -> lis
 
 
 def station_by_code(*, code: str) -> Station | None:
-    return Station.objects.filter(code=str(code)[:40]).select_related("union").first()
+    return Station.objects.filter(code=code_lookup_form(code)).select_related("union").first()
 
 
 def closures_ahead(*, station: Station, today: dt.date | None = None) -> list[Closure]:

@@ -3,7 +3,6 @@ the year by month, accident type, cause, region and industry."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.scoping import Scope
+from core.tabular import workbook_bytes
 from stations.models import Union
 from supervision import selectors
 
@@ -56,6 +56,4 @@ def accident_report_xlsx(*, scope: Scope, union: Union, year: int) -> bytes:
             for k in selectors.COUNTS:
                 total[k] += row[k]
         part.append([_("合计"), *[total[k] for k in selectors.COUNTS]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

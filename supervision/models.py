@@ -9,11 +9,14 @@ that union's path (``core.scoping``). Only ``supervision.services`` writes them.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.private_files import private_storage, random_name
 from stations.models import Union
 from welfare.models import Workplace
 
@@ -452,12 +455,14 @@ class CompetitionEntry(models.Model):
 
 
 def evidence_path(instance: EntryEvidence, filename: str) -> str:
-    return f"ankang/{instance.entry_id}/{filename}"
+    """A random name in the private storage: evidence is served only through
+    ``supervision:evidence``, which checks the user's scope."""
+    return random_name("ankang", PurePosixPath(filename).suffix)
 
 
 class EntryEvidence(models.Model):
     entry = models.ForeignKey(CompetitionEntry, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("材料"), upload_to=evidence_path)
+    file = models.FileField(_("材料"), upload_to=evidence_path, storage=private_storage)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

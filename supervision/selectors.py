@@ -16,6 +16,7 @@ from supervision.models import (
     ChecklistTemplate,
     Competition,
     CompetitionEntry,
+    EntryEvidence,
     Finding,
     Inspection,
     Project,
@@ -208,6 +209,17 @@ RANKING_DIMENSIONS = ("region", "industry")
 
 def competitions_in_scope(scope: Scope) -> QuerySet[Competition]:
     return scope.filter(Competition.objects.all()).select_related("union")
+
+
+def evidence_in_scope(scope: Scope, *, pk: int) -> EntryEvidence | None:
+    """A competition's evidence, for the organizers of the competition's union only."""
+    return (
+        scope.filter(
+            EntryEvidence.objects.all(), union_path_field="entry__competition__union__path"
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def competition_ranking(competition: Competition, *, by: str | None = None) -> list[dict[str, Any]]:

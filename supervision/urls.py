@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("organizer/supervision/cup/", views.competitions, name="competitions"),
     path("organizer/supervision/cup/<int:pk>/", views.competition_detail, name="competition"),
+    path("organizer/supervision/evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("organizer/supervision/accidents/", views.accidents, name="accidents"),
     path("organizer/supervision/accidents/<int:pk>/", views.accident_detail, name="accident"),
     path("organizer/supervision/accidents.xlsx", views.accident_report, name="accident-report"),

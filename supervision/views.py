@@ -3,6 +3,7 @@ anonymous: the login page); objects outside the organizer's unions are not found
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core import time as local_time
 from core.errors import DomainError
+from core.private_files import private_file_response
 from core.scoping import Scope, scope_for
 from stations.models import Union
 from supervision import exports, notices, panels, selectors
@@ -433,6 +435,17 @@ def competitions(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/competitions.html", {
         "competitions": selectors.competitions_in_scope(scope)[:50],
     })  # fmt: skip
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contest entry's evidence (private storage), for the competition's organizers."""
+    scope = organizer_scope(request)
+    evidence = selectors.evidence_in_scope(scope, pk=pk)
+    if evidence is None:
+        raise Http404(_("没有这份材料，或不在您的管理范围内。"))
+    suffix = PurePosixPath(evidence.file.name).suffix
+    return private_file_response(evidence.file.name, download_name=f"evidence-{pk}{suffix}")
 
 
 @login_required

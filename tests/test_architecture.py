@@ -40,7 +40,10 @@ NOT_MODELS = {
     ("welfare/exports.py", "book"),
     ("supervision/exports.py", "book"),
     ("core/tabular.py", "book"),  # import templates and exports written to a buffer
-    ("core/import_jobs.py", "default_storage"),  # uploaded files and their import state
+    ("core/import_jobs.py", "private_storage()"),  # uploaded files and their import state
+    ("core/import_jobs.py", "storage"),
+    ("core/import_jobs.py", "default_storage"),  # uploads left in the public folder
+    ("core/private_files.py", "storage"),
     ("core/once.py", "cache"),  # a claim in the cache released again
 }
 

@@ -38,7 +38,7 @@ from rest_framework.test import APIClient
 
 from campaigns.models import Campaign, StockLocation, Transfer
 from campaigns.selectors import item_get
-from campaigns.services import ledger, vouchers
+from campaigns.services import ledger, lifecycle, vouchers
 from config import access
 from config.access import (
     INSPECTOR,
@@ -163,6 +163,8 @@ def test_every_url_and_admin_model_has_an_access_line():
 class World:
     users: dict[str, Any]
     objects: dict[str, Any] = field(default_factory=dict)
+    #: Golmud's (Haixi's) rows, to stand in for Xining's in a request body.
+    foreign: dict[str, Any] = field(default_factory=dict)
 
 
 def _user(username: str, *, is_staff: bool) -> Any:
@@ -260,6 +262,7 @@ def build_world() -> World:
                                               user=users["inspector"], appointed_on=today),
     )  # fmt: skip
     w = World(users=users)
+    w.foreign = foreign_objects()
     w.objects = {
         "station": station.code,
         "tomorrow": (today + dt.timedelta(days=1)).isoformat(),
@@ -286,6 +289,33 @@ def build_world() -> World:
     return w
 
 
+def foreign_objects() -> dict[str, Any]:
+    """One row of each kind a write names in its body, under Golmud (another union than
+    the Xining rows the URLs name): a Golmud campaign, depot, station, workplace, union."""
+    golmud = Union.objects.get(code="QH-HX-GEM")
+    campaign = lifecycle.campaign_create(
+        actor=None, kind="summer", name="格尔木送清凉（矩阵）", union=golmud,
+        starts_on=local_time.today() - dt.timedelta(days=10),
+        ends_on=local_time.today() + dt.timedelta(days=60), target_workers=100,
+    )  # fmt: skip
+    lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
+    depot = ledger.depot_create(
+        actor=None, code="DEPOT-QH-HX-GEM", name="格尔木仓库（矩阵）", union=golmud,
+        lat=36.40, lng=94.90,
+    )  # fmt: skip
+    ledger.stock_receive(
+        actor=None, location=depot, campaign=campaign,
+        lines=[ledger.ReceiptLine(item=item_get(code="sun_hat"), quantity=50)],
+    )  # fmt: skip
+    return {
+        "campaign": campaign.pk,
+        "depot": depot.code,
+        "station": "QH-HX-0001",
+        "workplace": Workplace.objects.filter(union=golmud).order_by("pk")[0].pk,
+        "xining_union": golmud.pk,
+    }
+
+
 def supervision_objects() -> dict[str, Any]:
     """The supervision demo's rows under Xining, one of each state a step needs, and a
     competition still enrolling."""
@@ -298,6 +328,13 @@ def supervision_objects() -> dict[str, Any]:
                                 scoring_items=cup.scoring_items),
     )  # fmt: skip
     accident = Accident.objects.filter(**xining).order_by("pk")[0]
+    entry = CompetitionEntry.objects.filter(competition=cup, workplace__isnull=False).order_by(
+        "pk"
+    )[0]
+    evidence = competition_services.entry_evidence_add(
+        actor=None, entry=entry,
+        upload=SimpleUploadedFile("m.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
+    )  # fmt: skip
     return {
         "inspection": Inspection.objects.filter(**xining).order_by("pk")[0].pk,
         "finding_open": findings.filter(status="open", severity="general")[0].pk,
@@ -309,9 +346,8 @@ def supervision_objects() -> dict[str, Any]:
         "injured": InjuredPerson.objects.filter(accident=accident).order_by("pk")[0].pk,
         "competition": cup.pk,
         "competition_open": enrolling.pk,
-        "entry": CompetitionEntry.objects.filter(competition=cup, workplace__isnull=False)
-        .order_by("pk")[0]
-        .pk,
+        "entry": entry.pk,
+        "evidence": evidence.pk,
         "project": Project.objects.filter(**xining).order_by("pk")[0].pk,
     }
 
@@ -887,3 +923,63 @@ def test_admin_exports_show_only_ones_own_rows(world):
         assert not [m for m in XINING_MARKERS if m in body], name
         checked += 1
     assert checked >= 2
+
+
+# -- references in the body --------------------------------------------------------------
+
+
+def _values(data: Any) -> set[str]:
+    if isinstance(data, dict):
+        return set().union(*(_values(v) for v in data.values())) if data else set()
+    if isinstance(data, list | tuple):
+        return set().union(*(_values(v) for v in data)) if data else set()
+    return {str(data)}
+
+
+#: Who sends each write of the column: the first of these the table allows.
+BODY_ACTORS = ("org_xining", "staff_a", "inspector", "anonymous")
+
+
+@pytest.mark.postgis
+def test_references_to_another_unions_rows_in_the_body_are_refused(world):
+    """The matrix's column for a request body that names another union's row (campaign,
+    location, station, workplace, union): for every write whose body names one, sent by
+    someone allowed the URL with Golmud's row in place of Xining's, the answer is a refusal
+    (4xx, or the line rejected) and nothing changes (security review 2, class 3)."""
+    failures: list[str] = []
+    checked = 0
+    for name, rule in sorted(access.URLS.items()):
+        case = CASES.get(name)
+        if rule.kind != access.WRITE or case is None or name in NOT_SENT:
+            continue
+        own = dict(world.objects)
+        theirs = {**own, **world.foreign}
+        foreign_values = {str(v) for k, v in world.foreign.items() if own.get(k) != v}
+        body = case.data(theirs)
+        if not ((_values(body) - _values(case.data(own))) & foreign_values):
+            continue  # the body names no row
+        role = next(r for r in BODY_ACTORS if r in ALLOWED[rule.who])
+        api = name.startswith("api-")
+        client = client_for(world.users[role], api)
+        cookies = copy.deepcopy(client.cookies)
+        for method in rule.methods:
+            with transaction.atomic():
+                cache.clear()
+                objects = dict(own)
+                if case.prepare is not None:
+                    case.prepare(world, role, objects)
+                url = url_for(name, rule, objects)
+                before = fingerprint()
+                body_case = Case(data=lambda o, body=body: body, line_status=case.line_status)
+                response = send(client, method, url, body_case, objects, api)
+                outcome = classify(response, body_case)
+                refused = outcome == "denied" or 400 <= response.status_code < 500
+                if not refused:
+                    failures.append(f"{name} {method} as {role}: accepted ({outcome})")
+                elif fingerprint() != before:
+                    failures.append(f"{name} {method} as {role}: refused but changed rows")
+                transaction.set_rollback(True)
+            checked += 1
+        client.cookies = cookies
+    assert not failures, "\n".join(failures)
+    assert checked >= 15

@@ -133,6 +133,45 @@ def test_the_setting_requires_it_of_admins(settings, province_admin, organizer_x
     device = TOTPDevice.objects.get(user=province_admin)
     assert admin.post("/accounts/two-factor/", {"token": _code(device)}).status_code == 302
     assert admin.get("/organizer/").status_code == 200
-    admin.post("/accounts/two-factor/", {"action": "off"})
+    admin.post("/accounts/two-factor/", {"action": "off", "token": _code(device, drift=1)})
     assert TOTPDevice.objects.filter(user=province_admin, confirmed=True).exists()
     assert services.second_factor_required(province_admin)
+
+
+def _turned_on(user) -> tuple[Client, TOTPDevice]:
+    client = Client()
+    client.force_login(user)
+    client.get("/accounts/two-factor/")
+    device = TOTPDevice.objects.get(user=user)
+    return client, device
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "http:evil.example",
+     "javascript:alert(1)", " https://evil.example"],
+)  # fmt: skip
+def test_a_code_never_sends_anyone_to_another_site(organizer_xining, target):
+    """Security review 2, class 6: ``next`` is checked with url_has_allowed_host_and_scheme."""
+    client, device = _turned_on(organizer_xining)
+    response = client.post(f"/accounts/two-factor/?next={target}", {"token": _code(device)})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/two-factor/"
+
+
+def test_a_code_sends_to_a_page_of_this_site(organizer_xining):
+    client, device = _turned_on(organizer_xining)
+    response = client.post("/accounts/two-factor/?next=/organizer/", {"token": _code(device)})
+    assert response.status_code == 302 and response["Location"] == "/organizer/"
+
+
+def test_turning_it_off_takes_a_current_code(organizer_xining):
+    client, device = _turned_on(organizer_xining)
+    assert client.post("/accounts/two-factor/", {"token": _code(device)}).status_code == 302
+    for body in ({"action": "off"}, {"action": "off", "token": "000000"}):
+        client.post("/accounts/two-factor/", body)
+        assert TOTPDevice.objects.filter(user=organizer_xining, confirmed=True).exists()
+    device.refresh_from_db()
+    device.throttle_reset()
+    client.post("/accounts/two-factor/", {"action": "off", "token": _code(device, drift=1)})
+    assert not TOTPDevice.objects.filter(user=organizer_xining).exists()

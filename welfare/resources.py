@@ -31,7 +31,7 @@ from welfare import services
 from welfare.models import HealthCheck, Worker, Workplace, WorkplaceHazard
 from welfare.services.health import clean_id_last4, phone_key_of
 from welfare.services.roster import HAZARD_SPLIT, hazard_lookup
-from welfare.validators import validate_credit_code
+from welfare.validators import credit_code_normalize, validate_credit_code
 
 HAZARD_COUNT = re.compile(r"^(?P<name>.*?)[\s:：(（]*(?P<n>\d+)?\s*人?[)）]?$")
 
@@ -160,7 +160,7 @@ class WorkplaceResource(_Scoped):
     def clean_row(self, cells: dict[str, str], *, crs: str | None = None) -> dict[str, Any]:
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
-        code = fold(cells.get("credit_code", "")).upper()
+        code = credit_code_normalize(cells.get("credit_code", ""))
         try:
             validate_credit_code(code)
         except ValidationError as exc:
@@ -368,7 +368,7 @@ class WorkerResource(_Scoped):
             "name": tidy(cells.get("name", "")),
             "job": tidy(cells.get("job", "")),
         }
-        code = fold(cells.get("credit_code", "")).upper()
+        code = credit_code_normalize(cells.get("credit_code", ""))
         try:
             values["workplace"] = self.workplace(code).pk
         except RowInvalid as exc:

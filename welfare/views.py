@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.scoping import Scope, scope_for
+from core.tabular import formula_safe
 from core.throttling import public_form_retry_after, too_many
 from welfare import selectors, services
 from welfare.forms import HazardReportForm, HazardStatusForm, HotDaysForm, add_domain_error
@@ -135,7 +136,7 @@ def hot_days_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 row["region"],
-                row["name"],
+                formula_safe(row["name"]),
                 len(row["days"]),
                 " ".join(d.isoformat() for d in row["days"]),
             ]

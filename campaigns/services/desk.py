@@ -24,6 +24,7 @@ from campaigns.exceptions import CampaignsError
 from campaigns.models import Distribution, IdempotencyRecord
 from campaigns.services import idempotency, ledger, vouchers
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.identifiers import code_lookup_form
 from core.scoping import scope_for
 from stations.models import Station
 
@@ -97,6 +98,7 @@ def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]
         actor=actor, campaign=campaign, location=location, item=item,
         quantity=_int(payload, "quantity"), category=str(payload.get("category") or ""),
         workers=1 if phone else _int(payload, "workers", default=1), phone=phone,
+        reason=str(payload.get("reason") or "")[:300],
     )  # fmt: skip
     return {
         "distribution": distribution.pk, "item": item.name, "unit": item.unit,
@@ -124,7 +126,11 @@ def _perform(actor: AbstractBaseUser, action: DeskAction) -> dict[str, Any]:
         raise CampaignsError(
             _("未知的操作类型：%(type)s。") % {"type": str(action.type)[:30]}, field="type"
         )
-    station = Station.objects.filter(code=str(action.station)[:40]).select_related("union").first()
+    station = (
+        Station.objects.filter(code=code_lookup_form(action.station))
+        .select_related("union")
+        .first()
+    )
     if station is None:
         raise NotFound(
             _("没有编号为 %(code)s 的站点。") % {"code": str(action.station)[:40]}, field="station"

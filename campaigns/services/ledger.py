@@ -56,7 +56,10 @@ def require_stock_manage(actor: AbstractBaseUser | None, location: StockLocation
     if actor is None:
         return
     if not scope_for(actor).covers_union(location.union):
-        raise PermissionDenied(_("您无权管理“%(location)s”的库存。") % {"location": location.name})
+        # The code (which the request named), never the name of another union's depot.
+        raise PermissionDenied(
+            _("您无权管理地点 %(code)s 的库存。") % {"code": location.code}, field="location"
+        )
 
 
 def require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) -> None:
@@ -68,7 +71,9 @@ def require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) ->
         return
     if location.station_id and location.station_id in scope.staff_station_ids:
         return
-    raise PermissionDenied(_("您无权在“%(location)s”操作库存。") % {"location": location.name})
+    raise PermissionDenied(
+        _("您无权在地点 %(code)s 操作库存。") % {"code": location.code}, field="location"
+    )
 
 
 def require_campaign_open(campaign: Campaign | None) -> None:
@@ -76,6 +81,71 @@ def require_campaign_open(campaign: Campaign | None) -> None:
         raise CampaignsError(
             _("活动“%(name)s”已结束，不能再有库存变动。") % {"name": campaign.name},
             field="campaign",
+        )
+
+
+#: Upper bounds of what a person types into one movement: a line's quantity and a
+#: receipt's cost (yuan). Far above any real delivery, far below what breaks a sum.
+MAX_LINE_QUANTITY = 1_000_000
+MAX_COST = Decimal("10000000.00")
+
+
+def require_campaign_covers(campaign: Campaign | None, *locations: StockLocation) -> None:
+    """A movement may name a campaign only when every location it touches lies under the
+    campaign's union (the locations are already in the actor's scope): another union's
+    campaign in a request body is refused, and its spend is never touched. The message
+    names only what the request named."""
+    if campaign is None:
+        return
+    for location in locations:
+        if not location.union.path.startswith(campaign.union.path):
+            raise CampaignsError(
+                _("地点 %(code)s 不在这个活动的范围内。") % {"code": location.code},
+                field="campaign",
+            )
+
+
+#: A hand-out's people covered, whatever the reason: more than any one record can honestly
+#: cover (a group hand-out is one site's workers on one day).
+MAX_PEOPLE_PER_HAND_OUT = 5_000
+
+
+def check_people_covered(*, workers: int, quantity: int, item: Item, reason: str = "") -> str:
+    """The one rule for a typed head count of a hand-out: at least 1, at most ``quantity``
+    × the item's ``people_per_unit`` unless a ``reason`` is given (a reason is stored on the
+    movement), and never above ``MAX_PEOPLE_PER_HAND_OUT``. Returns the reason, tidied."""
+    reason = (reason or "").strip()[:300]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers <= 0:
+        raise CampaignsError(_("覆盖人数必须大于 0。"), field="workers")
+    if workers > MAX_PEOPLE_PER_HAND_OUT:
+        raise CampaignsError(
+            _("一次发放最多覆盖 %(max)d 人。") % {"max": MAX_PEOPLE_PER_HAND_OUT}, field="workers"
+        )
+    most = quantity * max(item.people_per_unit, 1)
+    if workers > most and not reason:
+        raise CampaignsError(
+            _("%(q)d%(unit)s%(item)s最多够 %(most)d 人；覆盖人数更多时请写明原因。")
+            % {"q": quantity, "unit": item.unit, "item": item.name, "most": most},
+            field="workers",
+        )
+    return reason
+
+
+def check_quantity(quantity: int, *, field: str = "quantity") -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise CampaignsError(_("数量必须是整数。"), field=field)
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise CampaignsError(
+            _("数量必须在 1 到 %(max)d 之间。") % {"max": MAX_LINE_QUANTITY}, field=field
+        )
+
+
+def check_cost(cost: Decimal | None) -> None:
+    if cost is None:
+        return
+    if not Decimal(0) <= cost <= MAX_COST:
+        raise CampaignsError(
+            _("金额必须在 0 到 %(max)s 元之间。") % {"max": f"{MAX_COST:,.2f}"}, field="cost"
         )
 
 
@@ -418,9 +488,13 @@ def stock_receive(
     """Goods arrive at a depot (or directly at a station) from a supplier; ``reason``
     names the delivery (an imported receipt's number, so it is not received twice)."""
     require_stock_manage(actor, location)
+    require_campaign_covers(campaign, location)
     require_campaign_open(campaign)
+    check_cost(cost)
     if not lines:
         raise CampaignsError(_("至少要有一行物资。"), field="lines")
+    for line in lines:
+        check_quantity(line.quantity, field="lines")
     movement = Movement.objects.create(
         kind=Movement.Kind.RECEIPT, campaign=campaign, actor=actor, reason=reason,
         cost=cost if cost is not None else sum(
@@ -453,7 +527,10 @@ def stock_transfer_dispatch(
 ) -> Transfer:
     """Send stock from ``source``: it leaves the source now and is in transit until received."""
     require_stock_manage(actor, source)
+    require_campaign_covers(campaign, source, destination)
     require_campaign_open(campaign)
+    for line in lines:
+        check_quantity(line.quantity, field="lines")
     if source.pk == destination.pk:
         raise CampaignsError(_("调出和调入地点不能相同。"), field="destination")
     if not lines:
@@ -536,11 +613,14 @@ def stock_distribute(
     phone: str | None = None,
     lot: Lot | None = None,
     on: dt.date | None = None,
+    reason: str = "",
 ) -> Distribution:
     """Hand out ``quantity`` of ``item`` to a group of ``workers`` or to one worker.
 
     With ``phone`` the hand-out is to one identified worker (stored as an HMAC) and the
-    campaign's per-person daily limit applies.
+    campaign's per-person daily limit applies. ``workers`` is held to
+    :func:`check_people_covered`; ``reason`` explains a count above what the quantity
+    covers.
     """
     require_hand_out(actor, location)
     key = worker_key(phone) if phone else ""
@@ -555,8 +635,7 @@ def stock_distribute(
         )
     if location.union.path and not location.union.path.startswith(campaign.union.path):
         raise CampaignsError(_("发放地点不在活动范围内。"), field="location")
-    if quantity <= 0:
-        raise CampaignsError(_("数量必须大于 0。"), field="quantity")
+    check_quantity(quantity)
     if category not in WorkerCategory.values:
         raise CampaignsError(
             _("未知的劳动者类别：%(category)s。") % {"category": category}, field="category"
@@ -576,10 +655,9 @@ def stock_distribute(
                     % {"n": done, "limit": limit},
                     field="phone",
                 )
-    elif workers <= 0:
-        raise CampaignsError(_("覆盖人数必须大于 0。"), field="workers")
+    reason = check_people_covered(workers=workers, quantity=quantity, item=item, reason=reason)
     movement = Movement.objects.create(
-        kind=Movement.Kind.DISTRIBUTION, campaign=campaign, actor=actor
+        kind=Movement.Kind.DISTRIBUTION, campaign=campaign, actor=actor, reason=reason
     )
     # Rows first, the hot stock row last: its lock is then held only until the commit.
     distribution = Distribution.objects.create(

@@ -56,6 +56,27 @@ def stamp(instance: Any, actor: AbstractBaseUser | None, reason: str | None = No
         instance._change_reason = reason[:100]
 
 
+#: A campaign's people (targets) and money: hard upper bounds on what a person types.
+MAX_CAMPAIGN_PEOPLE = 10_000_000
+MAX_BUDGET = Decimal("1000000000.00")
+
+
+def _is_count(n: object, most: int) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= most
+
+
+def _check_totals(*, target_workers: int, budget: Decimal) -> None:
+    if not _is_count(target_workers, MAX_CAMPAIGN_PEOPLE):
+        raise CampaignsError(
+            _("目标覆盖人数应在 0 到 %(max)d 之间。") % {"max": MAX_CAMPAIGN_PEOPLE},
+            field="target_workers",
+        )
+    if not Decimal(0) <= Decimal(budget) <= MAX_BUDGET:
+        raise CampaignsError(
+            _("金额必须在 0 到 %(max)s 元之间。") % {"max": f"{MAX_BUDGET:,.2f}"}, field="budget"
+        )
+
+
 def _check_targets(targets: dict[str, int]) -> dict[str, int]:
     unknown = set(targets) - set(WorkerCategory.values)
     if unknown:
@@ -63,7 +84,7 @@ def _check_targets(targets: dict[str, int]) -> dict[str, int]:
             _("未知的劳动者类别：%(category)s。") % {"category": ", ".join(sorted(unknown))},
             field="category_targets",
         )
-    bad = [code for code, n in targets.items() if not isinstance(n, int) or n < 0]
+    bad = [code for code, n in targets.items() if not _is_count(n, MAX_CAMPAIGN_PEOPLE)]
     if bad:
         raise CampaignsError(
             _("分类目标必须是不小于 0 的整数：%(category)s。")
@@ -122,6 +143,7 @@ def campaign_create(
 
     ``category_weights`` None takes the kind's default (``default_category_weights``)."""
     _require_union(actor, union)
+    _check_totals(target_workers=target_workers, budget=budget)
     weights = default_category_weights(kind) if category_weights is None else category_weights
     campaign = Campaign(
         kind=kind, name=name, union=union, starts_on=starts_on, ends_on=ends_on,
@@ -158,6 +180,7 @@ def campaign_update(
     require_campaign_manage(actor, campaign)
     if union.pk != campaign.union_id:
         _require_union(actor, union)
+    _check_totals(target_workers=target_workers, budget=budget)
     campaign.kind, campaign.name, campaign.union = kind, name, union
     campaign.starts_on, campaign.ends_on = starts_on, ends_on
     campaign.target_workers, campaign.budget = target_workers, budget

@@ -22,6 +22,7 @@ from campaigns.services import ledger
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, NotFound, PermissionDenied
+from core.identifiers import ascii_digits
 from core.identity import worker_key
 from core.scoping import scope_for
 from stations.models import Station
@@ -38,8 +39,9 @@ def voucher_code_new() -> str:
 
 
 def voucher_code_normalize(raw: str) -> str:
-    """The stored form of a typed or scanned code: upper case, dashes and spaces dropped."""
-    return re.sub(r"[^0-9A-Z]", "", str(raw or "").upper())[:24]
+    """The stored form of a typed or scanned code: NFKC and any script's digits as ASCII
+    (``core.identifiers``), upper case, dashes and spaces dropped."""
+    return re.sub(r"[^0-9A-Z]", "", ascii_digits(str(raw or "")[:64]).upper())[:24]
 
 
 def voucher_code_display(code: str) -> str:

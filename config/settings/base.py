@@ -143,7 +143,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# ... and an address is locked after AXES_IP_FAILURE_LIMIT failures over any user names
+# (guesses spread over many names), core.login_limits.
+AXES_HANDLER = "core.login_limits.PerAddressDatabaseHandler"
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30, minimum=1)
 AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
@@ -197,8 +200,23 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Private files (admin import uploads, contest evidence): outside MEDIA_ROOT, so the web
+# server never serves them; only core.private_files' view does, after checking scope.
+# PRIVATE_MEDIA_SERVE: "django" streams the file; "x-accel-redirect" (nginx) and
+# "x-sendfile" (Apache) hand it to the web server under PRIVATE_MEDIA_INTERNAL_URL.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+PRIVATE_MEDIA_SERVE = env_choice(
+    "PRIVATE_MEDIA_SERVE", ("django", "x-accel-redirect", "x-sendfile"), "django"
+)
+PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "/_private/")
+#: Hours an import's uploaded file is kept when its job never ends (docs/privacy.md).
+IMPORT_FILE_RETENTION_HOURS = env_int("IMPORT_FILE_RETENTION_HOURS", 24, minimum=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private/"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -241,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
     "health-checks-weekly": {
         "task": "welfare.tasks.health_checks_weekly",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    "import-files-purge-hourly": {
+        "task": "core.tasks.import_files_purge_hourly",
+        "schedule": crontab(minute=5),
     },
     "findings-overdue-daily": {
         "task": "supervision.tasks.findings_overdue_daily",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound
+from core.identifiers import code_lookup_form
 from core.photos import photo_without_metadata
 from stations.exceptions import StationsError
 from stations.models import FacilityReport, Feedback, Station
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _public_station(code: str) -> Station:
-    station = Station.objects.active().filter(code=str(code)[:40]).first()
+    station = Station.objects.active().filter(code=code_lookup_form(code)).first()
     if station is None:
         raise NotFound(
             _("没有编号为 %(code)s 的运行中站点。") % {"code": str(code)[:40]}, field="station"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, NotFound, PermissionDenied
+from core.identifiers import code_lookup_form
 from core.scoping import Scope, scope_for
 from stations.exceptions import StationsError
 from stations.models import Station, Visit, VisitDaily
@@ -67,7 +68,7 @@ def _visit_problem(
         parsed_uuid = uuid_module.UUID(str(item.uuid))
     except (ValueError, AttributeError, TypeError):
         return _("uuid 不是有效的 UUID。"), {}
-    station = stations.get(str(item.station))
+    station = stations.get(code_lookup_form(item.station))
     if station is None:
         return _("没有编号为 %(code)s 的站点。") % {"code": str(item.station)[:40]}, {}
     if not scope.may_staff_station(station):
@@ -124,7 +125,7 @@ def visit_record_batch(
             _("一次最多上传 %(n)d 条到访记录。") % {"n": VISIT_BATCH_LIMIT}, field="visits"
         )
     now = now or timezone.now()
-    codes = {str(v.station) for v in visits}
+    codes = {code_lookup_form(v.station) for v in visits}
     stations = {s.code: s for s in Station.objects.filter(code__in=codes).select_related("union")}
     outcomes: list[VisitOutcome | None] = []
     clean: list[dict[str, Any]] = []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import time as local_time
+from core.dates import check_past_day
 from core.errors import Conflict
 from supervision.exceptions import SupervisionError
 from supervision.models import (
@@ -51,8 +51,7 @@ def _count(value: Any, field: str) -> int:
 def _past_day(value: Any, field: str, not_before: dt.date | None = None) -> dt.date:
     if not isinstance(value, dt.date):
         raise SupervisionError(_("请填写日期。"), field=field)
-    if value > local_time.today():
-        raise SupervisionError(_("日期不能在将来。"), field=field)
+    check_past_day(value, field=field, error=SupervisionError)
     if not_before is not None and value < not_before:
         raise SupervisionError(
             _("日期不能早于 %(d)s。") % {"d": not_before.isoformat()}, field=field

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core import time as local_time
+from core.dates import check_deadline, check_past_day
 from core.errors import Conflict, DomainError
 from core.photos import photo_without_metadata
 from supervision.exceptions import SupervisionError
@@ -108,6 +109,7 @@ def finding_build(
         raise SupervisionError(_("请填写整改期限。"), field=f"{prefix}deadline")
     if data.deadline < not_before:
         raise SupervisionError(_("整改期限不能早于发现问题的日期。"), field=f"{prefix}deadline")
+    check_deadline(data.deadline, field=f"{prefix}deadline", error=SupervisionError)
     if len(data.photos) > MAX_PHOTOS:
         raise SupervisionError(
             _("每个问题最多 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field=f"{prefix}photos"
@@ -174,6 +176,7 @@ def inspection_record(
             return known
     if not isinstance(inspected_on, dt.date) or inspected_on > local_time.today():
         raise SupervisionError(_("检查日期不能在将来。"), field="inspected_on")
+    check_past_day(inspected_on, field="inspected_on", error=SupervisionError)
     agencies = list(dict.fromkeys(agencies))
     for i, agency in enumerate(agencies):
         choice(agency, Agency, f"agencies[{i}]")
@@ -248,8 +251,7 @@ def _move(finding: Finding, to: str) -> None:
 def _day(value: Any, field_name: str, *, not_before: dt.date | None = None) -> dt.date:
     if not isinstance(value, dt.date):
         raise SupervisionError(_("请填写日期。"), field=field_name)
-    if value > local_time.today():
-        raise SupervisionError(_("日期不能在将来。"), field=field_name)
+    check_past_day(value, field=field_name, error=SupervisionError)
     if not_before is not None and value < not_before:
         raise SupervisionError(
             _("日期不能早于 %(d)s。") % {"d": not_before.isoformat()}, field=field_name
@@ -322,6 +324,7 @@ def finding_reopen(
     if deadline is not None:
         if not isinstance(deadline, dt.date) or deadline < local_time.today():
             raise SupervisionError(_("新的整改期限不能早于今天。"), field="deadline")
+        check_deadline(deadline, field="deadline", error=SupervisionError)
         finding.deadline = deadline
         finding.overdue_alerted_on = None
     finding.full_clean()

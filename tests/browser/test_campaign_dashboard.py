@@ -64,7 +64,7 @@ def busy_campaign(network):
     ):
         ledger.stock_distribute(
             actor=None, campaign=campaign, location=station, item=hat, quantity=1,
-            category=category, workers=n, on=today - dt.timedelta(days=day),
+            category=category, workers=n, on=today - dt.timedelta(days=day), reason="整箱分装",
         )  # fmt: skip
     ledger.stock_transfer_dispatch(
         actor=None, source=depot, destination=station, campaign=campaign,

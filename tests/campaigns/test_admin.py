@@ -246,7 +246,7 @@ def test_only_superusers_change_the_catalog(network, organizer_xining):
     client = Client()
     client.force_login(organizer_xining)
     form = {"code": "fan", "name": "扇子", "unit": "把", "pack_size": "20", "season": "summer",
-            "unit_cost": "3.00", "sort_order": "0"}  # fmt: skip
+            "unit_cost": "3.00", "sort_order": "0", "people_per_unit": "1"}  # fmt: skip
     assert client.post(reverse("admin:campaigns_item_add"), form).status_code == 403
     client.force_login(root)
     assert client.post(reverse("admin:campaigns_item_add"), form).status_code == 302

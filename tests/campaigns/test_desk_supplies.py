@@ -104,7 +104,7 @@ def test_short_stock_refuses_that_line_and_keeps_the_others(stocked, staff_xinin
     actions = [
         hand_out(stocked, quantity=6),
         hand_out(stocked, quantity=6),
-        hand_out(stocked, quantity=3),
+        hand_out(stocked, quantity=3, workers=3),
     ]
     results = post_batch(client_for(staff_xining), actions).json()["results"]
     assert [r["status"] for r in results] == ["applied", "refused", "applied"]

@@ -10,6 +10,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from campaigns.services import ledger
@@ -33,6 +34,7 @@ pytestmark = [pytest.mark.django_db]
 
 TESTED = {
     "campaigns.tasks.stock_alerts_daily",
+    "core.tasks.import_files_purge_hourly",
     "stations.tasks.visit_partitions_ensure",
     "supervision.tasks.findings_overdue_daily",
     "welfare.tasks.refresh_all_weather",
@@ -90,6 +92,23 @@ def test_weather_refresh_twice_gives_the_same_alerts(network, settings):
         assert second == first and WeatherAlert.objects.count() == len(first)
     finally:
         provider.close()
+
+
+def test_import_files_purge_twice_deletes_once():
+    import os
+
+    from core.import_jobs import FOLDER
+    from core.private_files import private_storage
+    from core.tasks import import_files_purge_hourly
+
+    storage = private_storage()
+    old = storage.save(f"{FOLDER}/{'c' * 32}.csv", ContentFile(b"name,phone"))
+    long_ago = (timezone.now() - dt.timedelta(days=2)).timestamp()
+    os.utime(storage.path(old), (long_ago, long_ago))
+    assert import_files_purge_hourly() >= 1
+    assert not storage.exists(old)
+    import_files_purge_hourly()  # again: nothing left to delete, no error
+    assert not storage.exists(old)
 
 
 def test_retention_twice_deletes_once(network, organizer_xining, settings):

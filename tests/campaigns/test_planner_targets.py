@@ -121,7 +121,7 @@ def test_dashboard_shows_progress_against_category_targets(stock):
     for category, n in (("courier", 50), ("sanitation", 60), ("delivery", 5)):
         ledger.stock_distribute(
             actor=None, campaign=stock.campaign, location=stock.depot, item=stock.hat,
-            quantity=1, category=category, workers=n, on=dt.date(2027, 7, 14),
+            quantity=1, category=category, workers=n, on=dt.date(2027, 7, 14), reason="分装",
         )  # fmt: skip
     data = campaign_dashboard(campaign=stock.campaign, on=dt.date(2027, 7, 14))
     progress = [(c.code, c.reached, c.target, c.percent) for c in data["category_progress"]]

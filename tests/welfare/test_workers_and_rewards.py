@@ -465,3 +465,16 @@ def test_the_panel_is_scoped(client, network, organizer_xining, organizer_golmud
 def test_check_kinds_are_labelled():
     assert HealthCheck.Kind("emergency").label == "应急"
     assert HazardReport.Status("unfounded").label == "经核查不属实"
+
+
+def test_a_reward_paid_before_its_year_is_refused(counties, organizer_xining, network):
+    """Security review 2: a reward paid in 1900 (dates are range-checked, core.dates)."""
+    reward = _verify(HazardReportFactory(**XINING_POINT), organizer_xining, "general").reward
+    services.reward_budget_set(actor=organizer_xining, union=network.xining, year=reward.year,
+                               amount=10000)  # fmt: skip
+    for day in (dt.date(1900, 1, 1), dt.date(reward.year - 1, 12, 31)):
+        with pytest.raises(WelfareError) as exc:
+            services.reward_mark_paid(actor=organizer_xining, reward=reward, paid_on=day)
+        assert exc.value.field == "paid_on"
+    reward.refresh_from_db()
+    assert reward.paid_on is None

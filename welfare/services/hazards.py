@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import time as local_time
+from core.dates import check_past_day
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.photos import photo_without_metadata
 from core.spatial import is_postgis
@@ -335,6 +336,9 @@ def reward_mark_paid(
         )
     if paid_on > local_time.today():
         raise WelfareError(_("发放日期不能在将来。"), field="paid_on")
+    check_past_day(
+        paid_on, field="paid_on", error=WelfareError, earliest=dt.date(reward.year, 1, 1)
+    )
     budget = budget_for(union=reward.union, year=reward.year)
     if budget is None:
         raise Conflict(

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from core.categories import WorkerCategory
+from core.dates import check_past_day
 from core.errors import Conflict, DomainError
+from core.identifiers import DIGITS, normalize_identifier
 from core.identity import worker_key
 from stations.models import Union
 from welfare import surveillance
@@ -29,7 +31,7 @@ from welfare.services._common import KEEP, Keep, correction_reason, require_unio
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-ID_LAST4 = re.compile(r"\d{3}[\dX]")
+ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 PHONE_KEY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -45,7 +47,12 @@ def _hazards(worker: Worker) -> list[str]:
 
 def clean_id_last4(value: str) -> str:
     """The last four characters of an ID card (digits, the last may be X); never more."""
-    value = (value or "").strip().upper()
+    try:
+        value = normalize_identifier(
+            value, field="id_last4", label=_("身份证后四位"), alphabet=DIGITS + "X", max_length=18
+        )
+    except DomainError as exc:
+        raise WelfareError(exc.message, field="id_last4") from None
     if not value:
         return ""
     if len(value) > 4:
@@ -207,6 +214,7 @@ def health_check_validate(*, kind: str, checked_on: dt.date, result: str) -> Non
         raise WelfareError(_("未知的体检结论：%(r)s。") % {"r": result}, field="result")
     if checked_on > local_time.today():
         raise WelfareError(_("体检日期不能在将来。"), field="checked_on")
+    check_past_day(checked_on, field="checked_on", error=WelfareError)
 
 
 def _schedule_due(worker: Worker) -> dt.date | None:

@@ -17,6 +17,7 @@ from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
 from welfare.services.health import workplace_schedules_refresh
+from welfare.validators import credit_code_normalize
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,7 +50,7 @@ def workplace_save(
             raise WelfareError(
                 _("未知的危害类型：%(h)s。") % {"h": ", ".join(sorted(unknown))}, field="hazards"
             )
-    workplace.credit_code = (workplace.credit_code or "").strip().upper()
+    workplace.credit_code = credit_code_normalize(workplace.credit_code)
     was_high = previous.is_high_altitude if workplace.pk else False
     workplace.full_clean()
     stamp(workplace, actor)
@@ -59,6 +60,10 @@ def workplace_save(
     if hazards is not None:
         _workplace_hazards_replace(actor=actor, workplace=workplace, hazards=hazards)
     return workplace
+
+
+#: Exposed headcount of one hazard at one workplace: a hard upper bound on a typed count.
+MAX_EXPOSED = 1_000_000
 
 
 def _workplace_hazards_replace(
@@ -71,7 +76,11 @@ def _workplace_hazards_replace(
             stamp(row, actor)
             row.delete()
     for hazard, count in hazards.items():
-        exposed = max(0, int(count))
+        exposed = int(count)
+        if not 0 <= exposed <= MAX_EXPOSED:
+            raise WelfareError(
+                _("接触人数应在 0 到 %(max)d 之间。") % {"max": MAX_EXPOSED}, field="hazards"
+            )
         row = existing.get(hazard) or WorkplaceHazard(workplace=workplace, hazard=hazard)
         if row.pk and row.exposed == exposed:
             continue

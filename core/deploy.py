@@ -40,14 +40,18 @@ KNOWN_SECRETS = frozenset(
     }
 )
 KNOWN_SECRET_PREFIXES = ("django-insecure-", "insecure-")
+GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
 
 
 def secret_problem(name: str, value: str) -> str | None:
     """Why ``value`` may not be the secret ``name`` in production, or None."""
     if value in KNOWN_SECRETS or value.startswith(KNOWN_SECRET_PREFIXES):
-        return f"{name} is a published value; generate one (python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        return f"{name} is a published value; generate one: {GENERATE}"
     if len(value) < SECRET_MIN_LENGTH:
-        return f"{name} must be at least {SECRET_MIN_LENGTH} characters long, got {len(value)}."
+        return (
+            f"{name} must be at least {SECRET_MIN_LENGTH} characters long, got {len(value)}; "
+            f"generate one: {GENERATE}"
+        )
     if len(set(value)) < SECRET_MIN_UNIQUE_CHARACTERS:
         return f"{name} must have at least {SECRET_MIN_UNIQUE_CHARACTERS} different characters."
     return None

@@ -61,6 +61,7 @@ URLS: dict[str, Access] = {
     "login": write(PUBLIC),
     "admin-login": write(PUBLIC),
     "two-factor": write(ORGANIZERS),
+    "api-token-issue": write(SIGNED_IN),
     "logout": write(PUBLIC),
     "password_change": write(SIGNED_IN),
     "password_change_done": read(SIGNED_IN),

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.views import healthz, home_for_role, livez
+from config.views import api_token_issue, healthz, home_for_role, livez
 from config.views_two_factor import ThrottledPasswordResetView, two_factor
 from core.forms import LoginForm
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/auth/token/", api_token_issue, name="api-token-issue"),
     path("api/v1/", include("stations.urls_api")),
     path("api/v1/", include("campaigns.urls_api")),
     path("api/v1/", include("welfare.urls_api")),

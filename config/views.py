@@ -8,10 +8,15 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import defaults
 from kombu.exceptions import OperationalError as KombuOperationalError
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from config.celery_app import app as celery_app
 from config.navigation import home_url_for
-from core import replicas
+from core import replicas, services
 
 
 def livez(request: HttpRequest) -> JsonResponse:
@@ -119,3 +124,22 @@ def server_error(request: HttpRequest) -> HttpResponse:
             {"error": {"field": None, "message": _("服务器出错了，请稍后再试。")}}, status=500
         )
     return defaults.server_error(request)
+
+
+@api_view(["POST"])
+@authentication_classes([SessionAuthentication])  # a token cannot mint the next one
+@permission_classes([IsAuthenticated])
+def api_token_issue(request: Request) -> Response:
+    """A new API token for the signed-in user, expiring after API_TOKEN_TTL_HOURS.
+
+    Users who must use a second factor get one only from a session verified with it
+    (core.authentication refuses their other tokens).
+    """
+    key, grant = services.api_token_issue(
+        actor=request.user, second_factor=bool(request.user.is_verified())
+    )
+    return Response(
+        {"token": key, "expires_at": grant.expires_at, "second_factor": grant.second_factor},
+        status=201,
+        headers={"Cache-Control": "no-store"},
+    )

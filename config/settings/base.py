@@ -155,6 +155,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("NUM_PROXIES", 0, minimum=0)
 # /accounts/two-factor/; with OTP_REQUIRED_FOR_ADMINS, union admins and superusers must.
 OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
 OTP_TOTP_ISSUER = "yizhan"
+# API tokens issued at POST /api/v1/auth/token/ expire after this many hours.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
 
 # Content-Security-Policy on every page (django-csp): scripts only from our own static
 # files (no inline script; django-leaflet's widget scripts carry the request's nonce),
@@ -261,7 +263,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, refusing expired tokens and a second-factor user's token not issued
+        # after a second-factor login (core.authentication).
+        "core.authentication.SecondFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",

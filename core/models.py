@@ -34,3 +34,6 @@ class ApiTokenGrant(models.Model):
                 name="core_apitokengrant_expires_after_issue",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.token.user_id} → {self.expires_at:%Y-%m-%d %H:%M}"

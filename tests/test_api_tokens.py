@@ -89,9 +89,7 @@ def test_issuing_again_retires_the_earlier_token(required, province_admin):
     assert _with_token(second).get(READ).status_code == 200
 
 
-def test_a_user_without_the_duty_keeps_a_plain_token_and_gets_expiring_ones(
-    required, staff_xining
-):
+def test_a_user_without_the_duty_keeps_a_plain_token_and_gets_expiring_ones(required, staff_xining):
     plain = Token.objects.create(user=staff_xining)
     assert _with_token(plain.key).get(READ).status_code == 200
     client = APIClient()

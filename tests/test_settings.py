@@ -84,9 +84,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
-DEMO_LOADERS = sorted(
-    path.stem for path in ROOT.glob("*/management/commands/load_demo*.py")
-)
+DEMO_LOADERS = sorted(path.stem for path in ROOT.glob("*/management/commands/load_demo*.py"))
 
 
 def test_there_are_demo_loaders_to_refuse():
@@ -109,10 +107,22 @@ def test_production_settings_never_run_a_demo_loader(loader):
         ("SECRET_KEY", "ab" * 30, "SECRET_KEY must have at least 5 different characters"),
         ("SECRET_KEY", "insecure-quick-start-key-change-me", "SECRET_KEY is a published value"),
         ("SECRET_KEY", "test-secret-key-not-for-production", "SECRET_KEY is a published value"),
-        ("SECRET_KEY", "django-insecure-" + secrets.token_urlsafe(50), "SECRET_KEY is a published value"),
-        ("SECRET_KEY", "k7#Qm2!vX9@pL4$wR8^tY1&zN6*hB3(eJ5)cU0_gF-aD+sK=oI~", "SECRET_KEY is a published value"),
+        (
+            "SECRET_KEY",
+            "django-insecure-" + secrets.token_urlsafe(50),
+            "SECRET_KEY is a published value",
+        ),
+        (
+            "SECRET_KEY",
+            "k7#Qm2!vX9@pL4$wR8^tY1&zN6*hB3(eJ5)cU0_gF-aD+sK=oI~",
+            "SECRET_KEY is a published value",
+        ),
         ("WORKER_ID_SECRET", "x", "WORKER_ID_SECRET must be at least 50 characters long"),
-        ("WORKER_ID_SECRET", "a-long-random-secret-for-phone-hmacs", "WORKER_ID_SECRET is a published value"),
+        (
+            "WORKER_ID_SECRET",
+            "a-long-random-secret-for-phone-hmacs",
+            "WORKER_ID_SECRET is a published value",
+        ),
         ("ALLOWED_HOSTS", "*", "ALLOWED_HOSTS may not contain '*'"),
         ("ALLOWED_HOSTS", "yizhan.example.org,*", "ALLOWED_HOSTS may not contain '*'"),
         ("DEBUG", "true", "DEBUG is on"),
@@ -145,7 +155,9 @@ def test_an_unaccepted_deploy_warning_stops_check_and_migrate():
 
 def test_an_unaccepted_deploy_warning_stops_gunicorn_loading_the_app():
     env_vars = {**PRODUCTION_ENV, "SECURE_COOKIES": "false"}
-    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env={**clean, **env_vars},
         capture_output=True, text=True, timeout=120,

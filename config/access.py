@@ -54,6 +54,9 @@ URLS: dict[str, Access] = {
     # config / Django
     "healthz": read(PUBLIC),
     "livez": read(PUBLIC),
+    # Not by person: an allow-listed network or a bearer token (config.metrics); the
+    # test client's loopback address is allowed.
+    "metrics": read(PUBLIC),
     "set_language": write(PUBLIC),
     "api-schema": read(PUBLIC),
     "api-docs": read(PUBLIC),

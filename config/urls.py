@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.metrics import metrics
 from config.views import api_token_issue, healthz, home_for_role, livez
 from config.views_two_factor import ThrottledPasswordResetView, two_factor
 from core.forms import LoginForm
@@ -16,6 +17,7 @@ login_view = auth_views.LoginView.as_view(authentication_form=LoginForm)
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", RedirectView.as_view(url="/static/maps/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", login_view, name="admin-login"),

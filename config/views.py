@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from config.celery_app import app as celery_app
 from config.navigation import home_url_for
 from core import replicas, services
+from core.heartbeat import heartbeat_age
 
 
 def livez(request: HttpRequest) -> JsonResponse:
@@ -80,20 +81,37 @@ def _check_broker() -> dict[str, Any]:
     return {"ok": True, "configured": True}
 
 
+def _check_heartbeat(kind: str) -> dict[str, Any]:
+    """The Celery worker's or beat's last heartbeat (core.heartbeat), fresh or stale."""
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "configured": False}  # tasks run in-process
+    age = heartbeat_age(kind=kind)
+    stale_after = settings.HEARTBEAT_STALE_SECONDS
+    if age is None:
+        return {"ok": False, "configured": True, "age_seconds": None, "error": "never seen"}
+    return {"ok": age <= stale_after, "configured": True, "age_seconds": round(age, 1)}
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and operators: the database, the replica and the broker.
+    """For load balancers and operators: the database, the replica, the broker, and the
+    heartbeats of the Celery worker and beat.
 
     503 when the primary database or the broker does not answer (this process cannot do
-    its work). A replica that is down or too stale (``REPLICA_MAX_LAG_SECONDS``) is
-    reported but still answers 200: reads fall back to the primary, the site works.
+    its work). A replica that is down or too stale (``REPLICA_MAX_LAG_SECONDS``), or a
+    worker or beat whose heartbeat is older than ``HEARTBEAT_STALE_SECONDS``, is reported
+    as degraded but still answers 200: the web keeps serving, and a load balancer must not
+    take every web process out because a worker died.
     """
     checks = {
         "database": _check_database(replicas.PRIMARY),
         "replica": _check_replica(),
         "broker": _check_broker(),
+        "worker": _check_heartbeat("worker"),
+        "beat": _check_heartbeat("beat"),
     }
     healthy = checks["database"]["ok"] and checks["broker"]["ok"]
-    body = {"ok": healthy, "degraded": healthy and not checks["replica"]["ok"], **checks}
+    degraded = not all(checks[part]["ok"] for part in ("replica", "worker", "beat"))
+    body = {"ok": healthy, "degraded": healthy and degraded, **checks}
     response = JsonResponse(body, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
     return response

@@ -83,7 +83,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id()
+            # Django logs a 4xx/5xx after the middleware returned, with the request attached.
+            attached = getattr(getattr(record, "request", None), "request_id", None)
+            record.request_id = attached or request_id()
         return True
 
 

@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -46,6 +49,15 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.SERVE_PUBLIC_MEDIA and settings.PUBLIC_MEDIA_PREFIXES:
+    # make serve without a web server in front: only the public folders of MEDIA_ROOT.
+    # Private files (imports, evidence, reports' photos) are served by the view that checks
+    # the user's scope, never from here.
+    _public = "|".join(re.escape(prefix.strip("/") + "/") for prefix in settings.PUBLIC_MEDIA_PREFIXES)
+    urlpatterns += [
+        re_path(rf"^media/(?P<path>(?:{_public})(?!.*\.\.).+)$", serve,
+                {"document_root": settings.MEDIA_ROOT}),
+    ]  # fmt: skip
 
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

@@ -4,6 +4,7 @@
 #
 #   scripts/pitr.sh ensure            the cluster archives WAL, the stanza exists, a full backup exists
 #   scripts/pitr.sh backup [full|diff|incr]   a backup of the cluster and of MEDIA_ROOT (cron: docs/operations.md)
+#   scripts/pitr.sh ensure-db         the drill's database on the PITR cluster, if absent (migrated)
 #   scripts/pitr.sh mark [DB]         counts every table of DB in one instant and prints that time
 #   scripts/pitr.sh drill [--time T] [--db DB] [--keep]
 #                                     restore to T (default: a mark taken now) into a new cluster on
@@ -149,6 +150,19 @@ ensure() {
   if ! bgr info --output=json | grep -q '"label"'; then
     backup full
   fi
+}
+
+# The drill's database on a machine with no deployment of its own (make restore-drill on a
+# fresh machine): created, migrated and given Qinghai's network once.
+ensure_db() {
+  [ "$(psql_at "$PORT" postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$DB'")" = 1 ] && return 0
+  step "database $DB on the PITR cluster (migrate, load_network)"
+  psql_at "$PORT" postgres -c "CREATE DATABASE \"$DB\" OWNER yizhan" || fail "creating $DB"
+  local djenv=(env DATABASE_URL="postgis://yizhan:yizhan@127.0.0.1:$PORT/$DB" DATABASE_POOLER=none
+               DJANGO_SETTINGS_MODULE="${DRILL_SETTINGS:-config.settings.test}" DATABASE_REPLICA_URL=)
+  "${djenv[@]}" "$PY" manage.py migrate --noinput -v0 || fail "migrate $DB"
+  "${djenv[@]}" "$PY" manage.py load_network -v0 >/dev/null || fail "load_network into $DB"
+  backup incr
 }
 
 media_backup() {
@@ -307,6 +321,7 @@ PYEOF
 
 case "$ACTION" in
   ensure) ensure;;
+  ensure-db) ensure_db;;
   backup) [ -f "$CONF" ] || ensure; backup "${1:-incr}";;
   mark) mark "${1:-$DB}";;
   drill) drill "$@";;

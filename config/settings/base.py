@@ -202,6 +202,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Public files under MEDIA_ROOT (folders), served at MEDIA_URL by the web server in front,
+# or by Django itself with SERVE_PUBLIC_MEDIA (make serve). Everything else there is private.
+PUBLIC_MEDIA_PREFIXES = env_list("PUBLIC_MEDIA_PREFIXES", ["public/"])
+SERVE_PUBLIC_MEDIA = env_bool("SERVE_PUBLIC_MEDIA", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -53,7 +53,9 @@ elif settings.SERVE_PUBLIC_MEDIA and settings.PUBLIC_MEDIA_PREFIXES:
     # make serve without a web server in front: only the public folders of MEDIA_ROOT.
     # Private files (imports, evidence, reports' photos) are served by the view that checks
     # the user's scope, never from here.
-    _public = "|".join(re.escape(prefix.strip("/") + "/") for prefix in settings.PUBLIC_MEDIA_PREFIXES)
+    _public = "|".join(
+        re.escape(prefix.strip("/") + "/") for prefix in settings.PUBLIC_MEDIA_PREFIXES
+    )
     urlpatterns += [
         re_path(rf"^media/(?P<path>(?:{_public})(?!.*\.\.).+)$", serve,
                 {"document_root": settings.MEDIA_ROOT}),

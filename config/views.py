@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import defaults
+from drf_spectacular.utils import extend_schema, inline_serializer
 from kombu.exceptions import OperationalError as KombuOperationalError
+from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -144,6 +146,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
+@extend_schema(
+    summary="Issue an API token that expires (after a second-factor login where required)",
+    request=None,
+    responses={
+        201: inline_serializer(
+            "ApiTokenIssued",
+            {
+                "token": serializers.CharField(),
+                "expires_at": serializers.DateTimeField(),
+                "second_factor": serializers.BooleanField(),
+            },
+        )
+    },
+)
 @api_view(["POST"])
 @authentication_classes([SessionAuthentication])  # a token cannot mint the next one
 @permission_classes([IsAuthenticated])

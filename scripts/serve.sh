@@ -90,6 +90,13 @@ logfile = $BOUNCER_DIR/pgbouncer.log
 admin_users = yizhan
 INI
 } >"$BOUNCER_DIR/pgbouncer.ini"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -f "$BOUNCER_DIR/pgbouncer.pid" ] && kill "$(cat "$BOUNCER_DIR/pgbouncer.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM  # a failed step below stops PgBouncer too
 # The auth file holds the SCRAM verifier of the generated password, not the password.
 umask 077
 PGBOUNCER_PASSWORD="$PGBOUNCER_PASSWORD" "$PY" - >"$BOUNCER_DIR/userlist.txt" <<'PYEOF'
@@ -157,13 +164,6 @@ DATABASE_URL="$DIRECT_URL" DATABASE_POOLER=none "$PY" manage.py migrate --noinpu
 DATABASE_URL="$DIRECT_URL" DATABASE_POOLER=none "$PY" manage.py load_network -v0 >/dev/null 2>&1 || true
 "$PY" manage.py collectstatic --noinput -v0 || fail "collectstatic"
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -f "$BOUNCER_DIR/pgbouncer.pid" ] && kill "$(cat "$BOUNCER_DIR/pgbouncer.pid")" 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
 
 step "Celery worker and beat (logs in var/serve/)"
 "$VENV/bin/celery" -A config.celery_app worker --loglevel=INFO --without-heartbeat \

@@ -121,17 +121,31 @@ ensure_cluster() {
       echo "max_wal_size = 256MB"
       archive_settings
     } | as_pg tee -a "$DATA/postgresql.conf" >/dev/null
-  elif ! grep -q "archive-push" "$DATA/postgresql.conf" "$DATA/postgresql.auto.conf" 2>/dev/null; then
-    # An existing cluster (a deployment's): archiving needs a restart, done only when asked.
-    [ "${YIZHAN_PITR_CONFIGURE:-0}" = 1 ] || fail "$DATA does not archive WAL; rerun with YIZHAN_PITR_CONFIGURE=1 to add archiving and restart it"
-    archive_settings | as_pg tee -a "$DATA/postgresql.conf" >/dev/null
-    running "$DATA" && as_pg "$BIN/pg_ctl" -D "$DATA" -w restart -m fast >/dev/null
   fi
   if ! running "$DATA"; then
     step "PITR cluster: starting on $PORT"
     as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/postgresql.log" -w -t 60 start >/dev/null \
       || { tail -20 "$DATA/postgresql.log" >&2; fail "starting the PITR cluster"; }
   fi
+  if ! psql_at "$PORT" postgres -c "SHOW archive_command" | grep -q "archive-push"; then
+    # An existing cluster (a deployment's): archiving needs a restart, done only when asked.
+    [ "${YIZHAN_PITR_CONFIGURE:-0}" = 1 ] || fail "the cluster on port $PORT does not archive WAL; rerun with YIZHAN_PITR_CONFIGURE=1 to turn archiving on (ALTER SYSTEM) and restart it"
+    step "PITR: WAL archiving on for the cluster on $PORT (one restart)"
+    psql_at "$PORT" postgres -c "ALTER SYSTEM SET wal_level = 'replica'" \
+      -c "ALTER SYSTEM SET archive_mode = 'on'" -c "ALTER SYSTEM SET archive_timeout = '60'" \
+      -c "ALTER SYSTEM SET archive_command = 'pgbackrest --config=$CONF --stanza=$STANZA archive-push %p'" \
+      || fail "ALTER SYSTEM on the cluster on $PORT"
+    local debian
+    debian="$(pg_lsclusters -h | awk -v d="$DATA" '$6 == d {print $1 " " $2}')"
+    if [ -n "$debian" ]; then
+      # shellcheck disable=SC2086
+      pg_ctlcluster $debian restart || fail "restarting PostgreSQL $debian"
+    else
+      as_pg "$BIN/pg_ctl" -D "$DATA" -w -m fast restart -l "$DATA/postgresql.log" >/dev/null || fail "restarting $DATA"
+    fi
+  fi
+  [ -n "${YIZHAN_PITR_DATA:-}" ] && return 0  # a deployment's cluster has its roles already
+  # The dedicated cluster: the application's role and PostGIS for new databases.
   psql_at "$PORT" postgres -c "DO \$\$BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'yizhan') THEN
         CREATE ROLE yizhan LOGIN CREATEDB PASSWORD 'yizhan';
@@ -258,6 +272,13 @@ drill() {
   install -d -m 700 -o postgres -g postgres "$DRILL_DATA"
   bgr restore --pg1-path="$DRILL_DATA" --type=time --target="$target" \
     --target-action=promote --archive-mode=off >/dev/null || fail "pgbackrest restore (logs: $HOME_DIR/log)"
+  if [ ! -f "$DRILL_DATA/postgresql.conf" ]; then
+    # A Debian cluster keeps its configuration in /etc/postgresql: the drill needs a little.
+    printf "shared_buffers = 64MB\n" | as_pg tee "$DRILL_DATA/postgresql.conf" >/dev/null
+    printf "local all postgres peer\nhost all all 127.0.0.1/32 scram-sha-256\n" \
+      | as_pg tee "$DRILL_DATA/pg_hba.conf" >/dev/null
+    : | as_pg tee "$DRILL_DATA/pg_ident.conf" >/dev/null
+  fi
   as_pg "$BIN/pg_ctl" -D "$DRILL_DATA" -l "$DRILL_DATA/drill.log" -w -t 300 \
     -o "-p $DRILL_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$SOCKET -c archive_mode=off" \
     start >/dev/null || { tail -30 "$DRILL_DATA/drill.log" >&2; fail "starting the drill cluster"; }

@@ -42,6 +42,9 @@ DRILL_PORT="${YIZHAN_DRILL_PORT:-5441}"
 DRILL_DATA="${YIZHAN_DRILL_DATA:-/var/lib/postgresql/$NAME-drill-$PG_MAJOR}"
 DB="${YIZHAN_DRILL_DB:-yizhan}"
 MEDIA="${MEDIA_ROOT:-$ROOT/var/media}"
+# The application's role, for stock_verify and migrate --check on the restored database.
+DB_USER="${YIZHAN_DRILL_DB_USER:-yizhan}"
+DB_PASSWORD="${YIZHAN_DRILL_DB_PASSWORD:-yizhan}"
 SOCKET=/var/run/postgresql
 PY="${YIZHAN_PY:-$PY}"  # the Python of manage.py (another virtualenv than .venv: the tests')
 
@@ -172,7 +175,7 @@ ensure_db() {
   [ "$(psql_at "$PORT" postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$DB'")" = 1 ] && return 0
   step "database $DB on the PITR cluster (migrate, load_network)"
   psql_at "$PORT" postgres -c "CREATE DATABASE \"$DB\" OWNER yizhan" || fail "creating $DB"
-  local djenv=(env DATABASE_URL="postgis://yizhan:yizhan@127.0.0.1:$PORT/$DB" DATABASE_POOLER=none
+  local djenv=(env DATABASE_URL="postgis://$DB_USER:$DB_PASSWORD@127.0.0.1:$PORT/$DB" DATABASE_POOLER=none
                DJANGO_SETTINGS_MODULE="${DRILL_SETTINGS:-config.settings.test}" DATABASE_REPLICA_URL=)
   "${djenv[@]}" "$PY" manage.py migrate --noinput -v0 || fail "migrate $DB"
   "${djenv[@]}" "$PY" manage.py load_network -v0 >/dev/null || fail "load_network into $DB"
@@ -301,7 +304,7 @@ drill() {
   [ $bad = 0 ] || fail "restored row counts differ from the counts at $target"
   echo "  $n tables, every count as marked"
 
-  local url="postgis://yizhan:yizhan@127.0.0.1:$DRILL_PORT/$DB"
+  local url="postgis://$DB_USER:$DB_PASSWORD@127.0.0.1:$DRILL_PORT/$DB"
   local djenv=(env DATABASE_URL="$url" DATABASE_POOLER=none DJANGO_SETTINGS_MODULE="${DRILL_SETTINGS:-config.settings.test}" DATABASE_REPLICA_URL=)
   step "stock_verify and migrate --check on the restored database"
   # One Python process for both: on a busy machine each start of Django costs seconds.

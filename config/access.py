@@ -54,6 +54,9 @@ URLS: dict[str, Access] = {
     # config / Django
     "healthz": read(PUBLIC),
     "livez": read(PUBLIC),
+    # Not by person: an allow-listed network or a bearer token (config.metrics); the
+    # test client's loopback address is allowed.
+    "metrics": read(PUBLIC),
     "set_language": write(PUBLIC),
     "api-schema": read(PUBLIC),
     "api-docs": read(PUBLIC),
@@ -61,6 +64,7 @@ URLS: dict[str, Access] = {
     "login": write(PUBLIC),
     "admin-login": write(PUBLIC),
     "two-factor": write(ORGANIZERS),
+    "api-token-issue": write(SIGNED_IN),
     "logout": write(PUBLIC),
     "password_change": write(SIGNED_IN),
     "password_change_done": read(SIGNED_IN),

@@ -1,12 +1,16 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.views import healthz, home_for_role, livez
+from config.metrics import metrics
+from config.views import api_token_issue, healthz, home_for_role, livez
 from config.views_two_factor import ThrottledPasswordResetView, two_factor
 from core.forms import LoginForm
 from maps import ogc
@@ -17,12 +21,14 @@ login_view = auth_views.LoginView.as_view(authentication_form=LoginForm)
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", RedirectView.as_view(url="/static/maps/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", login_view, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/auth/token/", api_token_issue, name="api-token-issue"),
     path("api/v1/", include("stations.urls_api")),
     path("api/v1/", include("campaigns.urls_api")),
     path("api/v1/", include("welfare.urls_api")),
@@ -46,6 +52,17 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.SERVE_PUBLIC_MEDIA and settings.PUBLIC_MEDIA_PREFIXES:
+    # make serve without a web server in front: only the public folders of MEDIA_ROOT.
+    # Private files (imports, evidence, reports' photos) are served by the view that checks
+    # the user's scope, never from here.
+    _public = "|".join(
+        re.escape(prefix.strip("/") + "/") for prefix in settings.PUBLIC_MEDIA_PREFIXES
+    )
+    urlpatterns += [
+        re_path(rf"^media/(?P<path>(?:{_public})(?!.*\.\.).+)$", serve,
+                {"document_root": settings.MEDIA_ROOT}),
+    ]  # fmt: skip
 
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

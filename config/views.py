@@ -7,12 +7,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import defaults
+from drf_spectacular.utils import extend_schema, inline_serializer
 from kombu.exceptions import OperationalError as KombuOperationalError
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from config.celery_app import app as celery_app
 from config.navigation import home_url_for
-from core import replicas
+from core import replicas, services
 from core.api import error_json, is_api_request, status_message
+from core.heartbeat import heartbeat_age
 from maps import ogc
 
 OGC_PREFIX = "/ogc/"
@@ -79,20 +87,37 @@ def _check_broker() -> dict[str, Any]:
     return {"ok": True, "configured": True}
 
 
+def _check_heartbeat(kind: str) -> dict[str, Any]:
+    """The Celery worker's or beat's last heartbeat (core.heartbeat), fresh or stale."""
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "configured": False}  # tasks run in-process
+    age = heartbeat_age(kind=kind)
+    stale_after = settings.HEARTBEAT_STALE_SECONDS
+    if age is None:
+        return {"ok": False, "configured": True, "age_seconds": None, "error": "never seen"}
+    return {"ok": age <= stale_after, "configured": True, "age_seconds": round(age, 1)}
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and operators: the database, the replica and the broker.
+    """For load balancers and operators: the database, the replica, the broker, and the
+    heartbeats of the Celery worker and beat.
 
     503 when the primary database or the broker does not answer (this process cannot do
-    its work). A replica that is down or too stale (``REPLICA_MAX_LAG_SECONDS``) is
-    reported but still answers 200: reads fall back to the primary, the site works.
+    its work). A replica that is down or too stale (``REPLICA_MAX_LAG_SECONDS``), or a
+    worker or beat whose heartbeat is older than ``HEARTBEAT_STALE_SECONDS``, is reported
+    as degraded but still answers 200: the web keeps serving, and a load balancer must not
+    take every web process out because a worker died.
     """
     checks = {
         "database": _check_database(replicas.PRIMARY),
         "replica": _check_replica(),
         "broker": _check_broker(),
+        "worker": _check_heartbeat("worker"),
+        "beat": _check_heartbeat("beat"),
     }
     healthy = checks["database"]["ok"] and checks["broker"]["ok"]
-    body = {"ok": healthy, "degraded": healthy and not checks["replica"]["ok"], **checks}
+    degraded = not all(checks[part]["ok"] for part in ("replica", "worker", "beat"))
+    body = {"ok": healthy, "degraded": healthy and degraded, **checks}
     response = JsonResponse(body, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
     return response
@@ -122,3 +147,36 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(OGC_PREFIX):
         return ogc.error_answer(request, status=500, message=status_message(request, 500))
     return defaults.server_error(request)
+
+
+@extend_schema(
+    summary="Issue an API token that expires (after a second-factor login where required)",
+    request=None,
+    responses={
+        201: inline_serializer(
+            "ApiTokenIssued",
+            {
+                "token": serializers.CharField(),
+                "expires_at": serializers.DateTimeField(),
+                "second_factor": serializers.BooleanField(),
+            },
+        )
+    },
+)
+@api_view(["POST"])
+@authentication_classes([SessionAuthentication])  # a token cannot mint the next one
+@permission_classes([IsAuthenticated])
+def api_token_issue(request: Request) -> Response:
+    """A new API token for the signed-in user, expiring after API_TOKEN_TTL_HOURS.
+
+    Users who must use a second factor get one only from a session verified with it
+    (core.authentication refuses their other tokens).
+    """
+    key, grant = services.api_token_issue(
+        actor=request.user, second_factor=bool(request.user.is_verified())
+    )
+    return Response(
+        {"token": key, "expires_at": grant.expires_at, "second_factor": grant.second_factor},
+        status=201,
+        headers={"Cache-Control": "no-store"},
+    )

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.observability import count_refusal
 
 API_PREFIX = "/api/"
 
@@ -154,6 +155,18 @@ def _first(detail: Any, path: str = "") -> tuple[str | None, str]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = _exception_response(exc, context)
+    if response is not None:
+        error = response.data.get("error") if isinstance(response.data, dict) else None
+        field = error.get("field") if isinstance(error, dict) else None
+        # Field names come from our serializers and services; indices are dropped so the
+        # label's values stay few.
+        field = field.split("[", 1)[0].split(".", 1)[0] if isinstance(field, str) else None
+        count_refusal(status=response.status_code, error=type(exc).__name__, field=field)
+    return response
+
+
+def _exception_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Each app's domain error carries its own status (400/403/404/409).
     if isinstance(exc, DomainError):
         extra = getattr(exc, "extra", None) or {}

@@ -1,12 +1,15 @@
-"""The few writes core owns: a user's second factor (django-otp TOTP devices)."""
+"""The few writes core owns: a user's second factor (django-otp TOTP devices) and the API
+tokens issued after it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -77,3 +80,31 @@ def second_factor_required(user: Any) -> bool:
         return True
     Membership = apps.get_model(settings.SCOPE_MEMBERSHIP_MODEL)
     return Membership.objects.filter(user=user, role="admin").exists()
+
+
+@transaction.atomic
+def api_token_issue(*, actor: Any, second_factor: bool) -> tuple[str, Any]:
+    """Issue ``actor`` a new API token that expires after ``API_TOKEN_TTL_HOURS``.
+
+    ``second_factor``: the session asking was verified with a second factor. A user who
+    must use one gets a token only then (``core.authentication`` refuses theirs otherwise).
+    The user's earlier token stops working. Returns the key and its grant.
+    """
+    from rest_framework.authtoken.models import Token
+
+    from core.models import ApiTokenGrant
+
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("请先登录。"))
+    if second_factor_required(actor) and not second_factor:
+        raise PermissionDenied(_("请先开启并使用两步验证。"))
+    Token.objects.filter(user=actor).delete()
+    token = Token.objects.create(user=actor)
+    issued = timezone.now()
+    grant = ApiTokenGrant.objects.create(
+        token=token,
+        second_factor=second_factor,
+        issued_at=issued,
+        expires_at=issued + dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+    )
+    return token.key, grant

@@ -1,4 +1,4 @@
-"""Imports too big to run inside a web request."""
+"""Imports too big to run inside a web request; the heartbeat; daily housekeeping."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from celery import shared_task
 
+from core.heartbeat import heartbeat_record
+from core.housekeeping import housekeeping_run
 from core.import_jobs import import_files_purge, job_run
 
 
@@ -24,3 +26,15 @@ def import_file_run(job_id: str, dry_run: bool = False) -> dict[str, Any]:
 def import_files_purge_hourly() -> int:
     """Import uploads and states past their retention period (docs/privacy.md) deleted."""
     return import_files_purge()
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Sent by beat every minute, run by a worker: both are alive (core.heartbeat)."""
+    heartbeat_record(kind="worker")
+
+
+@shared_task(acks_late=True, max_retries=0, ignore_result=True)
+def housekeeping_daily() -> dict[str, int]:
+    """Expired sessions and old import files (docs/operations.md); safe to run twice."""
+    return housekeeping_run()

@@ -2,7 +2,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$ROOT/.venv"
+# YIZHAN_VENV: a virtualenv built already (a deployment's, or another checkout's), used as it is.
+VENV="${YIZHAN_VENV:-$ROOT/.venv}"
 PY="$VENV/bin/python"
 cd "$ROOT"
 
@@ -66,6 +67,10 @@ find_python() {
 
 ensure_venv() {
   step "Python environment (.venv)"
+  if [ -n "${YIZHAN_VENV:-}" ]; then
+    [ -x "$PY" ] || fail "YIZHAN_VENV=$YIZHAN_VENV has no bin/python"
+    return 0
+  fi
   if [ -x "$PY" ] && python_ok "$PY"; then
     :
   else
@@ -155,7 +160,8 @@ ensure_chromium() {
 }
 
 ensure_pgbouncer() {
-  step "PgBouncer"
-  apt_install pgbouncer
+  step "PgBouncer and pgBackRest"
+  # pgbackrest: continuous WAL archiving and the restore drill (scripts/pitr.sh).
+  apt_install pgbouncer pgbackrest
   # Debian enables a system-wide pgbouncer service; make serve runs a private instance.
 }

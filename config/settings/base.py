@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_prometheus",
     "core",
     "stations",
     "campaigns",
@@ -49,7 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "core.api.ApiErrorMiddleware",  # first: every error under /api/ answers the envelope
+    "core.observability.RequestIdMiddleware",  # first: every log line of the request has it
+    "core.api.ApiErrorMiddleware",  # every error under /api/ answers the envelope
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.replicas.ReplicaRoutingMiddleware",
     "core.middleware.ReadSmallBodiesMiddleware",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -159,6 +163,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("NUM_PROXIES", 0, minimum=0)
 # /accounts/two-factor/; with OTP_REQUIRED_FOR_ADMINS, union admins and superusers must.
 OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
 OTP_TOTP_ISSUER = "yizhan"
+# API tokens issued at POST /api/v1/auth/token/ expire after this many hours.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
 
 # Content-Security-Policy on every page (django-csp): scripts only from our own static
 # files (no inline script; django-leaflet's widget scripts carry the request's nonce),
@@ -211,6 +217,11 @@ PRIVATE_MEDIA_SERVE = env_choice(
 PRIVATE_MEDIA_INTERNAL_URL = env_str("PRIVATE_MEDIA_INTERNAL_URL", "/_private/")
 #: Hours an import's uploaded file is kept when its job never ends (docs/privacy.md).
 IMPORT_FILE_RETENTION_HOURS = env_int("IMPORT_FILE_RETENTION_HOURS", 24, minimum=1)
+
+# Public files under MEDIA_ROOT (folders), served at MEDIA_URL by the web server in front,
+# or by Django itself with SERVE_PUBLIC_MEDIA (make serve). Everything else there is private.
+PUBLIC_MEDIA_PREFIXES = env_list("PUBLIC_MEDIA_PREFIXES", ["public/"])
+SERVE_PUBLIC_MEDIA = env_bool("SERVE_PUBLIC_MEDIA", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -236,10 +247,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # does the work itself or says so) instead of hanging.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Two deployments on one Redis (a second `make serve`, staging beside production) keep
+# apart: YIZHAN_DEPLOYMENT names the queue and prefixes every broker, result and cache key.
+YIZHAN_DEPLOYMENT = env_str("YIZHAN_DEPLOYMENT", "")
+CELERY_TASK_DEFAULT_QUEUE = YIZHAN_DEPLOYMENT or "celery"
+if YIZHAN_DEPLOYMENT:
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{YIZHAN_DEPLOYMENT}:"
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{YIZHAN_DEPLOYMENT}:"}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING (JSON) too
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
 }  # fmt: skip
 CELERY_BEAT_SCHEDULE = {
+    # Sent by beat, run by a worker: /healthz and /metrics see both alive (core.heartbeat).
+    "heartbeat-every-minute": {
+        "task": "core.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Expired sessions and old import files (core.housekeeping).
+    "housekeeping-daily": {
+        "task": "core.tasks.housekeeping_daily",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "stock-alerts-daily": {
         "task": "campaigns.tasks.stock_alerts_daily",
         "schedule": crontab(hour=7, minute=0),
@@ -284,7 +314,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, refusing expired tokens and a second-factor user's token not issued
+        # after a second-factor login (core.authentication).
+        "core.authentication.SecondFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
@@ -402,20 +434,57 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if YIZHAN_DEPLOYMENT:
+    CACHES["default"]["KEY_PREFIX"] = YIZHAN_DEPLOYMENT
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yizhan@localhost")
 
+# One JSON object a line (timestamp, level, logger, message, request_id; core.observability);
+# LOG_FORMAT=text for a person reading a terminal.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes says at INFO level every time it clears a user's failures: on each login.
     "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 YIZHAN_ALLOW_DEMO = False  # only the quick-start settings turn it on
+
+# Monitoring (docs/operations.md). /metrics answers these networks (the client address as
+# NUM_PROXIES reads it) or a request with "Authorization: Bearer $METRICS_TOKEN".
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# /healthz is degraded when the worker's or beat's heartbeat (every minute) is older.
+HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 300, minimum=60)
+# Import uploads (names and phones in plain text) are deleted after this many days.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7, minimum=1)
+# Errors by e-mail (ADMINS, comma-separated addresses) and to Sentry (SENTRY_DSN), with
+# personal data scrubbed before sending (core.sentry).
+ADMINS = [(address, address) for address in env_list("ADMINS", [])]
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE", ""),
+    )
 
 SITE_NAME = _("驿站 · 户外劳动者服务站点")
 

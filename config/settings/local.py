@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "insecure-quick-start-key-change-me")
 os.environ.setdefault("DATABASE_URL", "spatialite:///var/db.sqlite3")
 os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("LOG_FORMAT", "text")
 
 from config.settings.base import *
 

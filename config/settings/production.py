@@ -1,9 +1,12 @@
-"""Production: every secret from the environment, HTTPS only. Passes check --deploy."""
+"""Production: every secret from the environment, HTTPS only. Refuses to start insecure:
+a short or published secret, ``*`` in ALLOWED_HOSTS, DEBUG on (core.deploy), or a
+``check --deploy`` warning not accepted below with its reason."""
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.settings.base import *
+from core.deploy import refuse_insecure_settings
 
-DEBUG = False
+YIZHAN_ALLOW_DEMO = False  # the demo loaders refuse to run
 WORKER_ID_SECRET = env_str("WORKER_ID_SECRET")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
@@ -27,3 +30,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", True)
 if "replica" in DATABASES:
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+
+# check --deploy warnings this deployment accepts, each with its reason (core.deploy turns
+# any other into an error that stops gunicorn, migrate and check). Served on loopback
+# only (make serve, plain HTTP that never leaves the machine), the HTTPS-only settings may
+# be off; a deployment that answers any other host name must keep them on.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+DEPLOY_WARNINGS_ACCEPTED: dict[str, str] = {}
+if set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    _REASON = "served on loopback only (ALLOWED_HOSTS): plain HTTP never leaves the machine"
+    DEPLOY_WARNINGS_ACCEPTED |= {
+        "security.W008": _REASON,  # SECURE_SSL_REDIRECT off
+        "security.W012": _REASON,  # SESSION_COOKIE_SECURE off
+        "security.W016": _REASON,  # CSRF_COOKIE_SECURE off
+    }
+
+refuse_insecure_settings(globals())

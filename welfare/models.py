@@ -433,3 +433,65 @@ class WeatherAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.day} {self.get_kind_display()} {self.level}"
+
+
+class OfficialAlert(models.Model):
+    """A warning signal as a meteorological office issued it, in CAP 1.2 (``welfare.cap``).
+
+    Shown verbatim (headline, colour, sender, time) while it is in force: status Actual,
+    message Alert or Update, not past ``expires`` and not withdrawn by a later Cancel or
+    Update naming it in ``<references>``. Cancel and Update messages are kept too, so that
+    one arriving before the alert it names still withdraws it.
+    """
+
+    class MsgType(models.TextChoices):
+        ALERT = "Alert", "Alert"
+        UPDATE = "Update", "Update"
+        CANCEL = "Cancel", "Cancel"
+        ACK = "Ack", "Ack"
+        ERROR = "Error", "Error"
+
+    identifier = models.CharField(_("标识"), max_length=200)
+    sender = models.CharField(_("发布者标识"), max_length=200)
+    sender_name = models.CharField(_("发布单位"), max_length=200, blank=True)
+    sent = models.DateTimeField(_("发布时间"))
+    effective = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    expires = models.DateTimeField(_("失效时间"), null=True, blank=True, db_index=True)
+    msg_type = models.CharField(_("消息类型"), max_length=8, choices=MsgType.choices)
+    status = models.CharField(_("状态"), max_length=10)
+    # CAP <references> as sent, padded with spaces: " sender,identifier,sent ... ".
+    references = models.TextField(_("引用"), blank=True)
+    language = models.CharField(_("语言"), max_length=20, blank=True)
+    event = models.CharField(_("事件"), max_length=200, blank=True)
+    kind = models.CharField(_("类别"), max_length=12, default="other")
+    severity = models.CharField(_("严重程度"), max_length=10, blank=True)
+    urgency = models.CharField(_("紧迫程度"), max_length=10, blank=True)
+    certainty = models.CharField(_("确定程度"), max_length=12, blank=True)
+    colour = models.CharField(_("颜色"), max_length=8, blank=True)
+    headline = models.CharField(_("标题"), max_length=500, blank=True)
+    description = models.TextField(_("内容"), blank=True)
+    instruction = models.TextField(_("防御指南"), blank=True)
+    area_desc = models.TextField(_("区域描述"), blank=True)
+    geocodes = models.JSONField(_("区域代码"), default=list, blank=True)
+    polygon = models.MultiPolygonField(_("区域范围"), srid=4326, null=True, blank=True)
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("覆盖区划"), blank=True, related_name="official_alerts"
+    )
+    raw_xml = models.TextField(_("原文"))
+    source_url = models.CharField(_("来源"), max_length=500, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("撤销消息"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("官方预警信号")
+        verbose_name_plural = _("官方预警信号")
+        ordering = ["-sent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "identifier"], name="official_alert_sender_identifier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.headline or self.identifier

@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "welfare.tasks.refresh_all_weather",
         "schedule": crontab(minute=15, hour="*/3"),
     },
+    "official-alerts-every-10-minutes": {
+        "task": "welfare.tasks.poll_official_alerts",
+        "schedule": crontab(minute="*/10"),
+    },
     "visit-partitions-daily": {
         "task": "stations.tasks.visit_partitions_ensure",
         "schedule": crontab(hour=3, minute=30),
@@ -429,6 +433,11 @@ HAZARD_REPORT_CONTACTS: dict[str, dict[str, str]] = {
         "email": env_str("HAZARD_REPORT_EMAIL", ""),
     },
 }
+# Official warning signals (CAP 1.2, GB/T 35965.1-2018 profile): the feed polled every
+# 10 minutes ("" = none; signals may still be loaded from files, load_official_alerts).
+OFFICIAL_ALERT_FEED_URL = env_str("OFFICIAL_ALERT_FEED_URL", "")
+# A signal without <expires> is shown this many hours after it was sent.
+OFFICIAL_ALERT_DEFAULT_HOURS = env_int("OFFICIAL_ALERT_DEFAULT_HOURS", 24, minimum=1)
 WEATHER_API_URL = env_str("WEATHER_API_URL", "https://api.open-meteo.com/v1/forecast")
 WEATHER_CONNECT_TIMEOUT = 3.05
 WEATHER_READ_TIMEOUT = 10

@@ -4,7 +4,8 @@
 - ``health``: registered workers, health checks, follow-ups, leaving;
 - ``roster``: an employer's XLSX roster, previewed then applied all or nothing;
 - ``hazards``: hazard reports, their outcomes, rewards and reward budgets;
-- ``weather``: forecasts and the alerts they raise;
+- ``weather``: forecasts and the advisories they raise;
+- ``official``: official warning signals (CAP 1.2) as issued;
 - ``altitude``: altitudes of stations and workplaces, filled from a DEM.
 
 Permission is checked in each service through ``core.scoping``; each write of a model
@@ -39,6 +40,7 @@ from welfare.services.health import (
     worker_register,
     worker_update,
 )
+from welfare.services.official import CapRejected, Ingested, official_alert_ingest
 from welfare.services.privacy import Erasure, retention_run, worker_erase
 from welfare.services.roster import roster_apply, roster_preview, roster_template
 from welfare.services.weather import weather_apply, weather_mark_stale
@@ -58,7 +60,9 @@ __all__ = [
     "REASON_MAX_LENGTH",
     "TRACKING_ALPHABET",
     "AltitudeFill",
+    "CapRejected",
     "Erasure",
+    "Ingested",
     "Keep",
     "WelfareError",
     "altitude_fill",
@@ -73,6 +77,7 @@ __all__ = [
     "measurement_record",
     "measurement_validate",
     "next_check_due",
+    "official_alert_ingest",
     "outcome_text",
     "report_contacts",
     "retention_run",

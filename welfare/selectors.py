@@ -174,8 +174,9 @@ def official_body(alert: OfficialAlert, *, region: Region | None = None) -> dict
     return {
         "source": "official",
         "source_label": str(OFFICIAL_LABEL),
-        "note": str(_("%(sender)s %(time)s 发布") % {"sender": sender,
-                                                     "time": f"{sent:%Y-%m-%d %H:%M}"}),
+        "note": str(
+            _("%(sender)s %(time)s 发布") % {"sender": sender, "time": f"{sent:%Y-%m-%d %H:%M}"}
+        ),
         "title": alert.headline or alert.event,
         "colour": alert.colour,
         "colour_name": str(COLOUR_NAMES.get(alert.colour, "")),

@@ -20,11 +20,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element  # noqa: S405 - a type only; parsing is defusedxml's
+from xml.etree.ElementTree import Element  # a type only: parsing is defusedxml's
 
 import defusedxml.ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
-from lxml import etree as lxml_etree  # noqa: S410 - validates bytes defusedxml accepted
+from lxml import etree as lxml_etree  # validates bytes defusedxml accepted
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -36,7 +36,9 @@ MAX_BYTES = 1024 * 1024
 #: GB/T 35965.1-2018: the identifier is the issuer's code (GB/T 2260 area code, 6 digits +
 #: GB/T 4657 body code, 3 digits + 2 + 2 digits = 13 characters), ``_``, the Beijing-time
 #: entry stamp YYYYMMDDhhmmss, ``_``, a sequence number.
-GBT35965_IDENTIFIER = re.compile(r"^(?P<issuer>\d{6}[0-9A-Za-z]{7})_(?P<stamp>\d{14})_(?P<seq>\d+)$")
+GBT35965_IDENTIFIER = re.compile(
+    r"^(?P<issuer>\d{6}[0-9A-Za-z]{7})_(?P<stamp>\d{14})_(?P<seq>\d+)$"
+)
 
 #: CAP severity → signal colour, as GB/T 35965.1 pairs them with the four grades of
 #: 《突发事件应对法》 and 中国气象局令第16号: red (I, 特别严重), orange (II, 严重),
@@ -45,9 +47,10 @@ SEVERITY_COLOURS = {"Extreme": "red", "Severe": "orange", "Moderate": "yellow", 
 #: The colour words of a Chinese signal's headline, as issued.
 COLOUR_WORDS = {"红色": "red", "橙色": "orange", "黄色": "yellow", "蓝色": "blue"}
 #: The hazard of an official signal, for the map's icon: from words of its ``<event>``.
-EVENT_KINDS = (("高温", "heat"), ("寒潮", "cold_wave"), ("低温", "cold_wave"), ("冰冻", "cold_wave"),
-               ("道路结冰", "cold_wave"), ("霜冻", "cold_wave"), ("暴雪", "cold_wave"),
-               ("heat", "heat"), ("cold", "cold_wave"), ("freez", "cold_wave"))  # fmt: skip
+EVENT_KINDS = (("高温", "heat"), ("寒潮", "cold_wave"), ("低温", "cold_wave"),
+               ("冰冻", "cold_wave"), ("道路结冰", "cold_wave"), ("霜冻", "cold_wave"),
+               ("暴雪", "cold_wave"), ("heat", "heat"), ("cold", "cold_wave"),
+               ("freez", "cold_wave"))  # fmt: skip
 
 
 class CapError(ValueError):
@@ -90,12 +93,14 @@ class CapAlert:
 
     @property
     def colour(self) -> str:
-        """The signal's colour as issued: the colour word of the headline, else the one
-        its severity stands for; "" when neither says."""
+        """The signal's colour as issued: the one its severity stands for (GB/T 35965.1),
+        else the colour word of its event or headline; "" when neither says."""
+        if self.severity in SEVERITY_COLOURS:
+            return SEVERITY_COLOURS[self.severity]
         for word, colour in COLOUR_WORDS.items():
-            if word in self.headline or word in self.event:
+            if word in self.event or word in self.headline:
                 return colour
-        return SEVERITY_COLOURS.get(self.severity, "")
+        return ""
 
     @property
     def kind(self) -> str:
@@ -133,7 +138,7 @@ def validate(data: bytes) -> None:
     parser = lxml_etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                                   huge_tree=False)  # fmt: skip
     try:
-        document = lxml_etree.fromstring(data, parser)  # noqa: S320 - defusedxml accepted it
+        document = lxml_etree.fromstring(data, parser)  # defusedxml accepted these bytes
     except lxml_etree.XMLSyntaxError as exc:  # pragma: no cover - defusedxml read it first
         raise CapError(f"not well-formed XML: {exc}") from None
     checker = schema()

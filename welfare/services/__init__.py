@@ -6,6 +6,7 @@
 - ``hazards``: hazard reports, their outcomes, rewards and reward budgets;
 - ``weather``: forecasts and the advisories they raise;
 - ``official``: official warning signals (CAP 1.2) as issued;
+- ``rules``: the province rules (``welfare.rules``);
 - ``altitude``: altitudes of stations and workplaces, filled from a DEM.
 
 Permission is checked in each service through ``core.scoping``; each write of a model
@@ -43,6 +44,7 @@ from welfare.services.health import (
 from welfare.services.official import CapRejected, Ingested, official_alert_ingest
 from welfare.services.privacy import Erasure, retention_run, worker_erase
 from welfare.services.roster import roster_apply, roster_preview, roster_template
+from welfare.services.rules import province_rule_save, rule_region_codes_for
 from welfare.services.weather import weather_apply, weather_mark_stale
 from welfare.services.workplaces import (
     measurement_correct,
@@ -79,6 +81,7 @@ __all__ = [
     "next_check_due",
     "official_alert_ingest",
     "outcome_text",
+    "province_rule_save",
     "report_contacts",
     "retention_run",
     "reward_amount",
@@ -87,6 +90,7 @@ __all__ = [
     "roster_apply",
     "roster_preview",
     "roster_template",
+    "rule_region_codes_for",
     "wbgt_limit",
     "weather_apply",
     "weather_mark_stale",

@@ -134,7 +134,7 @@ def describe_formset_changes(formset: Any, workplace: Workplace) -> None:
 class WorkplaceAdmin(ScopedAdminMixin, TabularAdminMixin, LeafletGeoAdmin):
     import_resource_class = WorkplaceResource
 
-    list_display = ("name", "credit_code", "region", "union", "industry", "altitude_m")
+    list_display = ("name", "site", "credit_code", "region", "union", "industry", "altitude_m")
     list_select_related = ("region", "union")
     list_filter = ("hazards__hazard", "region__parent")
     search_fields = ("name", "credit_code", "address")

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from welfare import rules
 from welfare.models import Hazard, HealthCheck, Workplace
 
 #: Every GBZ 188-2014 clause the register cites, with its heading.
@@ -181,8 +182,6 @@ def due_for_hazard(
 def default_seasons() -> dict[str, tuple[str, str]]:
     """The seasons of the built-in defaults (``welfare.rules.DEFAULTS``); callers that know
     the worker's region pass that region's (``welfare.rules.seasons``)."""
-    from welfare import rules
-
     return rules.default_seasons()
 
 

@@ -1,4 +1,5 @@
-"""Scheduled welfare work: weather per region, weekly health-check reminders."""
+"""Scheduled welfare work: weather per region, official warning signals, weekly
+health-check reminders."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core import once
 from core import time as local_time
 from stations.models import Membership, Region
 from welfare import services
+from welfare.official_feed import FeedError, fetch_documents
 from welfare.selectors import checks_due
 from welfare.weather import WeatherError, fetch_daily
 
@@ -93,8 +95,6 @@ def poll_official_alerts(self: Any) -> dict[str, Any]:
     """Beat entry point: read the official CAP feed (``OFFICIAL_ALERT_FEED_URL``) and store
     its signals. Safe to run twice: a signal already stored is a duplicate. A feed that
     cannot be read is retried; a bad document is skipped and counted."""
-    from welfare.official_feed import FeedError, fetch_documents
-
     url = settings.OFFICIAL_ALERT_FEED_URL
     if not url:
         return {"skipped": "OFFICIAL_ALERT_FEED_URL is not set"}

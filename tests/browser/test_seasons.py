@@ -28,7 +28,12 @@ SEASONS = {
         ["强降温提示", "风寒提示"],
         ["heating", "hot_water"],
     ),
-    "summer": ("演示：西宁市送清凉", "进行中", ["高温提示 35.5°C"], ["water", "shade", "first_aid"]),
+    "summer": (
+        "演示：西宁市送清凉",
+        "进行中",
+        ["高温提示 35.5°C"],
+        ["water", "shade", "first_aid"],
+    ),
     "planning": ("演示：西宁市送清凉（筹备中）", "计划中", [], ["water", "hot_water"]),
 }
 

@@ -68,7 +68,7 @@ def test_gbz188_intervals_per_hazard(hazards, checked, due):
 
 def test_every_hazard_cites_its_clause():
     for code, interval in surveillance.GBZ188_INTERVALS.items():
-        assert interval.clause.startswith("GBZ 188-2014 §"), code
+        assert interval.clause.startswith("本地规则" if interval.local else "GBZ 188-2014 §"), code
     assert "GBZ 188-2014 §7.3" in surveillance.interval_label("high_temperature")
 
 

@@ -20,6 +20,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 from xml.etree.ElementTree import Element  # a type only: parsing is defusedxml's
 
 import defusedxml.ElementTree as SafeET
@@ -237,8 +238,6 @@ def parse(data: bytes) -> CapAlert:
 def feed_links(data: bytes, *, base: str) -> list[str] | None:
     """The CAP documents an Atom feed links to (absolute URLs), or None when ``data`` is
     not an Atom feed. An entry's ``<link rel="alternate">`` (or first link) is taken."""
-    from urllib.parse import urljoin
-
     root = _safe_tree(data)
     if root.tag != f"{{{ATOM_NS}}}feed":
         return None

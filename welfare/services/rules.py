@@ -47,9 +47,10 @@ def province_rule_save(
     if not source:
         raise WelfareError(_("请写明规则的依据（文件名称、条款）。"), field="source")
     rules.validate(key=key, value=value)
-    rule = ProvinceRule.objects.select_for_update().filter(
-        key=key, region=region
-    ).first() or ProvinceRule(key=key, region=region)
+    # Ordered by pk: the model's ordering would join the (nullable) region, which a row
+    # lock cannot cover.
+    current = ProvinceRule.objects.select_for_update().filter(key=key, region=region)
+    rule = current.order_by("pk").first() or ProvinceRule(key=key, region=region)
     rule.value, rule.source = value, source[:300]
     rule.full_clean(validate_constraints=False)
     stamp(rule, actor, reason)

@@ -520,7 +520,8 @@ class HealthCheckResource(WorkerResource):
             values = {}
         for column, choices in (
             ("kind", HealthCheck.Kind.choices),
-            ("result", HealthCheck.Result.choices),
+            # Reports often write "未见异常" for GBZ 188 §4.8.3 a) 目前未见异常.
+            ("result", [*HealthCheck.Result.choices, (HealthCheck.Result.NORMAL, "未见异常")]),
         ):
             try:
                 values[column] = choice(cells.get(column, ""), choices, column)

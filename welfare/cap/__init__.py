@@ -41,9 +41,9 @@ GBT35965_IDENTIFIER = re.compile(
     r"^(?P<issuer>\d{6}[0-9A-Za-z]{7})_(?P<stamp>\d{14})_(?P<seq>\d+)$"
 )
 
-#: CAP severity → signal colour, as GB/T 35965.1 pairs them with the four grades of
-#: 《突发事件应对法》 and 中国气象局令第16号: red (I, 特别严重), orange (II, 严重),
-#: yellow (III, 较重), blue (IV, 一般).
+#: CAP severity → signal colour: the four grades of 《突发事件应对法》(2007) 第四十二条 (red I,
+#: orange II, yellow III, blue IV) in CAP's four severities, most severe first. The colour
+#: word of a Chinese headline is the issuer's own and wins when the severity is Unknown.
 SEVERITY_COLOURS = {"Extreme": "red", "Severe": "orange", "Moderate": "yellow", "Minor": "blue"}
 #: The colour words of a Chinese signal's headline, as issued.
 COLOUR_WORDS = {"红色": "red", "橙色": "orange", "黄色": "yellow", "蓝色": "blue"}
@@ -94,8 +94,8 @@ class CapAlert:
 
     @property
     def colour(self) -> str:
-        """The signal's colour as issued: the one its severity stands for (GB/T 35965.1),
-        else the colour word of its event or headline; "" when neither says."""
+        """The signal's colour as issued: the one its severity stands for, else the colour
+        word of its event or headline; "" when neither says."""
         if self.severity in SEVERITY_COLOURS:
             return SEVERITY_COLOURS[self.severity]
         for word, colour in COLOUR_WORDS.items():

@@ -237,6 +237,9 @@ ADMIN: dict[str, str] = {
     "welfare.HazardReward": SCOPED,
     "welfare.RewardBudget": SCOPED,
     "welfare.WeatherAlert": REFERENCE,
+    "welfare.OfficialAlert": REFERENCE,
+    # A province's union edits its own rules; the defaults, superusers.
+    "welfare.ProvinceRule": SCOPED,
     "supervision.ChecklistTemplate": SCOPED,
     "supervision.Inspection": SCOPED_READ,
     "supervision.Finding": SCOPED_READ,

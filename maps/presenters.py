@@ -19,7 +19,7 @@ from maps.selectors import StationRow, parsed_schedule, station_nearby
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Station
-from welfare.selectors import alert_body, alerts_for_region, alerts_today
+from welfare.selectors import alerts_merged
 
 
 def english() -> bool:
@@ -332,13 +332,11 @@ def nearest_open(station: Station, *, at: dt.datetime) -> dict[str, Any] | None:
 
 
 def weather_alerts_today(*, region: Any = None, limit: int = 6) -> list[dict[str, Any]]:
-    """Today's heat/cold alerts (of ``region`` and the divisions above it, or all regions).
+    """Today's official warning signals and our own heat/cold estimates (of ``region`` and
+    the divisions above it, or all regions), official first.
 
-    Weather lives in ``welfare``; the map shows its alerts.
+    Each carries ``source``: "official" (a meteorological office's signal, headline and
+    colour as issued, with sender and time) or "advisory" (our 提示, with the line
+    模型估算，以气象部门发布为准). Weather lives in ``welfare``; the map shows it.
     """
-    if region is not None:
-        today = local_time.today()
-        alerts = list(alerts_for_region(region=region).filter(day=today)[:limit])
-    else:
-        alerts = alerts_today(limit=limit)
-    return [alert_body(a) for a in alerts]
+    return alerts_merged(region=region, limit=limit)

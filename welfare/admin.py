@@ -14,13 +14,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from leaflet.admin import LeafletGeoAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from core import time as local_time
 from core.admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
 from core.admin_import import TabularAdminMixin, TabularImportMixin
 from core.errors import DomainError
 from core.scoping import is_organizer
-from welfare import services
+from stations.models import Region
+from welfare import rules, services
 from welfare.forms import add_domain_error
 from welfare.models import (
     HazardReport,
@@ -28,6 +30,8 @@ from welfare.models import (
     HealthCheck,
     HealthFollowUp,
     Measurement,
+    OfficialAlert,
+    ProvinceRule,
     RewardBudget,
     WeatherAlert,
     Worker,
@@ -96,14 +100,18 @@ class WorkplaceHazardInline(admin.TabularInline):
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
-def hazards_from_formset(formset: Any) -> dict[str, int]:
-    """The hazards the inline forms leave: hazard type → exposed headcount."""
-    hazards: dict[str, int] = {}
+def hazards_from_formset(formset: Any) -> dict[str, dict[str, Any]]:
+    """The hazards the inline forms leave: hazard type → headcount and exposure level."""
+    hazards: dict[str, dict[str, Any]] = {}
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None) or {}
         if not data.get("hazard") or data.get("DELETE"):
             continue  # an empty extra row, or one marked for removal
-        hazards[data["hazard"]] = data.get("exposed") or 0
+        hazards[data["hazard"]] = {
+            "exposed": data.get("exposed") or 0,
+            "noise_dba": data.get("noise_dba"),
+            "dust_grade": data.get("dust_grade"),
+        }
     return hazards
 
 
@@ -126,7 +134,7 @@ def describe_formset_changes(formset: Any, workplace: Workplace) -> None:
 class WorkplaceAdmin(ScopedAdminMixin, TabularAdminMixin, LeafletGeoAdmin):
     import_resource_class = WorkplaceResource
 
-    list_display = ("name", "credit_code", "region", "union", "industry", "altitude_m")
+    list_display = ("name", "site", "credit_code", "region", "union", "industry", "altitude_m")
     list_select_related = ("region", "union")
     list_filter = ("hazards__hazard", "region__parent")
     search_fields = ("name", "credit_code", "address")
@@ -422,3 +430,85 @@ class WeatherAlertAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(OfficialAlert)
+class OfficialAlertAdmin(admin.ModelAdmin):
+    """Signals as the meteorological offices issued them: public, written only by the
+    ingest (feed poll, ``load_official_alerts``); nobody edits what an office issued."""
+
+    list_display = ("sent", "headline", "sender_name", "colour", "msg_type", "expires",
+                    "withdrawn_at")  # fmt: skip
+    list_filter = ("msg_type", "colour", "kind")
+    search_fields = ("identifier", "headline", "sender", "sender_name")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ProvinceRuleForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("修改原因"), required=False, max_length=services.REASON_MAX_LENGTH,
+        help_text=_("会保存在修改历史里。"),
+    )  # fmt: skip
+
+    class Meta:
+        model = ProvinceRule
+        fields = ("key", "region", "value", "source")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            try:
+                key = data.get("key") or self.instance.key
+                rules.validate(key=key, value=data.get("value"))
+            except DomainError as exc:
+                add_domain_error(self, exc)
+        return data
+
+
+@admin.register(ProvinceRule)
+class ProvinceRuleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """A province's union edits its own rules (and those of the divisions beneath it);
+    the defaults only superusers. Saved through ``province_rule_save``, with history."""
+
+    form = ProvinceRuleForm
+    union_path_field = "region__unions__path"
+    list_display = ("key", "region", "source", "updated_at")
+    list_select_related = ("region",)
+    list_filter = ("key",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProvinceRule]:
+        return super().get_queryset(request).distinct()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "region":
+            codes = services.rule_region_codes_for(request.user)
+            if codes is not None:
+                kwargs["queryset"] = Region.objects.filter(code__in=codes)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return () if obj is None else ("key", "region")
+
+    def save_model(self, request: HttpRequest, obj: ProvinceRule, form: Any, change: bool) -> None:
+        saved = services.province_rule_save(
+            actor=request.user, key=obj.key, region=obj.region, value=obj.value,
+            source=obj.source, reason=form.cleaned_data.get("reason") or None,
+        )  # fmt: skip
+        obj.pk = saved.pk

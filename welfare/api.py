@@ -188,5 +188,9 @@ class AlertsView(APIView):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise NotFound(_("未知的行政区划代码：%(code)s") % {"code": code[:10]}, field="region")
-        alerts = selectors.alerts_for_region(region=region)
-        return Response({"region": region.code, "alerts": [alert_body(a) for a in alerts]})
+        official = [
+            selectors.official_body(a, region=region)
+            for a in selectors.official_for_region(region=region)
+        ]
+        advisory = [alert_body(a) for a in selectors.alerts_for_region(region=region)]
+        return Response({"region": region.code, "alerts": official + advisory})

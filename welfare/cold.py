@@ -193,17 +193,19 @@ def cold_wave_signal(*, days: Sequence[DayMinimum], day: dt.date, province: str)
 
 
 def cold_work_grade(*, temperature: Decimal | float, exposure_percent: int) -> int | None:
-    """The GB/T 14440 grade (1–4, I–IV) of work at a mean air ``temperature`` for
-    ``exposure_percent`` of an 8-hour day; None when it is not cold work (above the first
-    column, ``COLD_WORK_MAX_MEAN``)."""
+    """The GB/T 14440-1993 grade (1–4, I–IV) of work at the site's mean air
+    ``temperature`` for ``exposure_percent`` of an 8-hour day; None when it is not cold
+    work (above ``COLD_WORK_MAX_MEAN``, 5 °C).
+
+    The standard's table 1 takes each boundary into the warmer column: ≤5～0, <0～−5,
+    <−5～−10, <−10～−15, <−15～−20, <−20 °C. So exactly 0 °C is in the first column and
+    exactly −5 °C in the second (``COLD_WORK_GRADES["below"]``: a column starts below
+    each of these)."""
     table = settings.COLD_WORK_GRADES
     t = Decimal(str(temperature))
-    column = None
-    for index, at_or_below in enumerate(table["temperature_at_or_below"]):
-        if t <= Decimal(str(at_or_below)):
-            column = index
-    if column is None:
+    if t > Decimal(str(settings.COLD_WORK_MAX_MEAN)):
         return None
+    column = sum(1 for bound in table["below"] if t < Decimal(str(bound)))
     row = next(
         (i for i, up_to in enumerate(table["exposure_up_to"]) if exposure_percent <= up_to),
         len(table["exposure_up_to"]) - 1,

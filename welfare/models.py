@@ -27,8 +27,14 @@ class Hazard(models.TextChoices):
 class Workplace(models.Model):
     name = models.CharField(_("企业名称"), max_length=200)
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+        _("统一社会信用代码"), max_length=18, validators=[validate_credit_code]
     )
+    # An enterprise with sites in several places (盐湖, 西部矿业: mines at different
+    # altitudes) registers each site under its one credit code; "" is its main site.
+    site = models.CharField(
+        _("场所名称"), max_length=100, blank=True,
+        help_text=_("同一单位有多个作业场所时填写，如“察尔汗矿区”"),
+    )  # fmt: skip
     location = models.PointField(_("位置"), srid=4326)
     address = models.CharField(_("地址"), max_length=300)
     region = models.ForeignKey(
@@ -54,9 +60,12 @@ class Workplace(models.Model):
         verbose_name = _("特殊环境作业场所")
         verbose_name_plural = _("特殊环境作业场所")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code", "site"], name="workplace_code_site")
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} · {self.site}" if self.site else self.name
 
     @property
     def is_high_altitude(self) -> bool:
@@ -70,6 +79,17 @@ class WorkplaceHazard(models.Model):
     )
     hazard = models.CharField(_("危害类型"), max_length=20, choices=Hazard.choices)
     exposed = models.PositiveIntegerField(_("接触人数"), default=0)
+    # The exposure level that sets the period of checks (GBZ 188-2014): noise as the 8-h
+    # equivalent level LEX,8h in dB(A) (§7.1), dust by the grade of GBZ/T 229.1 (§6.1).
+    # Unknown: the stricter (yearly) period applies.
+    noise_dba = models.DecimalField(
+        _("噪声 8 小时等效声级 dB(A)"), max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+    )  # fmt: skip
+    dust_grade = models.PositiveSmallIntegerField(
+        _("粉尘作业分级（GBZ/T 229.1）"), null=True, blank=True,
+        choices=[(0, "0"), (1, "Ⅰ"), (2, "Ⅱ"), (3, "Ⅲ")],
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -179,10 +199,13 @@ class HealthCheck(models.Model):
         RECHECK = "recheck", _("复查")
 
     class Result(models.TextChoices):
-        NORMAL = "normal", _("未见异常")
+        """The five results of GBZ 188-2014 §4.8.3 a)–e)."""
+
+        NORMAL = "normal", _("目前未见异常")
         REVIEW = "review", _("需复查")
-        CONTRAINDICATION = "contraindication", _("职业禁忌证")
         SUSPECTED = "suspected", _("疑似职业病")
+        CONTRAINDICATION = "contraindication", _("职业禁忌证")
+        OTHER = "other", _("其他疾病或异常")
 
     worker = models.ForeignKey(
         Worker, verbose_name=_("劳动者"), on_delete=models.CASCADE, related_name="checks"
@@ -216,6 +239,7 @@ class HealthFollowUp(models.Model):
     class Reason(models.TextChoices):
         RECHECK = "recheck", _("复查")
         DIAGNOSIS = "diagnosis", _("职业病诊断")
+        TREATMENT = "treatment", _("就医")
 
     worker = models.ForeignKey(
         Worker, verbose_name=_("劳动者"), on_delete=models.CASCADE, related_name="follow_ups"
@@ -424,8 +448,9 @@ class WeatherAlert(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("天气预警")
-        verbose_name_plural = _("天气预警")
+        # Our own estimate (提示), never a 预警: only the meteorological offices issue those.
+        verbose_name = _("天气提示")
+        verbose_name_plural = _("天气提示")
         ordering = ["day", "region"]
         constraints = [
             models.UniqueConstraint(fields=["region", "day", "kind"], name="alert_region_day_kind")
@@ -433,3 +458,110 @@ class WeatherAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.day} {self.get_kind_display()} {self.level}"
+
+
+class OfficialAlert(models.Model):
+    """A warning signal as a meteorological office issued it, in CAP 1.2 (``welfare.cap``).
+
+    Shown verbatim (headline, colour, sender, time) while it is in force: status Actual,
+    message Alert or Update, not past ``expires`` and not withdrawn by a later Cancel or
+    Update naming it in ``<references>``. Cancel and Update messages are kept too, so that
+    one arriving before the alert it names still withdraws it.
+    """
+
+    class MsgType(models.TextChoices):
+        ALERT = "Alert", "Alert"
+        UPDATE = "Update", "Update"
+        CANCEL = "Cancel", "Cancel"
+        ACK = "Ack", "Ack"
+        ERROR = "Error", "Error"
+
+    identifier = models.CharField(_("标识"), max_length=200)
+    sender = models.CharField(_("发布者标识"), max_length=200)
+    sender_name = models.CharField(_("发布单位"), max_length=200, blank=True)
+    sent = models.DateTimeField(_("发布时间"))
+    effective = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    expires = models.DateTimeField(_("失效时间"), null=True, blank=True, db_index=True)
+    msg_type = models.CharField(_("消息类型"), max_length=8, choices=MsgType.choices)
+    status = models.CharField(_("状态"), max_length=10)
+    # CAP <references> as sent, padded with spaces: " sender,identifier,sent ... ".
+    references = models.TextField(_("引用"), blank=True)
+    language = models.CharField(_("语言"), max_length=20, blank=True)
+    event = models.CharField(_("事件"), max_length=200, blank=True)
+    kind = models.CharField(_("类别"), max_length=12, default="other")
+    severity = models.CharField(_("严重程度"), max_length=10, blank=True)
+    urgency = models.CharField(_("紧迫程度"), max_length=10, blank=True)
+    certainty = models.CharField(_("确定程度"), max_length=12, blank=True)
+    colour = models.CharField(_("颜色"), max_length=8, blank=True)
+    headline = models.CharField(_("标题"), max_length=500, blank=True)
+    description = models.TextField(_("内容"), blank=True)
+    instruction = models.TextField(_("防御指南"), blank=True)
+    area_desc = models.TextField(_("区域描述"), blank=True)
+    geocodes = models.JSONField(_("区域代码"), default=list, blank=True)
+    polygon = models.MultiPolygonField(_("区域范围"), srid=4326, null=True, blank=True)
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("覆盖区划"), blank=True, related_name="official_alerts"
+    )
+    raw_xml = models.TextField(_("原文"))
+    source_url = models.CharField(_("来源"), max_length=500, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("撤销消息"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("官方预警信号")
+        verbose_name_plural = _("官方预警信号")
+        ordering = ["-sent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "identifier"], name="official_alert_sender_identifier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.headline or self.identifier
+
+
+class ProvinceRule(models.Model):
+    """A rule a province (or a city within it) sets for itself, as data: edited in the
+    admin by that province's union, with history. A rule without a region is the default
+    every region falls back to (Qinghai's values, seeded by a migration); one for a region
+    (province, city, county) overrides it for the divisions beneath. Read only through
+    ``welfare.rules.rule_value``."""
+
+    class Key(models.TextChoices):
+        STATION_CHECKLIST = "station_checklist", _("驿站建设标准（六有/八有）")
+        HOT_HOURS = "hot_hours", _("高温停止户外作业时段的确定方法")
+        SEASON_HOT = "season_hot", _("高温季节")
+        SEASON_COLD = "season_cold", _("寒冷季节（采暖期）")
+        REWARD_AMOUNTS = "reward_amounts", _("隐患举报奖励金额")
+        REPORT_CONTACTS = "report_contacts", _("举报电话与电子邮箱")
+
+    key = models.CharField(_("规则"), max_length=24, choices=Key.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("适用区划"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("留空为默认值（适用于没有单独规定的地区）"),
+    )  # fmt: skip
+    value = models.JSONField(_("取值"))
+    source = models.CharField(_("依据"), max_length=300, help_text=_("文件名称、条款"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("地方规则")
+        verbose_name_plural = _("地方规则")
+        ordering = ["key", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "region"], condition=models.Q(region__isnull=False),
+                name="province_rule_key_region",
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(region__isnull=True),
+                name="province_rule_key_default",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} · {self.region or _('默认')}"

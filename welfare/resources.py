@@ -227,7 +227,10 @@ class WorkplaceResource(_Scoped):
 
     def current_values(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        found = Workplace.objects.filter(credit_code__in=keys).select_related("union", "region")
+        # A file row is the enterprise's main site (site ""); other sites are kept in the admin.
+        found = Workplace.objects.filter(credit_code__in=keys, site="").select_related(
+            "union", "region"
+        )
         for workplace in found.prefetch_related("hazards"):
             refused = self.out_of_scope(workplace.union, workplace.name)
             if refused:
@@ -252,7 +255,7 @@ class WorkplaceResource(_Scoped):
         self, values: dict[str, Any], *, new: bool, current: dict[str, Any] | None
     ) -> Any:
         workplace = Workplace.objects.filter(
-            credit_code=values["credit_code"]
+            credit_code=values["credit_code"], site=""
         ).first() or Workplace(credit_code=values["credit_code"])
         for name in ("name", "address", "industry", "contact_name", "contact_phone", "altitude_m"):
             if name in values:
@@ -352,7 +355,10 @@ class WorkerResource(_Scoped):
     def workplace(self, code: str) -> Workplace:
         if code not in self.workplaces:
             self.workplaces[code] = (
-                Workplace.objects.select_related("union").filter(credit_code=code).first()
+                Workplace.objects.select_related("union")
+                .filter(credit_code=code)
+                .order_by("site", "pk")  # the main site ("") first
+                .first()
             )
         workplace = self.workplaces[code]
         if workplace is None:
@@ -514,7 +520,8 @@ class HealthCheckResource(WorkerResource):
             values = {}
         for column, choices in (
             ("kind", HealthCheck.Kind.choices),
-            ("result", HealthCheck.Result.choices),
+            # Reports often write "未见异常" for GBZ 188 §4.8.3 a) 目前未见异常.
+            ("result", [*HealthCheck.Result.choices, (HealthCheck.Result.NORMAL, "未见异常")]),
         ):
             try:
                 values[column] = choice(cells.get(column, ""), choices, column)

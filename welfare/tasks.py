@@ -1,4 +1,5 @@
-"""Scheduled welfare work: weather per region, weekly health-check reminders."""
+"""Scheduled welfare work: weather per region, official warning signals, weekly
+health-check reminders."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from core import once
 from core import time as local_time
 from stations.models import Membership, Region
 from welfare import services
+from welfare.official_feed import FeedError, fetch_documents
 from welfare.selectors import checks_due
 from welfare.weather import WeatherError, fetch_daily
 
@@ -86,3 +88,29 @@ def health_checks_weekly() -> int:
 def retention_daily() -> dict[str, int]:
     """Daily: delete or anonymise personal data past its period (safe to run twice)."""
     return services.retention_run()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=300)
+def poll_official_alerts(self: Any) -> dict[str, Any]:
+    """Beat entry point: read the official CAP feed (``OFFICIAL_ALERT_FEED_URL``) and store
+    its signals. Safe to run twice: a signal already stored is a duplicate. A feed that
+    cannot be read is retried; a bad document is skipped and counted."""
+    url = settings.OFFICIAL_ALERT_FEED_URL
+    if not url:
+        return {"skipped": "OFFICIAL_ALERT_FEED_URL is not set"}
+    try:
+        feed = fetch_documents(url=url)
+    except FeedError as exc:
+        if self.request.called_directly or self.request.is_eager:
+            return {"error": str(exc)}
+        raise self.retry(exc=exc) from exc
+    counts: dict[str, Any] = {"errors": list(feed.errors)}
+    for source, data in feed.documents:
+        try:
+            result = services.official_alert_ingest(data=data, source=source)
+        except services.CapRejected as exc:
+            counts["errors"].append(f"{source}: {exc}")
+            continue
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        counts["withdrawn"] = counts.get("withdrawn", 0) + result.withdrew
+    return counts

@@ -40,6 +40,13 @@ class DayForecast:
     wind_max_kmh: Decimal | None = None
     chill_temperature: Decimal | None = None
     chill_wind_kmh: Decimal | None = None
+    # The hourly temperatures of the day, (hour, °C) in local time: the heat rule finds the
+    # day's hottest hours in them. Empty when the provider gave none.
+    hourly: tuple[tuple[int, Decimal], ...] = ()
+
+    def hottest_start(self, spell: int = 3) -> int | None:
+        """The first of the day's ``spell`` hottest consecutive hours (``hottest_hours``)."""
+        return hottest_hours(dict(self.hourly), spell=spell)
 
 
 def session() -> requests.Session:
@@ -101,6 +108,39 @@ def _coldest_hours(payload: dict[str, Any]) -> dict[dt.date, tuple[Decimal, Deci
     return {day: (t, v) for day, (t, v, _index) in out.items()}
 
 
+#: 《防暑降温措施管理办法》(2012) 第八条（二）: at 37 °C and above no outdoor work "在气温最高
+#: 时段 3 小时内" — the place's own three hottest hours, not a fixed 12–15 时 (in Xining
+#: solar noon falls near 13:15 Beijing time, and the heat peaks later still). The length
+#: is the province rule ``hot_hours`` (``welfare.rules``), 3 by default.
+HOT_SPELL_HOURS = 3
+
+
+def hottest_hours(hours: Mapping[int, Decimal], *, spell: int = HOT_SPELL_HOURS) -> int | None:
+    """The first hour of the ``spell`` consecutive hours with the highest mean temperature
+    (the earliest such spell on a tie); None when no full spell is known."""
+    best: tuple[Decimal, int] | None = None
+    for start in sorted(hours):
+        values = [hours.get(start + n) for n in range(spell)]
+        if any(t is None for t in values):
+            continue
+        total = sum(values, Decimal(0))
+        if best is None or total > best[0]:
+            best = (total, start)
+    return best[1] if best else None
+
+
+def _hourly_temperatures(payload: dict[str, Any]) -> dict[dt.date, dict[int, Decimal]]:
+    hourly = payload.get("hourly") or {}
+    out: dict[dt.date, dict[int, Decimal]] = {}
+    for raw, temp in zip(hourly.get("time") or [], hourly.get("temperature_2m") or [],
+                         strict=False):  # fmt: skip
+        if temp is None:
+            continue
+        moment = dt.datetime.fromisoformat(str(raw))
+        out.setdefault(moment.date(), {})[moment.hour] = _temperature(temp, "temperature_2m")
+    return out
+
+
 def parse_daily(payload: Any, *, days: int = 3, past_days: int = 0) -> list[DayForecast]:
     """Read ``daily.time``, ``temperature_2m_max``/``_min``, ``wind_speed_10m_max`` and the
     hourly temperature and wind defensively: ``past_days`` days before today and ``days``
@@ -117,6 +157,7 @@ def parse_daily(payload: Any, *, days: int = 3, past_days: int = 0) -> list[DayF
     if not (len(times) == len(highs) == len(lows) == len(winds)) or len(times) < 1:
         raise WeatherError("daily lists are empty or of different lengths")
     coldest = _coldest_hours(payload)
+    hourly = _hourly_temperatures(payload)
     out = []
     rows = list(zip(times, highs, lows, winds, strict=True))[: past_days + days]
     for raw_day, high, low, wind in rows:
@@ -132,8 +173,9 @@ def parse_daily(payload: Any, *, days: int = 3, past_days: int = 0) -> list[DayF
             raise WeatherError(f"minimum above maximum on {day}")
         chill = coldest.get(day, (None, None))
         out.append(
-            DayForecast(day, t_max, t_min, _wind(wind, "wind_speed_10m_max"), chill[0], chill[1])
-        )
+            DayForecast(day, t_max, t_min, _wind(wind, "wind_speed_10m_max"), chill[0], chill[1],
+                        tuple(sorted(hourly.get(day, {}).items())))
+        )  # fmt: skip
     return out
 
 
@@ -183,14 +225,30 @@ class Rule:
     advice_en: str
 
 
-def heat_rule(*, t_max: Decimal, province: str) -> Rule | None:
-    """The highest heat level ``t_max`` reaches ("at or above"; 《防暑降温措施管理办法》)."""
+def hot_hours_text(start: int | None, spell: int = HOT_SPELL_HOURS) -> tuple[str, str]:
+    """The hottest hours in words (zh, en): "当天气温最高的 3 小时（15 时至 18 时）", or,
+    without an hourly forecast, the rule's words alone."""
+    zh, en = f"当天气温最高的 {spell} 小时", f"the {spell} hottest hours of the day"
+    if start is None:
+        return zh, en
+    end = start + spell
+    return f"{zh}（{start} 时至 {end} 时）", f"{en} ({start}:00 to {end}:00)"
+
+
+def heat_rule(
+    *, t_max: Decimal, province: str, hottest_start: int | None = None,
+    spell: int = HOT_SPELL_HOURS,
+) -> Rule | None:  # fmt: skip
+    """The highest heat level ``t_max`` reaches ("at or above"; 《防暑降温措施管理办法》
+    第八条); ``{hot_hours}`` in its advice becomes the day's three hottest hours."""
     rules = cold.rules_for(province)
     heat = [r for r in rules["heat"] if t_max >= Decimal(str(r["at_or_above"]))]
     if not heat:
         return None
     top = max(heat, key=lambda r: r["at_or_above"])
-    return Rule("heat", top["level"], t_max, top["advice"], top["advice_en"])
+    zh, en = hot_hours_text(hottest_start, spell)
+    return Rule("heat", top["level"], t_max, top["advice"].replace("{hot_hours}", zh),
+                top["advice_en"].replace("{hot_hours}", en))  # fmt: skip
 
 
 def wind_chill_rule(*, day: DayForecast, province: str) -> Rule | None:
@@ -232,11 +290,14 @@ def cold_wave_rule(
 
 def evaluate_day(
     *, days: Sequence[DayForecast], day: DayForecast, province: str,
-    earlier: Mapping[dt.date, Decimal] | None = None,
+    earlier: Mapping[dt.date, Decimal] | None = None, spell: int = HOT_SPELL_HOURS,
 ) -> list[Rule]:  # fmt: skip
-    """Every alert ``day`` raises: heat, cold wave, wind chill."""
+    """Every alert ``day`` raises: heat (with the day's ``spell`` hottest hours), cold
+    wave, wind chill."""
     found = (
-        heat_rule(t_max=day.t_max, province=province),
+        heat_rule(
+            t_max=day.t_max, province=province, hottest_start=day.hottest_start(spell), spell=spell
+        ),
         cold_wave_rule(days=days, day=day, province=province, earlier=earlier),
         wind_chill_rule(day=day, province=province),
     )

@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "welfare.tasks.refresh_all_weather",
         "schedule": crontab(minute=15, hour="*/3"),
     },
+    "official-alerts-every-10-minutes": {
+        "task": "welfare.tasks.poll_official_alerts",
+        "schedule": crontab(minute="*/10"),
+    },
     "visit-partitions-daily": {
         "task": "stations.tasks.visit_partitions_ensure",
         "schedule": crontab(hour=3, minute=30),
@@ -503,36 +507,30 @@ WBGT_LIMITS = {
 }
 COLD_WORK_MAX_MEAN = 5  # °C: work at a mean air temperature at or below this is cold work
 HEALTH_CHECK_INTERVAL_MONTHS = env_int("HEALTH_CHECK_INTERVAL_MONTHS", 12, minimum=1)
-HOT_SEASON_START = env_str("HOT_SEASON_START", "06-01")
-COLD_SEASON_START = env_str("COLD_SEASON_START", "11-01")  # MM-DD, before the cold check
-# Rewards (yuan) for a verified hazard report, by grade; per province (GB/T 2260 code)
-# as each provincial union sets them, with a default.
-HAZARD_REWARD_AMOUNTS: dict[str, dict[str, int]] = {
-    "default": {
-        "general": env_int("HAZARD_REWARD_GENERAL", 200, minimum=0),
-        "major": env_int("HAZARD_REWARD_MAJOR", 1000, minimum=0),
-    },
-}
-# Where workers can also report by phone or e-mail, shown on the report form; per province
-# with a default (12351: the national trade-union hotline for workers).
-HAZARD_REPORT_CONTACTS: dict[str, dict[str, str]] = {
-    "default": {
-        "phone": env_str("HAZARD_REPORT_PHONE", "12351"),
-        "email": env_str("HAZARD_REPORT_EMAIL", ""),
-    },
-}
+# Season dates (the heat and cold checks), reward amounts per grade, the report phone and
+# e-mail, the station standard (六有/八有) and the hot hours are province rules: data in the
+# admin (welfare.ProvinceRule, read through welfare.rules.rule_value), not settings.
+# Official warning signals (CAP 1.2, GB/T 35965.1-2018 profile): the feed polled every
+# 10 minutes ("" = none; signals may still be loaded from files, load_official_alerts).
+OFFICIAL_ALERT_FEED_URL = env_str("OFFICIAL_ALERT_FEED_URL", "")
+# A signal without <expires> is shown this many hours after it was sent.
+OFFICIAL_ALERT_DEFAULT_HOURS = env_int("OFFICIAL_ALERT_DEFAULT_HOURS", 24, minimum=1)
 WEATHER_API_URL = env_str("WEATHER_API_URL", "https://api.open-meteo.com/v1/forecast")
 WEATHER_CONNECT_TIMEOUT = 3.05
 WEATHER_READ_TIMEOUT = 10
 WEATHER_RETRIES = env_int("WEATHER_RETRIES", 2, minimum=0)
 WEATHER_BACKOFF = 0.5
-# National defaults. Heat: 《防暑降温措施管理办法》(2012) 第八条.
+# National defaults. Heat: 《防暑降温措施管理办法》(2012, 安监总安健〔2012〕89号) 第八条:
+# (一) 40 °C and above: stop outdoor work for the day; (二) 37–40 °C: at most 6 hours
+# outdoors in all and none in the 3 hottest hours of the day ({hot_hours}: from the hourly
+# forecast of the place, welfare.weather.hottest_hours); (三) 35–37 °C: shift rotation,
+# shorter spells, and no overtime for outdoor workers.
 WEATHER_RULES = {
     "heat": [
-        {"at_or_above": 35, "level": 1, "advice": "日最高气温达到 35°C：合理安排工作时间，轮换作业，减轻劳动强度。",
-         "advice_en": "35 °C or more: rotate shifts, shorten work and lighten the load."},
-        {"at_or_above": 37, "level": 2, "advice": "日最高气温达到 37°C：户外露天作业不超过 6 小时，12 时至 15 时停止户外作业。",
-         "advice_en": "37 °C or more: at most 6 hours outdoors, and no outdoor work from 12:00 to 15:00."},
+        {"at_or_above": 35, "level": 1, "advice": "日最高气温达到 35°C：采取换班轮休，缩短连续作业时间，不得安排户外露天作业劳动者加班。",
+         "advice_en": "35 °C or more: rotate shifts, shorten spells of work, and no overtime for outdoor workers."},
+        {"at_or_above": 37, "level": 2, "advice": "日最高气温达到 37°C：户外露天作业全天累计不超过 6 小时，{hot_hours}内停止户外露天作业。",
+         "advice_en": "37 °C or more: at most 6 hours outdoors in all, and no outdoor work in {hot_hours}."},
         {"at_or_above": 40, "level": 3, "advice": "日最高气温达到 40°C：当日停止户外露天作业。",
          "advice_en": "40 °C or more: stop outdoor work for the day."},
     ],
@@ -592,11 +590,13 @@ WARMUP_SCHEDULE = {
     "light_work_extra_steps": 1,
     "break_minutes": 10,
 }
-# GB/T 14440-1993《低温作业分级》table 1: grade I–IV by the workplace's mean air temperature
-# (columns: at or below 5, 0, -5, -10, -15, -20 °C) and the cold-work time rate (rows: at
-# most 25, 50, 75, 100 % of an 8-hour day). Cold work starts at COLD_WORK_MAX_MEAN.
+# GB/T 14440-1993《低温作业分级》table 1: grade I–IV by the site's mean air temperature
+# (作业地点平均气温; columns ≤5～0, <0～−5, <−5～−10, <−10～−15, <−15～−20, <−20 °C: each
+# boundary belongs to the warmer column, so a column starts *below* each value of "below")
+# and the cold-work time rate (rows: at most 25, 50, 75, 100 % of an 8-hour day). Cold work
+# starts at COLD_WORK_MAX_MEAN.
 COLD_WORK_GRADES = {
-    "temperature_at_or_below": [5, 0, -5, -10, -15, -20],
+    "below": [0, -5, -10, -15, -20],
     "exposure_up_to": [25, 50, 75, 100],
     "grades": [[1, 1, 1, 2, 2, 3], [1, 1, 2, 2, 3, 3], [1, 2, 2, 3, 3, 4], [2, 2, 3, 3, 4, 4]],
 }

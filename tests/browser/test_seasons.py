@@ -25,10 +25,15 @@ SEASONS = {
     "winter": (
         "演示：西宁市冬季送温暖",
         "进行中",
-        ["寒潮橙色预警", "风寒"],
+        ["强降温提示", "风寒提示"],
         ["heating", "hot_water"],
     ),
-    "summer": ("演示：西宁市送清凉", "进行中", ["高温 35.5°C"], ["water", "shade", "first_aid"]),
+    "summer": (
+        "演示：西宁市送清凉",
+        "进行中",
+        ["高温提示 35.5°C"],
+        ["water", "shade", "first_aid"],
+    ),
     "planning": ("演示：西宁市送清凉（筹备中）", "计划中", [], ["water", "hot_water"]),
 }
 
@@ -61,7 +66,9 @@ def test_quick_start_in_each_season(phone, demo_stations, settings, season):
             expect(banner).to_contain_text(text)
         if season == "winter":
             expect(banner).to_have_class("weather-banner cold")
-            expect(banner.locator("p.signal-orange")).to_have_count(1)
+            expect(banner.locator("p[data-source=advisory]").first).to_contain_text(
+                "模型估算，以气象部门发布为准"
+            )
     else:
         expect(banner).to_be_hidden()
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -80,7 +87,7 @@ def test_quick_start_in_each_season(phone, demo_stations, settings, season):
     staff.goto("/organizer/")
     if season == "winter":
         panel = staff.locator("#cold-panel")
-        expect(panel).to_contain_text("寒潮橙色预警")
+        expect(panel).to_contain_text("强降温提示")
         expect(panel.locator("#cold-actions")).to_contain_text("开放取暖")
         expect(panel.locator("[data-high-altitude]")).to_have_count(1)  # the Tanggula mine
         panel.scroll_into_view_if_needed()

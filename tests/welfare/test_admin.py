@@ -119,10 +119,11 @@ def test_adding_a_check_in_the_admin_records_it(client, network, organizer_xinin
     client.force_login(organizer_xining)
     response = client.post(
         reverse("admin:welfare_healthcheck_add"),
-        {"worker": worker.pk, "kind": "periodic", "checked_on": "2026-11-10", "result": "normal"},
+        {"worker": worker.pk, "kind": "periodic", "checked_on": "2026-07-10", "result": "normal"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     check = HealthCheck.objects.get()
+    # Within the 2026 hot season: the next is due before the 2027 season (GBZ 188 §7.3).
     assert check.recorded_by == organizer_xining and check.next_due == dt.date(2027, 6, 1)
     future = client.post(
         reverse("admin:welfare_healthcheck_add"),
@@ -181,11 +182,14 @@ def test_admin_saves_workplace_and_hazards_through_one_service_call(
     data["name"] = "改名后的企业"
     data[f"hazards-{rows['high_temperature']}-exposed"] = 30
     data[f"hazards-{rows['noise']}-DELETE"] = "on"
-    data.update({"hazards-2-hazard": "dust", "hazards-2-exposed": 7})
+    data.update({"hazards-2-hazard": "dust", "hazards-2-exposed": 7, "hazards-2-dust_grade": 1})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert len(calls) == 1
-    assert calls[0]["hazards"] == {"high_temperature": 30, "dust": 7}
+    assert calls[0]["hazards"] == {
+        "high_temperature": {"exposed": 30, "noise_dba": None, "dust_grade": None},
+        "dust": {"exposed": 7, "noise_dba": None, "dust_grade": 1},
+    }
     workplace.refresh_from_db()
     assert workplace.name == "改名后的企业"
     assert {h.hazard: h.exposed for h in workplace.hazards.all()} == {

@@ -49,27 +49,29 @@ def test_banner_where_the_worker_stands(client, network):
     kinds = {a["kind"]: a for a in here["alerts"]}
     assert set(kinds) == {"cold_wave", "wind_chill"}
     wave = kinds["cold_wave"]
-    assert (wave["level"], wave["colour"], wave["temperature"]) == (3, "orange", -20.0)
-    assert wave["title"] == "寒潮橙色预警 · 最低 -20.0°C"
+    assert (wave["level"], wave["colour"], wave["temperature"]) == (3, "", -20.0)
+    assert wave["title"] == "强降温提示 · 最低 -20.0°C"
+    assert (wave["source"], wave["note"]) == ("advisory", "模型估算，以气象部门发布为准")
     assert "驿站全天开放取暖" in wave["advice"] and "12" in wave["advice"]
-    assert kinds["wind_chill"]["title"].startswith("风寒高风险 · 风寒指数 -35")
+    assert kinds["wind_chill"]["title"].startswith("风寒提示：高风险 · 风寒指数 -35")
     assert "分钟" in kinds["wind_chill"]["advice"]
     assert xining["alerts"] == []
     english = client.get(
         "/api/v1/alerts/here/", {"lat": 36.4, "lng": 94.9}, HTTP_ACCEPT_LANGUAGE="en"
     ).json()
     wave_en = next(a for a in english["alerts"] if a["kind"] == "cold_wave")
-    assert wave_en["title"] == "Cold wave, orange · low -20.0 °C"
+    assert wave_en["title"] == "Cold advice: strong drop · low -20.0 °C"
     assert "stations keep heating on" in wave_en["advice"] and "驿站" not in wave_en["advice"]
     page = client.get("/").content.decode()  # today's alerts of every region
-    assert 'class="weather-banner cold"' in page and "signal-orange" in page
+    assert 'class="weather-banner cold"' in page and "signal-orange" not in page
+    assert "本站提示：模型估算，以气象部门发布为准" in page
 
 
 @time_machine.travel(MORNING, tick=False)
 def test_station_page_in_the_alert_area(client, network):
     _cold_wave_in_golmud()
     page = client.get("/stations/QH-HX-0001/").content.decode()
-    assert "寒潮橙色预警" in page and 'id="station-cold-advice"' in page
+    assert "强降温提示" in page and 'id="station-cold-advice"' in page
     assert "寒潮" not in client.get("/stations/QH-XN-0001/").content.decode()  # not in the area
 
 
@@ -78,7 +80,7 @@ def test_organizer_overview_shows_cold_advice(client, network, organizer_golmud)
     _cold_wave_in_golmud()
     client.force_login(organizer_golmud)
     page = client.get("/organizer/").content.decode()
-    assert 'id="cold-alerts"' in page and "寒潮橙色预警" in page
+    assert 'id="cold-alerts"' in page and "强降温提示" in page
     assert 'id="cold-actions"' in page and "开放取暖" in page and "暖休" in page
 
 
@@ -123,7 +125,7 @@ def test_station_desk_gets_a_cold_tab_in_the_alert_area(client, network):
     _cold_wave_in_golmud()
     client.force_login(golmud_staff)
     desk = client.get("/desk/").content.decode()
-    assert 'id="tabbtn-welfare-cold"' in desk and "寒潮橙色预警" in desk
+    assert 'id="tabbtn-welfare-cold"' in desk and "强降温提示" in desk
     assert 'id="desk-cold-actions"' in desk and "打开取暖" in desk
     client.force_login(xining_staff)
     assert 'id="tabbtn-welfare-cold"' not in client.get("/desk/").content.decode()

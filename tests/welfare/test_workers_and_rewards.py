@@ -52,24 +52,23 @@ def roster(rows, headers=("姓名", "身份证后四位", "手机号", "岗位",
 @pytest.mark.parametrize(
     ("hazards", "checked", "due"),
     [
-        (["high_temperature"], dt.date(2026, 11, 10), dt.date(2027, 6, 1)),  # before summer
+        (["high_temperature"], dt.date(2026, 11, 10), dt.date(2027, 11, 10)),  # covers 2027
         (["high_temperature"], dt.date(2027, 5, 20), dt.date(2028, 5, 20)),
         (["low_temperature"], dt.date(2027, 3, 1), dt.date(2027, 11, 1)),  # before winter
         (["noise"], dt.date(2027, 3, 1), dt.date(2028, 3, 1)),
         (["dust"], dt.date(2027, 3, 1), dt.date(2028, 3, 1)),
         (["toxic"], dt.date(2027, 3, 1), dt.date(2028, 3, 1)),
         (["high_altitude"], dt.date(2027, 3, 1), dt.date(2028, 3, 1)),
-        (["noise", "high_temperature"], dt.date(2027, 1, 10), dt.date(2027, 6, 1)),
+        (["noise", "high_temperature"], dt.date(2026, 8, 10), dt.date(2027, 6, 1)),
     ],
 )
-def test_gbz188_intervals_per_hazard(settings, hazards, checked, due):
-    settings.HOT_SEASON_START, settings.COLD_SEASON_START = "06-01", "11-01"
+def test_gbz188_intervals_per_hazard(hazards, checked, due):
     assert services.next_check_due(checked_on=checked, kind="periodic", hazards=hazards) == due
 
 
 def test_every_hazard_cites_its_clause():
     for code, interval in surveillance.GBZ188_INTERVALS.items():
-        assert interval.clause.startswith("GBZ 188-2014 §"), code
+        assert interval.clause.startswith("本地规则" if interval.local else "GBZ 188-2014 §"), code
     assert "GBZ 188-2014 §7.3" in surveillance.interval_label("high_temperature")
 
 
@@ -241,16 +240,21 @@ def _verify(report, actor, grade):
                                           grade=grade)  # fmt: skip
 
 
-def test_rewards_only_when_verified_by_grade_and_province(counties, organizer_xining, settings):
-    settings.HAZARD_REWARD_AMOUNTS = {
-        "default": {"general": 100, "major": 500},
-        "630000": {"general": 300, "major": 2000},
-    }
+def _rule(key, region_code, value):
+    from stations.models import Region
+
+    region = Region.objects.get(code=region_code) if region_code else None
+    services.province_rule_save(actor=None, key=key, region=region, value=value, source="测试")
+
+
+def test_rewards_only_when_verified_by_grade_and_province(counties, organizer_xining):
+    _rule("reward_amounts", "", {"general": 100, "major": 500})
+    _rule("reward_amounts", "630000", {"general": 300, "major": 2000})
     major = _verify(HazardReportFactory(**XINING_POINT), organizer_xining, "major")
     assert major.reward.amount == Decimal("2000.00") and major.reward.year == 2027
     general = _verify(HazardReportFactory(**XINING_POINT), organizer_xining, "general")
     assert general.reward.amount == Decimal("300.00")
-    settings.HAZARD_REWARD_AMOUNTS = {"default": {"general": 100, "major": 500}}
+    _rule("reward_amounts", "630000", {"general": 100, "major": 500})
     other = _verify(HazardReportFactory(**XINING_POINT), organizer_xining, "general")
     assert other.reward.amount == Decimal("100.00")
     for status in ("unfounded", "referred"):
@@ -308,11 +312,8 @@ def test_status_page_says_the_outcome_in_words(counties, organizer_xining, clien
     assert api["final"] is True and "+08:00" in api["steps"][0]["at"]
 
 
-def test_report_form_map_contacts_region_and_station(counties, client, settings, network):
-    settings.HAZARD_REPORT_CONTACTS = {
-        "default": {"phone": "12351", "email": ""},
-        "630000": {"phone": "0971-1234567", "email": "report@qh.example"},
-    }
+def test_report_form_map_contacts_region_and_station(counties, client, network):
+    _rule("report_contacts", "630000", {"phone": "0971-1234567", "email": "report@qh.example"})
     plain = client.get("/hazards/report/").content.decode()
     assert 'class="small-map"' in plain and 'id="use-location"' in plain
     assert "12351" in plain and 'name="region"' in plain

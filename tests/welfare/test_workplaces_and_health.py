@@ -138,15 +138,17 @@ def test_cold_work(network):
     [
         (dt.date(2027, 3, 10), "periodic", [], dt.date(2028, 3, 10)),
         (dt.date(2028, 2, 29), "periodic", [], dt.date(2029, 2, 28)),
-        (dt.date(2026, 11, 10), "periodic", ["high_temperature"], dt.date(2027, 6, 1)),
+        # after the 2026 season: covers 2027's, then yearly
+        (dt.date(2026, 11, 10), "periodic", ["high_temperature"], dt.date(2027, 11, 10)),
+        # within the 2026 season: the next is due before 2027's
+        (dt.date(2026, 7, 10), "periodic", ["high_temperature"], dt.date(2027, 6, 1)),
         (dt.date(2027, 5, 20), "periodic", ["high_temperature"], dt.date(2028, 5, 20)),
-        (dt.date(2027, 1, 5), "pre_employment", ["high_temperature"], dt.date(2027, 6, 1)),
+        (dt.date(2027, 1, 5), "pre_employment", ["high_temperature"], dt.date(2028, 1, 5)),
         (dt.date(2027, 3, 10), "leaving", ["high_temperature"], None),
     ],
 )
 def test_due_date_rules(checked, kind, hazards, due, settings):
     settings.HEALTH_CHECK_INTERVAL_MONTHS = 12
-    settings.HOT_SEASON_START = "06-01"
     assert services.next_check_due(checked_on=checked, kind=kind, hazards=hazards) == due
 
 
@@ -161,7 +163,7 @@ def test_contraindication_flags_the_worker_and_lists(network, organizer_xining):
     )  # fmt: skip
     assert worker.phone_key and "13800001111" not in worker.phone_key
     services.health_check_record(actor=organizer_xining, worker=worker, kind="periodic",
-                                 checked_on=dt.date(2025, 1, 1), result="contraindication")  # fmt: skip
+                                 checked_on=dt.date(2024, 7, 1), result="contraindication")  # fmt: skip
     worker.refresh_from_db()
     assert worker.needs_reassignment is True
     assert worker.next_check_due == dt.date(2025, 6, 1)

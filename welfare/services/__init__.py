@@ -4,7 +4,9 @@
 - ``health``: registered workers, health checks, follow-ups, leaving;
 - ``roster``: an employer's XLSX roster, previewed then applied all or nothing;
 - ``hazards``: hazard reports, their outcomes, rewards and reward budgets;
-- ``weather``: forecasts and the alerts they raise;
+- ``weather``: forecasts and the advisories they raise;
+- ``official``: official warning signals (CAP 1.2) as issued;
+- ``rules``: the province rules (``welfare.rules``);
 - ``altitude``: altitudes of stations and workplaces, filled from a DEM.
 
 Permission is checked in each service through ``core.scoping``; each write of a model
@@ -39,8 +41,10 @@ from welfare.services.health import (
     worker_register,
     worker_update,
 )
+from welfare.services.official import CapRejected, Ingested, official_alert_ingest
 from welfare.services.privacy import Erasure, retention_run, worker_erase
 from welfare.services.roster import roster_apply, roster_preview, roster_template
+from welfare.services.rules import province_rule_save, rule_region_codes_for
 from welfare.services.weather import weather_apply, weather_mark_stale
 from welfare.services.workplaces import (
     measurement_correct,
@@ -58,7 +62,9 @@ __all__ = [
     "REASON_MAX_LENGTH",
     "TRACKING_ALPHABET",
     "AltitudeFill",
+    "CapRejected",
     "Erasure",
+    "Ingested",
     "Keep",
     "WelfareError",
     "altitude_fill",
@@ -73,7 +79,9 @@ __all__ = [
     "measurement_record",
     "measurement_validate",
     "next_check_due",
+    "official_alert_ingest",
     "outcome_text",
+    "province_rule_save",
     "report_contacts",
     "retention_run",
     "reward_amount",
@@ -82,6 +90,7 @@ __all__ = [
     "roster_apply",
     "roster_preview",
     "roster_template",
+    "rule_region_codes_for",
     "wbgt_limit",
     "weather_apply",
     "weather_mark_stale",

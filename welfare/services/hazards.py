@@ -8,7 +8,6 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point
 from django.db import transaction
@@ -20,6 +19,7 @@ from core.errors import Conflict, NotFound, PermissionDenied
 from core.photos import photo_without_metadata
 from core.spatial import is_postgis
 from stations.models import Region, Union
+from welfare import rules
 from welfare.exceptions import WelfareError
 from welfare.models import HazardReport, HazardReportStep, HazardReward, RewardBudget
 from welfare.selectors import budget_for, budget_paid
@@ -48,32 +48,20 @@ def province_of(region: Region | None) -> Region | None:
     return region
 
 
-def _per_province(setting: dict[str, Any], region: Region | None) -> Any:
-    """A setting keyed by province code (GB/T 2260), with a ``"default"``."""
-    province = province_of(region)
-    if province is not None and province.code in setting:
-        return setting[province.code]
-    return setting["default"]
-
-
 def reward_amount(*, grade: str, region: Region | None) -> Decimal:
-    """The reward for a verified report of ``grade`` in the province of ``region``
-    (settings ``HAZARD_REWARD_AMOUNTS``)."""
-    amounts = _per_province(settings.HAZARD_REWARD_AMOUNTS, region)
+    """The reward for a verified report of ``grade`` in ``region`` (province rule
+    ``reward_amounts``, ``welfare.rules``)."""
+    amounts = rules.rule_value(key=rules.Key.REWARD_AMOUNTS, region=region)
     if grade not in amounts:
-        amounts = settings.HAZARD_REWARD_AMOUNTS["default"]
+        raise WelfareError(_("未知的隐患等级：%(g)s。") % {"g": grade}, field="grade")
     return Decimal(str(amounts[grade]))
 
 
 def report_contacts(*, region: Region | None) -> dict[str, str]:
-    """The union's report phone and e-mail for the province of ``region`` (settings
-    ``HAZARD_REPORT_CONTACTS``)."""
-    contacts = _per_province(settings.HAZARD_REPORT_CONTACTS, region)
-    default = settings.HAZARD_REPORT_CONTACTS["default"]
-    return {
-        "phone": contacts.get("phone") or default.get("phone", ""),
-        "email": contacts.get("email") or default.get("email", ""),
-    }
+    """The union's report phone and e-mail for ``region`` (province rule
+    ``report_contacts``)."""
+    contacts = rules.rule_value(key=rules.Key.REPORT_CONTACTS, region=region)
+    return {"phone": contacts.get("phone", ""), "email": contacts.get("email", "")}
 
 
 def _union_for_region(region: Region | None) -> Union | None:

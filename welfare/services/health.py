@@ -23,7 +23,7 @@ from core.errors import Conflict, DomainError
 from core.identifiers import DIGITS, normalize_identifier
 from core.identity import worker_key
 from stations.models import Union
-from welfare import surveillance
+from welfare import rules, surveillance
 from welfare.exceptions import WelfareError
 from welfare.models import Hazard, HealthCheck, HealthFollowUp, Worker, Workplace
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
@@ -35,9 +35,19 @@ ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 PHONE_KEY = re.compile(r"[0-9a-f]{64}")
 
 
-def next_check_due(*, checked_on: dt.date, kind: str, hazards: Sequence[str]) -> dt.date | None:
-    """When the next periodic check is due after this one (``welfare.surveillance``)."""
-    return surveillance.next_periodic_due(checked_on=checked_on, kind=kind, hazards=hazards)
+def next_check_due(
+    *, checked_on: dt.date, kind: str, hazards: Sequence[str], worker: Worker | None = None
+) -> dt.date | None:
+    """When the next periodic check is due after this one (``welfare.surveillance``): with
+    ``worker``, by their workplace's exposure levels and their region's seasons."""
+    if worker is None:
+        return surveillance.next_periodic_due(checked_on=checked_on, kind=kind, hazards=hazards)
+    workplace = worker.workplace
+    region = workplace.region if workplace is not None else worker.union.region
+    return surveillance.next_periodic_due(
+        checked_on=checked_on, kind=kind, hazards=hazards,
+        exposures=surveillance.exposures_of(workplace), seasons=rules.seasons(region=region),
+    )  # fmt: skip
 
 
 def _hazards(worker: Worker) -> list[str]:
@@ -190,7 +200,7 @@ def worker_update(
 def worker_mark_left(*, actor: AbstractBaseUser | None, worker: Worker, left_on: dt.date) -> Worker:
     """The worker leaves the exposed post on ``left_on``: their leaving check (离岗时体检)
     is due by that day, unless a periodic check in the 90 days before it counts as one
-    (GBZ 188-2014 §4.2.3)."""
+    (GBZ 188-2014 §4.6.3)."""
     worker = Worker.objects.select_for_update().select_related("union").get(pk=worker.pk)
     require_union(actor, worker.union)
     if worker.left_on is not None:
@@ -234,7 +244,9 @@ def _schedule_due(worker: Worker) -> dt.date | None:
         return worker.left_on
     if latest is None:
         return None
-    return next_check_due(checked_on=latest.checked_on, kind=latest.kind, hazards=_hazards(worker))
+    return next_check_due(
+        checked_on=latest.checked_on, kind=latest.kind, hazards=_hazards(worker), worker=worker
+    )
 
 
 def _worker_schedule_refresh(
@@ -253,7 +265,7 @@ def workplace_schedules_refresh(*, actor: AbstractBaseUser | None, workplace: Wo
     for worker in workers.select_related("workplace"):
         due = _schedule_due(worker)
         if due != worker.next_check_due:
-            _worker_schedule_refresh(worker, actor, _("作业场所海拔变更"))
+            _worker_schedule_refresh(worker, actor, _("作业场所海拔或接触水平变更"))
             changed += 1
     return changed
 
@@ -308,7 +320,8 @@ def health_check_record(
     health_check_validate(kind=kind, checked_on=checked_on, result=result)
     check = HealthCheck(
         worker=worker, kind=kind, checked_on=checked_on, result=result, notes=notes,
-        next_due=next_check_due(checked_on=checked_on, kind=kind, hazards=_hazards(worker)),
+        next_due=next_check_due(checked_on=checked_on, kind=kind, hazards=_hazards(worker),
+                                worker=worker),
         recorded_by=actor,
     )  # fmt: skip
     check.full_clean()
@@ -355,7 +368,7 @@ def health_check_correct(
         return check
     health_check_validate(kind=check.kind, checked_on=check.checked_on, result=check.result)
     check.next_due = next_check_due(
-        checked_on=check.checked_on, kind=check.kind, hazards=_hazards(worker)
+        checked_on=check.checked_on, kind=check.kind, hazards=_hazards(worker), worker=worker
     )
     check.full_clean()
     stamp(check, actor, reason)

@@ -1,4 +1,4 @@
-"""Weather: forecasts per region and the alerts they raise."""
+"""Weather: forecasts per region and the advisories (提示) they raise."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import transaction
 
 from core import time as local_time
 from stations.models import Region
+from welfare import rules
 from welfare.models import Forecast, WeatherAlert
 from welfare.weather import DayForecast, evaluate_day
 
@@ -26,6 +27,7 @@ def weather_apply(
     while province.parent_id:
         province = province.parent
     alerts = []
+    spell = rules.hot_spell_hours(region=region)
     first = min((d.day for d in days), default=None)
     earlier = (
         dict(
@@ -48,8 +50,9 @@ def weather_apply(
             },
         )
         WeatherAlert.objects.filter(region=region, day=day.day).delete()
-        rules = evaluate_day(days=days, day=day, province=province.code, earlier=earlier)
-        for rule in rules:
+        found = evaluate_day(days=days, day=day, province=province.code, earlier=earlier,
+                             spell=spell)  # fmt: skip
+        for rule in found:
             alerts.append(
                 WeatherAlert.objects.create(
                     region=region,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.db.models import Avg, Max
 from django.utils.translation import gettext as _
 
 from stations.models import Union
@@ -20,8 +22,6 @@ from welfare.services.health import workplace_schedules_refresh
 from welfare.validators import credit_code_normalize
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from django.contrib.auth.models import AbstractBaseUser
 
 
@@ -30,11 +30,12 @@ def workplace_save(
     *,
     actor: AbstractBaseUser | None,
     workplace: Workplace,
-    hazards: Mapping[str, int] | None = None,
+    hazards: Mapping[str, Any] | None = None,
 ) -> Workplace:
     """Create or update a workplace and, when ``hazards`` is given, replace its hazards.
 
-    ``hazards`` maps hazard type → exposed headcount; a type left out is removed. The
+    ``hazards`` maps hazard type → exposed headcount, or → a mapping with ``exposed`` and
+    the exposure level (``noise_dba``, ``dust_grade``); a type left out is removed. The
     workplace row and its hazard rows are written in this one transaction, each with a
     history row naming the actor.
     """
@@ -66,27 +67,54 @@ def workplace_save(
 MAX_EXPOSED = 1_000_000
 
 
+def _hazard_values(value: Any) -> dict[str, Any]:
+    """A hazard's row values from a headcount or a mapping with ``exposed`` and the
+    exposure level (``noise_dba``, ``dust_grade``)."""
+    if isinstance(value, Mapping):
+        noise, grade = value.get("noise_dba"), value.get("dust_grade")
+        return {
+            "exposed": int(value.get("exposed") or 0),
+            "noise_dba": None if noise in (None, "") else Decimal(str(noise)),
+            "dust_grade": None if grade in (None, "") else int(grade),
+        }
+    return {"exposed": int(value)}
+
+
 def _workplace_hazards_replace(
-    *, actor: AbstractBaseUser | None, workplace: Workplace, hazards: Mapping[str, int]
+    *, actor: AbstractBaseUser | None, workplace: Workplace, hazards: Mapping[str, Any]
 ) -> None:
-    """Write only what changed, so each hazard's history shows real changes."""
+    """Write only what changed, so each hazard's history shows real changes. A change of
+    an exposure level moves the schedule of the workplace's workers (GBZ 188 periods)."""
     existing = {h.hazard: h for h in WorkplaceHazard.objects.filter(workplace=workplace)}
+    levels_changed = False
     for hazard, row in existing.items():
         if hazard not in hazards:
             stamp(row, actor)
             row.delete()
-    for hazard, count in hazards.items():
-        exposed = int(count)
-        if not 0 <= exposed <= MAX_EXPOSED:
+            levels_changed = True
+    for hazard, raw in hazards.items():
+        values = _hazard_values(raw)
+        if not 0 <= values["exposed"] <= MAX_EXPOSED:
             raise WelfareError(
                 _("接触人数应在 0 到 %(max)d 之间。") % {"max": MAX_EXPOSED}, field="hazards"
             )
         row = existing.get(hazard) or WorkplaceHazard(workplace=workplace, hazard=hazard)
-        if row.pk and row.exposed == exposed:
+        if row.pk and all(getattr(row, k) == v for k, v in values.items()):
             continue
-        row.exposed = exposed
+        levels_changed = levels_changed or any(
+            getattr(row, k) != v for k, v in values.items() if k != "exposed"
+        )
+        for name, value in values.items():
+            setattr(row, name, value)
+        if row.noise_dba is not None and hazard != Hazard.NOISE:
+            raise WelfareError(_("只有噪声危害填写声级。"), field="noise_dba")
+        if row.dust_grade is not None and hazard != Hazard.DUST:
+            raise WelfareError(_("只有粉尘危害填写粉尘作业分级。"), field="dust_grade")
+        row.full_clean(exclude=["workplace"])
         stamp(row, actor)
         row.save()
+    if levels_changed:
+        workplace_schedules_refresh(actor=actor, workplace=workplace)
 
 
 @transaction.atomic
@@ -129,9 +157,19 @@ def _classify(measurement: Measurement) -> None:
         measurement.verdict = Measurement.Verdict.COLD
     else:
         measurement.verdict = Measurement.Verdict.OK
-    measurement.cold_grade = cold.cold_work_grade(
-        temperature=measurement.air_temperature, exposure_percent=measurement.exposure_percent
-    )
+
+
+def _site_cold_grade_refresh(workplace: Workplace, day: dt.date) -> None:
+    """GB/T 14440 grades the site's mean air temperature (作业地点平均气温), not one
+    reading: every measurement of ``day`` at the workplace carries the grade of that day's
+    mean, at the longest cold-work time rate measured that day."""
+    rows = Measurement.objects.filter(workplace=workplace, measured_on=day)
+    summary = rows.aggregate(mean=Avg("air_temperature"), exposure=Max("exposure_percent"))
+    if summary["mean"] is None:
+        return
+    mean = Decimal(summary["mean"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    grade = cold.cold_work_grade(temperature=mean, exposure_percent=summary["exposure"])
+    rows.exclude(cold_grade=grade).update(cold_grade=grade)
 
 
 @transaction.atomic
@@ -158,6 +196,8 @@ def measurement_record(
     measurement.full_clean()
     stamp(measurement, actor)
     measurement.save()
+    _site_cold_grade_refresh(workplace, measurement.measured_on)
+    measurement.refresh_from_db(fields=["cold_grade"])
     return measurement
 
 
@@ -200,6 +240,7 @@ def measurement_correct(
             changed = True
     if not changed:
         return measurement
+    was_on = Measurement.objects.get(pk=measurement.pk).measured_on
     measurement_validate(
         intensity=measurement.intensity, exposure_percent=measurement.exposure_percent
     )
@@ -207,4 +248,7 @@ def measurement_correct(
     measurement.full_clean()
     stamp(measurement, actor, reason)
     measurement.save()
+    for day in {was_on, measurement.measured_on}:
+        _site_cold_grade_refresh(measurement.workplace, day)
+    measurement.refresh_from_db(fields=["cold_grade"])
     return measurement

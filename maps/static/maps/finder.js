@@ -206,8 +206,9 @@
       banner.innerHTML = "";
       (data.alerts || []).forEach(function (a) {
         var head = a.region_name + " " + (a.kind === "heat" ? "🌡️ " : "❄️ ") + (a.title || a.temperature + "°C");
-        banner.appendChild(el("p", { class: "alert-" + a.kind + (a.colour ? " signal-" + a.colour : ""), "data-kind": a.kind, "data-level": String(a.level) }, [
-          el("strong", { text: head }), el("span", { text: " " + a.advice + (a.stale ? " " + S.stale : "") })
+        banner.appendChild(el("p", { class: "alert-" + a.kind + (a.colour ? " signal-" + a.colour : ""), "data-kind": a.kind, "data-level": String(a.level), "data-source": a.source || "" }, [
+          el("strong", { text: head }), el("span", { text: " " + a.advice + (a.stale ? " " + S.stale : "") }),
+          el("small", { class: "alert-source", text: " " + (a.source_label || "") + "：" + (a.note || "") })
         ]));
       });
       banner.hidden = !banner.childNodes.length;

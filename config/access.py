@@ -162,6 +162,8 @@ URLS: dict[str, Access] = {
     "supervision:accidents": write(ORGANIZER),
     "supervision:accident": write(ORGANIZER, pk="accident"),
     "supervision:accident-report": export(ORGANIZERS),
+    "supervision:accident-return": export(ORGANIZERS),  # ?year=2026&quarter=1&union=QH-XN
+    "supervision:notices": read(ORGANIZERS),
     "supervision:inspector-report": write(INSPECTOR),
     # supervision: API
     "api-supervision-inspections": write(ORGANIZER),
@@ -243,6 +245,9 @@ ADMIN: dict[str, str] = {
     "supervision.InspectorAssessment": SCOPED_READ,
     "supervision.SafetyCard": SCOPED,
     "supervision.TrainingRecord": SCOPED,
+    "supervision.NoticeSeries": SCOPED,
+    "supervision.Notice": SCOPED_READ,
+    "supervision.AppointedInspector": SCOPED,
 }
 
 # The admin's own pages that belong to no model: staff (is_staff) only.

@@ -17,6 +17,7 @@ from core.errors import DomainError
 from supervision.models import (
     Accident,
     AccidentCheck,
+    AppointedInspector,
     ChecklistTemplate,
     Competition,
     CompetitionEntry,
@@ -25,6 +26,8 @@ from supervision.models import (
     Inspection,
     InspectorAssessment,
     InspectorTraining,
+    Notice,
+    NoticeSeries,
     Project,
     ProjectReview,
     SafetyCard,
@@ -35,8 +38,8 @@ from supervision.models import (
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
+from supervision.services import notice_register, workplace_safety
 from supervision.services import projects as project_services
-from supervision.services import workplace_safety
 
 
 @admin.register(ChecklistTemplate)
@@ -327,3 +330,46 @@ class TrainingRecordAdmin(NoDeleteScopedAdmin):
         self, request: HttpRequest, obj: TrainingRecord, form: Any, change: bool
     ) -> None:
         workplace_safety.training_record_save(actor=request.user, record=obj)
+
+
+@admin.register(NoticeSeries)
+class NoticeSeriesAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Each union's 发文字号 prefix; the numbers themselves are given at issue."""
+
+    list_display = ("union", "prefix")
+    list_select_related = ("union",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: NoticeSeries, form: Any, change: bool) -> None:
+        notice_register.notice_series_save(actor=request.user, series=obj)
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """The register as issued (issue, service and reply are recorded on the inspection's
+    page)."""
+
+    list_display = ("document_number", "kind", "issued_on", "served_on", "reply_due",
+                    "reply_received")  # fmt: skip
+    list_select_related = ("union",)
+    list_filter = ("kind", "year")
+    search_fields = ("document_number",)
+    exclude = ("pdf",)
+
+
+@admin.register(AppointedInspector)
+class AppointedInspectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "union", "certificate_number", "valid_from", "valid_until")
+    list_select_related = ("union",)
+    search_fields = ("name", "certificate_number")
+    raw_id_fields = ("user",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # inspections name them: let the certificate lapse instead
+
+    def save_model(
+        self, request: HttpRequest, obj: AppointedInspector, form: Any, change: bool
+    ) -> None:
+        inspector_services.appointed_inspector_save(actor=request.user, inspector=obj)

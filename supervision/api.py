@@ -87,6 +87,7 @@ class RectifySerializer(serializers.Serializer):
 
 class VerifySerializer(serializers.Serializer):
     verified_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -117,8 +118,8 @@ class FindingOutSerializer(serializers.ModelSerializer):
             "id", "workplace", "workplace_name", "inspection", "source", "category", "severity",
             "description", "law_cited", "requirement", "deadline", "responsible_person",
             "status", "rectified_on", "rectification_evidence", "verified_on",
-            "government_reported_on", "government_recipient", "congress_reported_on",
-            "congress_note", "overdue_alerted_on", "photos",
+            "verification_note", "government_reported_on", "government_recipient",
+            "congress_reported_on", "congress_note", "overdue_alerted_on", "photos",
         )  # fmt: skip
 
     def get_photos(self, finding: Finding) -> list[dict[str, str]]:
@@ -280,7 +281,7 @@ class FindingVerifyView(FindingActionView):
 
     def act(self, request: Request, finding: Finding, v: dict[str, Any]) -> Finding:
         return inspection_services.finding_verify(
-            actor=request.user, finding=finding, verified_on=v["verified_on"]
+            actor=request.user, finding=finding, verified_on=v["verified_on"], note=v["note"]
         )
 
 
@@ -345,7 +346,13 @@ class FindingCongressReportView(FindingActionView):
 
 class InjuredInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    injury = serializers.ChoiceField(choices=InjuredPerson.Injury.choices)
+    injury = serializers.ChoiceField(
+        choices=InjuredPerson.Injury.choices, required=False, default="",
+        help_text="死亡, or 重伤/轻伤; derived from lost_workdays (GB 6441: 105) when omitted",
+    )  # fmt: skip
+    lost_workdays = serializers.IntegerField(
+        min_value=0, max_value=6000, required=False, allow_null=True, default=None
+    )
 
 
 class AccidentInSerializer(serializers.Serializer):
@@ -364,6 +371,11 @@ class AccidentInSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default=""
     )
     injured = InjuredInSerializer(many=True, required=False, default=list)
+    direct_loss = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, default=0,
+        help_text="直接经济损失, 元",
+    )  # fmt: skip
+    kind = serializers.ChoiceField(choices=Accident.Kind.choices, default=Accident.Kind.ACCIDENT)
 
 
 class AccidentCheckInSerializer(serializers.Serializer):
@@ -401,8 +413,8 @@ class InjuredOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InjuredPerson
-        fields = ("id", "name", "injury", "insurance_claimed_on", "insurance_granted_on",
-                  "placement")  # fmt: skip
+        fields = ("id", "name", "injury", "lost_workdays", "insurance_claimed_on",
+                  "insurance_granted_on", "placement")  # fmt: skip
 
     def get_name(self, person: InjuredPerson) -> str | None:
         return person.name if self.context.get("names_visible") else None
@@ -416,9 +428,9 @@ class AccidentOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = Accident
         fields = (
-            "id", "workplace", "workplace_name", "occurred_on", "place", "category", "cause",
-            "deaths", "serious", "minor", "description", "union_participation", "status",
-            "closed_on", "checks", "injured",
+            "id", "workplace", "workplace_name", "occurred_on", "kind", "place", "category",
+            "cause", "deaths", "serious", "minor", "direct_loss", "grade", "description",
+            "union_participation", "status", "closed_on", "checks", "injured",
         )  # fmt: skip
 
     @extend_schema_field(InjuredOutSerializer(many=True))

@@ -18,6 +18,7 @@ from supervision.models import (
     Agency,
     Finding,
     InjuredPerson,
+    Notice,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,6 +65,32 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["inspected_on"].initial = local_time.today()
+
+
+class NoticeIssueForm(forms.Form):
+    """Issue the inspection's notice under the inspecting union's 发文字号."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="issue")
+    kind = forms.ChoiceField(label=_("文书"), choices=Notice.Kind.choices)
+    issued_on = forms.DateField(label=_("发文日期"), widget=DATE)
+    reply_due = forms.DateField(label=_("书面答复期限"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = local_time.today()
+        self.fields["issued_on"].initial = today
+        self.fields["reply_due"].initial = today + dt.timedelta(days=15)
+
+
+class NoticeStepForm(forms.Form):
+    """A notice served on the enterprise, or its written reply received."""
+
+    STEPS = (("served", _("已送达")), ("reply", _("收到书面答复")))
+    action = forms.ChoiceField(choices=STEPS)
+    notice = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    note = forms.CharField(label=_("答复内容"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
 class FindingForm(forms.Form):

@@ -58,7 +58,17 @@ class Inspection(models.Model):
         related_name="supervision_inspections",
     )  # fmt: skip
     inspected_on = models.DateField(_("检查日期"))
+    # The union that inspects and signs the notices: the workplace's own or one above it
+    # (null on rows recorded before it was asked: the workplace's union).
+    union = models.ForeignKey(
+        Union, verbose_name=_("检查工会"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="supervision_inspections",
+    )  # fmt: skip
     inspectors = models.CharField(_("检查人员"), max_length=300)
+    appointed = models.ManyToManyField(
+        "AppointedInspector", verbose_name=_("劳动保护监督检查员"), blank=True,
+        related_name="inspections",
+    )  # fmt: skip
     agencies = models.JSONField(_("联合检查部门"), default=list, blank=True)
     template = models.ForeignKey(
         ChecklistTemplate, verbose_name=_("检查表"), null=True, blank=True,
@@ -91,6 +101,10 @@ class Inspection(models.Model):
     def get_agencies_display(self) -> str:
         labels = dict(Agency.choices)
         return "、".join(str(labels.get(a, a)) for a in self.agencies)
+
+    @property
+    def inspecting_union(self) -> Union:
+        return self.union if self.union_id else self.workplace.union
 
 
 class FindingCategory(models.TextChoices):
@@ -163,6 +177,7 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("验证人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    verification_note = models.TextField(_("验证意见"), max_length=2000, blank=True)
     government_reported_on = models.DateField(_("报告政府部门日期"), null=True, blank=True)
     government_recipient = models.CharField(_("接收部门"), max_length=150, blank=True)
     congress_reported_on = models.DateField(_("报告职代会日期"), null=True, blank=True)
@@ -244,7 +259,11 @@ class AccidentCategory(models.TextChoices):
 
 
 class AccidentCause(models.TextChoices):
-    """The main cause found by the investigation (GB 6441 appendix A: direct and indirect)."""
+    """The main cause found by the investigation. GB 6442-86 (企业职工伤亡事故调查分析规则)
+    §3.2 names the direct causes: the unsafe state of machines, materials or the environment
+    (GB 6441-86 附录A A.6) and people's unsafe acts (A.7); §3.3 the indirect ones, which
+    are failures of management (design, training, organisation, supervision, rules,
+    preventive measures). GB 6441's appendix lists no management or environment cause."""
 
     UNSAFE_ACT = "unsafe_act", _("人的不安全行为")
     UNSAFE_CONDITION = "unsafe_condition", _("物的不安全状态")
@@ -253,8 +272,20 @@ class AccidentCause(models.TextChoices):
     UNKNOWN = "unknown", _("待查明")
 
 
+class AccidentGrade(models.TextChoices):
+    """生产安全事故报告和调查处理条例 (国务院令第493号) §3: the grade by deaths, serious
+    injuries (acute industrial poisoning included) and direct economic loss, the highest
+    of the three; each threshold is a lower bound (“以上包括本数，以下不包括本数”)."""
+
+    GENERAL = "general", _("一般事故")
+    LARGER = "larger", _("较大事故")
+    MAJOR = "major", _("重大事故")
+    EXTRAORDINARY = "extraordinary", _("特别重大事故")
+
+
 class Accident(models.Model):
-    """A casualty accident (三(四)) the union takes part in investigating.
+    """A casualty accident (三(四)) the union takes part in investigating, or an
+    occupational-hazard event (职业危害事件: an acute poisoning, an over-exposure).
 
     The case closes only when the four checks of 四不放过 are done (``AccidentCheck``).
     """
@@ -263,10 +294,17 @@ class Accident(models.Model):
         OPEN = "open", _("处理中")
         CLOSED = "closed", _("已结案")
 
+    class Kind(models.TextChoices):
+        ACCIDENT = "accident", _("生产安全事故")
+        HAZARD_EVENT = "hazard_event", _("职业危害事件")
+
+    Grade = AccidentGrade
+
     workplace = models.ForeignKey(
         Workplace, verbose_name=_("事故单位"), on_delete=models.PROTECT, related_name="accidents"
     )
     occurred_on = models.DateField(_("发生日期"), db_index=True)
+    kind = models.CharField(_("性质"), max_length=12, choices=Kind.choices, default=Kind.ACCIDENT)
     place = models.CharField(_("发生地点"), max_length=300)
     category = models.CharField(_("事故类别"), max_length=16, choices=AccidentCategory.choices)
     cause = models.CharField(
@@ -275,6 +313,16 @@ class Accident(models.Model):
     deaths = models.PositiveSmallIntegerField(_("死亡人数"), default=0)
     serious = models.PositiveSmallIntegerField(_("重伤人数"), default=0)
     minor = models.PositiveSmallIntegerField(_("轻伤人数"), default=0)
+    # 元, GB 6721-86 企业职工伤亡事故经济损失统计标准 §3.1 (直接经济损失).
+    direct_loss = models.DecimalField(
+        _("直接经济损失（元）"), max_digits=14, decimal_places=2, default=0
+    )
+    grade = models.CharField(
+        _("事故等级"), max_length=14, choices=AccidentGrade.choices,
+        default=AccidentGrade.GENERAL, db_index=True,
+    )  # fmt: skip
+    # Set when the e-mail to the unions above a fatal accident is sent (once).
+    fatal_alerted_at = models.DateTimeField(_("死亡事故上报时间"), null=True, blank=True)
     description = models.TextField(_("经过"), max_length=4000, blank=True)
     union_participation = models.TextField(_("工会参与调查情况"), max_length=2000, blank=True)
     status = models.CharField(
@@ -341,6 +389,7 @@ class InjuredPerson(models.Model):
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="injured")
     name = models.CharField(_("姓名（仅处理人可见）"), max_length=50)
     injury = models.CharField(_("伤害程度"), max_length=8, choices=Injury.choices)
+    lost_workdays = models.PositiveIntegerField(_("损失工作日"), null=True, blank=True)
     insurance_claimed_on = models.DateField(_("工伤认定申请日期"), null=True, blank=True)
     insurance_granted_on = models.DateField(_("工伤保险待遇落实日期"), null=True, blank=True)
     placement = models.CharField(_("安置情况"), max_length=300, blank=True)
@@ -699,3 +748,127 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} · {self.title}"
+
+
+class NoticeSeries(models.Model):
+    """A union's 发文字号 prefix for its labour-protection notices (e.g. 宁工劳保): the
+    notices it issues are numbered ``<prefix>〔<year>〕<n>号``, n counting from 1 each
+    year (党政机关公文格式 GB/T 9704-2012 §7.2.4: 机关代字、年份、发文顺序号)."""
+
+    union = models.OneToOneField(
+        Union, verbose_name=_("工会"), on_delete=models.CASCADE, related_name="notice_series"
+    )
+    prefix = models.CharField(_("发文字号前缀"), max_length=20, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        ordering = ["union__path"]
+
+    def __str__(self) -> str:
+        return f"{self.union} · {self.prefix}"
+
+
+class NoticeCounter(models.Model):
+    """The last number a union gave in a year; locked (``select_for_update``) to allocate
+    the next, so two organizers issuing at once get two numbers."""
+
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year"], name="notice_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id} · {self.year} · {self.last}"
+
+
+class Notice(models.Model):
+    """An issued notice in the register: its number, the dates it was issued and served,
+    when the written reply (书面答复) is due and when it came. The PDF is kept as first
+    printed, so a reprint is the same document."""
+
+    class Kind(models.TextChoices):
+        OPINION = "opinion", _("监督检查意见书")
+        RECTIFICATION = "rectification", _("整改建议书")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("监督检查"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("文书"), max_length=14, choices=Kind.choices)
+    union = models.ForeignKey(
+        Union, verbose_name=_("发文工会"), on_delete=models.PROTECT, related_name="notices"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveIntegerField(_("顺序号"))
+    document_number = models.CharField(_("发文字号"), max_length=60)
+    issued_on = models.DateField(_("发文日期"))
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    reply_due = models.DateField(_("书面答复期限"))
+    reply_received = models.DateField(_("收到答复日期"), null=True, blank=True)
+    reply_note = models.TextField(_("答复内容"), max_length=2000, blank=True)
+    overdue_alerted_on = models.DateField(_("逾期提醒日期"), null=True, blank=True)
+    pdf = models.BinaryField(_("文书"), editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发文人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["pdf"])
+
+    class Meta:
+        verbose_name = _("文书登记")
+        verbose_name_plural = _("文书登记")
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "year", "number"], name="notice_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reply_due__gte=models.F("issued_on")),
+                name="notice_reply_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_number
+
+
+class AppointedInspector(models.Model):
+    """A 工会劳动保护监督检查员 appointed by a union (《工会劳动保护监督检查员工作条例》),
+    with the certificate that lets them inspect until it expires."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("聘任工会"), on_delete=models.PROTECT,
+        related_name="appointed_inspectors",
+    )  # fmt: skip
+    name = models.CharField(_("姓名"), max_length=50)
+    certificate_number = models.CharField(_("证书编号"), max_length=40, unique=True)
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工会劳动保护监督检查员")
+        verbose_name_plural = _("工会劳动保护监督检查员")
+        ordering = ["union__path", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="appointed_inspector_valid_span",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_number}）"

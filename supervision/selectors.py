@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from core.scoping import Scope
 from stations.models import Union
@@ -17,7 +19,9 @@ from supervision.models import (
     Competition,
     CompetitionEntry,
     Finding,
+    InjuredPerson,
     Inspection,
+    Notice,
     Project,
     SafetyCard,
     SafetyInspector,
@@ -52,6 +56,26 @@ def inspections_in_scope(scope: Scope) -> QuerySet[Inspection]:
         .select_related("workplace", "workplace__union")
         .annotate(finding_count=Count("findings"))
     )
+
+
+def notices_in_scope(scope: Scope) -> QuerySet[Notice]:
+    """Issued notices of the unions in scope, overdue replies first, then by number."""
+    return (
+        scope.filter(Notice.objects.all())
+        .select_related("union", "inspection__workplace")
+        .defer("pdf")
+        .order_by("union__path", "-year", "-number")
+    )
+
+
+def notice_summary(notices: QuerySet[Notice], *, on: dt.date) -> dict[str, int]:
+    """Issued, served, replied and replies overdue ``on`` among ``notices``."""
+    return {
+        "issued": notices.count(),
+        "served": notices.filter(served_on__isnull=False).count(),
+        "replied": notices.filter(reply_received__isnull=False).count(),
+        "overdue": notices.filter(reply_received__isnull=True, reply_due__lt=on).count(),
+    }
 
 
 def findings_in_scope(
@@ -104,6 +128,55 @@ def injured_names_visible(user: Any, accident: Accident) -> bool:
         and accident.handler_id is not None
         and accident.handler_id == user.pk
     )
+
+
+# 工伤保险条例 §17: the employer applies for 工伤认定 within 30 days of the accident; the
+# worker, their close relatives or the union within one year. Periods count from the day
+# after the accident (民法典 §201), so day 30 is the employer's last and day 31 is late.
+EMPLOYER_CLAIM_DAYS = 30
+
+
+def _plus_one_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February: the period ends on the last day of that month
+        return day.replace(year=day.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class ClaimClock:
+    """Where a person hurt stands against the 工伤认定 windows ``on`` a day."""
+
+    on: dt.date
+    employer_until: dt.date
+    worker_until: dt.date
+    claimed_on: dt.date | None
+
+    @property
+    def employer_late(self) -> bool:
+        """No application, and the employer's 30 days are over (day 31 on)."""
+        return self.claimed_on is None and self.on > self.employer_until
+
+    @property
+    def worker_late(self) -> bool:
+        return self.claimed_on is None and self.on > self.worker_until
+
+
+def claim_clock(person: InjuredPerson, *, on: dt.date) -> ClaimClock:
+    occurred = person.accident.occurred_on
+    return ClaimClock(
+        on=on, employer_until=occurred + dt.timedelta(days=EMPLOYER_CLAIM_DAYS),
+        worker_until=_plus_one_year(occurred), claimed_on=person.insurance_claimed_on,
+    )  # fmt: skip
+
+
+def claims_missing(scope: Scope, *, on: dt.date) -> QuerySet[InjuredPerson]:
+    """People hurt with no 工伤认定 application after the employer's 30 days."""
+    return InjuredPerson.objects.filter(
+        accident__in=scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH),
+        insurance_claimed_on__isnull=True,
+        accident__occurred_on__lt=on - dt.timedelta(days=EMPLOYER_CLAIM_DAYS),
+    ).select_related("accident__workplace")
 
 
 def accidents_in_scope(scope: Scope) -> QuerySet[Accident]:
@@ -199,6 +272,74 @@ def accident_rollup(scope: Scope, *, union: Union, year: int) -> list[dict[str, 
             "subtotal": subtotal,
         })  # fmt: skip
     return rows
+
+
+RETURN_COUNTS = (
+    "accidents", "deaths", "serious", "minor", "lost_workdays", "direct_loss",
+    "general", "larger", "major", "extraordinary", "hazard_events",
+)  # fmt: skip
+
+
+def period_months(quarter: int | None) -> tuple[int, int]:
+    """The first and last month of ``quarter`` (1–4), or of the whole year."""
+    if quarter is None:
+        return 1, 12
+    return 3 * quarter - 2, 3 * quarter
+
+
+def accident_return(
+    scope: Scope, *, union: Union, year: int, quarter: int | None = None
+) -> dict[str, Any]:
+    """The quarterly or yearly accident return of ``union``: ``cases`` (情况表, one row per
+    accident or occupational-hazard event) and ``rows`` (统计表, every union under
+    ``union`` in tree order with its own figures and the subtotal of its subtree). Lost
+    workdays are the injured people's (a death counts 6000, GB 6441-86); the loss is in
+    元."""
+    first, last = period_months(quarter)
+    cases = list(
+        scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH)
+        .filter(
+            workplace__union__path__startswith=union.path,
+            occurred_on__year=year,
+            occurred_on__month__gte=first,
+            occurred_on__month__lte=last,
+        )
+        .select_related("workplace__union")
+        .annotate(
+            workdays=Sum("injured__lost_workdays"), checks_done=Count("checks", distinct=True)
+        )
+        .order_by("occurred_on", "pk")
+    )
+    unions = list(Union.objects.filter(path__startswith=union.path).order_by("path"))
+    own: dict[str, dict[str, Any]] = {u.path: _return_zero() for u in unions}
+    for case in cases:
+        row = own[case.workplace.union.path]
+        if case.kind == Accident.Kind.HAZARD_EVENT:
+            row["hazard_events"] += 1
+        else:
+            row["accidents"] += 1
+            row[case.grade] += 1
+        row["deaths"] += case.deaths
+        row["serious"] += case.serious
+        row["minor"] += case.minor
+        row["lost_workdays"] += case.workdays or 0
+        row["direct_loss"] += case.direct_loss
+    rows = []
+    for u in unions:
+        subtotal = _return_zero()
+        for path, figures in own.items():
+            if path.startswith(u.path):
+                for key in RETURN_COUNTS:
+                    subtotal[key] += figures[key]
+        rows.append({"union": u, "depth": u.depth - union.depth, "own": own[u.path],
+                     "subtotal": subtotal})  # fmt: skip
+    return {"cases": cases, "rows": rows}
+
+
+def _return_zero() -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(RETURN_COUNTS, 0)
+    row["direct_loss"] = Decimal(0)
+    return row
 
 
 # 安康杯 ---------------------------------------------------------------------------------

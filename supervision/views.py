@@ -29,6 +29,8 @@ from supervision.forms import (
     FollowUpForm,
     InspectionForm,
     InspectorReportForm,
+    NoticeIssueForm,
+    NoticeStepForm,
     add_domain_error,
 )
 from supervision.models import Award, Competition, Finding, Inspection
@@ -36,6 +38,7 @@ from supervision.services import accidents as accident_services
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
+from supervision.services import notice_register as notice_services
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -84,6 +87,27 @@ def accident_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def accident_return(request: HttpRequest) -> HttpResponse:
+    """The quarterly (``?quarter=1``–``4``) or yearly accident return, as XLSX."""
+    scope = organizer_scope(request)
+    union = _union(scope, request.GET.get("union", ""))
+    year = _year(request.GET.get("year", ""))
+    quarter_text = request.GET.get("quarter", "")
+    if quarter_text not in ("", "1", "2", "3", "4"):
+        raise Http404(_("季度应为 1 到 4。"))
+    quarter = int(quarter_text) if quarter_text else None
+    response = HttpResponse(
+        exports.accident_return_xlsx(scope=scope, union=union, year=year, quarter=quarter),
+        content_type=XLSX,
+    )
+    suffix = f"Q{quarter}" if quarter else "year"
+    response["Content-Disposition"] = (
+        f'attachment; filename="accident-return-{union.code}-{year}-{suffix}.xlsx"'
+    )
+    return response
+
+
+@login_required
 def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspection's written notice as PDF (``?kind=rectification`` for 整改建议书)."""
     scope = organizer_scope(request)
@@ -93,12 +117,34 @@ def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.GET.get("kind") or "opinion"
     if kind not in notices.KINDS:
         raise Http404(_("没有这种文书。"))
-    response = HttpResponse(
-        notices.inspection_notice_pdf(inspection=inspection, kind=kind),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="notice-{inspection.pk}-{kind}.pdf"'
+    # An issued notice is reprinted as first printed; before issue, a draft.
+    issued = inspection.notices.filter(kind=kind)
+    wanted = request.GET.get("n", "")
+    if wanted:
+        issued = issued.filter(pk=int(wanted) if wanted.isdigit() and len(wanted) < 12 else 0)
+        if not issued.exists():
+            raise Http404(_("没有这份文书。"))
+    notice = issued.order_by("-issued_on", "-pk").first()
+    if notice is not None:
+        content, name = bytes(notice.pdf), f"notice-{notice.year}-{notice.number}.pdf"
+    else:
+        content = notices.inspection_notice_pdf(inspection=inspection, kind=kind)
+        name = f"notice-{inspection.pk}-{kind}-draft.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@login_required
+def notice_register(request: HttpRequest) -> HttpResponse:
+    """The register of issued notices: number, dates served and replied, overdue first."""
+    scope = organizer_scope(request)
+    year = _year(request.GET.get("year", ""))
+    rows = selectors.notices_in_scope(scope).filter(year=year)
+    return render(request, "supervision/notices.html", {
+        "notices": rows[:500], "year": year, "today": local_time.today(),
+        "summary": selectors.notice_summary(rows, on=local_time.today()),
+    })  # fmt: skip
 
 
 # Pages ---------------------------------------------------------------------------------
@@ -189,12 +235,60 @@ def _inspection(scope: Scope, pk: int) -> Inspection:
     return inspection
 
 
+def _notice_post(request: HttpRequest, inspection: Inspection) -> NoticeIssueForm | None:
+    """Issue a notice, or record one served or replied to. Answers the issue form when it
+    was refused (shown again with the reason), else ``None``."""
+    action = request.POST.get("action")
+    if action == "issue":
+        form = NoticeIssueForm(request.POST)
+        if form.is_valid():
+            v = form.cleaned_data
+            try:
+                notice = notice_services.notice_issue(
+                    actor=request.user, inspection=inspection, kind=v["kind"],
+                    issued_on=v["issued_on"], reply_due=v["reply_due"],
+                )  # fmt: skip
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("已发文：%(n)s。") % {"n": notice.document_number})
+                return None
+        return form
+    step = NoticeStepForm(request.POST)
+    if not step.is_valid():
+        messages.error(request, _("请检查填写的日期。"))
+        return None
+    v = step.cleaned_data
+    notice = inspection.notices.filter(pk=v["notice"]).first()
+    if notice is None:
+        raise Http404(_("没有这份文书。"))
+    try:
+        if v["action"] == "served":
+            notice_services.notice_serve(actor=request.user, notice=notice, served_on=v["on"])
+        else:
+            notice_services.notice_reply_record(
+                actor=request.user, notice=notice, received_on=v["on"], note=v["note"]
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记。"))
+    return None
+
+
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = organizer_scope(request)
     inspection = _inspection(scope, pk)
-    form = FindingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    issue_form = NoticeIssueForm()
+    if request.method == "POST" and request.POST.get("action") in ("issue", "served", "reply"):
+        refused = _notice_post(request, inspection)
+        if refused is None:
+            return redirect("supervision:inspection", pk=inspection.pk)
+        issue_form = refused
+    adding = request.method == "POST" and _adds_finding(request)
+    form = FindingForm(request.POST if adding else None)
+    if adding and form.is_valid():
         try:
             inspection_services.finding_add(
                 actor=request.user, inspection=inspection,
@@ -208,9 +302,15 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = inspection.findings.prefetch_related("photos").order_by("pk")
     return render(request, "supervision/inspection.html", {
         "inspection": inspection, "form": form, "step_form": FindingStepForm(),
+        "issue_form": issue_form, "notices": inspection.notices.order_by("issued_on", "pk"),
         "rows": [{"finding": f, "steps": _steps_for(f)} for f in findings],
         "today": local_time.today(),
     }, status=_status(request))  # fmt: skip
+
+
+def _adds_finding(request: HttpRequest) -> bool:
+    """A POST to the inspection page without a notice action adds a finding."""
+    return request.POST.get("action") not in ("issue", "served", "reply")
 
 
 def _steps_for(finding: Finding) -> list[str]:
@@ -256,7 +356,9 @@ def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
                     photos=request.FILES.getlist("photos"),
                 )  # fmt: skip
             case "verify":
-                inspection_services.finding_verify(actor=actor, finding=finding, verified_on=on)
+                inspection_services.finding_verify(
+                    actor=actor, finding=finding, verified_on=on, note=note
+                )
             case "reopen":
                 inspection_services.finding_reopen(actor=actor, finding=finding, reason=note)
             case "government":

@@ -20,8 +20,16 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from core.errors import Conflict, DomainError
 from core.photos import photo_without_metadata
+from stations.models import Union
 from supervision.exceptions import SupervisionError
-from supervision.models import Agency, ChecklistTemplate, Finding, FindingPhoto, Inspection
+from supervision.models import (
+    Agency,
+    AppointedInspector,
+    ChecklistTemplate,
+    Finding,
+    FindingPhoto,
+    Inspection,
+)
 from supervision.services._common import choice, require_union, stamp, text
 from welfare.models import Workplace
 
@@ -99,6 +107,34 @@ def _checklist(
     return rows
 
 
+def appointed_inspector_check(
+    person: AppointedInspector, *, workplace: Workplace, on: dt.date, field: str
+) -> None:
+    """An appointed inspector may inspect ``workplace`` on ``on``: appointed by its union or
+    one above it, with a certificate valid that day (《工会劳动保护监督检查员工作条例》:
+    the inspector acts on the certificate the appointing union issues)."""
+    if not workplace.union.is_under(person.union):
+        raise SupervisionError(
+            _("%(n)s 由“%(u)s”聘任，不能检查这个单位。")
+            % {"n": person.name, "u": person.union.name},
+            field=field,
+        )
+    if on > person.valid_until:
+        raise SupervisionError(
+            _("%(n)s 的监督检查员证书（%(c)s）已于 %(d)s 过期，不能参加这次检查；请先换证。")
+            % {"n": person.name, "c": person.certificate_number,
+               "d": person.valid_until.isoformat()},
+            field=field,
+        )  # fmt: skip
+    if on < person.valid_from:
+        raise SupervisionError(
+            _("%(n)s 的监督检查员证书（%(c)s）自 %(d)s 起有效。")
+            % {"n": person.name, "c": person.certificate_number,
+               "d": person.valid_from.isoformat()},
+            field=field,
+        )  # fmt: skip
+
+
 def finding_build(
     *, workplace: Workplace, data: FindingInput, prefix: str, not_before: dt.date
 ) -> Finding:
@@ -158,8 +194,14 @@ def inspection_record(
     notes: str = "",
     findings: Sequence[FindingInput] = (),
     client_uuid: uuid.UUID | None = None,
+    union: Union | None = None,
+    appointed: Sequence[AppointedInspector] = (),
 ) -> Inspection:
     """Record an inspection of ``workplace`` with its checklist and its findings.
+
+    ``union`` is the inspecting union that signs the notices: the workplace's own (the
+    default) or one above it, organized by the actor. ``appointed`` are the union's
+    appointed inspectors who took part; each needs a certificate valid on the day.
 
     With ``client_uuid`` (made on the phone) it is idempotent: sent again (an offline
     queue replaying after a lost answer), the inspection already recorded is answered.
@@ -174,6 +216,18 @@ def inspection_record(
             return known
     if not isinstance(inspected_on, dt.date) or inspected_on > local_time.today():
         raise SupervisionError(_("检查日期不能在将来。"), field="inspected_on")
+    union = union or workplace.union
+    require_union(actor, union)
+    if not workplace.union.is_under(union):
+        raise SupervisionError(
+            _("“%(u)s”不是受检单位所属的工会或其上级工会。") % {"u": union.name}, field="union"
+        )
+    appointed = list(dict.fromkeys(appointed))
+    for i, person in enumerate(appointed):
+        appointed_inspector_check(person, workplace=workplace, on=inspected_on,
+                                  field=f"appointed[{i}]")  # fmt: skip
+    if not (inspectors or "").strip() and appointed:
+        inspectors = "、".join(p.name for p in appointed)
     agencies = list(dict.fromkeys(agencies))
     for i, agency in enumerate(agencies):
         choice(agency, Agency, f"agencies[{i}]")
@@ -183,7 +237,7 @@ def inspection_record(
         if not workplace.union.is_under(template.union):
             raise SupervisionError(_("这个检查表不属于本单位的上级工会。"), field="template")
     inspection = Inspection(
-        workplace=workplace, inspected_on=inspected_on,
+        workplace=workplace, inspected_on=inspected_on, union=union,
         inspectors=text(inspectors, "inspectors", max_length=300), agencies=agencies,
         template=template, checklist=_checklist(template, checklist),
         notes=text(notes, "notes", max_length=4000, required=False),
@@ -200,6 +254,7 @@ def inspection_record(
         if client_uuid is None or known is None:
             raise
         return known
+    inspection.appointed.set(appointed)
     for i, data in enumerate(findings):
         prefix = f"findings[{i}]."
         finding = finding_build(
@@ -293,12 +348,14 @@ def finding_rectify(
 
 @transaction.atomic
 def finding_verify(
-    *, actor: AbstractBaseUser | None, finding: Finding, verified_on: dt.date
+    *, actor: AbstractBaseUser | None, finding: Finding, verified_on: dt.date, note: str = ""
 ) -> Finding:
-    """The union has checked the rectification on site and accepts it."""
+    """The union has checked the rectification on site and accepts it (``note``: what it
+    saw, printed beside the finding in the notices)."""
     finding = _locked(actor, finding)
     _move(finding, S.VERIFIED)
     finding.verified_on = _day(verified_on, "verified_on", not_before=finding.rectified_on)
+    finding.verification_note = text(note, "note", max_length=2000, required=False)
     finding.verified_by = actor
     finding.full_clean()
     stamp(finding, actor)

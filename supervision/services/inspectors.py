@@ -5,6 +5,7 @@ rectification path as an organizer's."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for
 from supervision.exceptions import SupervisionError
 from supervision.models import (
+    AppointedInspector,
     Finding,
     InspectorAssessment,
     InspectorTraining,
@@ -111,3 +113,26 @@ def inspector_report_finding(
     )
     finding.source = Finding.Source.INSPECTOR
     return finding_save_new(actor=actor, finding=finding, photos=photos or data.photos)
+
+
+@transaction.atomic
+def appointed_inspector_save(
+    *, actor: AbstractBaseUser | None, inspector: AppointedInspector
+) -> AppointedInspector:
+    """Appoint (or change) a union's 工会劳动保护监督检查员 with their certificate."""
+    require_union(actor, inspector.union)
+    inspector.name = text(inspector.name, "name", max_length=50)
+    # Identifiers are compared normalised (NFKC: full-width digits typed on a phone).
+    inspector.certificate_number = unicodedata.normalize(
+        "NFKC", text(inspector.certificate_number, "certificate_number", max_length=40)
+    ).replace(" ", "")
+    if (
+        inspector.valid_from
+        and inspector.valid_until
+        and inspector.valid_until < (inspector.valid_from)
+    ):
+        raise SupervisionError(_("有效期的结束日期不能早于开始日期。"), field="valid_until")
+    inspector.full_clean()
+    stamp(inspector, actor)
+    inspector.save()
+    return inspector

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core import time as local_time
 from core.errors import DomainError
 from supervision.models import (
+    Accident,
     AccidentCategory,
     AccidentCause,
     AccidentCheck,
@@ -129,6 +130,19 @@ class FindingStepForm(forms.Form):
 
 
 class AccidentForm(forms.Form):
+    """Registering an accident, in four steps on a phone (``data-step`` groups the fields:
+    the script shows one group at a time; without it, all are shown)."""
+
+    STEPS = {
+        "kind": 1, "workplace": 1, "occurred_on": 1, "place": 1,
+        "category": 2, "cause": 2, "description": 2,
+        "deaths": 3, "serious": 3, "minor": 3, "direct_loss": 3, "injured": 3,
+        "union_participation": 4,
+    }  # fmt: skip
+    STEP_TITLES = (_("何时何地"), _("类别与经过"), _("伤亡与损失"), _("工会参与"))
+
+    kind = forms.ChoiceField(label=_("性质"), choices=Accident.Kind.choices,
+                             initial=Accident.Kind.ACCIDENT)  # fmt: skip
     workplace = forms.ModelChoiceField(label=_("事故单位"), queryset=None)  # type: ignore[arg-type]
     occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
     place = forms.CharField(label=_("发生地点"), max_length=300)
@@ -138,6 +152,10 @@ class AccidentForm(forms.Form):
     deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=1000, initial=0)
     serious = forms.IntegerField(label=_("重伤人数"), min_value=0, max_value=1000, initial=0)
     minor = forms.IntegerField(label=_("轻伤人数"), min_value=0, max_value=1000, initial=0)
+    direct_loss = forms.DecimalField(
+        label=_("直接经济损失（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0,
+        help_text=_("按 GB 6721 计算的直接经济损失；定级时 1000 万元起为较大事故。"),
+    )  # fmt: skip
     description = forms.CharField(label=_("经过"), required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     union_participation = forms.CharField(label=_("工会参与调查情况"), required=False,
@@ -145,27 +163,39 @@ class AccidentForm(forms.Form):
                                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     injured = forms.CharField(
         label=_("伤亡人员（仅您可见）"), required=False, max_length=2000,
-        help_text=_("每行一人：姓名，伤害程度（死亡、重伤或轻伤），如“张三，重伤”。"),
+        help_text=_(
+            "每行一人：姓名，伤害程度（死亡、重伤或轻伤）或损失工作日，如“张三，重伤”"
+            "或“李四，120”（GB 6441：105 日及以上为重伤）。"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
 
     def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
+        for name, field in self.fields.items():
+            field.widget.attrs["data-step"] = str(self.STEPS.get(name, 1))
 
-    def clean_injured(self) -> list[tuple[str, str]]:
+    def clean_injured(self) -> list[tuple[str, str, int | None]]:
         labels = {str(label): value for value, label in InjuredPerson.Injury.choices}
         people = []
         for n, line in enumerate((self.cleaned_data.get("injured") or "").splitlines(), 1):
-            line = line.strip()
-            if not line:
+            parts = [p.strip() for p in line.replace(",", "，").split("，")]
+            if not parts[0]:
                 continue
-            name, _sep, injury = line.replace(",", "，").partition("，")
-            if injury.strip() not in labels:
+            injury, days = "", None
+            for part in parts[1:]:
+                if part in labels:
+                    injury = labels[part]
+                elif part.isdigit() and len(part) <= 4:
+                    days = int(part)
+                else:
+                    injury = "?"
+            if len(parts) < 2 or injury == "?" or (not injury and days is None):
                 raise forms.ValidationError(
-                    _("第 %(n)d 行：请写“姓名，死亡/重伤/轻伤”。") % {"n": n}
+                    _("第 %(n)d 行：请写“姓名，死亡/重伤/轻伤”或“姓名，损失工作日”。") % {"n": n}
                 )
-            people.append((name.strip(), labels[injury.strip()]))
+            people.append((parts[0], injury, days))
         return people
 
 

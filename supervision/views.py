@@ -412,7 +412,8 @@ def accidents(request: HttpRequest) -> HttpResponse:
                 place=v["place"], category=v["category"], cause=v["cause"],
                 deaths=v["deaths"], serious=v["serious"], minor=v["minor"],
                 description=v["description"], union_participation=v["union_participation"],
-                injured=[accident_services.InjuredInput(n, i) for n, i in v["injured"]],
+                injured=[accident_services.InjuredInput(n, i, d) for n, i, d in v["injured"]],
+                direct_loss=v["direct_loss"], kind=v["kind"],
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -421,8 +422,13 @@ def accidents(request: HttpRequest) -> HttpResponse:
             return redirect("supervision:accident", pk=accident.pk)
     today = local_time.today()
     rows = selectors.accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
+    steps = [
+        {"title": title, "fields": [form[n] for n, s in AccidentForm.STEPS.items() if s == i]}
+        for i, title in enumerate(AccidentForm.STEP_TITLES, start=1)
+    ]
     return render(request, "supervision/accidents.html", {
-        "form": form, "accidents": rows[:100], "year": today.year,
+        "form": form, "accidents": rows[:100], "year": today.year, "steps": steps,
+        "quarters": [q for q in (1, 2, 3, 4) if 3 * q - 2 <= today.month],
     }, status=_status(request))  # fmt: skip
 
 
@@ -438,15 +444,17 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _accident_post(request, accident)
         return redirect("supervision:accident", pk=accident.pk)
     done = {c.kind: c for c in accident.checks.all()}
+    today = local_time.today()
     return render(request, "supervision/accident.html", {
-        "accident": accident,
+        "accident": accident, "loss_wan": accident.direct_loss / 10000,
         "checks": [{"kind": k, "label": label, "check": done.get(k)}
                    for k, label in accident.checks.model.Kind.choices],
         "open_kinds": [k for k, _label in accident.checks.model.Kind.choices if k not in done],
         "names_visible": selectors.injured_names_visible(request.user, accident),
-        "injured": accident.injured.all(),
+        "injured": [{"person": p, "clock": selectors.claim_clock(p, on=today)}
+                    for p in accident.injured.all()],
         "step_form": AccidentStepForm(), "follow_up_form": FollowUpForm(),
-        "today": local_time.today(),
+        "today": today,
     })  # fmt: skip
 
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
 from core.errors import DomainError
+from stations.models import Union
 from supervision.models import (
     Accident,
+    AppointedInspector,
     AccidentCategory,
     AccidentCause,
     AccidentCheck,
@@ -36,7 +38,18 @@ class InspectionForm(forms.Form):
 
     workplace = forms.ModelChoiceField(label=_("受检单位"), queryset=None)  # type: ignore[arg-type]
     inspected_on = forms.DateField(label=_("检查日期"), widget=DATE)
-    inspectors = forms.CharField(label=_("检查人员"), max_length=300)
+    union = forms.ModelChoiceField(
+        label=_("检查工会（以其名义发文）"), queryset=None,  # type: ignore[arg-type]
+        required=False, empty_label=None,
+    )  # fmt: skip
+    appointed = forms.ModelMultipleChoiceField(
+        label=_("工会劳动保护监督检查员"), queryset=None,  # type: ignore[arg-type]
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    inspectors = forms.CharField(
+        label=_("其他检查人员"), max_length=300, required=False,
+        help_text=_("未列入上面名单的人员，如联合检查部门的同志。"),
+    )  # fmt: skip
     agencies = forms.MultipleChoiceField(
         label=_("联合检查部门"), choices=Agency.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -62,10 +75,30 @@ class InspectionForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
-    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workplaces: Any, unions: Any = None, appointed: Any = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["inspected_on"].initial = local_time.today()
+        self.fields["union"].queryset = unions if unions is not None else Union.objects.none()
+        if unions is not None and unions.exists():
+            self.fields["union"].initial = unions.first().pk  # the organizer's own union
+        self.fields["appointed"].queryset = (
+            appointed if appointed is not None else AppointedInspector.objects.none()
+        )
+        today = local_time.today()
+        self.fields["appointed"].label_from_instance = lambda a: (
+            f"{a.name}（{a.certificate_number}）"
+            + ("" if a.valid_until >= today else str(_("，证书已过期")))
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("inspectors") or "").strip() and not data.get("appointed"):
+            self.add_error("inspectors", _("请选择监督检查员或填写检查人员。"))
+        return data
 
 
 class NoticeIssueForm(forms.Form):
@@ -141,7 +174,7 @@ class AccidentForm(forms.Form):
     }  # fmt: skip
     STEP_TITLES = (_("何时何地"), _("类别与经过"), _("伤亡与损失"), _("工会参与"))
 
-    kind = forms.ChoiceField(label=_("性质"), choices=Accident.Kind.choices,
+    kind = forms.ChoiceField(label=_("性质"), choices=Accident.Kind.choices, required=False,
                              initial=Accident.Kind.ACCIDENT)  # fmt: skip
     workplace = forms.ModelChoiceField(label=_("事故单位"), queryset=None)  # type: ignore[arg-type]
     occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
@@ -154,6 +187,7 @@ class AccidentForm(forms.Form):
     minor = forms.IntegerField(label=_("轻伤人数"), min_value=0, max_value=1000, initial=0)
     direct_loss = forms.DecimalField(
         label=_("直接经济损失（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0,
+        required=False,
         help_text=_("按 GB 6721 计算的直接经济损失；定级时 1000 万元起为较大事故。"),
     )  # fmt: skip
     description = forms.CharField(label=_("经过"), required=False, max_length=4000,

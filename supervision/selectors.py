@@ -13,6 +13,7 @@ from core.scoping import Scope
 from stations.models import Union
 from supervision.models import (
     Accident,
+    AppointedInspector,
     AccidentCategory,
     AccidentCause,
     ChecklistTemplate,
@@ -34,6 +35,20 @@ AGE_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, None))  # days open since fou
 
 def workplaces_in_scope(scope: Scope) -> QuerySet[Workplace]:
     return scope.filter(Workplace.objects.all()).select_related("union").order_by("name")
+
+
+def unions_in_scope(scope: Scope) -> QuerySet[Union]:
+    """The unions an organizer may inspect as: their own first (the top one), then those
+    below in tree order."""
+    return scope.filter(Union.objects.all(), union_path_field="path").order_by("depth", "path")
+
+
+def appointed_in_scope(scope: Scope) -> QuerySet[AppointedInspector]:
+    """Appointed inspectors of the organizer's unions, those with a valid certificate
+    first (the service refuses an expired one)."""
+    return scope.filter(AppointedInspector.objects.all()).select_related("union").order_by(
+        "-valid_until", "name"
+    )
 
 
 def templates_in_scope(scope: Scope) -> QuerySet[ChecklistTemplate]:

@@ -184,7 +184,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     """Record an inspection on site, on a phone, with its first finding and photos."""
     scope = organizer_scope(request)
     workplaces = selectors.workplaces_in_scope(scope)
-    form = InspectionForm(request.POST or None, request.FILES or None, workplaces=workplaces)
+    form = InspectionForm(
+        request.POST or None, request.FILES or None, workplaces=workplaces,
+        unions=selectors.unions_in_scope(scope), appointed=selectors.appointed_in_scope(scope),
+    )  # fmt: skip
     queued = request.headers.get("X-Queue") == "1"  # sent by the phone's offline queue
     if request.method == "POST" and form.is_valid():
         v = form.cleaned_data
@@ -195,7 +198,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
             inspection = inspection_services.inspection_record(
                 actor=request.user, workplace=v["workplace"], inspected_on=v["inspected_on"],
                 inspectors=v["inspectors"], agencies=v["agencies"], notes=v["notes"],
-                findings=findings, client_uuid=v["client_uuid"],
+                findings=findings, client_uuid=v["client_uuid"], union=v["union"],
+                appointed=list(v["appointed"] or ()),
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -413,7 +417,7 @@ def accidents(request: HttpRequest) -> HttpResponse:
                 deaths=v["deaths"], serious=v["serious"], minor=v["minor"],
                 description=v["description"], union_participation=v["union_participation"],
                 injured=[accident_services.InjuredInput(n, i, d) for n, i, d in v["injured"]],
-                direct_loss=v["direct_loss"], kind=v["kind"],
+                direct_loss=v["direct_loss"] or 0, kind=v["kind"] or "accident",
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)

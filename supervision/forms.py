@@ -14,11 +14,11 @@ from core.errors import DomainError
 from stations.models import Union
 from supervision.models import (
     Accident,
-    AppointedInspector,
     AccidentCategory,
     AccidentCause,
     AccidentCheck,
     Agency,
+    AppointedInspector,
     Finding,
     InjuredPerson,
     Notice,

@@ -13,9 +13,9 @@ from core.scoping import Scope
 from stations.models import Union
 from supervision.models import (
     Accident,
-    AppointedInspector,
     AccidentCategory,
     AccidentCause,
+    AppointedInspector,
     ChecklistTemplate,
     Competition,
     CompetitionEntry,
@@ -46,8 +46,10 @@ def unions_in_scope(scope: Scope) -> QuerySet[Union]:
 def appointed_in_scope(scope: Scope) -> QuerySet[AppointedInspector]:
     """Appointed inspectors of the organizer's unions, those with a valid certificate
     first (the service refuses an expired one)."""
-    return scope.filter(AppointedInspector.objects.all()).select_related("union").order_by(
-        "-valid_until", "name"
+    return (
+        scope.filter(AppointedInspector.objects.all())
+        .select_related("union")
+        .order_by("-valid_until", "name")
     )
 
 

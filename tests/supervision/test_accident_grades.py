@@ -158,9 +158,7 @@ def test_a_refused_registration_sends_nothing(
 
 
 @pytest.mark.parametrize(("age", "late"), [(30, False), (31, True)])
-def test_a_missing_application_is_flagged_on_day_31(
-    client, organizer_xining, plant, age, late
-):
+def test_a_missing_application_is_flagged_on_day_31(client, organizer_xining, plant, age, late):
     accident = svc.accident_register(
         actor=organizer_xining, workplace=plant, occurred_on=days_ago(age), place="车间",
         category="machinery", serious=1, injured=[InjuredInput("张三", "serious")],
@@ -179,7 +177,9 @@ def test_a_missing_application_is_flagged_on_day_31(
     assert ("单位未在 30 日内申请工伤认定" in page) is late
     # Once applied, no flag.
     svc.injured_follow_up(actor=organizer_xining, person=person, insurance_claimed_on=today)
-    assert not selectors.claim_clock(InjuredPerson.objects.get(pk=person.pk), on=today).employer_late
+    assert not selectors.claim_clock(
+        InjuredPerson.objects.get(pk=person.pk), on=today
+    ).employer_late
 
 
 def test_the_worker_year_ends_a_year_after(organizer_xining, plant):

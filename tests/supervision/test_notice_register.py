@@ -153,7 +153,9 @@ def test_a_reprint_a_week_later_prints_the_same_date(
     assert "请于2026-03-17前书面答复本会" in text
 
 
-def test_an_overdue_reply_raises_one_alert(network, series, plant, django_capture_on_commit_callbacks):
+def test_an_overdue_reply_raises_one_alert(
+    network, series, plant, django_capture_on_commit_callbacks
+):
     organizer = UserFactory(username="org-cz", email="cz@example.org")
     stations_services.membership_grant(
         actor=None, user=organizer, union=network.chengzhong, role="organizer"

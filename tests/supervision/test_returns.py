@@ -30,10 +30,21 @@ def register(workplace, day, **kwargs):
 @pytest.fixture
 def cases(network, plant, golmud_plant):
     city = WorkplaceFactory(name="西宁某建筑（测试）", union=network.xining, industry="建筑业")
-    register(plant, dt.date(YEAR, 1, 10), deaths=1, serious=1, direct_loss="1200000",
-             injured=[InjuredInput("甲", "death"), InjuredInput("乙", lost_workdays=150)])
-    register(plant, dt.date(YEAR, 3, 31), minor=2, direct_loss="35000.50",
-             injured=[InjuredInput("丙", lost_workdays=20), InjuredInput("丁", lost_workdays=7)])
+    register(
+        plant,
+        dt.date(YEAR, 1, 10),
+        deaths=1,
+        serious=1,
+        direct_loss="1200000",
+        injured=[InjuredInput("甲", "death"), InjuredInput("乙", lost_workdays=150)],
+    )
+    register(
+        plant,
+        dt.date(YEAR, 3, 31),
+        minor=2,
+        direct_loss="35000.50",
+        injured=[InjuredInput("丙", lost_workdays=20), InjuredInput("丁", lost_workdays=7)],
+    )
     register(city, dt.date(YEAR, 2, 14), deaths=3, direct_loss="15000000")  # 较大
     register(city, dt.date(YEAR, 3, 1), kind="hazard_event", category="poisoning",
              description="苯超标")  # fmt: skip
@@ -83,7 +94,7 @@ def test_the_first_quarter_return_sums_match_the_cases(client, organizer_xining,
 
 def test_the_yearly_return_takes_the_whole_year(client, organizer_xining, cases):
     book = workbook(client, organizer_xining, year=YEAR)
-    assert "%d 年职工伤亡事故统计表" % YEAR in book["统计表"]["A1"].value
+    assert f"{YEAR} 年职工伤亡事故统计表" in book["统计表"]["A1"].value
     assert len(table(book["情况表"], 2)) == 5
     listed = table(book["情况表"], 2)
     assert all(isinstance(r["发生日期"], dt.datetime) for r in listed)  # dates as dates

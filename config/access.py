@@ -157,6 +157,7 @@ URLS: dict[str, Access] = {
     "supervision:inspection-notice": export(ORGANIZER, pk="inspection"),
     "supervision:finding-step": write(ORGANIZER, pk="finding_open"),
     "supervision:workplace": read(ORGANIZER, pk="workplace"),
+    "supervision:stop-work": write(ORGANIZER, pk="workplace"),
     "supervision:competitions": read(ORGANIZERS),
     "supervision:competition": write(ORGANIZER, pk="competition"),
     "supervision:accidents": write(ORGANIZER),
@@ -248,6 +249,8 @@ ADMIN: dict[str, str] = {
     "supervision.NoticeSeries": SCOPED,
     "supervision.Notice": SCOPED_READ,
     "supervision.AppointedInspector": SCOPED,
+    "supervision.StopWorkProposal": SCOPED_READ,
+    "supervision.InspectorIncentive": SCOPED,
 }
 
 # The admin's own pages that belong to no model: staff (is_staff) only.

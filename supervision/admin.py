@@ -25,6 +25,7 @@ from supervision.models import (
     FindingPhoto,
     Inspection,
     InspectorAssessment,
+    InspectorIncentive,
     InspectorTraining,
     Notice,
     NoticeSeries,
@@ -33,6 +34,7 @@ from supervision.models import (
     SafetyCard,
     SafetyGroup,
     SafetyInspector,
+    StopWorkProposal,
     TrainingRecord,
 )
 from supervision.services import competitions as competition_services
@@ -373,3 +375,29 @@ class AppointedInspectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, obj: AppointedInspector, form: Any, change: bool
     ) -> None:
         inspector_services.appointed_inspector_save(actor=request.user, inspector=obj)
+
+
+@admin.register(StopWorkProposal)
+class StopWorkProposalAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """Recorded on the workplace's page (which alerts the unions above); looked at here."""
+
+    union_path_field = "workplace__union__path"
+    list_display = ("workplace", "kind", "proposed_at", "addressed_to", "alerted_at")
+    list_select_related = ("workplace",)
+    list_filter = ("kind",)
+
+
+@admin.register(InspectorIncentive)
+class InspectorIncentiveAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "inspector__workplace__union__path"
+    list_display = ("inspector", "kind", "awarded_on", "amount", "awarded_by")
+    list_select_related = ("inspector", "awarded_by")
+    union_fields = ("awarded_by",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: InspectorIncentive, form: Any, change: bool
+    ) -> None:
+        inspector_services.inspector_incentive_save(actor=request.user, incentive=obj)

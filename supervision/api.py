@@ -102,6 +102,7 @@ class GovernmentReportSerializer(serializers.Serializer):
 
 class CongressReportSerializer(serializers.Serializer):
     reported_on = serializers.DateField()
+    recipient = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -119,7 +120,8 @@ class FindingOutSerializer(serializers.ModelSerializer):
             "description", "law_cited", "requirement", "deadline", "responsible_person",
             "status", "rectified_on", "rectification_evidence", "verified_on",
             "verification_note", "government_reported_on", "government_recipient",
-            "congress_reported_on", "congress_note", "overdue_alerted_on", "photos",
+            "congress_reported_on", "congress_recipient", "congress_note", "dual_verified_on",
+            "overdue_alerted_on", "photos",
         )  # fmt: skip
 
     def get_photos(self, finding: Finding) -> list[dict[str, str]]:
@@ -327,8 +329,8 @@ class FindingCongressReportView(FindingActionView):
 
     @extend_schema(
         operation_id="supervision_finding_report_congress",
-        summary="双报告: record that a major finding's rectification was reported to the "
-        "workers' congress",
+        summary="双报告: record that the enterprise reported a major hazard to its workers' "
+        "congress (date and receiver)",
         request=CongressReportSerializer,
         responses=FindingOutSerializer,
     )
@@ -337,8 +339,9 @@ class FindingCongressReportView(FindingActionView):
 
     def act(self, request: Request, finding: Finding, v: dict[str, Any]) -> Finding:
         return inspection_services.finding_report_congress(
-            actor=request.user, finding=finding, reported_on=v["reported_on"], note=v["note"]
-        )
+            actor=request.user, finding=finding, reported_on=v["reported_on"],
+            recipient=v["recipient"], note=v["note"],
+        )  # fmt: skip
 
 
 # Accidents -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from supervision.models import (
     Finding,
     InjuredPerson,
     Notice,
+    StopWorkProposal,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -145,14 +146,15 @@ class FindingStepForm(forms.Form):
         ("rectify", _("已整改")),
         ("verify", _("验证通过")),
         ("reopen", _("整改不到位，退回")),
-        ("government", _("已报告政府部门")),
-        ("congress", _("已向职代会报告")),
+        ("government", _("企业已报告政府部门")),
+        ("congress", _("企业已报告职代会")),
+        ("dual_verify", _("核实企业双报告")),
     )
     step = forms.ChoiceField(label=_("登记"), choices=STEPS)
     on = forms.DateField(label=_("日期"), widget=DATE)
     text = forms.CharField(
         label=_("说明"), required=False, max_length=4000,
-        help_text=_("整改情况与证据、退回原因或接收部门"),
+        help_text=_("整改情况与证据、验证意见、退回原因，或报告的接收部门、接收人"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     photos = forms.ImageField(label=_("证据照片"), required=False)
@@ -274,3 +276,23 @@ class InspectorReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["deadline"].initial = local_time.today() + dt.timedelta(days=7)
+
+
+class StopWorkForm(forms.Form):
+    """建议撤离 / 停止作业 (安全生产法 §60), recorded on the spot."""
+
+    kind = forms.ChoiceField(label=_("建议"), choices=StopWorkProposal.Kind.choices)
+    proposed_at = forms.DateTimeField(
+        label=_("提出时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(label=_("危险场所"), max_length=300)
+    addressed_to = forms.CharField(label=_("向谁提出"), max_length=150,
+                                   help_text=_("企业负责人或现场负责人的姓名和职务"))  # fmt: skip
+    danger = forms.CharField(label=_("危及生命安全的情况"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_at"].initial = local_time.now().replace(second=0, microsecond=0)

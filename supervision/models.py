@@ -178,10 +178,19 @@ class Finding(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     verification_note = models.TextField(_("验证意见"), max_length=2000, blank=True)
-    government_reported_on = models.DateField(_("报告政府部门日期"), null=True, blank=True)
+    # 双报告 (安全生产法 §41): the enterprise reports a major hazard to the government
+    # department and to its workers' congress; the union records each report (date and
+    # receiver) and verifies them.
+    government_reported_on = models.DateField(_("企业报告政府部门日期"), null=True, blank=True)
     government_recipient = models.CharField(_("接收部门"), max_length=150, blank=True)
-    congress_reported_on = models.DateField(_("报告职代会日期"), null=True, blank=True)
+    congress_reported_on = models.DateField(_("企业报告职代会日期"), null=True, blank=True)
+    congress_recipient = models.CharField(_("职代会接收人"), max_length=150, blank=True)
     congress_note = models.CharField(_("职代会报告说明"), max_length=300, blank=True)
+    dual_verified_on = models.DateField(_("工会核实双报告日期"), null=True, blank=True)
+    dual_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("核实人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
     overdue_alerted_on = models.DateField(_("逾期提醒日期"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
@@ -738,6 +747,8 @@ class TrainingRecord(models.Model):
     title = models.CharField(_("主题"), max_length=200)
     held_on = models.DateField(_("日期"))
     reached = models.PositiveIntegerField(_("覆盖职工人数"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1, default=0)
+    migrant_workers = models.PositiveIntegerField(_("其中农民工人数"), default=0)
 
     history = HistoricalRecords()
 
@@ -748,6 +759,77 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} · {self.title}"
+
+
+class StopWorkProposal(models.Model):
+    """The union's proposal to evacuate workers or stop work where their lives are at risk
+    (安全生产法 §60: 工会发现危及从业人员生命安全的情况时，有权向生产经营单位建议组织
+    从业人员撤离危险场所，生产经营单位必须立即作出处理), with when, where and to whom."""
+
+    class Kind(models.TextChoices):
+        EVACUATE = "evacuate", _("建议撤离")
+        STOP_WORK = "stop_work", _("建议停止作业")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.PROTECT,
+        related_name="stop_work_proposals",
+    )  # fmt: skip
+    union = models.ForeignKey(
+        Union, verbose_name=_("提出建议的工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("建议"), max_length=10, choices=Kind.choices)
+    proposed_at = models.DateTimeField(_("提出时间"))
+    place = models.CharField(_("危险场所"), max_length=300)
+    addressed_to = models.CharField(_("向谁提出"), max_length=150)
+    danger = models.TextField(_("危及生命安全的情况"), max_length=2000)
+    response = models.TextField(_("企业处理情况"), max_length=2000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    alerted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("建议撤离或停止作业")
+        verbose_name_plural = _("建议撤离或停止作业")
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.get_kind_display()} · {self.proposed_at:%Y-%m-%d %H:%M}"
+
+
+class InspectorIncentive(models.Model):
+    """A commendation or reward of a workers' safety inspector (五(二): 表彰奖励)."""
+
+    class Kind(models.TextChoices):
+        COMMENDATION = "commendation", _("通报表扬")
+        HONOUR = "honour", _("授予荣誉称号")
+        BONUS = "bonus", _("奖金奖励")
+
+    inspector = models.ForeignKey(
+        SafetyInspector, verbose_name=_("检查员"), on_delete=models.CASCADE,
+        related_name="incentives",
+    )  # fmt: skip
+    kind = models.CharField(_("方式"), max_length=12, choices=Kind.choices)
+    awarded_on = models.DateField(_("日期"))
+    reason = models.CharField(_("事由"), max_length=300)
+    amount = models.DecimalField(_("金额（元）"), max_digits=9, decimal_places=2, default=0)
+    awarded_by = models.ForeignKey(
+        Union, verbose_name=_("奖励工会"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查员表彰奖励")
+        verbose_name_plural = _("检查员表彰奖励")
+        ordering = ["-awarded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} · {self.get_kind_display()}"
 
 
 class NoticeSeries(models.Model):

@@ -85,3 +85,11 @@ def accident_fatal_alert(accident_id: int) -> bool:
     from supervision.services import accidents
 
     return accidents.accident_fatal_alert_send(accident_id=accident_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def stop_work_alert(proposal_id: int) -> bool:
+    """E-mail the organizers above a 建议撤离 / 停止作业 at once (once)."""
+    from supervision.services import stop_work
+
+    return stop_work.stop_work_alert_send(proposal_id=proposal_id)

@@ -20,6 +20,11 @@ urlpatterns = [
         views.workplace_detail,
         name="workplace",
     ),
+    path(
+        "organizer/supervision/workplaces/<int:pk>/stop-work/",
+        views.stop_work,
+        name="stop-work",
+    ),
     path("organizer/supervision/cup/", views.competitions, name="competitions"),
     path("organizer/supervision/cup/<int:pk>/", views.competition_detail, name="competition"),
     path("organizer/supervision/accidents/", views.accidents, name="accidents"),

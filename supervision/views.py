@@ -31,6 +31,7 @@ from supervision.forms import (
     InspectorReportForm,
     NoticeIssueForm,
     NoticeStepForm,
+    StopWorkForm,
     add_domain_error,
 )
 from supervision.models import Award, Competition, Finding, Inspection
@@ -39,6 +40,7 @@ from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
 from supervision.services import notice_register as notice_services
+from supervision.services import stop_work as stop_work_services
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -307,7 +309,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/inspection.html", {
         "inspection": inspection, "form": form, "step_form": FindingStepForm(),
         "issue_form": issue_form, "notices": inspection.notices.order_by("issued_on", "pk"),
-        "rows": [{"finding": f, "steps": _steps_for(f)} for f in findings],
+        "rows": [{"finding": f, "steps": _steps_for(f),
+                  "dual_overdue": inspection_services.dual_report_overdue(
+                      f, on=local_time.today())} for f in findings],
         "today": local_time.today(),
     }, status=_status(request))  # fmt: skip
 
@@ -326,8 +330,14 @@ def _steps_for(finding: Finding) -> list[str]:
     if finding.severity == Finding.Severity.MAJOR:
         if finding.government_reported_on is None:
             steps.append("government")
-        if finding.congress_reported_on is None and finding.status != Finding.Status.OPEN:
+        if finding.congress_reported_on is None:
             steps.append("congress")
+        if (
+            finding.government_reported_on
+            and finding.congress_reported_on
+            and finding.dual_verified_on is None
+        ):
+            steps.append("dual_verify")
     return steps
 
 
@@ -371,7 +381,11 @@ def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             case "congress":
                 inspection_services.finding_report_congress(
-                    actor=actor, finding=finding, reported_on=on, note=note[:300]
+                    actor=actor, finding=finding, reported_on=on, recipient=note
+                )
+            case "dual_verify":
+                inspection_services.finding_dual_report_verify(
+                    actor=actor, finding=finding, verified_on=on
                 )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -396,8 +410,38 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "inspections": selectors.inspections_in_scope(scope).filter(workplace=workplace)[:20],
         "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
+        "proposals": workplace.stop_work_proposals.order_by("-proposed_at")[:20],
+        "stop_form": StopWorkForm(),
         "today": local_time.today(),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def stop_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """建议撤离 / 停止作业 at a workplace; the organizers above hear of it at once."""
+    scope = organizer_scope(request)
+    workplace = selectors.workplaces_in_scope(scope).filter(pk=pk).first()
+    if workplace is None:
+        raise Http404(_("没有这个单位，或不在您的管理范围内。"))
+    form = StopWorkForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label} {errors[0]}")
+        return redirect("supervision:workplace", pk=workplace.pk)
+    v = form.cleaned_data
+    try:
+        stop_work_services.stop_work_propose(
+            actor=request.user, workplace=workplace, kind=v["kind"],
+            proposed_at=v["proposed_at"], place=v["place"], addressed_to=v["addressed_to"],
+            danger=v["danger"],
+        )  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已记录，并已通知上级工会。"))
+    return redirect("supervision:workplace", pk=workplace.pk)
 
 
 # Accidents -----------------------------------------------------------------------------

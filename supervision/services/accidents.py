@@ -31,7 +31,13 @@ from supervision.models import (
     AccidentGrade,
     InjuredPerson,
 )
-from supervision.services._common import choice, require_union, stamp, text
+from supervision.services._common import (
+    choice,
+    require_union,
+    stamp,
+    text,
+    union_and_above_paths,
+)
 from supervision.services.competitions import entries_exclude_after_fatal_accident
 from welfare.models import Workplace
 
@@ -201,12 +207,6 @@ def accident_register(
     return accident
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """``QH/QH-XN/QH-XN-CZ/`` → the paths of the union and every union above it."""
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
-
-
 @transaction.atomic
 def accident_fatal_alert_send(*, accident_id: int) -> bool:
     """E-mail the organizers of the workplace's union and every union above it about a
@@ -224,7 +224,7 @@ def accident_fatal_alert_send(*, accident_id: int) -> bool:
             m.user.email
             for m in Membership.objects.filter(
                 role__in=("organizer", "admin"),
-                union__path__in=_ancestor_paths(accident.workplace.union.path),
+                union__path__in=union_and_above_paths(accident.workplace.union.path),
             ).select_related("user")
             if m.user.email
         }

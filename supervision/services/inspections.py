@@ -2,8 +2,8 @@
 
 A finding moves open → rectified (with evidence) → verified; a rectification that does
 not hold is sent back to open with a reason. Nothing else: every other move is refused
-(409). A major finding may be marked as reported to the government department and, once
-rectified, to the enterprise's workers' congress (双报告).
+(409). For a major finding the union records the enterprise's two reports (双报告, to the
+government department and to the workers' congress), verifies them, and sees them overdue.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -392,15 +393,34 @@ def _require_major(finding: Finding) -> None:
         raise Conflict(_("只有重大问题需要报告。"), field="severity")
 
 
+def dual_report_due(finding: Finding) -> dt.date:
+    """The day by which the enterprise should have made both reports of a major hazard.
+    安全生产法 §41 asks for them 及时; how many days that is is the province's working
+    rule (``SUPERVISION_DUAL_REPORT_DAYS``, 7 unless set), counted from the day after the
+    hazard was found."""
+    days = int(getattr(settings, "SUPERVISION_DUAL_REPORT_DAYS", 7))
+    return _found_on(finding) + dt.timedelta(days=days)
+
+
+def dual_report_overdue(finding: Finding, *, on: dt.date) -> bool:
+    """A major finding whose enterprise has not made both reports by the due day."""
+    return (
+        finding.severity == Finding.Severity.MAJOR
+        and (finding.government_reported_on is None or finding.congress_reported_on is None)
+        and on > dual_report_due(finding)
+    )
+
+
 @transaction.atomic
 def finding_report_government(
     *, actor: AbstractBaseUser | None, finding: Finding, reported_on: dt.date, recipient: str
 ) -> Finding:
-    """A major finding was reported to the government department (date and recipient)."""
+    """双报告 (安全生产法 §41), first half: the enterprise reported the major hazard to the
+    government department ``recipient`` on ``reported_on``; the union records it."""
     finding = _locked(actor, finding)
     _require_major(finding)
     if finding.government_reported_on is not None:
-        raise Conflict(_("已经报告过政府部门。"), field="reported_on")
+        raise Conflict(_("已经登记过企业向政府部门的报告。"), field="reported_on")
     finding.government_reported_on = _day(reported_on, "reported_on", not_before=_found_on(finding))
     finding.government_recipient = text(recipient, "recipient", max_length=150)
     stamp(finding, actor)
@@ -410,17 +430,45 @@ def finding_report_government(
 
 @transaction.atomic
 def finding_report_congress(
-    *, actor: AbstractBaseUser | None, finding: Finding, reported_on: dt.date, note: str = ""
+    *,
+    actor: AbstractBaseUser | None,
+    finding: Finding,
+    reported_on: dt.date,
+    recipient: str = "",
+    note: str = "",
 ) -> Finding:
-    """双报告: a major finding's rectification was reported to the workers' congress."""
+    """双报告, second half: the enterprise reported the major hazard (and how it is being
+    dealt with) to its workers' congress (职工大会或者职工代表大会) — at any stage, not only
+    after rectification."""
     finding = _locked(actor, finding)
     _require_major(finding)
-    if finding.status == S.OPEN:
-        raise Conflict(_("整改完成后才能向职代会报告整改情况。"), field="status")
     if finding.congress_reported_on is not None:
-        raise Conflict(_("已经向职代会报告过。"), field="reported_on")
-    finding.congress_reported_on = _day(reported_on, "reported_on", not_before=finding.rectified_on)
+        raise Conflict(_("已经登记过企业向职代会的报告。"), field="reported_on")
+    finding.congress_reported_on = _day(reported_on, "reported_on", not_before=_found_on(finding))
+    finding.congress_recipient = text(recipient, "recipient", max_length=150, required=False)
     finding.congress_note = text(note, "note", max_length=300, required=False)
+    stamp(finding, actor)
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_dual_report_verify(
+    *, actor: AbstractBaseUser | None, finding: Finding, verified_on: dt.date
+) -> Finding:
+    """The union has checked both of the enterprise's reports (with the department and
+    the congress) and confirms them."""
+    finding = _locked(actor, finding)
+    _require_major(finding)
+    if finding.government_reported_on is None or finding.congress_reported_on is None:
+        raise Conflict(_("企业的两份报告都登记后才能核实。"), field="dual_report")
+    if finding.dual_verified_on is not None:
+        raise Conflict(_("双报告已经核实过。"), field="verified_on")
+    finding.dual_verified_on = _day(
+        verified_on, "verified_on",
+        not_before=max(finding.government_reported_on, finding.congress_reported_on),
+    )  # fmt: skip
+    finding.dual_verified_by = actor
     stamp(finding, actor)
     finding.save()
     return finding

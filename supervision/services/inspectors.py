@@ -21,6 +21,7 @@ from supervision.models import (
     AppointedInspector,
     Finding,
     InspectorAssessment,
+    InspectorIncentive,
     InspectorTraining,
     SafetyInspector,
 )
@@ -136,3 +137,27 @@ def appointed_inspector_save(
     stamp(inspector, actor)
     inspector.save()
     return inspector
+
+
+@transaction.atomic
+def inspector_incentive_save(
+    *, actor: AbstractBaseUser | None, incentive: InspectorIncentive
+) -> InspectorIncentive:
+    """Record a commendation or reward of a workers' safety inspector, given by a union
+    over the inspector's unit."""
+    require_union(actor, incentive.inspector.workplace.union)
+    require_union(actor, incentive.awarded_by)
+    if not incentive.inspector.workplace.union.is_under(incentive.awarded_by):
+        raise SupervisionError(_("奖励工会应是检查员所在单位的上级工会。"), field="awarded_by")
+    choice(incentive.kind, InspectorIncentive.Kind, "kind")
+    incentive.reason = text(incentive.reason, "reason", max_length=300)
+    if not isinstance(incentive.awarded_on, dt.date) or incentive.awarded_on > local_time.today():
+        raise SupervisionError(_("日期不能在将来。"), field="awarded_on")
+    if incentive.amount is None or incentive.amount < 0:
+        raise SupervisionError(_("金额不能为负数。"), field="amount")
+    if incentive.kind == InspectorIncentive.Kind.BONUS and not incentive.amount:
+        raise SupervisionError(_("奖金奖励请填写金额。"), field="amount")
+    incentive.full_clean()
+    stamp(incentive, actor)
+    incentive.save()
+    return incentive

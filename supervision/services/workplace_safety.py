@@ -58,6 +58,10 @@ def training_record_save(
     record.title = text(record.title, "title", max_length=200)
     if not isinstance(record.held_on, dt.date) or record.held_on > local_time.today():
         raise SupervisionError(_("日期不能在将来。"), field="held_on")
+    if record.hours is None or record.hours < 0 or record.hours > 1000:
+        raise SupervisionError(_("学时应在 0 到 1000 之间。"), field="hours")
+    if (record.migrant_workers or 0) > (record.reached or 0):
+        raise SupervisionError(_("农民工人数不能多于覆盖职工人数。"), field="migrant_workers")
     record.full_clean()
     stamp(record, actor)
     record.save()

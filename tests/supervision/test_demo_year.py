@@ -66,7 +66,8 @@ def test_the_demo_quarterly_return_sums_match(demo, client, django_user_model):
     )  # fmt: skip
     assert len(cases) == in_quarter.count() >= 1
     total = next(
-        r for r in book["统计表"].iter_rows(min_row=4, values_only=True)
+        r
+        for r in book["统计表"].iter_rows(min_row=4, values_only=True)
         if r[0] == "西宁市总工会" and r[1] == "合计"
     )
     assert total[3] == sum(c[10] for c in cases)  # deaths

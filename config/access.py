@@ -165,6 +165,8 @@ URLS: dict[str, Access] = {
     "supervision:accident-report": export(ORGANIZERS),
     "supervision:accident-return": export(ORGANIZERS),  # ?year=2026&quarter=1&union=QH-XN
     "supervision:notices": read(ORGANIZERS),
+    "supervision:returns": read(ORGANIZERS),
+    "supervision:protection-statistics": export(ORGANIZERS),  # ?year=2026&union=QH-XN
     "supervision:inspector-report": write(INSPECTOR),
     # supervision: API
     "api-supervision-inspections": write(ORGANIZER),
@@ -251,6 +253,7 @@ ADMIN: dict[str, str] = {
     "supervision.AppointedInspector": SCOPED,
     "supervision.StopWorkProposal": SCOPED_READ,
     "supervision.InspectorIncentive": SCOPED,
+    "supervision.ProtectionCommittee": SCOPED,
 }
 
 # The admin's own pages that belong to no model: staff (is_staff) only.

@@ -31,6 +31,7 @@ from supervision.models import (
     NoticeSeries,
     Project,
     ProjectReview,
+    ProtectionCommittee,
     SafetyCard,
     SafetyGroup,
     SafetyInspector,
@@ -401,3 +402,17 @@ class InspectorIncentiveAdmin(ScopedAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, obj: InspectorIncentive, form: Any, change: bool
     ) -> None:
         inspector_services.inspector_incentive_save(actor=request.user, incentive=obj)
+
+
+@admin.register(ProtectionCommittee)
+class ProtectionCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("union", "workplace", "established_on", "members", "dissolved_on")
+    list_select_related = ("union", "workplace")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the statistics count it: record the day it was dissolved instead
+
+    def save_model(
+        self, request: HttpRequest, obj: ProtectionCommittee, form: Any, change: bool
+    ) -> None:
+        workplace_safety.committee_save(actor=request.user, committee=obj)

@@ -130,3 +130,45 @@ def accident_return_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def labour_protection_xlsx(*, scope: Scope, union: Union, year: int) -> bytes:
+    """The yearly labour-protection statistics table (工会劳动保护工作统计表): each union
+    with its own figures and, where unions lie below it, the subtotal of its subtree."""
+    rows = selectors.labour_protection_statistics(scope, union=union, year=year)
+    heads = [
+        _("监督检查委员会（个）"), _("劳动保护监督检查员（人）"), _("检查企业（家）"),
+        _("检查（次）"), _("发现隐患问题（项）"), _("已整改（项）"), _("整改率"),
+        _("安康杯参赛单位（家）"), _("安康杯参赛班组（个）"), _("培训宣传（次）"),
+        _("培训学时"), _("培训职工（人次）"), _("其中农民工（人次）"),
+    ]  # fmt: skip
+    keys = ["committees", "appointed_inspectors", "enterprises_inspected", "inspections",
+            "findings", "findings_rectified", "rate", "cup_units", "cup_groups", "trainings",
+            "training_hours", "trained", "migrant_trained"]  # fmt: skip
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("劳动保护统计表")
+    sheet.append([_("%(year)d 年工会劳动保护工作统计表") % {"year": year}])
+    sheet.append([_("填报单位：%(u)s") % {"u": union.name}])
+    _head(sheet, [_("工会"), _("本级或合计"), *heads])
+    for row in rows:
+        name = "　" * row["depth"] + row["union"].name
+        has_below = any(o is not row and o["union"].path.startswith(row["union"].path)
+                        for o in rows)  # fmt: skip
+        for label, figures in ((_("本级"), row["own"]), (_("合计"), row["subtotal"])):
+            if label == _("合计") and not has_below:
+                continue
+            values = [float(figures[k]) if k == "training_hours" else figures[k] for k in keys]
+            sheet.append([name, label, *values])
+            sheet.cell(row=sheet.max_row, column=9).number_format = "0.0%"
+            if label == _("合计"):
+                for cell in sheet[sheet.max_row]:
+                    cell.font = HEAD
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 10
+    for n in range(3, 3 + len(heads)):
+        sheet.column_dimensions[sheet.cell(row=3, column=n).column_letter].width = 14
+    sheet.freeze_panes = "C4"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -832,6 +832,35 @@ class InspectorIncentive(models.Model):
         return f"{self.inspector.name} · {self.get_kind_display()}"
 
 
+class ProtectionCommittee(models.Model):
+    """A labour-protection supervision committee (劳动保护监督检查委员会) set up by a union,
+    at a workplace or at the union itself, counted in the yearly statistics."""
+
+    union = models.ForeignKey(
+        Union,
+        verbose_name=_("工会"),
+        on_delete=models.PROTECT,
+        related_name="protection_committees",
+    )
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="protection_committees",
+    )  # fmt: skip
+    established_on = models.DateField(_("成立日期"))
+    members = models.PositiveSmallIntegerField(_("委员人数"), default=0)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("劳动保护监督检查委员会")
+        verbose_name_plural = _("劳动保护监督检查委员会")
+        ordering = ["union__path", "established_on"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace or self.union} · {self.established_on}"
+
+
 class NoticeSeries(models.Model):
     """A union's 发文字号 prefix for its labour-protection notices (e.g. 宁工劳保): the
     notices it issues are numbered ``<prefix>〔<year>〕<n>号``, n counting from 1 each

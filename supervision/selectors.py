@@ -24,8 +24,10 @@ from supervision.models import (
     Inspection,
     Notice,
     Project,
+    ProtectionCommittee,
     SafetyCard,
     SafetyInspector,
+    TrainingRecord,
 )
 from welfare.models import Workplace
 
@@ -357,6 +359,92 @@ def _return_zero() -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(RETURN_COUNTS, 0)
     row["direct_loss"] = Decimal(0)
     return row
+
+
+PROTECTION_FIGURES = (
+    "committees", "appointed_inspectors", "enterprises_inspected", "inspections", "findings",
+    "findings_rectified", "cup_units", "cup_groups", "trainings", "training_hours",
+    "trained", "migrant_trained",
+)  # fmt: skip
+
+
+def labour_protection_statistics(scope: Scope, *, union: Union, year: int) -> list[dict[str, Any]]:
+    """The yearly labour-protection statistics of every union under ``union``, in tree
+    order, each with its own figures and its subtree's subtotal (``rate``: 整改率, the
+    share of the year's findings rectified or verified, as a fraction; ``None`` with no
+    findings). Committees and inspectors count when in place at some time in the year."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    unions = list(Union.objects.filter(path__startswith=union.path).order_by("path"))
+    own: dict[str, dict[str, Any]] = {
+        u.path: {**dict.fromkeys(PROTECTION_FIGURES, 0), "training_hours": Decimal(0),
+                 "_workplaces": set()}
+        for u in unions
+    }  # fmt: skip
+    under = {"union__path__startswith": union.path}
+
+    def add(path: str, key: str, n: Any = 1) -> None:
+        if path in own:
+            own[path][key] += n
+
+    committees = (
+        scope.filter(ProtectionCommittee.objects.filter(**under))
+        .filter(established_on__lte=end)
+        .exclude(dissolved_on__lt=start)
+    )
+    for path in committees.values_list("union__path", flat=True):
+        add(path, "committees")
+    appointed = scope.filter(AppointedInspector.objects.filter(**under)).filter(
+        valid_from__lte=end, valid_until__gte=start
+    )
+    for path in appointed.values_list("union__path", flat=True):
+        add(path, "appointed_inspectors")
+    inspections = scope.filter(Inspection.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, inspected_on__year=year
+    )
+    for path, workplace_id in inspections.values_list("workplace__union__path", "workplace_id"):
+        add(path, "inspections")
+        if path in own:
+            own[path]["_workplaces"].add(workplace_id)
+    findings = scope.filter(Finding.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, inspection__inspected_on__year=year
+    )
+    for path, status in findings.values_list("workplace__union__path", "status"):
+        add(path, "findings")
+        if status != Finding.Status.OPEN:
+            add(path, "findings_rectified")
+    entries = scope.filter(CompetitionEntry.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, competition__year=year
+    )
+    for path, groups in entries.annotate(n=Count("groups")).values_list(
+        "workplace__union__path", "n"
+    ):
+        add(path, "cup_units")
+        add(path, "cup_groups", groups)
+    trainings = scope.filter(TrainingRecord.objects.filter(**under)).filter(held_on__year=year)
+    for path, hours, reached, migrant in trainings.values_list(
+        "union__path", "hours", "reached", "migrant_workers"
+    ):
+        add(path, "trainings")
+        add(path, "training_hours", hours)
+        add(path, "trained", reached)
+        add(path, "migrant_trained", migrant)
+    for figures in own.values():
+        figures["enterprises_inspected"] = len(figures.pop("_workplaces"))
+    rows = []
+    for u in unions:
+        subtotal: dict[str, Any] = {**dict.fromkeys(PROTECTION_FIGURES, 0),
+                                    "training_hours": Decimal(0)}  # fmt: skip
+        for path, figures in own.items():
+            if path.startswith(u.path):
+                for key in PROTECTION_FIGURES:
+                    subtotal[key] += figures[key]
+        for figures in (own[u.path], subtotal):
+            figures["rate"] = (
+                figures["findings_rectified"] / figures["findings"] if figures["findings"] else None
+            )
+        rows.append({"union": u, "depth": u.depth - union.depth, "own": own[u.path],
+                     "subtotal": subtotal})  # fmt: skip
+    return rows
 
 
 # 安康杯 ---------------------------------------------------------------------------------

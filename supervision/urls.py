@@ -30,7 +30,13 @@ urlpatterns = [
     path("organizer/supervision/accidents/", views.accidents, name="accidents"),
     path("organizer/supervision/accidents/<int:pk>/", views.accident_detail, name="accident"),
     path("organizer/supervision/notices/", views.notice_register, name="notices"),
+    path("organizer/supervision/returns/", views.returns, name="returns"),
     path("organizer/supervision/returns.xlsx", views.accident_return, name="accident-return"),
+    path(
+        "organizer/supervision/labour-protection.xlsx",
+        views.protection_statistics,
+        name="protection-statistics",
+    ),
     path("organizer/supervision/accidents.xlsx", views.accident_report, name="accident-report"),
     path(
         "organizer/supervision/inspections/<int:pk>/notice.pdf",

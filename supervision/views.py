@@ -110,6 +110,46 @@ def accident_return(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def returns(request: HttpRequest) -> HttpResponse:
+    """The accident return of a quarter or the year on the page (统计表 with subtotals up
+    the tree), with the XLSX files unions send upward."""
+    scope = organizer_scope(request)
+    union = _union(scope, request.GET.get("union", ""))
+    today = local_time.today()
+    year = _year(request.GET.get("year", ""))
+    quarter_text = request.GET.get("quarter", "")
+    if quarter_text not in ("", "1", "2", "3", "4"):
+        raise Http404(_("季度应为 1 到 4。"))
+    quarter = int(quarter_text) if quarter_text else None
+    data = selectors.accident_return(scope, union=union, year=year, quarter=quarter)
+    rows = [
+        {**row, "loss_wan": row["subtotal"]["direct_loss"] / 10000,
+         "has_below": any(o is not row and o["union"].path.startswith(row["union"].path)
+                          for o in data["rows"])}
+        for row in data["rows"]
+    ]  # fmt: skip
+    return render(request, "supervision/returns.html", {
+        "union": union, "year": year, "quarter": quarter, "rows": rows,
+        "cases": data["cases"], "quarters": (1, 2, 3, 4), "this_year": today.year,
+    })  # fmt: skip
+
+
+@login_required
+def protection_statistics(request: HttpRequest) -> HttpResponse:
+    """The yearly labour-protection statistics table, as XLSX."""
+    scope = organizer_scope(request)
+    union = _union(scope, request.GET.get("union", ""))
+    year = _year(request.GET.get("year", ""))
+    response = HttpResponse(
+        exports.labour_protection_xlsx(scope=scope, union=union, year=year), content_type=XLSX
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="labour-protection-{union.code}-{year}.xlsx"'
+    )
+    return response
+
+
+@login_required
 def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspection's written notice as PDF (``?kind=rectification`` for 整改建议书)."""
     scope = organizer_scope(request)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from supervision.exceptions import SupervisionError
-from supervision.models import SafetyCard, TrainingRecord
+from supervision.models import ProtectionCommittee, SafetyCard, TrainingRecord
 from supervision.services._common import choice, require_union, stamp, text
 from welfare.models import Workplace
 
@@ -66,3 +66,23 @@ def training_record_save(
     stamp(record, actor)
     record.save()
     return record
+
+
+@transaction.atomic
+def committee_save(
+    *, actor: AbstractBaseUser | None, committee: ProtectionCommittee
+) -> ProtectionCommittee:
+    """Set up (or change) a labour-protection supervision committee of a union."""
+    require_union(actor, committee.union)
+    if committee.workplace_id and not committee.workplace.union.is_under(committee.union):
+        raise SupervisionError(_("这个单位不在该工会之下。"), field="workplace")
+    if not isinstance(committee.established_on, dt.date) or (
+        committee.established_on > local_time.today()
+    ):
+        raise SupervisionError(_("成立日期不能在将来。"), field="established_on")
+    if committee.dissolved_on and committee.dissolved_on < committee.established_on:
+        raise SupervisionError(_("撤销日期不能早于成立日期。"), field="dissolved_on")
+    committee.full_clean()
+    stamp(committee, actor)
+    committee.save()
+    return committee

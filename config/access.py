@@ -254,6 +254,9 @@ ADMIN: dict[str, str] = {
     "supervision.StopWorkProposal": SCOPED_READ,
     "supervision.InspectorIncentive": SCOPED,
     "supervision.ProtectionCommittee": SCOPED,
+    "supervision.HonourQuota": SCOPED,
+    "supervision.Nomination": SCOPED_READ,
+    "supervision.TeamSafetyMeeting": SCOPED_READ,
 }
 
 # The admin's own pages that belong to no model: staff (is_staff) only.

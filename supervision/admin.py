@@ -23,10 +23,12 @@ from supervision.models import (
     CompetitionEntry,
     Finding,
     FindingPhoto,
+    HonourQuota,
     Inspection,
     InspectorAssessment,
     InspectorIncentive,
     InspectorTraining,
+    Nomination,
     Notice,
     NoticeSeries,
     Project,
@@ -36,12 +38,13 @@ from supervision.models import (
     SafetyGroup,
     SafetyInspector,
     StopWorkProposal,
+    TeamSafetyMeeting,
     TrainingRecord,
 )
 from supervision.services import competitions as competition_services
+from supervision.services import honours, notice_register, workplace_safety
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
-from supervision.services import notice_register, workplace_safety
 from supervision.services import projects as project_services
 
 
@@ -416,3 +419,60 @@ class ProtectionCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, obj: ProtectionCommittee, form: Any, change: bool
     ) -> None:
         workplace_safety.committee_save(actor=request.user, committee=obj)
+
+
+@admin.register(HonourQuota)
+class HonourQuotaAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Quotas of 先进个人 and 示范企业 the competition's union gives the unions below."""
+
+    union_path_field = "competition__union__path"
+    list_display = ("competition", "union", "kind", "quota")
+    list_select_related = ("competition", "union")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: HonourQuota, form: Any, change: bool) -> None:
+        row = honours.honour_quota_set(
+            actor=request.user, competition=obj.competition, union=obj.union, kind=obj.kind,
+            quota=obj.quota,
+        )  # fmt: skip
+        obj.pk = row.pk
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """Nominations upward; approved or declined by the competition's union."""
+
+    union_path_field = "competition__union__path"
+    list_display = ("competition", "kind", "union", "workplace", "person_name", "status")
+    list_select_related = ("competition", "union", "workplace")
+    list_filter = ("kind", "status")
+    actions = ("approve", "decline")
+
+    def _decide(self, request: HttpRequest, queryset: Any, approve: bool) -> None:
+        for nomination in queryset:
+            try:
+                honours.nomination_decide(
+                    actor=request.user, nomination=nomination, approve=approve,
+                    on=local_time.today(),
+                )  # fmt: skip
+            except DomainError as exc:
+                self.message_user(request, f"{nomination}: {exc.message}", messages.ERROR)
+
+    @admin.action(description=_("批准所选推荐"))
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("不批准所选推荐"))
+    def decline(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, False)
+
+
+@admin.register(TeamSafetyMeeting)
+class TeamSafetyMeetingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "workplace__union__path"
+    list_display = ("workplace", "team", "held_on", "attendees", "hazardous_work_cards",
+                    "emergency_cards", "checkup_cards")  # fmt: skip
+    list_select_related = ("workplace",)
+    date_hierarchy = "held_on"

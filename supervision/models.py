@@ -861,6 +861,111 @@ class ProtectionCommittee(models.Model):
         return f"{self.workplace or self.union} · {self.established_on}"
 
 
+class HonourKind(models.TextChoices):
+    """The 安康杯 honours given to people and enterprises (beside the unit awards)."""
+
+    ADVANCED_INDIVIDUAL = "advanced_individual", _("先进个人")
+    MODEL_ENTERPRISE = "model_enterprise", _("示范企业")
+
+
+class HonourQuota(models.Model):
+    """How many of an honour a union below the competition's may nominate."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("竞赛"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("推荐工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("荣誉"), max_length=20, choices=HonourKind.choices)
+    quota = models.PositiveSmallIntegerField(_("名额"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯推荐名额")
+        verbose_name_plural = _("安康杯推荐名额")
+        ordering = ["competition", "union__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "union", "kind"], name="honour_quota_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.union} · {self.get_kind_display()} · {self.quota}"
+
+
+class Nomination(models.Model):
+    """A union's nomination, upward, of a person or an enterprise for a 安康杯 honour;
+    the competition's union approves or declines it."""
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("已推荐")
+        APPROVED = "approved", _("已批准")
+        DECLINED = "declined", _("未批准")
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("竞赛"), on_delete=models.CASCADE, related_name="nominations"
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("推荐工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("荣誉"), max_length=20, choices=HonourKind.choices)
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    person_name = models.CharField(_("姓名（先进个人）"), max_length=50, blank=True)
+    deeds = models.TextField(_("主要事迹"), max_length=2000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.NOMINATED
+    )
+    nominated_on = models.DateField(_("推荐日期"))
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯推荐")
+        verbose_name_plural = _("安康杯推荐")
+        ordering = ["competition", "kind", "pk"]
+
+    def __str__(self) -> str:
+        who = self.person_name or self.workplace.name
+        return f"{self.competition} · {self.get_kind_display()} · {who}"
+
+
+class TeamSafetyMeeting(models.Model):
+    """一会三卡 per team (四(五)): a team's pre-shift safety meeting (班前会) on a day and
+    the cards issued at it (危险作业审批卡, 应急救援明白卡, 企业安全体检卡)."""
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="team_meetings"
+    )
+    team = models.CharField(_("班组"), max_length=100)
+    held_on = models.DateField(_("班前会日期"))
+    attendees = models.PositiveSmallIntegerField(_("参会人数"), default=0)
+    hazardous_work_cards = models.PositiveSmallIntegerField(_("危险作业审批卡（张）"), default=0)
+    emergency_cards = models.PositiveSmallIntegerField(_("应急救援明白卡（张）"), default=0)
+    checkup_cards = models.PositiveSmallIntegerField(_("企业安全体检卡（张）"), default=0)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("班组一会三卡")
+        verbose_name_plural = _("班组一会三卡")
+        ordering = ["workplace", "team", "-held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workplace", "team", "held_on"], name="team_meeting_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.team} · {self.held_on}"
+
+
 class NoticeSeries(models.Model):
     """A union's 发文字号 prefix for its labour-protection notices (e.g. 宁工劳保): the
     notices it issues are numbered ``<prefix>〔<year>〕<n>号``, n counting from 1 each

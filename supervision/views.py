@@ -41,6 +41,7 @@ from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
 from supervision.services import notice_register as notice_services
 from supervision.services import stop_work as stop_work_services
+from supervision.services import workplace_safety
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -451,6 +452,9 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspections": selectors.inspections_in_scope(scope).filter(workplace=workplace)[:20],
         "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
         "proposals": workplace.stop_work_proposals.order_by("-proposed_at")[:20],
+        "teams": workplace_safety.team_cards_summary(
+            workplace=workplace, year=local_time.today().year
+        ),
         "stop_form": StopWorkForm(),
         "today": local_time.today(),
     })  # fmt: skip
@@ -516,7 +520,6 @@ def accidents(request: HttpRequest) -> HttpResponse:
     ]
     return render(request, "supervision/accidents.html", {
         "form": form, "accidents": rows[:100], "year": today.year, "steps": steps,
-        "quarters": [q for q in (1, 2, 3, 4) if 3 * q - 2 <= today.month],
     }, status=_status(request))  # fmt: skip
 
 

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from supervision.exceptions import SupervisionError
-from supervision.models import ProtectionCommittee, SafetyCard, TrainingRecord
+from supervision.models import (
+    ProtectionCommittee,
+    SafetyCard,
+    TeamSafetyMeeting,
+    TrainingRecord,
+)
 from supervision.services._common import choice, require_union, stamp, text
 from welfare.models import Workplace
 
@@ -86,3 +91,52 @@ def committee_save(
     stamp(committee, actor)
     committee.save()
     return committee
+
+
+@transaction.atomic
+def team_meeting_record(
+    *,
+    actor: AbstractBaseUser | None,
+    workplace: Workplace,
+    team: str,
+    held_on: dt.date,
+    attendees: int = 0,
+    hazardous_work_cards: int = 0,
+    emergency_cards: int = 0,
+    checkup_cards: int = 0,
+    note: str = "",
+) -> TeamSafetyMeeting:
+    """一会三卡 per team: a team's 班前会 on ``held_on`` and the cards issued at it."""
+    require_union(actor, workplace.union)
+    team = text(team, "team", max_length=100)
+    if not isinstance(held_on, dt.date) or held_on > local_time.today():
+        raise SupervisionError(_("日期不能在将来。"), field="held_on")
+    counts = {"attendees": attendees, "hazardous_work_cards": hazardous_work_cards,
+              "emergency_cards": emergency_cards, "checkup_cards": checkup_cards}  # fmt: skip
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10000:
+            raise SupervisionError(_("请填写 0 到 10000 的整数。"), field=name)
+    if TeamSafetyMeeting.objects.filter(workplace=workplace, team=team, held_on=held_on).exists():
+        raise SupervisionError(_("这个班组当天的班前会已经登记过。"), field="held_on")
+    meeting = TeamSafetyMeeting(
+        workplace=workplace, team=team, held_on=held_on,
+        note=text(note, "note", max_length=300, required=False), **counts,
+    )  # fmt: skip
+    meeting.full_clean()
+    stamp(meeting, actor)
+    meeting.save()
+    return meeting
+
+
+def team_cards_summary(*, workplace: Workplace, year: int) -> list[dict[str, object]]:
+    """Per team in ``year``: meetings held, the last one, and the cards issued."""
+    rows: dict[str, dict[str, object]] = {}
+    for m in TeamSafetyMeeting.objects.filter(workplace=workplace, held_on__year=year):
+        row = rows.setdefault(m.team, {"team": m.team, "meetings": 0, "last": m.held_on,
+                                       "hazardous_work_cards": 0, "emergency_cards": 0,
+                                       "checkup_cards": 0})  # fmt: skip
+        row["meetings"] += 1  # type: ignore[operator]
+        row["last"] = max(row["last"], m.held_on)  # type: ignore[type-var]
+        for key in ("hazardous_work_cards", "emergency_cards", "checkup_cards"):
+            row[key] += getattr(m, key)  # type: ignore[operator]
+    return sorted(rows.values(), key=lambda r: str(r["team"]))

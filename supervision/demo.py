@@ -107,9 +107,11 @@ def load_demo_supervision() -> None:
     )
     # The register: Xining's and 城北区's 发文字号; the first inspection's two notices were
     # served and answered, the second's rectification notice is still unanswered past due.
-    NoticeSeries.objects.get_or_create(union=union, defaults={"prefix": "宁工劳保"})
     chengbei = Union.objects.get(code="QH-XN-CB")
-    NoticeSeries.objects.get_or_create(union=chengbei, defaults={"prefix": "宁北工劳保"})
+    for issuer, prefix in ((union, "宁工劳保"), (chengbei, "宁北工劳保")):
+        notice_register.notice_series_save(
+            actor=None, series=NoticeSeries(union=issuer, prefix=prefix)
+        )
     replies = {
         "opinion": "企业书面答复：已将意见纳入年度安全工作计划。",
         "rectification": "企业书面答复：三项问题的整改责任人和期限已落实。",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from stations.models import Membership
-from supervision.services import inspections, notice_register
+from supervision.services import accidents, inspections, notice_register, stop_work
 
 
 @shared_task(acks_late=True)
@@ -82,14 +82,10 @@ def notice_overdue_alert(notice_id: int) -> bool:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def accident_fatal_alert(accident_id: int) -> bool:
     """E-mail the organizers of every union above a fatal accident's workplace, once."""
-    from supervision.services import accidents
-
     return accidents.accident_fatal_alert_send(accident_id=accident_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def stop_work_alert(proposal_id: int) -> bool:
     """E-mail the organizers above a 建议撤离 / 停止作业 at once (once)."""
-    from supervision.services import stop_work
-
     return stop_work.stop_work_alert_send(proposal_id=proposal_id)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from core.errors import Conflict
 from stations.models import Membership
+from supervision import tasks
 from supervision.exceptions import SupervisionError
 from supervision.models import (
     Accident,
@@ -200,8 +201,6 @@ def accident_register(
     # 安康杯: a unit with a fatal accident in the year is excluded from awards.
     entries_exclude_after_fatal_accident(accident=accident)
     if accident.deaths:
-        from supervision import tasks
-
         pk = accident.pk
         transaction.on_commit(lambda: tasks.accident_fatal_alert.delay(pk))
     return accident

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from stations.models import Membership, Union
+from supervision import tasks
 from supervision.exceptions import SupervisionError
 from supervision.models import StopWorkProposal
 from supervision.services._common import (
@@ -71,8 +72,6 @@ def stop_work_propose(
     proposal.full_clean()
     stamp(proposal, actor)
     proposal.save()
-    from supervision import tasks
-
     pk = proposal.pk
     transaction.on_commit(lambda: tasks.stop_work_alert.delay(pk))
     return proposal

@@ -18,10 +18,8 @@ from core import time as local_time
 from stations.models import Region
 from stations.services import partitions
 from stations.tasks import visit_partitions_ensure
-from supervision.models import Finding
-from supervision.services import inspections
-from supervision.models import NoticeSeries
-from supervision.services import notice_register
+from supervision.models import Finding, NoticeSeries
+from supervision.services import inspections, notice_register
 from supervision.tasks import findings_overdue_daily, notices_overdue_daily
 from tests.campaigns.test_reorder_and_expiry import NOW, receive_water
 from tests.supervision.conftest import days_ago, finding_input

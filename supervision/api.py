@@ -68,7 +68,10 @@ class ChecklistAnswerSerializer(serializers.Serializer):
 class InspectionInSerializer(serializers.Serializer):
     workplace = serializers.IntegerField(min_value=1, max_value=2**62)
     inspected_on = serializers.DateField()
-    inspectors = serializers.CharField(max_length=300)
+    inspectors = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="Required unless appointed inspectors are named",
+    )  # fmt: skip
     agencies = serializers.ListField(
         child=serializers.ChoiceField(choices=Agency.choices), required=False, default=list
     )
@@ -78,6 +81,14 @@ class InspectionInSerializer(serializers.Serializer):
     checklist = ChecklistAnswerSerializer(many=True, required=False, default=list)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     findings = FindingInSerializer(many=True, required=False, default=list)
+    union = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="",
+        help_text="The inspecting union's code (signs the notices); the workplace's by default",
+    )  # fmt: skip
+    appointed = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+        default=list, max_length=50, help_text="Ids of the union's appointed inspectors",
+    )  # fmt: skip
 
 
 class RectifySerializer(serializers.Serializer):
@@ -131,12 +142,13 @@ class FindingOutSerializer(serializers.ModelSerializer):
 class InspectionOutSerializer(serializers.ModelSerializer):
     workplace_name = serializers.CharField(source="workplace.name")
     findings = FindingOutSerializer(many=True)
+    union_name = serializers.CharField(source="inspecting_union.name", read_only=True)
 
     class Meta:
         model = Inspection
         fields = (
-            "id", "workplace", "workplace_name", "inspected_on", "inspectors", "agencies",
-            "template", "checklist", "notes", "findings",
+            "id", "workplace", "workplace_name", "inspected_on", "union", "union_name",
+            "inspectors", "appointed", "agencies", "template", "checklist", "notes", "findings",
         )  # fmt: skip
 
 
@@ -193,11 +205,20 @@ class InspectionListView(OrganizerView):
             template = selectors.templates_for(workplace).filter(pk=v["template"]).first()
             if template is None:
                 raise NotFound(_("没有这个检查表。"), field="template")
+        union = None
+        if v["union"]:
+            union = selectors.unions_in_scope(scope).filter(code=v["union"]).first()
+            if union is None:
+                raise NotFound(_("没有这个工会，或不在您的管理范围内。"), field="union")
+        appointed = list(selectors.appointed_in_scope(scope).filter(pk__in=v["appointed"]))
+        if len(appointed) != len(set(v["appointed"])):
+            raise NotFound(_("没有这位监督检查员，或不在您的管理范围内。"), field="appointed")
         inspection = inspection_services.inspection_record(
             actor=request.user, workplace=workplace, inspected_on=v["inspected_on"],
             inspectors=v["inspectors"], agencies=v["agencies"], template=template,
             checklist=v["checklist"], notes=v["notes"],
-            findings=[FindingInput(**f) for f in v["findings"]],
+            findings=[FindingInput(**f) for f in v["findings"]], union=union,
+            appointed=appointed,
         )  # fmt: skip
         return Response(InspectionOutSerializer(inspection).data, status=201)
 

@@ -105,3 +105,28 @@ def test_team_meetings_and_cards(organizer_xining, plant):
     assert first["meetings"] == 2 and first["hazardous_work_cards"] == 3
     assert first["emergency_cards"] == 28 and first["last"] == today - dt.timedelta(days=1)
     assert [r["team"] for r in summary] == sorted(["电解一车间甲班", "铸造乙班"])
+
+
+def test_an_inspector_incentive_is_recorded_by_a_union_above(network, organizer_xining, plant):
+    from decimal import Decimal
+
+    from supervision.models import InspectorIncentive, SafetyInspector
+    from supervision.services import inspectors
+
+    inspector = inspectors.inspector_save(actor=organizer_xining, inspector=SafetyInspector(
+        workplace=plant, name="王师傅", appointed_on=days_ago(300)))  # fmt: skip
+    with pytest.raises(SupervisionError) as exc:
+        inspectors.inspector_incentive_save(actor=None, incentive=InspectorIncentive(
+            inspector=inspector, kind="bonus", awarded_on=days_ago(1), reason="发现重大隐患",
+            amount=Decimal(0), awarded_by=network.xining))  # fmt: skip
+    assert exc.value.field == "amount"
+    with pytest.raises(SupervisionError) as exc:  # Golmud is not above the inspector's unit
+        inspectors.inspector_incentive_save(actor=None, incentive=InspectorIncentive(
+            inspector=inspector, kind="commendation", awarded_on=days_ago(1), reason="x",
+            awarded_by=network.golmud))  # fmt: skip
+    assert exc.value.field == "awarded_by"
+    saved = inspectors.inspector_incentive_save(actor=organizer_xining, incentive=(
+        InspectorIncentive(inspector=inspector, kind="bonus", awarded_on=days_ago(1),
+                           reason="发现天车制动器隐患", amount=Decimal("500"),
+                           awarded_by=network.xining)))  # fmt: skip
+    assert list(inspector.incentives.all()) == [saved]

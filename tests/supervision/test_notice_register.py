@@ -200,3 +200,55 @@ def test_the_register_lists_the_notice_with_its_dates(
     client.force_login(organizer_xining)
     page = client.get("/organizer/supervision/notices/?year=2026").content.decode()
     assert "城工劳保〔2026〕1号" in page and "2026-03-17" in page and "待答复" in page
+
+
+def test_an_expired_certificate_is_refused_with_a_clear_message(network, organizer_xining, plant):
+    from supervision.models import AppointedInspector
+
+    today = dt.date(2026, 3, 2)
+    valid = AppointedInspector.objects.create(
+        union=network.xining, name="马军", certificate_number="QH-LB-0107",
+        valid_from=dt.date(2024, 1, 1), valid_until=dt.date(2027, 1, 1),
+    )  # fmt: skip
+    lapsed = AppointedInspector.objects.create(
+        union=network.xining, name="祁文", certificate_number="QH-LB-0033",
+        valid_from=dt.date(2021, 1, 1), valid_until=dt.date(2026, 2, 1),
+    )  # fmt: skip
+    with time_machine.travel(MARCH_2, tick=False):
+        with pytest.raises(SupervisionError) as exc:
+            svc.inspection_record(
+                actor=organizer_xining, workplace=plant, inspected_on=today, inspectors="",
+                appointed=[valid, lapsed],
+            )  # fmt: skip
+        assert exc.value.field == "appointed[1]"
+        assert exc.value.message == (
+            "祁文 的监督检查员证书（QH-LB-0033）已于 2026-02-01 过期，不能参加这次检查；请先换证。"
+        )
+        inspection = svc.inspection_record(
+            actor=organizer_xining, workplace=plant, inspected_on=today, inspectors="",
+            appointed=[valid],
+        )  # fmt: skip
+    assert inspection.inspectors == "马军" and list(inspection.appointed.all()) == [valid]
+
+
+def test_the_inspecting_union_must_be_over_the_workplace(network, organizer_xining,
+                                                        golmud_plant, plant):  # fmt: skip
+    with pytest.raises(Exception) as exc:  # Golmud's union: not Xining's to use
+        svc.inspection_record(actor=organizer_xining, workplace=plant,
+                              inspected_on=dt.date(2026, 1, 5), inspectors="李",
+                              union=network.golmud)  # fmt: skip
+    assert exc.value.status_code == 403
+    with pytest.raises(SupervisionError) as exc:  # a union below the workplace's
+        svc.inspection_record(actor=None, workplace=golmud_plant,
+                              inspected_on=dt.date(2026, 1, 5), inspectors="李",
+                              union=network.chengzhong)  # fmt: skip
+    assert exc.value.field == "union"
+
+
+def test_the_inspection_form_defaults_to_the_organizers_own_union(client, network,
+                                                                  organizer_xining, plant):  # fmt: skip
+    client.force_login(organizer_xining)
+    page = client.get("/organizer/supervision/inspections/new/")
+    form = page.context["form"]
+    assert form.fields["union"].initial == network.xining.pk
+    assert list(form.fields["union"].queryset) == [network.xining, network.chengzhong]

@@ -437,7 +437,7 @@ class HonourQuotaAdmin(ScopedAdminMixin, admin.ModelAdmin):
             actor=request.user, competition=obj.competition, union=obj.union, kind=obj.kind,
             quota=obj.quota,
         )  # fmt: skip
-        obj.pk = row.pk
+        obj.pk, obj._state.adding = row.pk, False
 
 
 @admin.register(Nomination)

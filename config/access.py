@@ -163,12 +163,17 @@ URLS: dict[str, Access] = {
     "supervision:inspection-notice": export(ORGANIZER, pk="inspection"),
     "supervision:finding-step": write(ORGANIZER, pk="finding_open"),
     "supervision:workplace": read(ORGANIZER, pk="workplace"),
+    "supervision:stop-work": write(ORGANIZER, pk="workplace"),
     "supervision:competitions": read(ORGANIZERS),
     "supervision:competition": write(ORGANIZER, pk="competition"),
     "supervision:evidence": read(ORGANIZER, pk="evidence"),
     "supervision:accidents": write(ORGANIZER),
     "supervision:accident": write(ORGANIZER, pk="accident"),
     "supervision:accident-report": export(ORGANIZERS),
+    "supervision:accident-return": export(ORGANIZERS),  # ?year=2026&quarter=1&union=QH-XN
+    "supervision:notices": read(ORGANIZERS),
+    "supervision:returns": read(ORGANIZERS),
+    "supervision:protection-statistics": export(ORGANIZERS),  # ?year=2026&union=QH-XN
     "supervision:inspector-report": write(INSPECTOR),
     # supervision: API
     "api-supervision-inspections": write(ORGANIZER),
@@ -253,6 +258,15 @@ ADMIN: dict[str, str] = {
     "supervision.InspectorAssessment": SCOPED_READ,
     "supervision.SafetyCard": SCOPED,
     "supervision.TrainingRecord": SCOPED,
+    "supervision.NoticeSeries": SCOPED,
+    "supervision.Notice": SCOPED_READ,
+    "supervision.AppointedInspector": SCOPED,
+    "supervision.StopWorkProposal": SCOPED_READ,
+    "supervision.InspectorIncentive": SCOPED,
+    "supervision.ProtectionCommittee": SCOPED,
+    "supervision.HonourQuota": SCOPED,
+    "supervision.Nomination": SCOPED_READ,
+    "supervision.TeamSafetyMeeting": SCOPED_READ,
 }
 
 # The admin's own pages that belong to no model: staff (is_staff) only.

@@ -17,26 +17,35 @@ from core.errors import DomainError
 from supervision.models import (
     Accident,
     AccidentCheck,
+    AppointedInspector,
     ChecklistTemplate,
     Competition,
     CompetitionEntry,
     Finding,
     FindingPhoto,
+    HonourQuota,
     Inspection,
     InspectorAssessment,
+    InspectorIncentive,
     InspectorTraining,
+    Nomination,
+    Notice,
+    NoticeSeries,
     Project,
     ProjectReview,
+    ProtectionCommittee,
     SafetyCard,
     SafetyGroup,
     SafetyInspector,
+    StopWorkProposal,
+    TeamSafetyMeeting,
     TrainingRecord,
 )
 from supervision.services import competitions as competition_services
+from supervision.services import honours, notice_register, workplace_safety
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
 from supervision.services import projects as project_services
-from supervision.services import workplace_safety
 
 
 @admin.register(ChecklistTemplate)
@@ -327,3 +336,143 @@ class TrainingRecordAdmin(NoDeleteScopedAdmin):
         self, request: HttpRequest, obj: TrainingRecord, form: Any, change: bool
     ) -> None:
         workplace_safety.training_record_save(actor=request.user, record=obj)
+
+
+@admin.register(NoticeSeries)
+class NoticeSeriesAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Each union's 发文字号 prefix; the numbers themselves are given at issue."""
+
+    list_display = ("union", "prefix")
+    list_select_related = ("union",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: NoticeSeries, form: Any, change: bool) -> None:
+        notice_register.notice_series_save(actor=request.user, series=obj)
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """The register as issued (issue, service and reply are recorded on the inspection's
+    page)."""
+
+    list_display = ("document_number", "kind", "issued_on", "served_on", "reply_due",
+                    "reply_received")  # fmt: skip
+    list_select_related = ("union",)
+    list_filter = ("kind", "year")
+    search_fields = ("document_number",)
+    exclude = ("pdf",)
+
+
+@admin.register(AppointedInspector)
+class AppointedInspectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "union", "certificate_number", "valid_from", "valid_until")
+    list_select_related = ("union",)
+    search_fields = ("name", "certificate_number")
+    raw_id_fields = ("user",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # inspections name them: let the certificate lapse instead
+
+    def save_model(
+        self, request: HttpRequest, obj: AppointedInspector, form: Any, change: bool
+    ) -> None:
+        inspector_services.appointed_inspector_save(actor=request.user, inspector=obj)
+
+
+@admin.register(StopWorkProposal)
+class StopWorkProposalAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """Recorded on the workplace's page (which alerts the unions above); looked at here."""
+
+    union_path_field = "workplace__union__path"
+    list_display = ("workplace", "kind", "proposed_at", "addressed_to", "alerted_at")
+    list_select_related = ("workplace",)
+    list_filter = ("kind",)
+
+
+@admin.register(InspectorIncentive)
+class InspectorIncentiveAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "inspector__workplace__union__path"
+    list_display = ("inspector", "kind", "awarded_on", "amount", "awarded_by")
+    list_select_related = ("inspector", "awarded_by")
+    union_fields = ("awarded_by",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: InspectorIncentive, form: Any, change: bool
+    ) -> None:
+        inspector_services.inspector_incentive_save(actor=request.user, incentive=obj)
+
+
+@admin.register(ProtectionCommittee)
+class ProtectionCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("union", "workplace", "established_on", "members", "dissolved_on")
+    list_select_related = ("union", "workplace")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the statistics count it: record the day it was dissolved instead
+
+    def save_model(
+        self, request: HttpRequest, obj: ProtectionCommittee, form: Any, change: bool
+    ) -> None:
+        workplace_safety.committee_save(actor=request.user, committee=obj)
+
+
+@admin.register(HonourQuota)
+class HonourQuotaAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Quotas of 先进个人 and 示范企业 the competition's union gives the unions below."""
+
+    union_path_field = "competition__union__path"
+    list_display = ("competition", "union", "kind", "quota")
+    list_select_related = ("competition", "union")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: HonourQuota, form: Any, change: bool) -> None:
+        row = honours.honour_quota_set(
+            actor=request.user, competition=obj.competition, union=obj.union, kind=obj.kind,
+            quota=obj.quota,
+        )  # fmt: skip
+        obj.pk, obj._state.adding = row.pk, False
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    """Nominations upward; approved or declined by the competition's union."""
+
+    union_path_field = "competition__union__path"
+    list_display = ("competition", "kind", "union", "workplace", "person_name", "status")
+    list_select_related = ("competition", "union", "workplace")
+    list_filter = ("kind", "status")
+    actions = ("approve", "decline")
+
+    def _decide(self, request: HttpRequest, queryset: Any, approve: bool) -> None:
+        for nomination in queryset:
+            try:
+                honours.nomination_decide(
+                    actor=request.user, nomination=nomination, approve=approve,
+                    on=local_time.today(),
+                )  # fmt: skip
+            except DomainError as exc:
+                self.message_user(request, f"{nomination}: {exc.message}", messages.ERROR)
+
+    @admin.action(description=_("批准所选推荐"))
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("不批准所选推荐"))
+    def decline(self, request: HttpRequest, queryset: Any) -> None:
+        self._decide(request, queryset, False)
+
+
+@admin.register(TeamSafetyMeeting)
+class TeamSafetyMeetingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
+    union_path_field = "workplace__union__path"
+    list_display = ("workplace", "team", "held_on", "attendees", "hazardous_work_cards",
+                    "emergency_cards", "checkup_cards")  # fmt: skip
+    list_select_related = ("workplace",)
+    date_hierarchy = "held_on"

@@ -68,7 +68,10 @@ class ChecklistAnswerSerializer(serializers.Serializer):
 class InspectionInSerializer(serializers.Serializer):
     workplace = serializers.IntegerField(min_value=1, max_value=2**62)
     inspected_on = serializers.DateField()
-    inspectors = serializers.CharField(max_length=300)
+    inspectors = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="Required unless appointed inspectors are named",
+    )  # fmt: skip
     agencies = serializers.ListField(
         child=serializers.ChoiceField(choices=Agency.choices), required=False, default=list
     )
@@ -78,6 +81,14 @@ class InspectionInSerializer(serializers.Serializer):
     checklist = ChecklistAnswerSerializer(many=True, required=False, default=list)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     findings = FindingInSerializer(many=True, required=False, default=list)
+    union = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="",
+        help_text="The inspecting union's code (signs the notices); the workplace's by default",
+    )  # fmt: skip
+    appointed = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+        default=list, max_length=50, help_text="Ids of the union's appointed inspectors",
+    )  # fmt: skip
 
 
 class RectifySerializer(serializers.Serializer):
@@ -87,6 +98,7 @@ class RectifySerializer(serializers.Serializer):
 
 class VerifySerializer(serializers.Serializer):
     verified_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -101,6 +113,7 @@ class GovernmentReportSerializer(serializers.Serializer):
 
 class CongressReportSerializer(serializers.Serializer):
     reported_on = serializers.DateField()
+    recipient = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -117,8 +130,9 @@ class FindingOutSerializer(serializers.ModelSerializer):
             "id", "workplace", "workplace_name", "inspection", "source", "category", "severity",
             "description", "law_cited", "requirement", "deadline", "responsible_person",
             "status", "rectified_on", "rectification_evidence", "verified_on",
-            "government_reported_on", "government_recipient", "congress_reported_on",
-            "congress_note", "overdue_alerted_on", "photos",
+            "verification_note", "government_reported_on", "government_recipient",
+            "congress_reported_on", "congress_recipient", "congress_note", "dual_verified_on",
+            "overdue_alerted_on", "photos",
         )  # fmt: skip
 
     def get_photos(self, finding: Finding) -> list[dict[str, str]]:
@@ -128,12 +142,13 @@ class FindingOutSerializer(serializers.ModelSerializer):
 class InspectionOutSerializer(serializers.ModelSerializer):
     workplace_name = serializers.CharField(source="workplace.name")
     findings = FindingOutSerializer(many=True)
+    union_name = serializers.CharField(source="inspecting_union.name", read_only=True)
 
     class Meta:
         model = Inspection
         fields = (
-            "id", "workplace", "workplace_name", "inspected_on", "inspectors", "agencies",
-            "template", "checklist", "notes", "findings",
+            "id", "workplace", "workplace_name", "inspected_on", "union", "union_name",
+            "inspectors", "appointed", "agencies", "template", "checklist", "notes", "findings",
         )  # fmt: skip
 
 
@@ -190,11 +205,20 @@ class InspectionListView(OrganizerView):
             template = selectors.templates_for(workplace).filter(pk=v["template"]).first()
             if template is None:
                 raise NotFound(_("没有这个检查表。"), field="template")
+        union = None
+        if v["union"]:
+            union = selectors.unions_in_scope(scope).filter(code=v["union"]).first()
+            if union is None:
+                raise NotFound(_("没有这个工会，或不在您的管理范围内。"), field="union")
+        appointed = list(selectors.appointed_in_scope(scope).filter(pk__in=v["appointed"]))
+        if len(appointed) != len(set(v["appointed"])):
+            raise NotFound(_("没有这位监督检查员，或不在您的管理范围内。"), field="appointed")
         inspection = inspection_services.inspection_record(
             actor=request.user, workplace=workplace, inspected_on=v["inspected_on"],
             inspectors=v["inspectors"], agencies=v["agencies"], template=template,
             checklist=v["checklist"], notes=v["notes"],
-            findings=[FindingInput(**f) for f in v["findings"]],
+            findings=[FindingInput(**f) for f in v["findings"]], union=union,
+            appointed=appointed,
         )  # fmt: skip
         return Response(InspectionOutSerializer(inspection).data, status=201)
 
@@ -280,7 +304,7 @@ class FindingVerifyView(FindingActionView):
 
     def act(self, request: Request, finding: Finding, v: dict[str, Any]) -> Finding:
         return inspection_services.finding_verify(
-            actor=request.user, finding=finding, verified_on=v["verified_on"]
+            actor=request.user, finding=finding, verified_on=v["verified_on"], note=v["note"]
         )
 
 
@@ -326,8 +350,8 @@ class FindingCongressReportView(FindingActionView):
 
     @extend_schema(
         operation_id="supervision_finding_report_congress",
-        summary="双报告: record that a major finding's rectification was reported to the "
-        "workers' congress",
+        summary="双报告: record that the enterprise reported a major hazard to its workers' "
+        "congress (date and receiver)",
         request=CongressReportSerializer,
         responses=FindingOutSerializer,
     )
@@ -336,8 +360,9 @@ class FindingCongressReportView(FindingActionView):
 
     def act(self, request: Request, finding: Finding, v: dict[str, Any]) -> Finding:
         return inspection_services.finding_report_congress(
-            actor=request.user, finding=finding, reported_on=v["reported_on"], note=v["note"]
-        )
+            actor=request.user, finding=finding, reported_on=v["reported_on"],
+            recipient=v["recipient"], note=v["note"],
+        )  # fmt: skip
 
 
 # Accidents -----------------------------------------------------------------------------
@@ -345,7 +370,13 @@ class FindingCongressReportView(FindingActionView):
 
 class InjuredInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    injury = serializers.ChoiceField(choices=InjuredPerson.Injury.choices)
+    injury = serializers.ChoiceField(
+        choices=InjuredPerson.Injury.choices, required=False, default="",
+        help_text="死亡, or 重伤/轻伤; derived from lost_workdays (GB 6441: 105) when omitted",
+    )  # fmt: skip
+    lost_workdays = serializers.IntegerField(
+        min_value=0, max_value=6000, required=False, allow_null=True, default=None
+    )
 
 
 class AccidentInSerializer(serializers.Serializer):
@@ -364,6 +395,11 @@ class AccidentInSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default=""
     )
     injured = InjuredInSerializer(many=True, required=False, default=list)
+    direct_loss = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, default=0,
+        help_text="直接经济损失, 元",
+    )  # fmt: skip
+    kind = serializers.ChoiceField(choices=Accident.Kind.choices, default=Accident.Kind.ACCIDENT)
 
 
 class AccidentCheckInSerializer(serializers.Serializer):
@@ -401,8 +437,8 @@ class InjuredOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InjuredPerson
-        fields = ("id", "name", "injury", "insurance_claimed_on", "insurance_granted_on",
-                  "placement")  # fmt: skip
+        fields = ("id", "name", "injury", "lost_workdays", "insurance_claimed_on",
+                  "insurance_granted_on", "placement")  # fmt: skip
 
     def get_name(self, person: InjuredPerson) -> str | None:
         return person.name if self.context.get("names_visible") else None
@@ -416,9 +452,9 @@ class AccidentOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = Accident
         fields = (
-            "id", "workplace", "workplace_name", "occurred_on", "place", "category", "cause",
-            "deaths", "serious", "minor", "description", "union_participation", "status",
-            "closed_on", "checks", "injured",
+            "id", "workplace", "workplace_name", "occurred_on", "kind", "place", "category",
+            "cause", "deaths", "serious", "minor", "direct_loss", "grade", "description",
+            "union_participation", "status", "closed_on", "checks", "injured",
         )  # fmt: skip
 
     @extend_schema_field(InjuredOutSerializer(many=True))

@@ -1,6 +1,8 @@
 """Quick-start demo: a checklist template, a few inspections of the welfare demo
 workplaces with findings at each step of rectification, one accident half-way through
-四不放过, one 三同时 project and a 安康杯 competition. Loaded once (a second run adds
+四不放过, one 三同时 project and a 安康杯 competition; the notice register with replies
+(one overdue), appointed inspectors (one certificate lapsed), graded accidents for the
+quarterly returns. Loaded once (a second run adds
 nothing)."""
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 from core import time as local_time
 from stations.models import Union
 from supervision.models import (
+    AppointedInspector,
     ChecklistTemplate,
     Competition,
+    NoticeSeries,
     Project,
     SafetyInspector,
     TrainingRecord,
@@ -24,6 +28,7 @@ from supervision.services import (
     competitions,
     inspections,
     inspectors,
+    notice_register,
     projects,
     workplace_safety,
 )
@@ -61,7 +66,7 @@ def load_demo_supervision() -> None:
         template=ChecklistTemplate(union=union, name=TEMPLATE_NAME, items=CHECKLIST),
     )
     first = inspections.inspection_record(
-        actor=None, workplace=aluminium, inspected_on=today - days(40),
+        actor=None, workplace=aluminium, inspected_on=today - days(40), union=union,
         inspectors="西宁市总工会劳动保护部 李明、张华", agencies=["emergency", "health"],
         template=template,
         checklist=[{"ok": True}, {"ok": True}, {"ok": False, "note": "电解车间未发放防尘口罩"},
@@ -100,9 +105,45 @@ def load_demo_supervision() -> None:
         reported_on=today - days(5),
         note="在第三届职代会第二次会议上通报",
     )
-    inspections.inspection_record(
-        actor=None, workplace=building, inspected_on=today - days(12),
-        inspectors="城北区总工会 马军", agencies=["emergency"],
+    # The register: Xining's and 城北区's 发文字号; the first inspection's two notices were
+    # served and answered, the second's rectification notice is still unanswered past due.
+    chengbei = Union.objects.get(code="QH-XN-CB")
+    for issuer, prefix in ((union, "宁工劳保"), (chengbei, "宁北工劳保")):
+        notice_register.notice_series_save(
+            actor=None, series=NoticeSeries(union=issuer, prefix=prefix)
+        )
+    replies = {
+        "opinion": "企业书面答复：已将意见纳入年度安全工作计划。",
+        "rectification": "企业书面答复：三项问题的整改责任人和期限已落实。",
+    }
+    for kind, reply in replies.items():
+        notice = notice_register.notice_issue(
+            actor=None, inspection=first, kind=kind, issued_on=today - days(39),
+            reply_due=today - days(24),
+        )  # fmt: skip
+        notice_register.notice_serve(actor=None, notice=notice, served_on=today - days(38))
+        notice_register.notice_reply_record(
+            actor=None, notice=notice, received_on=today - days(26), note=reply
+        )
+    appointed = [
+        inspectors.appointed_inspector_save(
+            actor=None,
+            inspector=AppointedInspector(
+                union=chengbei,
+                name=name,
+                certificate_number=number,
+                valid_from=since,
+                valid_until=until,
+            ),
+        )
+        for name, number, since, until in (
+            ("马军（演示）", "QH-LB-2024-0107", today - days(700), today + days(395)),
+            ("祁文（演示）", "QH-LB-2021-0033", today - days(1800), today - days(70)),
+        )
+    ]
+    second = inspections.inspection_record(
+        actor=None, workplace=building, inspected_on=today - days(12), union=chengbei,
+        inspectors="", appointed=appointed[:1], agencies=["emergency"],
         findings=[
             FindingInput(category="forced_risk", severity="major",
                          description="大风天气仍安排塔吊作业",
@@ -112,14 +153,39 @@ def load_demo_supervision() -> None:
                          deadline=today + days(3), responsible_person="后勤 周敏"),
         ],
     )  # fmt: skip
+    late = notice_register.notice_issue(
+        actor=None, inspection=second, kind="rectification", issued_on=today - days(11),
+        reply_due=today - days(4),
+    )  # fmt: skip
+    notice_register.notice_serve(actor=None, notice=late, served_on=today - days(10))
     accident = accidents.accident_register(
         actor=None, workplace=building, occurred_on=today - days(30), place="3 号楼脚手架",
-        category="fall", serious=1, minor=1, cause="unsafe_act",
+        category="fall", serious=1, minor=1, cause="unsafe_act", direct_loss="186500",
         description="作业人员未系安全带，从 4 米高处坠落。",
         union_participation="城北区总工会派员参加事故调查组。",
-        injured=[accidents.InjuredInput("马某（演示）", "serious"),
-                 accidents.InjuredInput("韩某（演示）", "minor")],
+        injured=[accidents.InjuredInput("马某（演示）", lost_workdays=150),
+                 accidents.InjuredInput("韩某（演示）", lost_workdays=21)],
     )  # fmt: skip
+    # Earlier in the year: a fall at the aluminium plant, closed, and an acute exposure
+    # (职业危害事件) with no one hurt, so the quarterly returns have figures to add up.
+    if today.month > 3:
+        earlier = accidents.accident_register(
+            actor=None, workplace=aluminium, occurred_on=today.replace(month=2, day=17),
+            place="电解二车间", category="scald", minor=2, cause="unsafe_condition",
+            direct_loss="42300",
+            description="电解槽出铝时铝液飞溅，两名职工手臂烫伤。",
+            injured=[accidents.InjuredInput("李某（演示）", lost_workdays=35),
+                     accidents.InjuredInput("赵某（演示）", lost_workdays=12)],
+        )  # fmt: skip
+        for person in earlier.injured.all():
+            accidents.injured_follow_up(
+                actor=None, person=person, insurance_claimed_on=today.replace(month=3, day=2)
+            )
+        accidents.accident_register(
+            actor=None, workplace=aluminium, occurred_on=today.replace(month=3, day=8),
+            place="铸造车间", category="poisoning", kind="hazard_event",
+            description="除尘器故障，铸造车间粉尘浓度超过职业接触限值，停产检修 2 天。",
+        )  # fmt: skip
     accidents.accident_check_record(
         actor=None, accident=accident, kind="cause", done_on=today - days(20),
         evidence="事故调查报告：未系安全带、脚手架缺少防护栏杆。",

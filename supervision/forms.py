@@ -11,13 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
 from core.errors import DomainError
+from stations.models import Union
 from supervision.models import (
+    Accident,
     AccidentCategory,
     AccidentCause,
     AccidentCheck,
     Agency,
+    AppointedInspector,
     Finding,
     InjuredPerson,
+    Notice,
+    StopWorkProposal,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,7 +39,18 @@ class InspectionForm(forms.Form):
 
     workplace = forms.ModelChoiceField(label=_("受检单位"), queryset=None)  # type: ignore[arg-type]
     inspected_on = forms.DateField(label=_("检查日期"), widget=DATE)
-    inspectors = forms.CharField(label=_("检查人员"), max_length=300)
+    union = forms.ModelChoiceField(
+        label=_("检查工会（以其名义发文）"), queryset=None,  # type: ignore[arg-type]
+        required=False, empty_label=None,
+    )  # fmt: skip
+    appointed = forms.ModelMultipleChoiceField(
+        label=_("工会劳动保护监督检查员"), queryset=None,  # type: ignore[arg-type]
+        required=False, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    inspectors = forms.CharField(
+        label=_("其他检查人员"), max_length=300, required=False,
+        help_text=_("未列入上面名单的人员，如联合检查部门的同志。"),
+    )  # fmt: skip
     agencies = forms.MultipleChoiceField(
         label=_("联合检查部门"), choices=Agency.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -60,10 +76,56 @@ class InspectionForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
-    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workplaces: Any, unions: Any = None, appointed: Any = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["inspected_on"].initial = local_time.today()
+        self.fields["union"].queryset = unions if unions is not None else Union.objects.none()
+        if unions is not None and unions.exists():
+            self.fields["union"].initial = unions.first().pk  # the organizer's own union
+        self.fields["appointed"].queryset = (
+            appointed if appointed is not None else AppointedInspector.objects.none()
+        )
+        today = local_time.today()
+        self.fields["appointed"].label_from_instance = lambda a: (
+            f"{a.name}（{a.certificate_number}）"
+            + ("" if a.valid_until >= today else str(_("，证书已过期")))
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("inspectors") or "").strip() and not data.get("appointed"):
+            self.add_error("inspectors", _("请选择监督检查员或填写检查人员。"))
+        return data
+
+
+class NoticeIssueForm(forms.Form):
+    """Issue the inspection's notice under the inspecting union's 发文字号."""
+
+    action = forms.CharField(widget=forms.HiddenInput, initial="issue")
+    kind = forms.ChoiceField(label=_("文书"), choices=Notice.Kind.choices)
+    issued_on = forms.DateField(label=_("发文日期"), widget=DATE)
+    reply_due = forms.DateField(label=_("书面答复期限"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = local_time.today()
+        self.fields["issued_on"].initial = today
+        self.fields["reply_due"].initial = today + dt.timedelta(days=15)
+
+
+class NoticeStepForm(forms.Form):
+    """A notice served on the enterprise, or its written reply received."""
+
+    STEPS = (("served", _("已送达")), ("reply", _("收到书面答复")))
+    action = forms.ChoiceField(choices=STEPS)
+    notice = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    note = forms.CharField(label=_("答复内容"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
 class FindingForm(forms.Form):
@@ -84,14 +146,15 @@ class FindingStepForm(forms.Form):
         ("rectify", _("已整改")),
         ("verify", _("验证通过")),
         ("reopen", _("整改不到位，退回")),
-        ("government", _("已报告政府部门")),
-        ("congress", _("已向职代会报告")),
+        ("government", _("企业已报告政府部门")),
+        ("congress", _("企业已报告职代会")),
+        ("dual_verify", _("核实企业双报告")),
     )
     step = forms.ChoiceField(label=_("登记"), choices=STEPS)
     on = forms.DateField(label=_("日期"), widget=DATE)
     text = forms.CharField(
         label=_("说明"), required=False, max_length=4000,
-        help_text=_("整改情况与证据、退回原因或接收部门"),
+        help_text=_("整改情况与证据、验证意见、退回原因，或报告的接收部门、接收人"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     photos = forms.ImageField(label=_("证据照片"), required=False)
@@ -102,6 +165,19 @@ class FindingStepForm(forms.Form):
 
 
 class AccidentForm(forms.Form):
+    """Registering an accident, in four steps on a phone (``data-step`` groups the fields:
+    the script shows one group at a time; without it, all are shown)."""
+
+    STEPS = {
+        "kind": 1, "workplace": 1, "occurred_on": 1, "place": 1,
+        "category": 2, "cause": 2, "description": 2,
+        "deaths": 3, "serious": 3, "minor": 3, "direct_loss": 3, "injured": 3,
+        "union_participation": 4,
+    }  # fmt: skip
+    STEP_TITLES = (_("何时何地"), _("类别与经过"), _("伤亡与损失"), _("工会参与"))
+
+    kind = forms.ChoiceField(label=_("性质"), choices=Accident.Kind.choices, required=False,
+                             initial=Accident.Kind.ACCIDENT)  # fmt: skip
     workplace = forms.ModelChoiceField(label=_("事故单位"), queryset=None)  # type: ignore[arg-type]
     occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
     place = forms.CharField(label=_("发生地点"), max_length=300)
@@ -111,6 +187,11 @@ class AccidentForm(forms.Form):
     deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=1000, initial=0)
     serious = forms.IntegerField(label=_("重伤人数"), min_value=0, max_value=1000, initial=0)
     minor = forms.IntegerField(label=_("轻伤人数"), min_value=0, max_value=1000, initial=0)
+    direct_loss = forms.DecimalField(
+        label=_("直接经济损失（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0,
+        required=False,
+        help_text=_("按 GB 6721 计算的直接经济损失；定级时 1000 万元起为较大事故。"),
+    )  # fmt: skip
     description = forms.CharField(label=_("经过"), required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     union_participation = forms.CharField(label=_("工会参与调查情况"), required=False,
@@ -118,27 +199,39 @@ class AccidentForm(forms.Form):
                                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     injured = forms.CharField(
         label=_("伤亡人员（仅您可见）"), required=False, max_length=2000,
-        help_text=_("每行一人：姓名，伤害程度（死亡、重伤或轻伤），如“张三，重伤”。"),
+        help_text=_(
+            "每行一人：姓名，伤害程度（死亡、重伤或轻伤）或损失工作日，如“张三，重伤”"
+            "或“李四，120”（GB 6441：105 日及以上为重伤）。"
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
 
     def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
+        for name, field in self.fields.items():
+            field.widget.attrs["data-step"] = str(self.STEPS.get(name, 1))
 
-    def clean_injured(self) -> list[tuple[str, str]]:
+    def clean_injured(self) -> list[tuple[str, str, int | None]]:
         labels = {str(label): value for value, label in InjuredPerson.Injury.choices}
         people = []
         for n, line in enumerate((self.cleaned_data.get("injured") or "").splitlines(), 1):
-            line = line.strip()
-            if not line:
+            parts = [p.strip() for p in line.replace(",", "，").split("，")]
+            if not parts[0]:
                 continue
-            name, _sep, injury = line.replace(",", "，").partition("，")
-            if injury.strip() not in labels:
+            injury, days = "", None
+            for part in parts[1:]:
+                if part in labels:
+                    injury = labels[part]
+                elif part.isdigit() and len(part) <= 4:
+                    days = int(part)
+                else:
+                    injury = "?"
+            if len(parts) < 2 or injury == "?" or (not injury and days is None):
                 raise forms.ValidationError(
-                    _("第 %(n)d 行：请写“姓名，死亡/重伤/轻伤”。") % {"n": n}
+                    _("第 %(n)d 行：请写“姓名，死亡/重伤/轻伤”或“姓名，损失工作日”。") % {"n": n}
                 )
-            people.append((name.strip(), labels[injury.strip()]))
+            people.append((parts[0], injury, days))
         return people
 
 
@@ -183,3 +276,23 @@ class InspectorReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["deadline"].initial = local_time.today() + dt.timedelta(days=7)
+
+
+class StopWorkForm(forms.Form):
+    """建议撤离 / 停止作业 (安全生产法 §60), recorded on the spot."""
+
+    kind = forms.ChoiceField(label=_("建议"), choices=StopWorkProposal.Kind.choices)
+    proposed_at = forms.DateTimeField(
+        label=_("提出时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(label=_("危险场所"), max_length=300)
+    addressed_to = forms.CharField(label=_("向谁提出"), max_length=150,
+                                   help_text=_("企业负责人或现场负责人的姓名和职务"))  # fmt: skip
+    danger = forms.CharField(label=_("危及生命安全的情况"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_at"].initial = local_time.now().replace(second=0, microsecond=0)

@@ -61,7 +61,17 @@ class Inspection(models.Model):
         related_name="supervision_inspections",
     )  # fmt: skip
     inspected_on = models.DateField(_("检查日期"))
+    # The union that inspects and signs the notices: the workplace's own or one above it
+    # (null on rows recorded before it was asked: the workplace's union).
+    union = models.ForeignKey(
+        Union, verbose_name=_("检查工会"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="supervision_inspections",
+    )  # fmt: skip
     inspectors = models.CharField(_("检查人员"), max_length=300)
+    appointed = models.ManyToManyField(
+        "AppointedInspector", verbose_name=_("劳动保护监督检查员"), blank=True,
+        related_name="inspections",
+    )  # fmt: skip
     agencies = models.JSONField(_("联合检查部门"), default=list, blank=True)
     template = models.ForeignKey(
         ChecklistTemplate, verbose_name=_("检查表"), null=True, blank=True,
@@ -94,6 +104,10 @@ class Inspection(models.Model):
     def get_agencies_display(self) -> str:
         labels = dict(Agency.choices)
         return "、".join(str(labels.get(a, a)) for a in self.agencies)
+
+    @property
+    def inspecting_union(self) -> Union:
+        return self.union if self.union_id else self.workplace.union
 
 
 class FindingCategory(models.TextChoices):
@@ -166,10 +180,20 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("验证人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
-    government_reported_on = models.DateField(_("报告政府部门日期"), null=True, blank=True)
+    verification_note = models.TextField(_("验证意见"), max_length=2000, blank=True)
+    # 双报告 (安全生产法 §41): the enterprise reports a major hazard to the government
+    # department and to its workers' congress; the union records each report (date and
+    # receiver) and verifies them.
+    government_reported_on = models.DateField(_("企业报告政府部门日期"), null=True, blank=True)
     government_recipient = models.CharField(_("接收部门"), max_length=150, blank=True)
-    congress_reported_on = models.DateField(_("报告职代会日期"), null=True, blank=True)
+    congress_reported_on = models.DateField(_("企业报告职代会日期"), null=True, blank=True)
+    congress_recipient = models.CharField(_("职代会接收人"), max_length=150, blank=True)
     congress_note = models.CharField(_("职代会报告说明"), max_length=300, blank=True)
+    dual_verified_on = models.DateField(_("工会核实双报告日期"), null=True, blank=True)
+    dual_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("核实人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
     overdue_alerted_on = models.DateField(_("逾期提醒日期"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
@@ -247,7 +271,11 @@ class AccidentCategory(models.TextChoices):
 
 
 class AccidentCause(models.TextChoices):
-    """The main cause found by the investigation (GB 6441 appendix A: direct and indirect)."""
+    """The main cause found by the investigation. GB 6442-86 (企业职工伤亡事故调查分析规则)
+    §3.2 names the direct causes: the unsafe state of machines, materials or the environment
+    (GB 6441-86 附录A A.6) and people's unsafe acts (A.7); §3.3 the indirect ones, which
+    are failures of management (design, training, organisation, supervision, rules,
+    preventive measures). GB 6441's appendix lists no management or environment cause."""
 
     UNSAFE_ACT = "unsafe_act", _("人的不安全行为")
     UNSAFE_CONDITION = "unsafe_condition", _("物的不安全状态")
@@ -256,8 +284,20 @@ class AccidentCause(models.TextChoices):
     UNKNOWN = "unknown", _("待查明")
 
 
+class AccidentGrade(models.TextChoices):
+    """生产安全事故报告和调查处理条例 (国务院令第493号) §3: the grade by deaths, serious
+    injuries (acute industrial poisoning included) and direct economic loss, the highest
+    of the three; each threshold is a lower bound (“以上包括本数，以下不包括本数”)."""
+
+    GENERAL = "general", _("一般事故")
+    LARGER = "larger", _("较大事故")
+    MAJOR = "major", _("重大事故")
+    EXTRAORDINARY = "extraordinary", _("特别重大事故")
+
+
 class Accident(models.Model):
-    """A casualty accident (三(四)) the union takes part in investigating.
+    """A casualty accident (三(四)) the union takes part in investigating, or an
+    occupational-hazard event (职业危害事件: an acute poisoning, an over-exposure).
 
     The case closes only when the four checks of 四不放过 are done (``AccidentCheck``).
     """
@@ -266,10 +306,17 @@ class Accident(models.Model):
         OPEN = "open", _("处理中")
         CLOSED = "closed", _("已结案")
 
+    class Kind(models.TextChoices):
+        ACCIDENT = "accident", _("生产安全事故")
+        HAZARD_EVENT = "hazard_event", _("职业危害事件")
+
+    Grade = AccidentGrade
+
     workplace = models.ForeignKey(
         Workplace, verbose_name=_("事故单位"), on_delete=models.PROTECT, related_name="accidents"
     )
     occurred_on = models.DateField(_("发生日期"), db_index=True)
+    kind = models.CharField(_("性质"), max_length=12, choices=Kind.choices, default=Kind.ACCIDENT)
     place = models.CharField(_("发生地点"), max_length=300)
     category = models.CharField(_("事故类别"), max_length=16, choices=AccidentCategory.choices)
     cause = models.CharField(
@@ -278,6 +325,16 @@ class Accident(models.Model):
     deaths = models.PositiveSmallIntegerField(_("死亡人数"), default=0)
     serious = models.PositiveSmallIntegerField(_("重伤人数"), default=0)
     minor = models.PositiveSmallIntegerField(_("轻伤人数"), default=0)
+    # 元, GB 6721-86 企业职工伤亡事故经济损失统计标准 §3.1 (直接经济损失).
+    direct_loss = models.DecimalField(
+        _("直接经济损失（元）"), max_digits=14, decimal_places=2, default=0
+    )
+    grade = models.CharField(
+        _("事故等级"), max_length=14, choices=AccidentGrade.choices,
+        default=AccidentGrade.GENERAL, db_index=True,
+    )  # fmt: skip
+    # Set when the e-mail to the unions above a fatal accident is sent (once).
+    fatal_alerted_at = models.DateTimeField(_("死亡事故上报时间"), null=True, blank=True)
     description = models.TextField(_("经过"), max_length=4000, blank=True)
     union_participation = models.TextField(_("工会参与调查情况"), max_length=2000, blank=True)
     status = models.CharField(
@@ -344,6 +401,7 @@ class InjuredPerson(models.Model):
     accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="injured")
     name = models.CharField(_("姓名（仅处理人可见）"), max_length=50)
     injury = models.CharField(_("伤害程度"), max_length=8, choices=Injury.choices)
+    lost_workdays = models.PositiveIntegerField(_("损失工作日"), null=True, blank=True)
     insurance_claimed_on = models.DateField(_("工伤认定申请日期"), null=True, blank=True)
     insurance_granted_on = models.DateField(_("工伤保险待遇落实日期"), null=True, blank=True)
     placement = models.CharField(_("安置情况"), max_length=300, blank=True)
@@ -694,6 +752,8 @@ class TrainingRecord(models.Model):
     title = models.CharField(_("主题"), max_length=200)
     held_on = models.DateField(_("日期"))
     reached = models.PositiveIntegerField(_("覆盖职工人数"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1, default=0)
+    migrant_workers = models.PositiveIntegerField(_("其中农民工人数"), default=0)
 
     history = HistoricalRecords()
 
@@ -704,3 +764,332 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} · {self.title}"
+
+
+class StopWorkProposal(models.Model):
+    """The union's proposal to evacuate workers or stop work where their lives are at risk
+    (安全生产法 §60: 工会发现危及从业人员生命安全的情况时，有权向生产经营单位建议组织
+    从业人员撤离危险场所，生产经营单位必须立即作出处理), with when, where and to whom."""
+
+    class Kind(models.TextChoices):
+        EVACUATE = "evacuate", _("建议撤离")
+        STOP_WORK = "stop_work", _("建议停止作业")
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.PROTECT,
+        related_name="stop_work_proposals",
+    )  # fmt: skip
+    union = models.ForeignKey(
+        Union, verbose_name=_("提出建议的工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("建议"), max_length=10, choices=Kind.choices)
+    proposed_at = models.DateTimeField(_("提出时间"))
+    place = models.CharField(_("危险场所"), max_length=300)
+    addressed_to = models.CharField(_("向谁提出"), max_length=150)
+    danger = models.TextField(_("危及生命安全的情况"), max_length=2000)
+    response = models.TextField(_("企业处理情况"), max_length=2000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    alerted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("建议撤离或停止作业")
+        verbose_name_plural = _("建议撤离或停止作业")
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.get_kind_display()} · {self.proposed_at:%Y-%m-%d %H:%M}"
+
+
+class InspectorIncentive(models.Model):
+    """A commendation or reward of a workers' safety inspector (五(二): 表彰奖励)."""
+
+    class Kind(models.TextChoices):
+        COMMENDATION = "commendation", _("通报表扬")
+        HONOUR = "honour", _("授予荣誉称号")
+        BONUS = "bonus", _("奖金奖励")
+
+    inspector = models.ForeignKey(
+        SafetyInspector, verbose_name=_("检查员"), on_delete=models.CASCADE,
+        related_name="incentives",
+    )  # fmt: skip
+    kind = models.CharField(_("方式"), max_length=12, choices=Kind.choices)
+    awarded_on = models.DateField(_("日期"))
+    reason = models.CharField(_("事由"), max_length=300)
+    amount = models.DecimalField(_("金额（元）"), max_digits=9, decimal_places=2, default=0)
+    awarded_by = models.ForeignKey(
+        Union, verbose_name=_("奖励工会"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("检查员表彰奖励")
+        verbose_name_plural = _("检查员表彰奖励")
+        ordering = ["-awarded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} · {self.get_kind_display()}"
+
+
+class ProtectionCommittee(models.Model):
+    """A labour-protection supervision committee (劳动保护监督检查委员会) set up by a union,
+    at a workplace or at the union itself, counted in the yearly statistics."""
+
+    union = models.ForeignKey(
+        Union,
+        verbose_name=_("工会"),
+        on_delete=models.PROTECT,
+        related_name="protection_committees",
+    )
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="protection_committees",
+    )  # fmt: skip
+    established_on = models.DateField(_("成立日期"))
+    members = models.PositiveSmallIntegerField(_("委员人数"), default=0)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("劳动保护监督检查委员会")
+        verbose_name_plural = _("劳动保护监督检查委员会")
+        ordering = ["union__path", "established_on"]
+
+    def __str__(self) -> str:
+        return f"{self.workplace or self.union} · {self.established_on}"
+
+
+class HonourKind(models.TextChoices):
+    """The 安康杯 honours given to people and enterprises (beside the unit awards)."""
+
+    ADVANCED_INDIVIDUAL = "advanced_individual", _("先进个人")
+    MODEL_ENTERPRISE = "model_enterprise", _("示范企业")
+
+
+class HonourQuota(models.Model):
+    """How many of an honour a union below the competition's may nominate."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("竞赛"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("推荐工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("荣誉"), max_length=20, choices=HonourKind.choices)
+    quota = models.PositiveSmallIntegerField(_("名额"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯推荐名额")
+        verbose_name_plural = _("安康杯推荐名额")
+        ordering = ["competition", "union__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "union", "kind"], name="honour_quota_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.union} · {self.get_kind_display()} · {self.quota}"
+
+
+class Nomination(models.Model):
+    """A union's nomination, upward, of a person or an enterprise for a 安康杯 honour;
+    the competition's union approves or declines it."""
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("已推荐")
+        APPROVED = "approved", _("已批准")
+        DECLINED = "declined", _("未批准")
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("竞赛"), on_delete=models.CASCADE, related_name="nominations"
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("推荐工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("荣誉"), max_length=20, choices=HonourKind.choices)
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    person_name = models.CharField(_("姓名（先进个人）"), max_length=50, blank=True)
+    deeds = models.TextField(_("主要事迹"), max_length=2000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.NOMINATED
+    )
+    nominated_on = models.DateField(_("推荐日期"))
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("安康杯推荐")
+        verbose_name_plural = _("安康杯推荐")
+        ordering = ["competition", "kind", "pk"]
+
+    def __str__(self) -> str:
+        who = self.person_name or self.workplace.name
+        return f"{self.competition} · {self.get_kind_display()} · {who}"
+
+
+class TeamSafetyMeeting(models.Model):
+    """一会三卡 per team (四(五)): a team's pre-shift safety meeting (班前会) on a day and
+    the cards issued at it (危险作业审批卡, 应急救援明白卡, 企业安全体检卡)."""
+
+    workplace = models.ForeignKey(
+        Workplace, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="team_meetings"
+    )
+    team = models.CharField(_("班组"), max_length=100)
+    held_on = models.DateField(_("班前会日期"))
+    attendees = models.PositiveSmallIntegerField(_("参会人数"), default=0)
+    hazardous_work_cards = models.PositiveSmallIntegerField(_("危险作业审批卡（张）"), default=0)
+    emergency_cards = models.PositiveSmallIntegerField(_("应急救援明白卡（张）"), default=0)
+    checkup_cards = models.PositiveSmallIntegerField(_("企业安全体检卡（张）"), default=0)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("班组一会三卡")
+        verbose_name_plural = _("班组一会三卡")
+        ordering = ["workplace", "team", "-held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workplace", "team", "held_on"], name="team_meeting_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.team} · {self.held_on}"
+
+
+class NoticeSeries(models.Model):
+    """A union's 发文字号 prefix for its labour-protection notices (e.g. 宁工劳保): the
+    notices it issues are numbered ``<prefix>〔<year>〕<n>号``, n counting from 1 each
+    year (党政机关公文格式 GB/T 9704-2012 §7.2.4: 机关代字、年份、发文顺序号)."""
+
+    union = models.OneToOneField(
+        Union, verbose_name=_("工会"), on_delete=models.CASCADE, related_name="notice_series"
+    )
+    prefix = models.CharField(_("发文字号前缀"), max_length=20, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        ordering = ["union__path"]
+
+    def __str__(self) -> str:
+        return f"{self.union} · {self.prefix}"
+
+
+class NoticeCounter(models.Model):
+    """The last number a union gave in a year; locked (``select_for_update``) to allocate
+    the next, so two organizers issuing at once get two numbers."""
+
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year"], name="notice_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union_id} · {self.year} · {self.last}"
+
+
+class Notice(models.Model):
+    """An issued notice in the register: its number, the dates it was issued and served,
+    when the written reply (书面答复) is due and when it came. The PDF is kept as first
+    printed, so a reprint is the same document."""
+
+    class Kind(models.TextChoices):
+        OPINION = "opinion", _("监督检查意见书")
+        RECTIFICATION = "rectification", _("整改建议书")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("监督检查"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("文书"), max_length=14, choices=Kind.choices)
+    union = models.ForeignKey(
+        Union, verbose_name=_("发文工会"), on_delete=models.PROTECT, related_name="notices"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveIntegerField(_("顺序号"))
+    document_number = models.CharField(_("发文字号"), max_length=60)
+    issued_on = models.DateField(_("发文日期"))
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    reply_due = models.DateField(_("书面答复期限"))
+    reply_received = models.DateField(_("收到答复日期"), null=True, blank=True)
+    reply_note = models.TextField(_("答复内容"), max_length=2000, blank=True)
+    overdue_alerted_on = models.DateField(_("逾期提醒日期"), null=True, blank=True)
+    pdf = models.BinaryField(_("文书"), editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发文人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["pdf"])
+
+    class Meta:
+        verbose_name = _("文书登记")
+        verbose_name_plural = _("文书登记")
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "year", "number"], name="notice_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reply_due__gte=models.F("issued_on")),
+                name="notice_reply_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_number
+
+
+class AppointedInspector(models.Model):
+    """A 工会劳动保护监督检查员 appointed by a union (《工会劳动保护监督检查员工作条例》),
+    with the certificate that lets them inspect until it expires."""
+
+    union = models.ForeignKey(
+        Union, verbose_name=_("聘任工会"), on_delete=models.PROTECT,
+        related_name="appointed_inspectors",
+    )  # fmt: skip
+    name = models.CharField(_("姓名"), max_length=50)
+    certificate_number = models.CharField(_("证书编号"), max_length=40, unique=True)
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工会劳动保护监督检查员")
+        verbose_name_plural = _("工会劳动保护监督检查员")
+        ordering = ["union__path", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="appointed_inspector_valid_span",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_number}）"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from core.scoping import Scope
 from stations.models import Union
@@ -13,15 +15,20 @@ from supervision.models import (
     Accident,
     AccidentCategory,
     AccidentCause,
+    AppointedInspector,
     ChecklistTemplate,
     Competition,
     CompetitionEntry,
     EntryEvidence,
     Finding,
+    InjuredPerson,
     Inspection,
+    Notice,
     Project,
+    ProtectionCommittee,
     SafetyCard,
     SafetyInspector,
+    TrainingRecord,
 )
 from welfare.models import Workplace
 
@@ -31,6 +38,22 @@ AGE_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, None))  # days open since fou
 
 def workplaces_in_scope(scope: Scope) -> QuerySet[Workplace]:
     return scope.filter(Workplace.objects.all()).select_related("union").order_by("name")
+
+
+def unions_in_scope(scope: Scope) -> QuerySet[Union]:
+    """The unions an organizer may inspect as: their own first (the top one), then those
+    below in tree order."""
+    return scope.filter(Union.objects.all(), union_path_field="path").order_by("depth", "path")
+
+
+def appointed_in_scope(scope: Scope) -> QuerySet[AppointedInspector]:
+    """Appointed inspectors of the organizer's unions, those with a valid certificate
+    first (the service refuses an expired one)."""
+    return (
+        scope.filter(AppointedInspector.objects.all())
+        .select_related("union")
+        .order_by("-valid_until", "name")
+    )
 
 
 def templates_in_scope(scope: Scope) -> QuerySet[ChecklistTemplate]:
@@ -53,6 +76,26 @@ def inspections_in_scope(scope: Scope) -> QuerySet[Inspection]:
         .select_related("workplace", "workplace__union")
         .annotate(finding_count=Count("findings"))
     )
+
+
+def notices_in_scope(scope: Scope) -> QuerySet[Notice]:
+    """Issued notices of the unions in scope, overdue replies first, then by number."""
+    return (
+        scope.filter(Notice.objects.all())
+        .select_related("union", "inspection__workplace")
+        .defer("pdf")
+        .order_by("union__path", "-year", "-number")
+    )
+
+
+def notice_summary(notices: QuerySet[Notice], *, on: dt.date) -> dict[str, int]:
+    """Issued, served, replied and replies overdue ``on`` among ``notices``."""
+    return {
+        "issued": notices.count(),
+        "served": notices.filter(served_on__isnull=False).count(),
+        "replied": notices.filter(reply_received__isnull=False).count(),
+        "overdue": notices.filter(reply_received__isnull=True, reply_due__lt=on).count(),
+    }
 
 
 def findings_in_scope(
@@ -105,6 +148,55 @@ def injured_names_visible(user: Any, accident: Accident) -> bool:
         and accident.handler_id is not None
         and accident.handler_id == user.pk
     )
+
+
+# 工伤保险条例 §17: the employer applies for 工伤认定 within 30 days of the accident; the
+# worker, their close relatives or the union within one year. Periods count from the day
+# after the accident (民法典 §201), so day 30 is the employer's last and day 31 is late.
+EMPLOYER_CLAIM_DAYS = 30
+
+
+def _plus_one_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February: the period ends on the last day of that month
+        return day.replace(year=day.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class ClaimClock:
+    """Where a person hurt stands against the 工伤认定 windows ``on`` a day."""
+
+    on: dt.date
+    employer_until: dt.date
+    worker_until: dt.date
+    claimed_on: dt.date | None
+
+    @property
+    def employer_late(self) -> bool:
+        """No application, and the employer's 30 days are over (day 31 on)."""
+        return self.claimed_on is None and self.on > self.employer_until
+
+    @property
+    def worker_late(self) -> bool:
+        return self.claimed_on is None and self.on > self.worker_until
+
+
+def claim_clock(person: InjuredPerson, *, on: dt.date) -> ClaimClock:
+    occurred = person.accident.occurred_on
+    return ClaimClock(
+        on=on, employer_until=occurred + dt.timedelta(days=EMPLOYER_CLAIM_DAYS),
+        worker_until=_plus_one_year(occurred), claimed_on=person.insurance_claimed_on,
+    )  # fmt: skip
+
+
+def claims_missing(scope: Scope, *, on: dt.date) -> QuerySet[InjuredPerson]:
+    """People hurt with no 工伤认定 application after the employer's 30 days."""
+    return InjuredPerson.objects.filter(
+        accident__in=scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH),
+        insurance_claimed_on__isnull=True,
+        accident__occurred_on__lt=on - dt.timedelta(days=EMPLOYER_CLAIM_DAYS),
+    ).select_related("accident__workplace")
 
 
 def accidents_in_scope(scope: Scope) -> QuerySet[Accident]:
@@ -199,6 +291,160 @@ def accident_rollup(scope: Scope, *, union: Union, year: int) -> list[dict[str, 
             "union": u, "depth": u.depth - union.depth, "own": own[u.path],
             "subtotal": subtotal,
         })  # fmt: skip
+    return rows
+
+
+RETURN_COUNTS = (
+    "accidents", "deaths", "serious", "minor", "lost_workdays", "direct_loss",
+    "general", "larger", "major", "extraordinary", "hazard_events",
+)  # fmt: skip
+
+
+def period_months(quarter: int | None) -> tuple[int, int]:
+    """The first and last month of ``quarter`` (1–4), or of the whole year."""
+    if quarter is None:
+        return 1, 12
+    return 3 * quarter - 2, 3 * quarter
+
+
+def accident_return(
+    scope: Scope, *, union: Union, year: int, quarter: int | None = None
+) -> dict[str, Any]:
+    """The quarterly or yearly accident return of ``union``: ``cases`` (情况表, one row per
+    accident or occupational-hazard event) and ``rows`` (统计表, every union under
+    ``union`` in tree order with its own figures and the subtotal of its subtree). Lost
+    workdays are the injured people's (a death counts 6000, GB 6441-86); the loss is in
+    元."""
+    first, last = period_months(quarter)
+    cases = list(
+        scope.filter(Accident.objects.all(), union_path_field=WORKPLACE_PATH)
+        .filter(
+            workplace__union__path__startswith=union.path,
+            occurred_on__year=year,
+            occurred_on__month__gte=first,
+            occurred_on__month__lte=last,
+        )
+        .select_related("workplace__union")
+        .annotate(
+            workdays=Sum("injured__lost_workdays"), checks_done=Count("checks", distinct=True)
+        )
+        .order_by("occurred_on", "pk")
+    )
+    unions = list(Union.objects.filter(path__startswith=union.path).order_by("path"))
+    own: dict[str, dict[str, Any]] = {u.path: _return_zero() for u in unions}
+    for case in cases:
+        row = own[case.workplace.union.path]
+        if case.kind == Accident.Kind.HAZARD_EVENT:
+            row["hazard_events"] += 1
+        else:
+            row["accidents"] += 1
+            row[case.grade] += 1
+        row["deaths"] += case.deaths
+        row["serious"] += case.serious
+        row["minor"] += case.minor
+        row["lost_workdays"] += case.workdays or 0
+        row["direct_loss"] += case.direct_loss
+    rows = []
+    for u in unions:
+        subtotal = _return_zero()
+        for path, figures in own.items():
+            if path.startswith(u.path):
+                for key in RETURN_COUNTS:
+                    subtotal[key] += figures[key]
+        rows.append({"union": u, "depth": u.depth - union.depth, "own": own[u.path],
+                     "subtotal": subtotal})  # fmt: skip
+    return {"cases": cases, "rows": rows}
+
+
+def _return_zero() -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(RETURN_COUNTS, 0)
+    row["direct_loss"] = Decimal(0)
+    return row
+
+
+PROTECTION_FIGURES = (
+    "committees", "appointed_inspectors", "enterprises_inspected", "inspections", "findings",
+    "findings_rectified", "cup_units", "cup_groups", "trainings", "training_hours",
+    "trained", "migrant_trained",
+)  # fmt: skip
+
+
+def labour_protection_statistics(scope: Scope, *, union: Union, year: int) -> list[dict[str, Any]]:
+    """The yearly labour-protection statistics of every union under ``union``, in tree
+    order, each with its own figures and its subtree's subtotal (``rate``: 整改率, the
+    share of the year's findings rectified or verified, as a fraction; ``None`` with no
+    findings). Committees and inspectors count when in place at some time in the year."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    unions = list(Union.objects.filter(path__startswith=union.path).order_by("path"))
+    own: dict[str, dict[str, Any]] = {
+        u.path: {**dict.fromkeys(PROTECTION_FIGURES, 0), "training_hours": Decimal(0),
+                 "_workplaces": set()}
+        for u in unions
+    }  # fmt: skip
+    under = {"union__path__startswith": union.path}
+
+    def add(path: str, key: str, n: Any = 1) -> None:
+        if path in own:
+            own[path][key] += n
+
+    committees = (
+        scope.filter(ProtectionCommittee.objects.filter(**under))
+        .filter(established_on__lte=end)
+        .exclude(dissolved_on__lt=start)
+    )
+    for path in committees.values_list("union__path", flat=True):
+        add(path, "committees")
+    appointed = scope.filter(AppointedInspector.objects.filter(**under)).filter(
+        valid_from__lte=end, valid_until__gte=start
+    )
+    for path in appointed.values_list("union__path", flat=True):
+        add(path, "appointed_inspectors")
+    inspections = scope.filter(Inspection.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, inspected_on__year=year
+    )
+    for path, workplace_id in inspections.values_list("workplace__union__path", "workplace_id"):
+        add(path, "inspections")
+        if path in own:
+            own[path]["_workplaces"].add(workplace_id)
+    findings = scope.filter(Finding.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, inspection__inspected_on__year=year
+    )
+    for path, status in findings.values_list("workplace__union__path", "status"):
+        add(path, "findings")
+        if status != Finding.Status.OPEN:
+            add(path, "findings_rectified")
+    entries = scope.filter(CompetitionEntry.objects.all(), union_path_field=WORKPLACE_PATH).filter(
+        workplace__union__path__startswith=union.path, competition__year=year
+    )
+    for path, groups in entries.annotate(n=Count("groups")).values_list(
+        "workplace__union__path", "n"
+    ):
+        add(path, "cup_units")
+        add(path, "cup_groups", groups)
+    trainings = scope.filter(TrainingRecord.objects.filter(**under)).filter(held_on__year=year)
+    for path, hours, reached, migrant in trainings.values_list(
+        "union__path", "hours", "reached", "migrant_workers"
+    ):
+        add(path, "trainings")
+        add(path, "training_hours", hours)
+        add(path, "trained", reached)
+        add(path, "migrant_trained", migrant)
+    for figures in own.values():
+        figures["enterprises_inspected"] = len(figures.pop("_workplaces"))
+    rows = []
+    for u in unions:
+        subtotal: dict[str, Any] = {**dict.fromkeys(PROTECTION_FIGURES, 0),
+                                    "training_hours": Decimal(0)}  # fmt: skip
+        for path, figures in own.items():
+            if path.startswith(u.path):
+                for key in PROTECTION_FIGURES:
+                    subtotal[key] += figures[key]
+        for figures in (own[u.path], subtotal):
+            figures["rate"] = (
+                figures["findings_rectified"] / figures["findings"] if figures["findings"] else None
+            )
+        rows.append({"union": u, "depth": u.depth - union.depth, "own": own[u.path],
+                     "subtotal": subtotal})  # fmt: skip
     return rows
 
 

@@ -31,6 +31,9 @@ from supervision.forms import (
     FollowUpForm,
     InspectionForm,
     InspectorReportForm,
+    NoticeIssueForm,
+    NoticeStepForm,
+    StopWorkForm,
     add_domain_error,
 )
 from supervision.models import Award, Competition, Finding, Inspection
@@ -38,6 +41,9 @@ from supervision.services import accidents as accident_services
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
+from supervision.services import notice_register as notice_services
+from supervision.services import stop_work as stop_work_services
+from supervision.services import workplace_safety
 from supervision.services.inspections import FindingInput
 from welfare.models import Workplace
 
@@ -86,6 +92,67 @@ def accident_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def accident_return(request: HttpRequest) -> HttpResponse:
+    """The quarterly (``?quarter=1``–``4``) or yearly accident return, as XLSX."""
+    scope = organizer_scope(request)
+    union = _union(scope, request.GET.get("union", ""))
+    year = _year(request.GET.get("year", ""))
+    quarter_text = request.GET.get("quarter", "")
+    if quarter_text not in ("", "1", "2", "3", "4"):
+        raise Http404(_("季度应为 1 到 4。"))
+    quarter = int(quarter_text) if quarter_text else None
+    response = HttpResponse(
+        exports.accident_return_xlsx(scope=scope, union=union, year=year, quarter=quarter),
+        content_type=XLSX,
+    )
+    suffix = f"Q{quarter}" if quarter else "year"
+    response["Content-Disposition"] = (
+        f'attachment; filename="accident-return-{union.code}-{year}-{suffix}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def returns(request: HttpRequest) -> HttpResponse:
+    """The accident return of a quarter or the year on the page (统计表 with subtotals up
+    the tree), with the XLSX files unions send upward."""
+    scope = organizer_scope(request)
+    union = _union(scope, request.GET.get("union", ""))
+    today = local_time.today()
+    year = _year(request.GET.get("year", ""))
+    quarter_text = request.GET.get("quarter", "")
+    if quarter_text not in ("", "1", "2", "3", "4"):
+        raise Http404(_("季度应为 1 到 4。"))
+    quarter = int(quarter_text) if quarter_text else None
+    data = selectors.accident_return(scope, union=union, year=year, quarter=quarter)
+    rows = [
+        {**row, "loss_wan": row["subtotal"]["direct_loss"] / 10000,
+         "has_below": any(o is not row and o["union"].path.startswith(row["union"].path)
+                          for o in data["rows"])}
+        for row in data["rows"]
+    ]  # fmt: skip
+    return render(request, "supervision/returns.html", {
+        "union": union, "year": year, "quarter": quarter, "rows": rows,
+        "cases": data["cases"], "quarters": (1, 2, 3, 4), "this_year": today.year,
+    })  # fmt: skip
+
+
+@login_required
+def protection_statistics(request: HttpRequest) -> HttpResponse:
+    """The yearly labour-protection statistics table, as XLSX."""
+    scope = organizer_scope(request)
+    union = _union(scope, request.GET.get("union", ""))
+    year = _year(request.GET.get("year", ""))
+    response = HttpResponse(
+        exports.labour_protection_xlsx(scope=scope, union=union, year=year), content_type=XLSX
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="labour-protection-{union.code}-{year}.xlsx"'
+    )
+    return response
+
+
+@login_required
 def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspection's written notice as PDF (``?kind=rectification`` for 整改建议书)."""
     scope = organizer_scope(request)
@@ -95,12 +162,34 @@ def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.GET.get("kind") or "opinion"
     if kind not in notices.KINDS:
         raise Http404(_("没有这种文书。"))
-    response = HttpResponse(
-        notices.inspection_notice_pdf(inspection=inspection, kind=kind),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="notice-{inspection.pk}-{kind}.pdf"'
+    # An issued notice is reprinted as first printed; before issue, a draft.
+    issued = inspection.notices.filter(kind=kind)
+    wanted = request.GET.get("n", "")
+    if wanted:
+        issued = issued.filter(pk=int(wanted) if wanted.isdigit() and len(wanted) < 12 else 0)
+        if not issued.exists():
+            raise Http404(_("没有这份文书。"))
+    notice = issued.order_by("-issued_on", "-pk").first()
+    if notice is not None:
+        content, name = bytes(notice.pdf), f"notice-{notice.year}-{notice.number}.pdf"
+    else:
+        content = notices.inspection_notice_pdf(inspection=inspection, kind=kind)
+        name = f"notice-{inspection.pk}-{kind}-draft.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@login_required
+def notice_register(request: HttpRequest) -> HttpResponse:
+    """The register of issued notices: number, dates served and replied, overdue first."""
+    scope = organizer_scope(request)
+    year = _year(request.GET.get("year", ""))
+    rows = selectors.notices_in_scope(scope).filter(year=year)
+    return render(request, "supervision/notices.html", {
+        "notices": rows[:500], "year": year, "today": local_time.today(),
+        "summary": selectors.notice_summary(rows, on=local_time.today()),
+    })  # fmt: skip
 
 
 # Pages ---------------------------------------------------------------------------------
@@ -140,7 +229,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     """Record an inspection on site, on a phone, with its first finding and photos."""
     scope = organizer_scope(request)
     workplaces = selectors.workplaces_in_scope(scope)
-    form = InspectionForm(request.POST or None, request.FILES or None, workplaces=workplaces)
+    form = InspectionForm(
+        request.POST or None, request.FILES or None, workplaces=workplaces,
+        unions=selectors.unions_in_scope(scope), appointed=selectors.appointed_in_scope(scope),
+    )  # fmt: skip
     queued = request.headers.get("X-Queue") == "1"  # sent by the phone's offline queue
     if request.method == "POST" and form.is_valid():
         v = form.cleaned_data
@@ -151,7 +243,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
             inspection = inspection_services.inspection_record(
                 actor=request.user, workplace=v["workplace"], inspected_on=v["inspected_on"],
                 inspectors=v["inspectors"], agencies=v["agencies"], notes=v["notes"],
-                findings=findings, client_uuid=v["client_uuid"],
+                findings=findings, client_uuid=v["client_uuid"], union=v["union"],
+                appointed=list(v["appointed"] or ()),
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -191,12 +284,60 @@ def _inspection(scope: Scope, pk: int) -> Inspection:
     return inspection
 
 
+def _notice_post(request: HttpRequest, inspection: Inspection) -> NoticeIssueForm | None:
+    """Issue a notice, or record one served or replied to. Answers the issue form when it
+    was refused (shown again with the reason), else ``None``."""
+    action = request.POST.get("action")
+    if action == "issue":
+        form = NoticeIssueForm(request.POST)
+        if form.is_valid():
+            v = form.cleaned_data
+            try:
+                notice = notice_services.notice_issue(
+                    actor=request.user, inspection=inspection, kind=v["kind"],
+                    issued_on=v["issued_on"], reply_due=v["reply_due"],
+                )  # fmt: skip
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("已发文：%(n)s。") % {"n": notice.document_number})
+                return None
+        return form
+    step = NoticeStepForm(request.POST)
+    if not step.is_valid():
+        messages.error(request, _("请检查填写的日期。"))
+        return None
+    v = step.cleaned_data
+    notice = inspection.notices.filter(pk=v["notice"]).first()
+    if notice is None:
+        raise Http404(_("没有这份文书。"))
+    try:
+        if v["action"] == "served":
+            notice_services.notice_serve(actor=request.user, notice=notice, served_on=v["on"])
+        else:
+            notice_services.notice_reply_record(
+                actor=request.user, notice=notice, received_on=v["on"], note=v["note"]
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记。"))
+    return None
+
+
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = organizer_scope(request)
     inspection = _inspection(scope, pk)
-    form = FindingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    issue_form = NoticeIssueForm()
+    if request.method == "POST" and request.POST.get("action") in ("issue", "served", "reply"):
+        refused = _notice_post(request, inspection)
+        if refused is None:
+            return redirect("supervision:inspection", pk=inspection.pk)
+        issue_form = refused
+    adding = request.method == "POST" and _adds_finding(request)
+    form = FindingForm(request.POST if adding else None)
+    if adding and form.is_valid():
         try:
             inspection_services.finding_add(
                 actor=request.user, inspection=inspection,
@@ -210,9 +351,17 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = inspection.findings.prefetch_related("photos").order_by("pk")
     return render(request, "supervision/inspection.html", {
         "inspection": inspection, "form": form, "step_form": FindingStepForm(),
-        "rows": [{"finding": f, "steps": _steps_for(f)} for f in findings],
+        "issue_form": issue_form, "notices": inspection.notices.order_by("issued_on", "pk"),
+        "rows": [{"finding": f, "steps": _steps_for(f),
+                  "dual_overdue": inspection_services.dual_report_overdue(
+                      f, on=local_time.today())} for f in findings],
         "today": local_time.today(),
     }, status=_status(request))  # fmt: skip
+
+
+def _adds_finding(request: HttpRequest) -> bool:
+    """A POST to the inspection page without a notice action adds a finding."""
+    return request.POST.get("action") not in ("issue", "served", "reply")
 
 
 def _steps_for(finding: Finding) -> list[str]:
@@ -224,8 +373,14 @@ def _steps_for(finding: Finding) -> list[str]:
     if finding.severity == Finding.Severity.MAJOR:
         if finding.government_reported_on is None:
             steps.append("government")
-        if finding.congress_reported_on is None and finding.status != Finding.Status.OPEN:
+        if finding.congress_reported_on is None:
             steps.append("congress")
+        if (
+            finding.government_reported_on
+            and finding.congress_reported_on
+            and finding.dual_verified_on is None
+        ):
+            steps.append("dual_verify")
     return steps
 
 
@@ -258,7 +413,9 @@ def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
                     photos=request.FILES.getlist("photos"),
                 )  # fmt: skip
             case "verify":
-                inspection_services.finding_verify(actor=actor, finding=finding, verified_on=on)
+                inspection_services.finding_verify(
+                    actor=actor, finding=finding, verified_on=on, note=note
+                )
             case "reopen":
                 inspection_services.finding_reopen(actor=actor, finding=finding, reason=note)
             case "government":
@@ -267,7 +424,11 @@ def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             case "congress":
                 inspection_services.finding_report_congress(
-                    actor=actor, finding=finding, reported_on=on, note=note[:300]
+                    actor=actor, finding=finding, reported_on=on, recipient=note
+                )
+            case "dual_verify":
+                inspection_services.finding_dual_report_verify(
+                    actor=actor, finding=finding, verified_on=on
                 )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -292,8 +453,41 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "inspections": selectors.inspections_in_scope(scope).filter(workplace=workplace)[:20],
         "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
+        "proposals": workplace.stop_work_proposals.order_by("-proposed_at")[:20],
+        "teams": workplace_safety.team_cards_summary(
+            workplace=workplace, year=local_time.today().year
+        ),
+        "stop_form": StopWorkForm(),
         "today": local_time.today(),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def stop_work(request: HttpRequest, pk: int) -> HttpResponse:
+    """建议撤离 / 停止作业 at a workplace; the organizers above hear of it at once."""
+    scope = organizer_scope(request)
+    workplace = selectors.workplaces_in_scope(scope).filter(pk=pk).first()
+    if workplace is None:
+        raise Http404(_("没有这个单位，或不在您的管理范围内。"))
+    form = StopWorkForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label} {errors[0]}")
+        return redirect("supervision:workplace", pk=workplace.pk)
+    v = form.cleaned_data
+    try:
+        stop_work_services.stop_work_propose(
+            actor=request.user, workplace=workplace, kind=v["kind"],
+            proposed_at=v["proposed_at"], place=v["place"], addressed_to=v["addressed_to"],
+            danger=v["danger"],
+        )  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已记录，并已通知上级工会。"))
+    return redirect("supervision:workplace", pk=workplace.pk)
 
 
 # Accidents -----------------------------------------------------------------------------
@@ -312,7 +506,8 @@ def accidents(request: HttpRequest) -> HttpResponse:
                 place=v["place"], category=v["category"], cause=v["cause"],
                 deaths=v["deaths"], serious=v["serious"], minor=v["minor"],
                 description=v["description"], union_participation=v["union_participation"],
-                injured=[accident_services.InjuredInput(n, i) for n, i in v["injured"]],
+                injured=[accident_services.InjuredInput(n, i, d) for n, i, d in v["injured"]],
+                direct_loss=v["direct_loss"] or 0, kind=v["kind"] or "accident",
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -321,8 +516,12 @@ def accidents(request: HttpRequest) -> HttpResponse:
             return redirect("supervision:accident", pk=accident.pk)
     today = local_time.today()
     rows = selectors.accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
+    steps = [
+        {"title": title, "fields": [form[n] for n, s in AccidentForm.STEPS.items() if s == i]}
+        for i, title in enumerate(AccidentForm.STEP_TITLES, start=1)
+    ]
     return render(request, "supervision/accidents.html", {
-        "form": form, "accidents": rows[:100], "year": today.year,
+        "form": form, "accidents": rows[:100], "year": today.year, "steps": steps,
     }, status=_status(request))  # fmt: skip
 
 
@@ -338,15 +537,17 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _accident_post(request, accident)
         return redirect("supervision:accident", pk=accident.pk)
     done = {c.kind: c for c in accident.checks.all()}
+    today = local_time.today()
     return render(request, "supervision/accident.html", {
-        "accident": accident,
+        "accident": accident, "loss_wan": accident.direct_loss / 10000,
         "checks": [{"kind": k, "label": label, "check": done.get(k)}
                    for k, label in accident.checks.model.Kind.choices],
         "open_kinds": [k for k, _label in accident.checks.model.Kind.choices if k not in done],
         "names_visible": selectors.injured_names_visible(request.user, accident),
-        "injured": accident.injured.all(),
+        "injured": [{"person": p, "clock": selectors.claim_clock(p, on=today)}
+                    for p in accident.injured.all()],
         "step_form": AccidentStepForm(), "follow_up_form": FollowUpForm(),
-        "today": local_time.today(),
+        "today": today,
     })  # fmt: skip
 
 

@@ -532,6 +532,11 @@ CASES: dict[str, Case] = {
         lambda o: {"step": "check", "kind": "measures", "on": o["today"], "evidence": "已加装护栏"}
     ),
     "supervision:inspector-report": Case(lambda o: {"workplace": o["workplace"], **_finding(o)}),
+    "supervision:stop-work": Case(
+        lambda o: {"kind": "evacuate", "place": "电解车间",
+                   "proposed_at": local_time.now().strftime("%Y-%m-%dT%H:%M"),
+                   "addressed_to": "生产副总 王强", "danger": "电解槽漏铝，车间有爆炸危险"}
+    ),
     "api-supervision-inspections": Case(
         lambda o: {"workplace": o["workplace"], "inspected_on": o["today"], "inspectors": "李明",
                    "findings": [_finding(o)]}

@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.findings_overdue_daily",
         "schedule": crontab(hour=7, minute=30),
     },
+    "notices-overdue-daily": {
+        "task": "supervision.tasks.notices_overdue_daily",
+        "schedule": crontab(hour=7, minute=40),
+    },
 }
 STOCK_ALERT_DAYS = env_int("STOCK_ALERT_DAYS", 5, minimum=1)
 

@@ -11,22 +11,35 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import time as local_time
 from core.dates import check_past_day
 from core.errors import Conflict
+from stations.models import Membership
+from supervision import tasks
 from supervision.exceptions import SupervisionError
 from supervision.models import (
     Accident,
     AccidentCategory,
     AccidentCause,
     AccidentCheck,
+    AccidentGrade,
     InjuredPerson,
 )
-from supervision.services._common import choice, require_union, stamp, text
+from supervision.services._common import (
+    choice,
+    require_union,
+    stamp,
+    text,
+    union_and_above_paths,
+)
 from supervision.services.competitions import entries_exclude_after_fatal_accident
 from welfare.models import Workplace
 
@@ -34,12 +47,79 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 MAX_PEOPLE = 1000
+MAX_LOSS = Decimal("999999999999.99")
+
+# 生产安全事故报告和调查处理条例 §3: (grade, deaths, serious injuries, direct loss in 元),
+# highest first; each figure is the grade's lower bound (“以上包括本数”).
+GRADE_THRESHOLDS: tuple[tuple[str, int, int, Decimal], ...] = (
+    (AccidentGrade.EXTRAORDINARY, 30, 100, Decimal("100000000")),
+    (AccidentGrade.MAJOR, 10, 50, Decimal("50000000")),
+    (AccidentGrade.LARGER, 3, 10, Decimal("10000000")),
+)
+
+# GB 6441-86 §4 (伤害程度分类): a disabling injury of fewer than 105 lost workdays is
+# 轻伤, of 105 or more 重伤.
+SERIOUS_FROM_WORKDAYS = 105
+MAX_WORKDAYS = 6000  # GB 6441-86: a death counts 6000 lost workdays, the most any injury does
+
+
+def accident_grade(*, deaths: int, serious: int, direct_loss: Decimal) -> str:
+    """The grade under 条例 §3: the highest that any of the three figures reaches."""
+    for grade, min_deaths, min_serious, min_loss in GRADE_THRESHOLDS:
+        if deaths >= min_deaths or serious >= min_serious or direct_loss >= min_loss:
+            return grade
+    return AccidentGrade.GENERAL
+
+
+def injury_from_workdays(lost_workdays: int) -> str:
+    """轻伤 or 重伤 by GB 6441-86's 105 days."""
+    if lost_workdays >= SERIOUS_FROM_WORKDAYS:
+        return InjuredPerson.Injury.SERIOUS
+    return InjuredPerson.Injury.MINOR
 
 
 @dataclass(frozen=True)
 class InjuredInput:
     name: str
-    injury: str
+    injury: str = ""
+    lost_workdays: int | None = None
+
+
+def _money(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        raise SupervisionError(_("请填写金额（元）。"), field=field) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_LOSS:
+        raise SupervisionError(_("请填写 0 或以上的金额（元）。"), field=field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise SupervisionError(_("金额最多精确到分。"), field=field)
+    return amount
+
+
+def _injury(person: InjuredInput, i: int) -> tuple[str, int | None]:
+    """The person's injury, from the lost workdays where they are given (GB 6441-86)."""
+    days = person.lost_workdays
+    field = f"injured[{i}]"
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_WORKDAYS
+    ):
+        raise SupervisionError(
+            _("损失工作日应为 0 到 %(n)d 的整数。") % {"n": MAX_WORKDAYS},
+            field=f"{field}.lost_workdays",
+        )
+    if person.injury == InjuredPerson.Injury.DEATH:
+        return InjuredPerson.Injury.DEATH, MAX_WORKDAYS
+    if days is None:
+        return choice(person.injury, InjuredPerson.Injury, f"{field}.injury"), None
+    derived = injury_from_workdays(days)
+    if person.injury and person.injury != derived:
+        raise SupervisionError(
+            _("损失 %(d)d 个工作日按 GB 6441 属于%(i)s（105 日及以上为重伤）。")
+            % {"d": days, "i": InjuredPerson.Injury(derived).label},
+            field=f"{field}.injury",
+        )
+    return derived, days
 
 
 def _count(value: Any, field: str) -> int:
@@ -74,8 +154,12 @@ def accident_register(
     description: str = "",
     union_participation: str = "",
     injured: Sequence[InjuredInput] = (),
+    direct_loss: Decimal | int | str = 0,
+    kind: str = Accident.Kind.ACCIDENT,
 ) -> Accident:
-    """Register an accident; the registering organizer becomes its handler."""
+    """Register an accident (or an occupational-hazard event) and grade it under 条例 §3;
+    the registering organizer becomes its handler. With deaths, the organizers of every
+    union above hear of it by e-mail once the registration commits."""
     workplace = Workplace.objects.select_related("union").get(pk=workplace.pk)
     require_union(actor, workplace.union)
     counts = {
@@ -83,9 +167,13 @@ def accident_register(
         "serious": _count(serious, "serious"),
         "minor": _count(minor, "minor"),
     }
-    if not any(counts.values()):
+    kind = choice(kind, Accident.Kind, "kind")
+    if not any(counts.values()) and kind == Accident.Kind.ACCIDENT:
         raise SupervisionError(_("伤亡事故至少要有一名伤亡人员。"), field="deaths")
+    loss = _money(direct_loss, "direct_loss")
     accident = Accident(
+        kind=kind, direct_loss=loss,
+        grade=accident_grade(deaths=counts["deaths"], serious=counts["serious"], direct_loss=loss),
         workplace=workplace, occurred_on=_past_day(occurred_on, "occurred_on"),
         place=text(place, "place", max_length=300),
         category=choice(category, AccidentCategory, "category"),
@@ -101,10 +189,10 @@ def accident_register(
     accident.save()
     per_injury = {"death": 0, "serious": 0, "minor": 0}
     for i, person in enumerate(injured):
-        injury = choice(person.injury, InjuredPerson.Injury, f"injured[{i}].injury")
+        injury, days = _injury(person, i)
         per_injury[injury] += 1
         InjuredPerson.objects.create(
-            accident=accident, injury=injury,
+            accident=accident, injury=injury, lost_workdays=days,
             name=text(person.name, f"injured[{i}].name", max_length=50),
         )  # fmt: skip
     for injury, field in (("death", "deaths"), ("serious", "serious"), ("minor", "minor")):
@@ -112,7 +200,58 @@ def accident_register(
             raise SupervisionError(_("登记的伤亡人员多于伤亡人数。"), field="injured")
     # 安康杯: a unit with a fatal accident in the year is excluded from awards.
     entries_exclude_after_fatal_accident(accident=accident)
+    if accident.deaths:
+        pk = accident.pk
+        transaction.on_commit(lambda: tasks.accident_fatal_alert.delay(pk))
     return accident
+
+
+@transaction.atomic
+def accident_fatal_alert_send(*, accident_id: int) -> bool:
+    """E-mail the organizers of the workplace's union and every union above it about a
+    fatal accident: one message, once (``fatal_alerted_at``). Answers whether it sent."""
+    accident = (
+        Accident.objects.select_for_update(of=("self",))
+        .select_related("workplace__union")
+        .filter(pk=accident_id)
+        .first()
+    )
+    if accident is None or not accident.deaths or accident.fatal_alerted_at is not None:
+        return False
+    recipients = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(
+                role__in=("organizer", "admin"),
+                union__path__in=union_and_above_paths(accident.workplace.union.path),
+            ).select_related("user")
+            if m.user.email
+        }
+    )
+    accident.fatal_alerted_at = local_time.now()
+    stamp(accident, None, "fatal accident alert")
+    accident.save(update_fields=["fatal_alerted_at"])
+    if not recipients:
+        return False
+    facts = {
+        "workplace": accident.workplace.name,
+        "date": accident.occurred_on.isoformat(),
+        "place": accident.place,
+        "deaths": accident.deaths,
+        "serious": accident.serious,
+        "grade": accident.get_grade_display(),
+    }
+    EmailMessage(
+        subject=_("【驿站】死亡事故：%(workplace)s，死亡 %(deaths)d 人") % facts,
+        body=_(
+            "%(workplace)s 于 %(date)s 在 %(place)s 发生事故，死亡 %(deaths)d 人，重伤 "
+            "%(serious)d 人（%(grade)s）。"
+        )
+        % facts,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    ).send()
+    return True
 
 
 def _locked(actor: AbstractBaseUser | None, accident: Accident) -> Accident:

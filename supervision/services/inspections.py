@@ -2,8 +2,8 @@
 
 A finding moves open → rectified (with evidence) → verified; a rectification that does
 not hold is sent back to open with a reason. Nothing else: every other move is refused
-(409). A major finding may be marked as reported to the government department and, once
-rectified, to the enterprise's workers' congress (双报告).
+(409). For a major finding the union records the enterprise's two reports (双报告, to the
+government department and to the workers' congress), verifies them, and sees them overdue.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,16 @@ from core import time as local_time
 from core.dates import check_deadline, check_past_day
 from core.errors import Conflict, DomainError
 from core.photos import photo_without_metadata
+from stations.models import Union
 from supervision.exceptions import SupervisionError
-from supervision.models import Agency, ChecklistTemplate, Finding, FindingPhoto, Inspection
+from supervision.models import (
+    Agency,
+    AppointedInspector,
+    ChecklistTemplate,
+    Finding,
+    FindingPhoto,
+    Inspection,
+)
 from supervision.services._common import choice, require_union, stamp, text
 from welfare.models import Workplace
 
@@ -100,6 +109,34 @@ def _checklist(
     return rows
 
 
+def appointed_inspector_check(
+    person: AppointedInspector, *, workplace: Workplace, on: dt.date, field: str
+) -> None:
+    """An appointed inspector may inspect ``workplace`` on ``on``: appointed by its union or
+    one above it, with a certificate valid that day (《工会劳动保护监督检查员工作条例》:
+    the inspector acts on the certificate the appointing union issues)."""
+    if not workplace.union.is_under(person.union):
+        raise SupervisionError(
+            _("%(n)s 由“%(u)s”聘任，不能检查这个单位。")
+            % {"n": person.name, "u": person.union.name},
+            field=field,
+        )
+    if on > person.valid_until:
+        raise SupervisionError(
+            _("%(n)s 的监督检查员证书（%(c)s）已于 %(d)s 过期，不能参加这次检查；请先换证。")
+            % {"n": person.name, "c": person.certificate_number,
+               "d": person.valid_until.isoformat()},
+            field=field,
+        )  # fmt: skip
+    if on < person.valid_from:
+        raise SupervisionError(
+            _("%(n)s 的监督检查员证书（%(c)s）自 %(d)s 起有效。")
+            % {"n": person.name, "c": person.certificate_number,
+               "d": person.valid_from.isoformat()},
+            field=field,
+        )  # fmt: skip
+
+
 def finding_build(
     *, workplace: Workplace, data: FindingInput, prefix: str, not_before: dt.date
 ) -> Finding:
@@ -160,8 +197,14 @@ def inspection_record(
     notes: str = "",
     findings: Sequence[FindingInput] = (),
     client_uuid: uuid.UUID | None = None,
+    union: Union | None = None,
+    appointed: Sequence[AppointedInspector] = (),
 ) -> Inspection:
     """Record an inspection of ``workplace`` with its checklist and its findings.
+
+    ``union`` is the inspecting union that signs the notices: the workplace's own (the
+    default) or one above it, organized by the actor. ``appointed`` are the union's
+    appointed inspectors who took part; each needs a certificate valid on the day.
 
     With ``client_uuid`` (made on the phone) it is idempotent: sent again (an offline
     queue replaying after a lost answer), the inspection already recorded is answered.
@@ -174,9 +217,19 @@ def inspection_record(
             if known.workplace_id != workplace.pk:
                 raise Conflict(_("这个编号已用于另一次检查。"), field="client_uuid")
             return known
-    if not isinstance(inspected_on, dt.date) or inspected_on > local_time.today():
-        raise SupervisionError(_("检查日期不能在将来。"), field="inspected_on")
     check_past_day(inspected_on, field="inspected_on", error=SupervisionError)
+    union = union or workplace.union
+    require_union(actor, union)
+    if not workplace.union.is_under(union):
+        raise SupervisionError(
+            _("“%(u)s”不是受检单位所属的工会或其上级工会。") % {"u": union.name}, field="union"
+        )
+    appointed = list(dict.fromkeys(appointed))
+    for i, person in enumerate(appointed):
+        appointed_inspector_check(person, workplace=workplace, on=inspected_on,
+                                  field=f"appointed[{i}]")  # fmt: skip
+    if not (inspectors or "").strip() and appointed:
+        inspectors = "、".join(p.name for p in appointed)
     agencies = list(dict.fromkeys(agencies))
     for i, agency in enumerate(agencies):
         choice(agency, Agency, f"agencies[{i}]")
@@ -186,7 +239,7 @@ def inspection_record(
         if not workplace.union.is_under(template.union):
             raise SupervisionError(_("这个检查表不属于本单位的上级工会。"), field="template")
     inspection = Inspection(
-        workplace=workplace, inspected_on=inspected_on,
+        workplace=workplace, inspected_on=inspected_on, union=union,
         inspectors=text(inspectors, "inspectors", max_length=300), agencies=agencies,
         template=template, checklist=_checklist(template, checklist),
         notes=text(notes, "notes", max_length=4000, required=False),
@@ -203,6 +256,7 @@ def inspection_record(
         if client_uuid is None or known is None:
             raise
         return known
+    inspection.appointed.set(appointed)
     for i, data in enumerate(findings):
         prefix = f"findings[{i}]."
         finding = finding_build(
@@ -295,12 +349,14 @@ def finding_rectify(
 
 @transaction.atomic
 def finding_verify(
-    *, actor: AbstractBaseUser | None, finding: Finding, verified_on: dt.date
+    *, actor: AbstractBaseUser | None, finding: Finding, verified_on: dt.date, note: str = ""
 ) -> Finding:
-    """The union has checked the rectification on site and accepts it."""
+    """The union has checked the rectification on site and accepts it (``note``: what it
+    saw, printed beside the finding in the notices)."""
     finding = _locked(actor, finding)
     _move(finding, S.VERIFIED)
     finding.verified_on = _day(verified_on, "verified_on", not_before=finding.rectified_on)
+    finding.verification_note = text(note, "note", max_length=2000, required=False)
     finding.verified_by = actor
     finding.full_clean()
     stamp(finding, actor)
@@ -338,15 +394,34 @@ def _require_major(finding: Finding) -> None:
         raise Conflict(_("只有重大问题需要报告。"), field="severity")
 
 
+def dual_report_due(finding: Finding) -> dt.date:
+    """The day by which the enterprise should have made both reports of a major hazard.
+    安全生产法 §41 asks for them 及时; how many days that is is the province's working
+    rule (``SUPERVISION_DUAL_REPORT_DAYS``, 7 unless set), counted from the day after the
+    hazard was found."""
+    days = int(getattr(settings, "SUPERVISION_DUAL_REPORT_DAYS", 7))
+    return _found_on(finding) + dt.timedelta(days=days)
+
+
+def dual_report_overdue(finding: Finding, *, on: dt.date) -> bool:
+    """A major finding whose enterprise has not made both reports by the due day."""
+    return (
+        finding.severity == Finding.Severity.MAJOR
+        and (finding.government_reported_on is None or finding.congress_reported_on is None)
+        and on > dual_report_due(finding)
+    )
+
+
 @transaction.atomic
 def finding_report_government(
     *, actor: AbstractBaseUser | None, finding: Finding, reported_on: dt.date, recipient: str
 ) -> Finding:
-    """A major finding was reported to the government department (date and recipient)."""
+    """双报告 (安全生产法 §41), first half: the enterprise reported the major hazard to the
+    government department ``recipient`` on ``reported_on``; the union records it."""
     finding = _locked(actor, finding)
     _require_major(finding)
     if finding.government_reported_on is not None:
-        raise Conflict(_("已经报告过政府部门。"), field="reported_on")
+        raise Conflict(_("已经登记过企业向政府部门的报告。"), field="reported_on")
     finding.government_reported_on = _day(reported_on, "reported_on", not_before=_found_on(finding))
     finding.government_recipient = text(recipient, "recipient", max_length=150)
     stamp(finding, actor)
@@ -356,17 +431,45 @@ def finding_report_government(
 
 @transaction.atomic
 def finding_report_congress(
-    *, actor: AbstractBaseUser | None, finding: Finding, reported_on: dt.date, note: str = ""
+    *,
+    actor: AbstractBaseUser | None,
+    finding: Finding,
+    reported_on: dt.date,
+    recipient: str = "",
+    note: str = "",
 ) -> Finding:
-    """双报告: a major finding's rectification was reported to the workers' congress."""
+    """双报告, second half: the enterprise reported the major hazard (and how it is being
+    dealt with) to its workers' congress (职工大会或者职工代表大会) — at any stage, not only
+    after rectification."""
     finding = _locked(actor, finding)
     _require_major(finding)
-    if finding.status == S.OPEN:
-        raise Conflict(_("整改完成后才能向职代会报告整改情况。"), field="status")
     if finding.congress_reported_on is not None:
-        raise Conflict(_("已经向职代会报告过。"), field="reported_on")
-    finding.congress_reported_on = _day(reported_on, "reported_on", not_before=finding.rectified_on)
+        raise Conflict(_("已经登记过企业向职代会的报告。"), field="reported_on")
+    finding.congress_reported_on = _day(reported_on, "reported_on", not_before=_found_on(finding))
+    finding.congress_recipient = text(recipient, "recipient", max_length=150, required=False)
     finding.congress_note = text(note, "note", max_length=300, required=False)
+    stamp(finding, actor)
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_dual_report_verify(
+    *, actor: AbstractBaseUser | None, finding: Finding, verified_on: dt.date
+) -> Finding:
+    """The union has checked both of the enterprise's reports (with the department and
+    the congress) and confirms them."""
+    finding = _locked(actor, finding)
+    _require_major(finding)
+    if finding.government_reported_on is None or finding.congress_reported_on is None:
+        raise Conflict(_("企业的两份报告都登记后才能核实。"), field="dual_report")
+    if finding.dual_verified_on is not None:
+        raise Conflict(_("双报告已经核实过。"), field="verified_on")
+    finding.dual_verified_on = _day(
+        verified_on, "verified_on",
+        not_before=max(finding.government_reported_on, finding.congress_reported_on),
+    )  # fmt: skip
+    finding.dual_verified_by = actor
     stamp(finding, actor)
     finding.save()
     return finding

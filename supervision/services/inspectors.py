@@ -5,6 +5,7 @@ rectification path as an organizer's."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,10 @@ from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for
 from supervision.exceptions import SupervisionError
 from supervision.models import (
+    AppointedInspector,
     Finding,
     InspectorAssessment,
+    InspectorIncentive,
     InspectorTraining,
     SafetyInspector,
 )
@@ -111,3 +114,50 @@ def inspector_report_finding(
     )
     finding.source = Finding.Source.INSPECTOR
     return finding_save_new(actor=actor, finding=finding, photos=photos or data.photos)
+
+
+@transaction.atomic
+def appointed_inspector_save(
+    *, actor: AbstractBaseUser | None, inspector: AppointedInspector
+) -> AppointedInspector:
+    """Appoint (or change) a union's 工会劳动保护监督检查员 with their certificate."""
+    require_union(actor, inspector.union)
+    inspector.name = text(inspector.name, "name", max_length=50)
+    # Identifiers are compared normalised (NFKC: full-width digits typed on a phone).
+    inspector.certificate_number = unicodedata.normalize(
+        "NFKC", text(inspector.certificate_number, "certificate_number", max_length=40)
+    ).replace(" ", "")
+    if (
+        inspector.valid_from
+        and inspector.valid_until
+        and inspector.valid_until < (inspector.valid_from)
+    ):
+        raise SupervisionError(_("有效期的结束日期不能早于开始日期。"), field="valid_until")
+    inspector.full_clean()
+    stamp(inspector, actor)
+    inspector.save()
+    return inspector
+
+
+@transaction.atomic
+def inspector_incentive_save(
+    *, actor: AbstractBaseUser | None, incentive: InspectorIncentive
+) -> InspectorIncentive:
+    """Record a commendation or reward of a workers' safety inspector, given by a union
+    over the inspector's unit."""
+    require_union(actor, incentive.inspector.workplace.union)
+    require_union(actor, incentive.awarded_by)
+    if not incentive.inspector.workplace.union.is_under(incentive.awarded_by):
+        raise SupervisionError(_("奖励工会应是检查员所在单位的上级工会。"), field="awarded_by")
+    choice(incentive.kind, InspectorIncentive.Kind, "kind")
+    incentive.reason = text(incentive.reason, "reason", max_length=300)
+    if not isinstance(incentive.awarded_on, dt.date) or incentive.awarded_on > local_time.today():
+        raise SupervisionError(_("日期不能在将来。"), field="awarded_on")
+    if incentive.amount is None or incentive.amount < 0:
+        raise SupervisionError(_("金额不能为负数。"), field="amount")
+    if incentive.kind == InspectorIncentive.Kind.BONUS and not incentive.amount:
+        raise SupervisionError(_("奖金奖励请填写金额。"), field="amount")
+    incentive.full_clean()
+    stamp(incentive, actor)
+    incentive.save()
+    return incentive

@@ -141,3 +141,71 @@ def test_an_inspection_recorded_offline_is_sent_when_the_signal_returns(
     queue = page.evaluate(f"localStorage.getItem('yizhan.inspections.queue.{organizer.pk}')")
     assert queue == "[]"
     phone.assert_no_errors()
+
+
+def test_the_notice_register_and_the_returns_on_a_phone(phone, network, organizer):
+    """Issue 26: the register shows each notice's number and dates with the overdue reply
+    flagged; the quarterly return and the accident form (one step at a time) fit 360 px."""
+    from supervision.models import NoticeSeries
+    from supervision.services import accidents, inspections, notice_register
+
+    today = local_time.today()
+    days = dt.timedelta
+    NoticeSeries.objects.create(union=network.xining, prefix="宁工劳保")
+    plant = WorkplaceFactory(name="西宁测试铝厂", union=network.chengzhong)
+    inspection = inspections.inspection_record(
+        actor=None, workplace=plant, inspected_on=today - days(20), inspectors="李明",
+        union=network.xining,
+    )  # fmt: skip
+    answered = notice_register.notice_issue(
+        actor=None, inspection=inspection, kind="opinion", issued_on=today - days(19),
+        reply_due=today - days(5),
+    )  # fmt: skip
+    notice_register.notice_serve(actor=None, notice=answered, served_on=today - days(18))
+    notice_register.notice_reply_record(
+        actor=None, notice=answered, received_on=today - days(6), note="已书面答复"
+    )
+    late = notice_register.notice_issue(
+        actor=None, inspection=inspection, kind="rectification", issued_on=today - days(19),
+        reply_due=today - days(2),
+    )  # fmt: skip
+    notice_register.notice_serve(actor=None, notice=late, served_on=today - days(18))
+    accidents.accident_register(
+        actor=None, workplace=plant, occurred_on=today - days(3), place="电解车间",
+        category="scald", serious=1, direct_loss="125000",
+        injured=[accidents.InjuredInput("甲", lost_workdays=120)],
+    )  # fmt: skip
+
+    page = phone.open(None)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "org-supervision")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"/organizer/supervision/notices/?year={today.year}")
+    no_sideways_scroll(page)
+    assert page.is_visible(f"#notice-{late.pk} .badge.late")
+    assert page.is_hidden(f"#notice-{answered.pk} .badge.late")
+    assert "宁工劳保〔" in page.inner_text("#notices")
+    shot(page, "supervision-notice-register-360")
+
+    quarter = (today.month - 1) // 3 + 1
+    page.goto(f"/organizer/supervision/returns/?year={today.year}&quarter={quarter}")
+    no_sideways_scroll(page)
+    first_row = page.inner_text("#return-table tbody tr:first-child")
+    assert "西宁市总工会" in first_row and "12.50" in first_row
+    shot(page, "supervision-returns-360")
+
+    page.goto("/organizer/supervision/accidents/")
+    no_sideways_scroll(page)
+    assert page.is_visible("fieldset.form-step[data-step='1']")
+    assert page.is_hidden("fieldset.form-step[data-step='2']")
+    assert page.is_hidden("#accident-form button[type=submit]")
+    page.select_option("select[name=workplace]", str(plant.pk))
+    page.fill("input[name=occurred_on]", today.isoformat())
+    page.fill("input[name=place]", "铸造车间")
+    page.click(".step-nav [data-go='1']")
+    assert page.is_visible("fieldset.form-step[data-step='2']")
+    assert page.is_hidden("fieldset.form-step[data-step='1']")
+    shot(page, "supervision-accident-form-step-360")

@@ -19,9 +19,9 @@ from core import time as local_time
 from stations.models import Region
 from stations.services import partitions
 from stations.tasks import visit_partitions_ensure
-from supervision.models import Finding
-from supervision.services import inspections
-from supervision.tasks import findings_overdue_daily
+from supervision.models import Finding, NoticeSeries
+from supervision.services import inspections, notice_register
+from supervision.tasks import findings_overdue_daily, notices_overdue_daily
 from tests.campaigns.test_reorder_and_expiry import NOW, receive_water
 from tests.supervision.conftest import days_ago, finding_input
 from tests.welfare.factories import WorkplaceFactory
@@ -37,6 +37,7 @@ TESTED = {
     "core.tasks.import_files_purge_hourly",
     "stations.tasks.visit_partitions_ensure",
     "supervision.tasks.findings_overdue_daily",
+    "supervision.tasks.notices_overdue_daily",
     "welfare.tasks.refresh_all_weather",
     "welfare.tasks.health_checks_weekly",
     "welfare.tasks.retention_daily",
@@ -139,6 +140,24 @@ def test_overdue_findings_twice_send_one_mail(network, organizer_xining):
     assert findings_overdue_daily() == 0
     assert len(mail.outbox) == 1 and "整改逾期" in mail.outbox[0].subject
     assert Finding.objects.exclude(overdue_alerted_on=None).count() == 1
+
+
+def test_overdue_notice_replies_twice_send_one_mail(network, organizer_xining):
+    organizer_xining.email = "org@xining.example"
+    organizer_xining.save()
+    NoticeSeries.objects.create(union=network.xining, prefix="宁工劳保")
+    plant = WorkplaceFactory(name="西宁某铝业（测试）", union=network.chengzhong)
+    inspection = inspections.inspection_record(
+        actor=None, workplace=plant, inspected_on=days_ago(20), inspectors="李明",
+        union=network.xining,
+    )  # fmt: skip
+    notice_register.notice_issue(
+        actor=organizer_xining, inspection=inspection, kind="opinion", issued_on=days_ago(20),
+        reply_due=days_ago(5),
+    )  # fmt: skip
+    assert notices_overdue_daily() == 1
+    assert notices_overdue_daily() == 0
+    assert len(mail.outbox) == 1 and "书面答复逾期" in mail.outbox[0].subject
 
 
 @pytest.mark.postgis

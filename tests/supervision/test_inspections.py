@@ -169,24 +169,51 @@ def test_double_report_of_a_major_finding(organizer_xining, plant):
         svc.finding_report_government(
             actor=organizer_xining, finding=major, reported_on=days_ago(1), recipient="again"
         )
-    # the congress hears of the rectification, so not before it
+    # The union verifies only when both of the enterprise's reports are in.
     with pytest.raises(Conflict) as exc:
-        svc.finding_report_congress(actor=organizer_xining, finding=major, reported_on=days_ago(1))
-    assert exc.value.field == "status"
-    svc.finding_rectify(
-        actor=organizer_xining, finding=major, rectified_on=days_ago(1), evidence="已整改"
-    )
+        svc.finding_dual_report_verify(
+            actor=organizer_xining, finding=major, verified_on=local_time.today()
+        )
+    assert exc.value.field == "dual_report"
+    # The enterprise reports to its congress while the hazard is still open (安全生产法
+    # §41 asks for the report, not for the rectification first).
     svc.finding_report_congress(
-        actor=organizer_xining, finding=major, reported_on=local_time.today(), note="职代会通报"
-    )
+        actor=organizer_xining, finding=major, reported_on=days_ago(1),
+        recipient="第三届职代会主席团", note="职代会通报",
+    )  # fmt: skip
     major.refresh_from_db()
+    assert major.status == "open"
     assert major.government_reported_on == days_ago(2)
     assert major.government_recipient == "西宁市应急管理局"
-    assert major.congress_reported_on == local_time.today()
+    assert major.congress_reported_on == days_ago(1)
+    assert major.congress_recipient == "第三届职代会主席团"
     with pytest.raises(Conflict):
         svc.finding_report_congress(
             actor=organizer_xining, finding=major, reported_on=local_time.today()
         )
+    svc.finding_dual_report_verify(
+        actor=organizer_xining, finding=major, verified_on=local_time.today()
+    )
+    major.refresh_from_db()
+    assert major.dual_verified_on == local_time.today()
+    assert major.dual_verified_by == organizer_xining
+
+
+@pytest.mark.parametrize(("age", "overdue"), [(7, False), (8, True)])
+def test_a_missing_enterprise_report_is_overdue_after_seven_days(
+    organizer_xining, plant, age, overdue
+):
+    inspection = record(organizer_xining, plant, on=days_ago(age),
+                        findings=[finding_input(severity="major", deadline=days_ago(-5))])  # fmt: skip
+    major = inspection.findings.get()
+    svc.finding_report_government(
+        actor=organizer_xining, finding=major, reported_on=days_ago(age), recipient="应急局"
+    )
+    major.refresh_from_db()
+    assert svc.dual_report_overdue(major, on=local_time.today()) is overdue
+    svc.finding_report_congress(actor=organizer_xining, finding=major, reported_on=days_ago(0))
+    major.refresh_from_db()
+    assert svc.dual_report_overdue(major, on=local_time.today()) is False
 
 
 def test_overdue_findings_alert_once(network, organizer_xining, province_admin, plant):

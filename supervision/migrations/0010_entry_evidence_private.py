@@ -30,7 +30,7 @@ def move_to_private(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0004_inspection_client_uuid'),
+        ('supervision', '0009_grade_existing_accidents'),
     ]
 
     operations = [

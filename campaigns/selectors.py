@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -647,3 +647,20 @@ def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
         "alerts": stock_alerts(union_path=campaign.union.path, on=on),
         "locations_involved": handed.values("location").distinct().count(),
     }
+
+
+def items_for_campaign(*, campaign: Campaign) -> QuerySet[Item]:
+    """The catalogue items a campaign plans and hands out: its season's and the all-year
+    ones (a campaign of kind "other" takes any item). A winter campaign offers no summer
+    water, a summer one no cotton coats."""
+    items = Item.objects.all()
+    if campaign.kind in (Campaign.Kind.SUMMER, Campaign.Kind.WINTER):
+        items = items.filter(season__in=[campaign.kind, Item.Season.ANY])
+    # The season's own items first, then the all-year ones.
+    return items.order_by(
+        Case(When(season=Item.Season.ANY, then=1), default=0), "sort_order", "code"
+    )
+
+
+def item_fits_campaign(*, item: Item, campaign: Campaign) -> bool:
+    return items_for_campaign(campaign=campaign).filter(pk=item.pk).exists()

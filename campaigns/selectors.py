@@ -646,7 +646,49 @@ def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
         "budget": campaign.budget,
         "alerts": stock_alerts(union_path=campaign.union.path, on=on),
         "locations_involved": handed.values("location").distinct().count(),
+        "flags": campaign_flags(campaign=campaign, spend=spend),
     }
+
+
+#: How many implausible hand-outs a flag names before it says "and N more".
+FLAG_EXAMPLES = 3
+
+
+def campaign_flags(*, campaign: Campaign, spend: Decimal) -> list[str]:
+    """Figures that cannot be true, for the dashboard to say so before anyone reports them:
+
+    * a hand-out that covers more workers than the units it gave (every worker covered
+      receives at least one unit), so the coverage above it is more than anyone could
+      have reached;
+    * spending above the campaign's budget (a budget of 0 is "not set", not flagged).
+    """
+    flags: list[str] = []
+    implausible = (
+        Distribution.objects.filter(campaign=campaign, workers__gt=F("quantity"))
+        .select_related("location", "item")
+        .order_by("-workers")
+    )
+    count = implausible.count()
+    if count:
+        examples = "；".join(
+            _("%(place)s %(day)s：%(workers)d 人只发了 %(quantity)d %(unit)s%(item)s")
+            % {"place": d.location.name, "day": d.handed_out_on.isoformat(),
+               "workers": d.workers, "quantity": d.quantity, "unit": d.item.unit,
+               "item": d.item.name}
+            for d in implausible[:FLAG_EXAMPLES]
+        )  # fmt: skip
+        excess = sum(d.workers - d.quantity for d in implausible)
+        flags.append(
+            _("覆盖人数不可信：%(n)d 笔发放登记的覆盖人数多于发放的数量（每人至少领 1 件），"
+              "覆盖人数因此至少多算了 %(excess)d 人。%(examples)s。请核对后更正。")
+            % {"n": count, "excess": excess, "examples": examples}
+        )  # fmt: skip
+    if campaign.budget and spend > campaign.budget:
+        flags.append(
+            _("支出 %(spend)s 元超过预算 %(budget)s 元（超出 %(over)s 元）。")
+            % {"spend": spend, "budget": campaign.budget, "over": spend - campaign.budget}
+        )
+    return flags
 
 
 def items_for_campaign(*, campaign: Campaign) -> QuerySet[Item]:

@@ -261,6 +261,8 @@ def campaign_plan(
         "category_weights": dict(campaign.category_weights or {})
         if weighting == WEIGHT_VISITS else {},
         "pack": pack, "total": total_packs * pack, "left": result.left * pack,
+        "floor_short": floor_packs * len(targets) > total_packs,
+        "places": sum(1 for n in result.packs if n),
         "available": available, "destinations": len(targets), "planned_on": on.isoformat(),
     }  # fmt: skip
     packs = result.packs
@@ -486,12 +488,17 @@ def method_explained(*, method: dict, item: Item) -> list[str]:
         if floor
         else _("不设保底。")
     )
-    lines.append(
-        _(
-            "余下的库存按权重成比例分配：某处应得 = 保底 + 余量 × 该处权重 ÷ 权重合计；"
-            "权重为 0 的只得保底。"
-        )
-    )
+    if floor and method.get("floor_short"):
+        lines.append(
+            _("库存不够每处保底 %(n)d %(unit)s：按权重从大到小，只有 %(places)d 处拿到保底，"
+              "没有余量可按比例分。")
+            % {"n": floor, "unit": unit, "places": method.get("places", 0)}
+        )  # fmt: skip
+    else:
+        lines.append(
+            _("余下的库存按权重成比例分配：某处应得 = 保底 + 余量 × 该处权重 ÷ 权重合计；"
+              "权重为 0 的只得保底。")
+        )  # fmt: skip
     cap = method.get("cap")
     if cap is not None:
         parts = []
@@ -510,10 +517,10 @@ def method_explained(*, method: dict, item: Item) -> list[str]:
         % {"pack": method.get("pack", 1), "unit": unit}
     )  # fmt: skip
     lines.append(
-        _("本次分配 %(total)d %(unit)s（仓库可调出 %(available)d），分给 %(n)d 处；"
-          "未能分出 %(left)d %(unit)s。")
+        _("本次分配 %(total)d %(unit)s（仓库可调出 %(available)d），参与分配 %(n)d 处，"
+          "分到的 %(places)d 处；未能分出 %(left)d %(unit)s。")
         % {"total": method.get("total", 0) - method.get("left", 0), "unit": unit,
            "available": method.get("available", 0), "n": method.get("destinations", 0),
-           "left": method.get("left", 0)}
+           "places": method.get("places", 0), "left": method.get("left", 0)}
     )  # fmt: skip
     return lines

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from campaigns.models import Allocation, Campaign, Transfer
-from campaigns.services import ledger, lifecycle
+from campaigns.services import ledger, lifecycle, planner
 from tests.factories import bare_visits
 
 pytestmark = [pytest.mark.django_db]
@@ -153,3 +153,17 @@ def test_the_dashboard_flags_impossible_figures(client, organizer_xining, networ
     assert len(flags) == 2
     assert "500 人只发了 10 顶" in flags[0] and "至少多算了 490 人" in flags[0]
     assert "超过预算 100" in flags[1]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_floor_the_stock_cannot_give_everywhere_is_said_so(network, stock):
+    bare_visits(network.xining_station, 30, when=dt.datetime(2027, 7, 10, tzinfo=dt.UTC))
+    ledger.stock_receive(actor=None, location=stock.depot,
+                         lines=[ledger.ReceiptLine(item=stock.hat, quantity=20)])  # fmt: skip
+    lines = planner.campaign_plan(
+        actor=None, campaign=stock.campaign, item=stock.hat, source=stock.depot, minimum=20
+    )
+    # 2 packs, a floor of 2 packs each for 2 stations: the busier one gets its floor.
+    assert {a.location.code: a.quantity for a in lines} == {"QH-XN-0001": 20, "QH-XN-0002": 0}
+    text = " ".join(planner.method_explained(method=lines[0].method, item=stock.hat))
+    assert "只有 1 处拿到保底" in text and "成比例分配" not in text

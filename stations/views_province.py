@@ -8,7 +8,6 @@ land here after login (``config.navigation``).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from core import time as local_time
 from core.scoping import scope_for
+from stations import exports
 from stations.models import Union
 from stations.overview import area_rows
 from stations.panels import AreaColumn, area_columns
@@ -123,45 +121,9 @@ def province_xlsx(request: HttpRequest) -> HttpResponse:
     """The same table as XLSX: a sheet 各市州 (or 各县区) with the city in its own column,
     the report date as a date cell, numbers and rates as numbers, columns sized."""
     table = area_table(request)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("各县区") if table.parent is not None else _("各市州")
-    header = [_("市（州）"), _("工会"), _("工会编号")]
-    for column in table.columns:
-        if column.kind == "ratio":
-            header += [f"{column.label}·{_('已发放')}", f"{column.label}·{_('目标')}"]
-        elif column.kind == "percent":
-            header.append(f"{column.label}（%）")
-        else:
-            header.append(str(column.label))
-    header.append(_("统计日期"))
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for union, values in table.rows:
-        city = _city_of(union, table.parent)
-        line: list[Any] = [city.name, union.name, union.code]
-        for column, value in zip(table.columns, values, strict=True):
-            if column.kind == "ratio":
-                line += [value[0] if value else 0, value[1] if value else None]
-            else:
-                line.append(value)
-        line.append(table.today)
-        sheet.append(line)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text that starts with "=" stays text
-        sheet.cell(row=sheet.max_row, column=len(header)).number_format = "yyyy-mm-dd"
-    widths = [12, 18, 14] + [12] * (len(header) - 4) + [12]
-    for index, width in enumerate(widths, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(width, min(24, len(header[index - 1]) * 2))
-    sheet.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
+    body = exports.area_xlsx(table, city_of=_city_of)
     area = table.parent.code if table.parent else "all"
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="province-{area}-{table.today.isoformat()}.xlsx"'
     )

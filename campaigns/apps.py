@@ -4,7 +4,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import register_person_key_eraser
-from stations.panels import register_desk_panel, register_organizer_panel
+from stations.panels import (
+    register_area_column,
+    register_attention,
+    register_desk_panel,
+    register_organizer_panel,
+)
 
 
 class CampaignsConfig(AppConfig):
@@ -36,3 +41,8 @@ class CampaignsConfig(AppConfig):
             template="campaigns/voucher_panel.html",
             context=desk.voucher_panel,
         )
+        # The organizer home's "stock below reorder" line and the province overview's
+        # hand-outs column.
+        overview = import_module("campaigns.overview")
+        register_attention(name="campaigns-stock", source=overview.stock_attention)
+        register_area_column(overview.HAND_OUT_COLUMN)

@@ -28,7 +28,8 @@ def _quantity_field(label: str, **kwargs: Any) -> forms.IntegerField:
 
 
 class PlanTargetForm(forms.Form):
-    """Which item, from which depot: what every action of the plan page works on."""
+    """Which item, from which depot: what every action of the plan page works on. The items
+    are the campaign's season's (``selectors.items_for_campaign``)."""
 
     item = _item_field()
     source = forms.ModelChoiceField(
@@ -37,14 +38,20 @@ class PlanTargetForm(forms.Form):
                         "invalid_choice": _("请选择调出仓库。")},
     )  # fmt: skip
 
-    def __init__(self, *args: Any, depots: QuerySet[StockLocation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, depots: QuerySet[StockLocation], items: QuerySet[Item] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = depots
+        if items is not None:
+            self.fields["item"].queryset = items
 
 
 WEIGHTING_CHOICES = [
-    ("visits", _("按近期到访人次")),
+    ("visits", _("按近期到访人次（各站）")),
     ("targets", _("按分类目标（目标类别的近期到访）")),
+    ("exposed", _("按接触危害人数（作业场所）")),
 ]
 
 
@@ -52,6 +59,9 @@ class PlanForm(PlanTargetForm):
     weeks = forms.IntegerField(label=_("按近几周到访"), min_value=1, max_value=52, initial=4)
     minimum = _quantity_field(_("每站至少"), min_value=0, required=False, initial=0)
     maximum = _quantity_field(_("每站至多"), min_value=0, required=False)
+    cap_percent = forms.IntegerField(
+        label=_("单点上限（占总量 %）"), min_value=1, max_value=100, required=False
+    )
     weighting = forms.ChoiceField(
         label=_("分配依据"), choices=WEIGHTING_CHOICES, required=False, initial="visits"
     )

@@ -362,6 +362,10 @@ class Allocation(models.Model):
         StockLocation, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="+"
     )
     demand = models.PositiveIntegerField(_("需求（近期到访人次）"), default=0)
+    # The exact quota of the plan's method (floor, proportional share, cap), before rounding.
+    share = models.DecimalField(_("按比例应得"), max_digits=14, decimal_places=2, default=0)
+    # How the plan was made (campaigns.services.planner.method_explained reads it back).
+    method = models.JSONField(_("分配方法"), default=dict, blank=True)
     proposed = models.PositiveIntegerField(_("建议数量"), default=0)
     quantity = models.PositiveIntegerField(_("分配数量"), default=0)
     status = models.CharField(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -646,4 +646,63 @@ def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
         "budget": campaign.budget,
         "alerts": stock_alerts(union_path=campaign.union.path, on=on),
         "locations_involved": handed.values("location").distinct().count(),
+        "flags": campaign_flags(campaign=campaign, spend=spend),
     }
+
+
+#: How many implausible hand-outs a flag names before it says "and N more".
+FLAG_EXAMPLES = 3
+
+
+def campaign_flags(*, campaign: Campaign, spend: Decimal) -> list[str]:
+    """Figures that cannot be true, for the dashboard to say so before anyone reports them:
+
+    * a hand-out that covers more workers than the units it gave (every worker covered
+      receives at least one unit), so the coverage above it is more than anyone could
+      have reached;
+    * spending above the campaign's budget (a budget of 0 is "not set", not flagged).
+    """
+    flags: list[str] = []
+    implausible = (
+        Distribution.objects.filter(campaign=campaign, workers__gt=F("quantity"))
+        .select_related("location", "item")
+        .order_by("-workers")
+    )
+    count = implausible.count()
+    if count:
+        examples = "；".join(
+            _("%(place)s %(day)s：%(workers)d 人只发了 %(quantity)d %(unit)s%(item)s")
+            % {"place": d.location.name, "day": d.handed_out_on.isoformat(),
+               "workers": d.workers, "quantity": d.quantity, "unit": d.item.unit,
+               "item": d.item.name}
+            for d in implausible[:FLAG_EXAMPLES]
+        )  # fmt: skip
+        excess = sum(d.workers - d.quantity for d in implausible)
+        flags.append(
+            _("覆盖人数不可信：%(n)d 笔发放登记的覆盖人数多于发放的数量（每人至少领 1 件），"
+              "覆盖人数因此至少多算了 %(excess)d 人。%(examples)s。请核对后更正。")
+            % {"n": count, "excess": excess, "examples": examples}
+        )  # fmt: skip
+    if campaign.budget and spend > campaign.budget:
+        flags.append(
+            _("支出 %(spend)s 元超过预算 %(budget)s 元（超出 %(over)s 元）。")
+            % {"spend": spend, "budget": campaign.budget, "over": spend - campaign.budget}
+        )
+    return flags
+
+
+def items_for_campaign(*, campaign: Campaign) -> QuerySet[Item]:
+    """The catalogue items a campaign plans and hands out: its season's and the all-year
+    ones (a campaign of kind "other" takes any item). A winter campaign offers no summer
+    water, a summer one no cotton coats."""
+    items = Item.objects.all()
+    if campaign.kind in (Campaign.Kind.SUMMER, Campaign.Kind.WINTER):
+        items = items.filter(season__in=[campaign.kind, Item.Season.ANY])
+    # The season's own items first, then the all-year ones.
+    return items.order_by(
+        Case(When(season=Item.Season.ANY, then=1), default=0), "sort_order", "code"
+    )
+
+
+def item_fits_campaign(*, item: Item, campaign: Campaign) -> bool:
+    return items_for_campaign(campaign=campaign).filter(pk=item.pk).exists()

@@ -32,6 +32,7 @@ def plan_campaign(
     minimum: int = 0,
     maximum: int | None = None,
     weighting: str = "visits",
+    cap_percent: int | None = None,
 ) -> dict[str, Any]:
     """Plan a large scope in the background; progress is reported as PROGRESS meta.
 
@@ -53,6 +54,7 @@ def plan_campaign(
         minimum=minimum,
         maximum=maximum,
         weighting=weighting,
+        cap_percent=cap_percent,
         progress=progress,
     )
     return {

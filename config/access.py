@@ -87,6 +87,8 @@ URLS: dict[str, Access] = {
     "stations:desk-sw": read(PUBLIC),
     "stations:organizer": read(ORGANIZERS),
     "stations:organizer-export": export(ORGANIZERS, fmt="fmt"),
+    "stations:province": read(ORGANIZERS),
+    "stations:province-export": export(ORGANIZERS),
     # campaigns: stock API and desk
     "api-stock-receipts": write(ORGANIZER),
     "api-stock-transfers": write(ORGANIZER),
@@ -216,6 +218,7 @@ ADMIN: dict[str, str] = {
     "otp_totp.TOTPDevice": SUPERUSER,
     "stations.Region": REFERENCE,
     "stations.Service": REFERENCE,
+    "stations.ServiceAlias": REFERENCE,  # organizers also add aliases (a shared vocabulary)
     "stations.Union": SCOPED,
     "stations.Station": SCOPED,
     "stations.Membership": SCOPED,

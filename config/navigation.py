@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import scope_for
+from stations import selectors as station_selectors
+from stations.models import HomeChoice
 from supervision.selectors import inspector_roles
 
 
@@ -23,14 +25,28 @@ class NavItem:
     active: bool = False
 
 
-def home_url_for(user: Any) -> str:
-    """A user's own home after login: organizers their overview, staff the desk."""
-    scope = scope_for(user)
-    if scope.is_organizer:
-        return reverse("stations:organizer")
-    if scope.staff_station_ids:
-        return reverse("stations:desk")
-    return reverse("maps:home")
+#: Each home (``stations.models.HomeChoice.Home``) and the URL name of its page.
+HOME_PAGES = {
+    HomeChoice.Home.PROVINCE: "stations:province",
+    HomeChoice.Home.ORGANIZER: "stations:organizer",
+    HomeChoice.Home.DESK: "stations:desk",
+}
+
+
+def home_url_for(user: Any) -> str | None:
+    """A user's own home after login: the province overview for the province's
+    organizers and admins, the organizer home for a city's or county's, the desk for
+    station staff, the map for anyone else. ``None`` when their roles give several homes
+    and they have not picked one yet (``config.views.home_for_role`` asks)."""
+    homes = station_selectors.homes_for(user=user)
+    if not homes:
+        return reverse("maps:home")
+    if len(homes) == 1:
+        return reverse(HOME_PAGES[homes[0]])
+    chosen = station_selectors.home_chosen(user=user)
+    if chosen in homes:
+        return reverse(HOME_PAGES[chosen])
+    return None
 
 
 def menu_for(request: HttpRequest) -> list[NavItem]:
@@ -41,9 +57,12 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
     items: list[tuple[Any, str]] = []
     if scope.staff_station_ids or scope.is_organizer:
         items.append((_("站点工作台"), reverse("stations:desk")))
+    homes = station_selectors.homes_for(user=user)
+    if HomeChoice.Home.PROVINCE in homes:
+        items.append((_("全省概览"), reverse("stations:province")))
     if scope.is_organizer:
         items += [
-            (_("到访报表"), reverse("stations:organizer")),
+            (_("组织者首页"), reverse("stations:organizer")),
             (_("季节活动"), reverse("campaigns:list")),
             (_("工作场所"), reverse("welfare:workplaces")),
             (_("劳动者"), reverse("welfare:workers")),
@@ -57,6 +76,8 @@ def menu_for(request: HttpRequest) -> list[NavItem]:
         items.append((_("后台管理"), reverse("admin:index")))
     if scope.is_organizer:
         items.append((_("两步验证"), reverse("two-factor")))
+    if len(homes) > 1:
+        items.append((_("切换首页"), reverse("home-for-role") + "?choose=1"))
     # The page belongs to the item with the longest URL it starts with (/organizer/ is
     # the overview, /organizer/workers/ the workers).
     path = request.path

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,11 +17,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.celery_app import app as celery_app
-from config.navigation import home_url_for
+from config.navigation import HOME_PAGES, home_url_for
 from core import replicas, services
 from core.api import error_json, is_api_request, status_message
+from core.errors import DomainError
 from core.heartbeat import heartbeat_age
 from maps import ogc
+from stations import selectors as station_selectors
+from stations.models import HomeChoice
+from stations.services import preferences
 
 OGC_PREFIX = "/ogc/"
 
@@ -125,8 +129,35 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home_for_role(request: HttpRequest) -> HttpResponse:
-    """Where login lands: each role on its own home (LOGIN_REDIRECT_URL)."""
-    return redirect(home_url_for(request.user))
+    """Where login lands (LOGIN_REDIRECT_URL): each role on its own home. Someone whose
+    roles give several homes picks one here; the choice is kept for the next login
+    (``?choose=1`` offers the picker again)."""
+    homes = station_selectors.homes_for(user=request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            choice = preferences.home_choose(
+                actor=request.user, home=request.POST.get("home", "")[:20]
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect(HOME_PAGES[choice.home])
+    elif not request.GET.get("choose"):
+        url = home_url_for(request.user)
+        if url is not None:
+            return redirect(url)
+    labels = dict(HomeChoice.Home.choices)
+    return render(
+        request,
+        "registration/home_choice.html",
+        {
+            "homes": [(home, labels[home]) for home in homes],
+            "chosen": station_selectors.home_chosen(user=request.user),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Any) -> HttpResponse:

@@ -78,6 +78,11 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"file: {error}")
         for warning in report.warnings:
             self.stdout.write(f"warning: {warning}")
+        for unknown in report.unknown:
+            self.stdout.write(
+                f"unknown [{unknown['column']}] {unknown['value']}: {unknown['rows']} rows "
+                f"(kept without it; add an alias: {unknown['action']['url']})"
+            )
         counts = report.counts
         state = (
             "dry run, nothing written"

@@ -41,12 +41,19 @@ BATCH = 1000
 KEEP_ROWS = 1000
 
 
-class RowInvalid(Exception):
-    """One row cannot be imported: ``errors`` maps a column key to the reason."""
+#: The key under which ``clean_row`` returns a row's warnings (column key → message):
+#: what was left out of a row that is still imported (an unknown service name).
+WARNINGS = "__warnings__"
 
-    def __init__(self, errors: dict[str, str]) -> None:
+
+class RowInvalid(Exception):
+    """One row cannot be imported: ``errors`` maps a column key to the reason; the row's
+    ``warnings`` (if any) are reported beside them."""
+
+    def __init__(self, errors: dict[str, str], *, warnings: dict[str, str] | None = None) -> None:
         super().__init__(errors)
         self.errors = errors
+        self.warnings = warnings or {}
 
 
 @dataclass
@@ -56,6 +63,7 @@ class RowOutcome:
     action: str = "new"  # new | update | unchanged | error
     changed: list[str] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
     values: dict[str, Any] | None = None
     current: dict[str, Any] | None = None
 
@@ -71,6 +79,9 @@ class ImportReport:
     )
     rows: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Values a column did not know, kept out of the rows that had them (the rows were
+    #: still imported): [{"column", "value", "rows": n, "lines": [...], "action": {...}}].
+    unknown: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # about the whole file
     dry_run: bool = True
     written: bool = False
@@ -88,11 +99,12 @@ class ImportReport:
         self.total += 1
         self.counts[outcome.action] += 1
         shown = self._shown.get(outcome.action, 0)
-        if outcome.action != "unchanged" and shown < KEEP_ROWS:
+        if (outcome.action != "unchanged" or outcome.warnings) and shown < KEEP_ROWS:
             self._shown[outcome.action] = shown + 1
             self.rows.append(
                 {"line": outcome.line, "key": outcome.key, "action": outcome.action,
-                 "changed": outcome.changed, "errors": outcome.errors}
+                 "changed": outcome.changed, "errors": outcome.errors,
+                 "warnings": outcome.warnings}
             )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -202,6 +214,14 @@ class TabularResource(resources.ModelResource):
                 return c.label
         return key
 
+    def normalize_key(self, key: str) -> str:
+        """The key of a row whose cleaning failed, as ``clean_row`` would have made it
+        (for the duplicate check): the raw cell by default."""
+        return key
+
+    def _described(self, messages: dict[str, str]) -> list[dict[str, str]]:
+        return [{"key": k, "column": self.label(k), "message": str(m)} for k, m in messages.items()]
+
     def _ensure_prepared(self) -> None:
         if not self._prepared:
             self.prepare()
@@ -213,27 +233,28 @@ class TabularResource(resources.ModelResource):
         outcomes = []
         for line, cells in batch:
             outcome = RowOutcome(line=line, key=str(cells.get(self.key_column, "")).strip())
+            self.current_line = line
             try:
                 outcome.values = self.clean_row(cells)
                 outcome.key = str(outcome.values[self.key_column])
+                outcome.warnings = self._described(outcome.values.pop(WARNINGS, {}))
             except RowInvalid as exc:
                 outcome.action = "error"
-                outcome.errors = [
-                    {"key": k, "column": self.label(k), "message": str(m)}
-                    for k, m in exc.errors.items()
-                ]
-            if outcome.action != "error":
-                first = self._seen.get(outcome.key)
-                if first is not None:
-                    outcome.action = "error"
-                    message = _("编号 %(key)s 与第 %(line)d 行重复。") % {
-                        "key": outcome.key, "line": first}  # fmt: skip
-                    column = self.label(self.key_column)
-                    outcome.errors = [
-                        {"key": self.key_column, "column": column, "message": message}
-                    ]
-                else:
-                    self._seen[outcome.key] = line
+                outcome.errors = self._described(exc.errors)
+                outcome.warnings = self._described(exc.warnings)
+                outcome.key = self.normalize_key(outcome.key)
+            # Every error of a row is reported: a duplicate key too, beside its other errors.
+            first = self._seen.get(outcome.key) if outcome.key else None
+            if first is not None:
+                outcome.action = "error"
+                message = _("编号 %(key)s 与第 %(line)d 行重复。") % {
+                    "key": outcome.key, "line": first}  # fmt: skip
+                outcome.errors.append(
+                    {"key": self.key_column, "column": self.label(self.key_column),
+                     "message": message}
+                )  # fmt: skip
+            elif outcome.key:
+                self._seen[outcome.key] = line
             outcomes.append(outcome)
         keys = [o.key for o in outcomes if o.action != "error"]
         current = self.current_values(keys) if keys else {}

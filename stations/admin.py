@@ -21,7 +21,7 @@ from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import time as local_time
-from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin
+from core.admin import ReadOnlyForOrganizersMixin, ScopedAdminMixin, ServiceWritesAdminMixin
 from core.admin_import import TabularAdminMixin, TabularExportMixin
 from core.errors import DomainError
 from core.scoping import scope_for, users_in_scope
@@ -34,12 +34,13 @@ from stations.models import (
     OpeningPeriod,
     Region,
     Service,
+    ServiceAlias,
     Station,
     Union,
     Visit,
 )
 from stations.resources import StationResource, VisitResource
-from stations.services import inspections, network, public_reports
+from stations.services import inspections, network, public_reports, service_aliases
 from stations.services.network import ClosureInput, PeriodInput
 
 
@@ -68,6 +69,45 @@ class ServiceAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Service) -> None:
         network.service_delete(actor=request.user, service=obj)
+
+
+@admin.register(ServiceAlias)
+class ServiceAliasAdmin(ServiceWritesAdminMixin, admin.ModelAdmin):
+    """The ways clerks write each service: organizers extend the list (an import's summary
+    links here, with the unknown word filled in as ``?alias=``)."""
+
+    list_display = ("alias", "service")
+    list_select_related = ("service",)
+    list_filter = ("service",)
+    search_fields = ("alias", "service__name", "service__code")
+
+    def _organizer(self, request: HttpRequest) -> bool:
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and scope_for(request.user).is_organizer
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._organizer(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._organizer(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._organizer(request)
+
+    def save_model(self, request: HttpRequest, obj: ServiceAlias, form: Any, change: bool) -> None:
+        service_aliases.service_alias_save(actor=request.user, alias=obj)
+
+    def delete_model(self, request: HttpRequest, obj: ServiceAlias) -> None:
+        service_aliases.service_alias_delete(actor=request.user, alias=obj)
 
 
 @admin.register(Union)

@@ -194,6 +194,54 @@ class Service(models.Model):
         return self.name
 
 
+class ServiceAlias(models.Model):
+    """Another way clerks write a catalogue service (“开水” for 热水, “WiFi” for 无线网络).
+
+    An import matches a service by its code, its name or one of these aliases, each
+    compared after NFKC, case folding and without spaces (``stations.resources``).
+    Seeded by ``0010_service_alias``; organizers add more in the admin.
+    """
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("服务项目"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    alias = models.CharField(_("别名"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("服务项目别名")
+        verbose_name_plural = _("服务项目别名")
+        ordering = ["service__sort_order", "alias"]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.service.name}"
+
+
+class HomeChoice(models.Model):
+    """Where a person with several roles chose to land after login (``config.navigation``).
+
+    Written only by ``stations.services.preferences.home_choose``.
+    """
+
+    class Home(models.TextChoices):
+        DESK = "desk", _("站点工作台")
+        ORGANIZER = "organizer", _("组织者首页")
+        PROVINCE = "province", _("全省概览")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+        primary_key=True, related_name="home_choice",
+    )  # fmt: skip
+    home = models.CharField(_("首页"), max_length=12, choices=Home.choices)
+    chosen_at = models.DateTimeField(_("选择时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("首页选择")
+        verbose_name_plural = _("首页选择")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.get_home_display()}"
+
+
 class Station(models.Model):
     class Kind(models.TextChoices):
         STANDALONE = "standalone", _("独立站点")

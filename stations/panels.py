@@ -101,3 +101,69 @@ def desk_panels(request: HttpRequest) -> list[RenderedPanel]:
 def organizer_panels(request: HttpRequest) -> list[RenderedPanel]:
     """The organizer overview's panels for this request."""
     return _render(_ORGANIZER, request)
+
+
+# -- "What needs me today" on the organizer home, and the area table's columns ----------
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One line of the organizer home's first screen: how many things wait, and where.
+
+    ``count`` is what waits (0 is shown as done); ``compare`` is an optional second figure
+    shown beside it (today's visits against the same day last week)."""
+
+    key: str
+    label: Any
+    count: int
+    url: str
+    detail: Any = ""
+    urgent: bool = True
+    compare: int | None = None
+
+
+AttentionSource = Callable[[HttpRequest], "list[Attention]"]
+_ATTENTION: dict[str, AttentionSource] = {}
+
+
+def register_attention(*, name: str, source: AttentionSource) -> None:
+    """Add lines to the organizer home's "今天需要处理" block (in registration order)."""
+    _ATTENTION[name] = source
+
+
+def attention_items(request: HttpRequest) -> list[Attention]:
+    """Every registered source's lines for this request."""
+    items: list[Attention] = []
+    for source in _ATTENTION.values():
+        items.extend(source(request))
+    return items
+
+
+@dataclass(frozen=True)
+class AreaColumn:
+    """A column of the province overview's table of cities and counties.
+
+    ``values(user, unions, today)`` answers, for each union (a city or a county), the
+    figure for everything under it, keyed by the union's pk. ``kind`` says how it is
+    shown and exported: ``int``; ``percent`` (a number 0–100, or None for "no data");
+    ``ratio`` (a pair done/target shown as "done / target").
+    """
+
+    key: str
+    label: Any
+    values: Callable[[Any, Sequence[Any], Any], dict[int, Any]]
+    kind: str = "int"
+    help: Any = ""
+    order: int = 50  # the table's column order (stations 10–30, campaigns 40, supervision 50–70)
+
+
+_AREA_COLUMNS: dict[str, AreaColumn] = {}
+
+
+def register_area_column(column: AreaColumn) -> None:
+    """Add a column to the province overview (``/organizer/province/``)."""
+    _AREA_COLUMNS[column.key] = column
+
+
+def area_columns() -> list[AreaColumn]:
+    return sorted(_AREA_COLUMNS.values(), key=lambda column: column.order)

@@ -15,38 +15,27 @@ import math
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.gis.geos import Point
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import datum
 from core import time as local_time
 from core.errors import DomainError
-from core.importing import ImportReport, RowInvalid, RowOutcome, TabularResource
+from core.importing import WARNINGS, ImportReport, RowInvalid, RowOutcome, TabularResource
 from core.normalize import choice, parse_altitude, parse_flag, point_from_cells
 from core.scoping import scope_for
 from core.spatial import is_postgis
 from core.tabular import Column, fold, tidy
 from stations import hours_text
-from stations.models import Region, Service, Station, Union, Visit
+from stations.models import Region, Service, ServiceAlias, Station, Union, Visit
 from stations.services import station_import
 from stations.services.network import station_upsert
+from stations.services.service_aliases import service_key
 
-#: Names clerks give services, besides the catalogue's own names and codes.
-SERVICE_ALIASES: dict[str, str] = {
-    "饮用水": "water", "饮水": "water", "喝水": "water", "开水": "hot_water", "热水": "hot_water",
-    "休息": "rest", "休息座椅": "rest", "座椅": "rest", "歇脚": "rest", "休息区": "rest",
-    "卫生间": "toilet", "厕所": "toilet", "如厕": "toilet", "洗手间": "toilet",
-    "充电": "charging", "手机充电": "charging", "电动车充电": "ebike_charging",
-    "电瓶车充电": "ebike_charging", "微波炉": "microwave", "热饭": "microwave",
-    "微波炉热饭": "microwave", "加热": "microwave", "急救箱": "first_aid", "医药箱": "first_aid",
-    "药箱": "first_aid", "药品": "medicine", "防暑药品": "medicine", "常用药品": "medicine",
-    "空调": "ac", "冷气": "ac", "取暖": "heating", "暖气": "heating", "无线网络": "wifi",
-    "wifi": "wifi", "无线网": "wifi", "图书": "books", "书籍": "books", "阅读": "books",
-    "雨伞": "umbrella", "爱心雨伞": "umbrella", "维修工具": "repair", "维修": "repair",
-    "打气筒": "repair", "打气": "repair",
-}  # fmt: skip
 SERVICE_SPLIT = re.compile(r"[、,，;；/|\s]+")
 #: More than this share of a GCJ-02 file's points land outside their region (by more than
 #: BD09_SUSPECT_METRES) while the same numbers read as BD-09 fall inside it: the file is
@@ -174,15 +163,18 @@ class StationResource(TabularResource):
         self.union_names = {u.name: u for u in self.unions.values()}
         self.regions = {r.code: r for r in Region.objects.all()}
         self.region_names = {r.name: r for r in self.regions.values()}
+        # A service is known by its code, its names and its aliases (stations.ServiceAlias,
+        # seeded with the ways clerks write them; organizers add more in the admin).
         self.services: dict[str, str] = {}
         self.service_names: dict[str, str] = {}
         for service in Service.objects.all():
             for name in (service.code, service.name, service.name_en):
-                self.services[_service_key(name)] = service.code
+                self.services[service_key(name)] = service.code
             self.service_names[service.code] = service.name
-        for alias, code in SERVICE_ALIASES.items():
-            if code in self.service_names:
-                self.services.setdefault(_service_key(alias), code)
+        for alias, code in ServiceAlias.objects.values_list("alias", "service__code"):
+            self.services.setdefault(service_key(alias), code)
+        # Unknown service words → the lines they appeared on (the summary counts them).
+        self.unknown_services: dict[str, list[int]] = {}
         self.default_union = None
         if self.options.get("union"):
             self.default_union = self._union(str(self.options["union"]))
@@ -203,6 +195,7 @@ class StationResource(TabularResource):
     def clean_row(self, cells: dict[str, str], *, crs: str | None = None) -> dict[str, Any]:
         crs = crs or self.crs
         errors: dict[str, str] = {}
+        warnings: dict[str, str] = {}
         values: dict[str, Any] = {}
 
         def attempt(column: str, action: Any) -> None:
@@ -270,26 +263,24 @@ class StationResource(TabularResource):
 
         attempt("lng", point)
         if cells.get("services"):
-
-            def services() -> None:
-                codes, unknown = set(), []
-                for part in SERVICE_SPLIT.split(fold(cells["services"])):
-                    if not part:
-                        continue
-                    code_ = self.services.get(_service_key(part))
-                    if code_ is None:
-                        unknown.append(part)
-                    else:
-                        codes.add(code_)
-                if unknown:
-                    message = _("不认识的服务内容：%(names)s（可填：%(known)s）。")
-                    known = "、".join(self.service_names.values())
-                    raise RowInvalid(
-                        {"services": message % {"names": "、".join(unknown), "known": known}}
-                    )
-                values["services"] = tuple(sorted(codes))
-
-            attempt("services", services)
+            # An unknown service word is a warning: the row is kept without that service
+            # (the summary lists the words, with a link to add an alias).
+            codes, unknown = set(), []
+            for part in SERVICE_SPLIT.split(fold(cells["services"])):
+                if not part:
+                    continue
+                code_ = self.services.get(service_key(part))
+                if code_ is None:
+                    unknown.append(part)
+                else:
+                    codes.add(code_)
+            values["services"] = tuple(sorted(codes))
+            if unknown:
+                warnings["services"] = _("不认识的服务内容，已略过：%(names)s。") % {
+                    "names": "、".join(unknown)
+                }
+                for part in dict.fromkeys(unknown):
+                    self.unknown_services.setdefault(part, []).append(self.current_line)
         if cells.get("hours"):
             try:
                 is_24h, periods = hours_text.parse_hours_text(cells["hours"])
@@ -315,8 +306,10 @@ class StationResource(TabularResource):
             values["region"] = region.code
             self._check_datum(values, region)
         if errors:
-            raise RowInvalid(errors)
+            raise RowInvalid(errors, warnings=warnings)
         values.pop("_raw", None)
+        if warnings:
+            values[WARNINGS] = warnings
         return values
 
     def _check_datum(self, values: dict[str, Any], region: Region) -> None:
@@ -334,7 +327,18 @@ class StationResource(TabularResource):
         if region.boundary.distance(as_bd) * metres < 1.0:
             self.inside_as_bd09 += 1
 
+    def normalize_key(self, key: str) -> str:
+        return fold(key).upper()
+
     def finish(self, report: ImportReport, *, write: bool) -> None:
+        add_alias = reverse("admin:stations_servicealias_add")
+        for word, lines in sorted(self.unknown_services.items(), key=lambda kv: -len(kv[1])):
+            report.unknown.append({
+                "column": self.label("services"), "value": word, "rows": len(lines),
+                "lines": lines[:20],
+                "action": {"label": _("添加为服务项目别名"),
+                           "url": f"{add_alias}?{urlencode({'alias': word})}"},
+            })  # fmt: skip
         if getattr(self, "staged", None):
             if write:
                 station_import.stations_merge_staged(actor=self.actor, stage=self.staged)
@@ -369,6 +373,7 @@ class StationResource(TabularResource):
             self.default_union, self.scope = None, None
             try:
                 out[station.code] = self.clean_row(cells, crs="wgs84")
+                out[station.code].pop(WARNINGS, None)
                 # A column the station leaves blank compares as None, so a file that fills
                 # it in (services, hours, altitude …) is an update, not "unchanged".
                 for column in COLUMNS:
@@ -433,10 +438,6 @@ class StationResource(TabularResource):
 
 def _code(service: Service) -> str:
     return service.code
-
-
-def _service_key(name: str) -> str:
-    return re.sub(r"[\s\-_]+", "", fold(name)).lower()
 
 
 def datum_metres(lat: float) -> float:

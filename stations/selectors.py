@@ -19,6 +19,7 @@ from stations.models import (
     DayHours,
     FacilityReport,
     Feedback,
+    HomeChoice,
     Membership,
     Station,
     Union,
@@ -221,3 +222,35 @@ def day_hours_ahead(*, station: Station, today: dt.date | None = None) -> list[D
     """The station's one-day changes of hours from today on."""
     today = today or local_time.today()
     return list(DayHours.objects.filter(station=station, day__gte=today).order_by("day"))
+
+
+def homes_for(*, user: AbstractBaseUser) -> list[str]:
+    """The homes a user's roles give them, in the order a picker offers them
+    (``HomeChoice.Home``): the province overview for an organizer or admin of a province
+    union (and superusers), the organizer home for one of a city, county or grassroots
+    union, the desk for station staff."""
+    cached = getattr(user, "_yizhan_homes", None)
+    if cached is not None:
+        return list(cached)
+    scope = scope_for(user)
+    homes: list[str] = []
+    if scope.is_empty:
+        return homes
+    kinds = set(
+        Membership.objects.filter(user=user, role__in=("organizer", "admin")).values_list(
+            "union__kind", flat=True
+        )
+    )
+    if scope.is_superuser or Union.Kind.PROVINCE in kinds:
+        homes.append(HomeChoice.Home.PROVINCE)
+    if kinds - {Union.Kind.PROVINCE}:
+        homes.append(HomeChoice.Home.ORGANIZER)
+    if scope.staff_station_ids:
+        homes.append(HomeChoice.Home.DESK)
+    user._yizhan_homes = tuple(homes)  # type: ignore[attr-defined]  # once per request
+    return homes
+
+
+def home_chosen(*, user: AbstractBaseUser) -> str | None:
+    """The home this user picked last time (``stations.services.preferences``), if any."""
+    return HomeChoice.objects.filter(user=user).values_list("home", flat=True).first()

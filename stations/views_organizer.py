@@ -25,7 +25,7 @@ from core.scoping import scope_for
 from stations import exports, selectors
 from stations.forms import VisitReportForm
 from stations.models import Union
-from stations.panels import organizer_panels
+from stations.panels import attention_items, organizer_panels
 
 DUE_LIMIT = 200
 CONTENT_TYPES = {
@@ -158,6 +158,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "max_age": max_age,
             "query": params.query(),
             "panels": organizer_panels(request),
+            "attention": attention_items(request),
+            "today": local_time.today(),
         },
         status=400 if params.errors else 200,
     )

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from stations.panels import register_organizer_panel
+from stations.panels import register_area_column, register_attention, register_organizer_panel
 
 
 class SupervisionConfig(AppConfig):
@@ -19,3 +19,8 @@ class SupervisionConfig(AppConfig):
             template="supervision/panels/overview.html",
             context=panels.supervision_panel,
         )
+        # The organizer home's lines (and the province overview's columns).
+        attention = import_module("supervision.attention")
+        register_attention(name="supervision-findings", source=attention.findings_attention)
+        for column in attention.AREA_COLUMNS:
+            register_area_column(column)

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from stations.panels import register_desk_panel, register_organizer_panel
+from stations.panels import register_attention, register_desk_panel, register_organizer_panel
 
 
 class WelfareConfig(AppConfig):
@@ -30,3 +30,6 @@ class WelfareConfig(AppConfig):
             template="welfare/panels/cold.html",
             context=panels.cold_panel,
         )
+        # The organizer home's lines (and the province overview's columns).
+        attention = import_module("welfare.attention")
+        register_attention(name="welfare", source=attention.welfare_attention)

@@ -12,10 +12,11 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -23,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from campaigns import selectors
 from campaigns import tasks as campaign_tasks
+from campaigns.apportion import apportion
 from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
 from campaigns.services.ledger import (
@@ -34,6 +36,7 @@ from campaigns.services.ledger import (
 )
 from campaigns.services.lifecycle import allocation_edit, require_campaign_manage, stamp
 from core import time as local_time
+from core.categories import WorkerCategory
 from stations.models import Station, VisitDaily
 from welfare.models import Workplace
 
@@ -47,50 +50,14 @@ BROKER_DOWN = (KombuOperationalError, ConnectionError, TimeoutError)
 PLAN_IN_BACKGROUND_ABOVE = 100
 MAX_WEEKS = 52
 
-#: How demand is weighed: by all recent visits, or by the campaign's category targets.
+#: The weights the plan is proportional to: stations' recent visits (each category by
+#: the campaign's ``category_weights``), the campaign's category targets spread over the
+#: stations, or workplaces' exposed headcount. Destinations the method does not weigh
+#: (workplaces under the first two, stations under the third) get the floor only.
 WEIGHT_VISITS = "visits"
 WEIGHT_TARGETS = "targets"
-WEIGHTINGS = (WEIGHT_VISITS, WEIGHT_TARGETS)
-
-
-def allocate_packs(
-    *, demands: Sequence[float], packs: int, min_packs: int = 0, max_packs: int | None = None
-) -> list[int]:
-    """Split ``packs`` whole packs over demands, proportionally, within min/max per line.
-
-    Never hands out more than ``packs``. When the minimums alone exceed the packs, the
-    lines with the highest demand get their minimum first.
-    """
-    n = len(demands)
-    cap = [max_packs if max_packs is not None else packs for _ in range(n)]
-    alloc = [0] * n
-    floor = min(min_packs, *(c for c in cap)) if n else 0
-    order = sorted(range(n), key=lambda i: (-demands[i], i))
-    remaining = packs
-    for i in order:  # minimums first, biggest demand first
-        give = min(floor, remaining)
-        alloc[i] = give
-        remaining -= give
-    while remaining > 0:
-        active = [i for i in range(n) if demands[i] > 0 and alloc[i] < cap[i]]
-        if not active:
-            break
-        weight = sum(demands[i] for i in active)
-        shares = {i: remaining * demands[i] / weight for i in active}
-        given = 0
-        for i in active:
-            step = min(int(shares[i]), cap[i] - alloc[i])
-            alloc[i] += step
-            given += step
-        if given == 0:
-            # Fewer packs than lines: one each by largest remainder, then by demand.
-            for i in sorted(active, key=lambda i: (-(shares[i] - int(shares[i])), -demands[i], i)):
-                if remaining - given == 0:
-                    break
-                alloc[i] += 1
-                given += 1
-        remaining -= given
-    return alloc
+WEIGHT_EXPOSED = "exposed"
+WEIGHTINGS = (WEIGHT_VISITS, WEIGHT_TARGETS, WEIGHT_EXPOSED)
 
 
 def _require_plan(
@@ -102,6 +69,7 @@ def _require_plan(
     minimum: int = 0,
     maximum: int | None = None,
     weighting: str = WEIGHT_VISITS,
+    cap_percent: int | None = None,
 ) -> None:
     require_campaign_manage(actor, campaign)
     require_stock_manage(actor, source)
@@ -119,6 +87,8 @@ def _require_plan(
         raise CampaignsError(_("每站至少：不能小于 0。"), field="minimum")
     if maximum is not None and maximum < 0:
         raise CampaignsError(_("每站至多：不能小于 0。"), field="maximum")
+    if cap_percent is not None and not 1 <= cap_percent <= 100:
+        raise CampaignsError(_("单点上限：必须在 1% 到 100% 之间。"), field="cap_percent")
 
 
 def _scope_stations(campaign: Campaign):
@@ -145,6 +115,7 @@ def campaign_plan_start(
     minimum: int = 0,
     maximum: int | None = None,
     weighting: str = WEIGHT_VISITS,
+    cap_percent: int | None = None,
 ) -> PlanStarted:
     """Plan now, or — for a scope of more than ``PLAN_IN_BACKGROUND_ABOVE`` active
     stations — in a Celery task queued once the caller's transaction commits.
@@ -153,17 +124,17 @@ def campaign_plan_start(
     """
     _require_plan(
         actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum,
-        weighting=weighting,
+        weighting=weighting, cap_percent=cap_percent,
     )  # fmt: skip
     if _scope_stations(campaign).count() <= PLAN_IN_BACKGROUND_ABOVE:
         allocations = campaign_plan(
             actor=actor, campaign=campaign, item=item, source=source, weeks=weeks,
-            minimum=minimum, maximum=maximum, weighting=weighting,
+            minimum=minimum, maximum=maximum, weighting=weighting, cap_percent=cap_percent,
         )  # fmt: skip
         return PlanStarted(allocations=allocations)
     task_id = str(uuid.uuid4())
     args = [actor.pk if actor is not None else None, campaign.pk, item.pk, source.pk, weeks,
-            minimum, maximum, weighting]  # fmt: skip
+            minimum, maximum, weighting, cap_percent]  # fmt: skip
     transaction.on_commit(lambda: _queue_or_run(args, task_id))
     return PlanStarted(task_id=task_id)
 
@@ -188,36 +159,35 @@ def campaign_plan(
     minimum: int = 0,
     maximum: int | None = None,
     weighting: str = WEIGHT_VISITS,
+    cap_percent: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Allocation]:
-    """Propose how much of ``item`` each station in the campaign's scope should get.
+    """Propose how much of ``item`` each place in the campaign's scope should get.
 
-    Demand (``weighting="visits"``, the default) is each active station's visits over the
-    last ``weeks`` weeks, and each special-environment workplace's exposed headcount. A
-    campaign with ``category_weights`` (a winter campaign starts with the cold-exposed
-    categories — sanitation, delivery, couriers, construction — at 2) counts each visit
-    by its category's weight.
+    The method is ``campaigns.apportion``'s, exactly: a floor each (``minimum`` units,
+    rounded up to whole packs), the rest of the depot's usable stock shared in proportion
+    to the weights, at most ``cap_percent`` % of it (and ``maximum`` units) to one place,
+    whole packs by largest remainder. The weights (``weighting``):
 
-    With ``weighting="targets"`` the campaign's per-category targets (``category_targets``:
-    category → workers to reach) decide: each category's target is spread over the
-    stations in proportion to that category's visits to them over the last ``weeks``
-    weeks, and a station's demand is the sum over the target categories::
+    * ``"visits"`` — each active station's visits over the last ``weeks`` weeks (the daily
+      rollup, China days, today included), each visit counted by its category's weight in
+      ``campaign.category_weights`` (a category not listed counts once). Workplaces: 0.
+    * ``"targets"`` — each category's target (``category_targets``) spread over the
+      stations in proportion to that category's visits to them::
 
-        demand(s) = Σ_c target_c × visits_c(s) / Σ_s' visits_c(s')
+          weight(s) = Σ_c target_c × visits_c(s) / Σ_s' visits_c(s')
 
-    i.e. how many of the targeted workers that station is expected to serve (rounded for
-    the ``demand`` column; the split uses the exact value). Visits of categories without a
-    target count for nothing, a category no station saw adds nothing, and workplaces
-    (whose workers are counted by exposure, not by category) get only the minimum.
+      i.e. how many of the targeted workers the station is expected to serve. Workplaces: 0.
+    * ``"exposed"`` — each special-environment workplace's exposed headcount. Stations: 0.
 
-    The stock is what ``source`` (a depot) holds of ``item`` that has not expired.
-    Quantities are whole packs, at least ``minimum`` and at most ``maximum`` units per
-    station, proportional to demand, and never more than the stock. Writes the proposal as
-    draft allocations (replacing an earlier draft, with history) and returns them.
+    A place with weight 0 gets the floor only. The stock is what ``source`` (a depot)
+    holds of ``item`` that has not expired; the plan never exceeds it. Writes the proposal
+    as draft allocations (replacing an earlier draft, with history), each with its exact
+    quota (``share``) and the method (``method``), and returns them.
     """
     _require_plan(
         actor, campaign, source, weeks=weeks, minimum=minimum, maximum=maximum,
-        weighting=weighting,
+        weighting=weighting, cap_percent=cap_percent,
     )  # fmt: skip
     if Allocation.objects.filter(
         campaign=campaign, item=item, status=Allocation.Status.CONFIRMED
@@ -226,19 +196,17 @@ def campaign_plan(
             _("“%(item)s”的分配已经确认并生成了调拨，不能重新生成。") % {"item": item.name},
             field="item",
         )
+    if not selectors.item_fits_campaign(item=item, campaign=campaign):
+        raise CampaignsError(
+            _("“%(item)s”是%(season)s物资，不属于本活动（%(kind)s）。")
+            % {"item": item.name, "season": item.get_season_display(),
+               "kind": campaign.get_kind_display()},
+            field="item",
+        )  # fmt: skip
     on = local_time.today()
-    # Demand reads the daily rollup (stations × day × category), never the raw visits: the
-    # last ``weeks`` × 7 local days, today included.
     since = on - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
-    stations = list(
-        _scope_stations(campaign)
-        .annotate(
-            demand=Coalesce(Sum("visit_days__visits", filter=Q(visit_days__day__gte=since)), 0)
-        )
-        .select_related("union")
-        .order_by("code")
-    )
-    # Workplaces under the campaign's union: demand is their exposed headcount.
+    stations = list(_scope_stations(campaign).select_related("union").order_by("code"))
+    # Workplaces under the campaign's union with exposed workers.
     workplaces = list(
         Workplace.objects.filter(union__path__startswith=campaign.union.path)
         .annotate(demand=Coalesce(Sum("hazards__exposed"), 0))
@@ -250,8 +218,6 @@ def campaign_plan(
         lv.quantity for lv in selectors.available_lots(location=source, item=item, on=on)
     )
     pack = item.pack_size
-    min_packs = -(-minimum // pack) if minimum else 0
-    max_packs = maximum // pack if maximum is not None else None
     # One query for the locations that exist; the new ones are created one by one.
     by_station = {loc.station_id: loc for loc in StockLocation.objects.filter(station__in=stations)}
     by_workplace = {
@@ -259,27 +225,47 @@ def campaign_plan(
     }
     if weighting == WEIGHT_TARGETS:
         weights = target_weights(campaign=campaign, stations=stations, since=since)
-        station_demand = [weights.get(s.pk, 0.0) for s in stations]
-        workplace_demand = [0.0 for _w in workplaces]
-    elif campaign.category_weights:
-        weighted = weighted_visits(campaign=campaign, stations=stations, since=since)
-        station_demand = [weighted.get(s.pk, 0.0) for s in stations]
-        workplace_demand = [float(w.demand) for w in workplaces]
+        station_weight = [weights.get(s.pk, 0.0) for s in stations]
+        workplace_weight = [0.0 for _w in workplaces]
+    elif weighting == WEIGHT_EXPOSED:
+        station_weight = [0.0 for _s in stations]
+        workplace_weight = [float(w.demand) for w in workplaces]
     else:
-        station_demand = [float(s.demand) for s in stations]
-        workplace_demand = [float(w.demand) for w in workplaces]
+        weighted = weighted_visits(campaign=campaign, stations=stations, since=since)
+        station_weight = [weighted.get(s.pk, 0.0) for s in stations]
+        workplace_weight = [0.0 for _w in workplaces]
     targets = [
         (by_station.get(s.pk) or stock_location_ensure(actor=actor, station=s), d)
-        for s, d in zip(stations, station_demand, strict=True)
+        for s, d in zip(stations, station_weight, strict=True)
     ]
     targets += [
         (by_workplace.get(w.pk) or stock_location_ensure(actor=actor, workplace=w), d)
-        for w, d in zip(workplaces, workplace_demand, strict=True)
+        for w, d in zip(workplaces, workplace_weight, strict=True)
     ]
-    packs = allocate_packs(
-        demands=[demand for _loc, demand in targets], packs=available // pack,
-        min_packs=min_packs, max_packs=max_packs,
+    total_packs = available // pack
+    floor_packs = -(-minimum // pack) if minimum else 0
+    caps = []
+    if maximum is not None:
+        caps.append(maximum // pack)
+    if cap_percent is not None:
+        caps.append(total_packs * cap_percent // 100)
+    cap_packs = min(caps) if caps else None
+    result = apportion(
+        weights=[weight for _loc, weight in targets], total=total_packs, floor=floor_packs,
+        cap=cap_packs,
     )  # fmt: skip
+    method = {
+        "weighting": weighting, "weeks": weeks, "floor": floor_packs * pack,
+        "cap_percent": cap_percent, "maximum": maximum,
+        "cap": None if cap_packs is None else max(cap_packs, floor_packs) * pack,
+        "category_weights": dict(campaign.category_weights or {})
+        if weighting == WEIGHT_VISITS else {},
+        "pack": pack, "total": total_packs * pack, "left": result.left * pack,
+        "floor_short": floor_packs * len(targets) > total_packs,
+        "places": sum(1 for n in result.packs if n),
+        "available": available, "destinations": len(targets), "planned_on": on.isoformat(),
+    }  # fmt: skip
+    packs = result.packs
     with transaction.atomic():
         drafts = {
             a.location_id: a
@@ -288,7 +274,8 @@ def campaign_plan(
             )
         }
         changed, new = [], []
-        for index, ((location, demand), n_packs) in enumerate(zip(targets, packs, strict=True)):
+        lines = zip(targets, packs, result.quotas, strict=True)
+        for index, ((location, demand), n_packs, quota) in enumerate(lines):
             line = drafts.pop(location.pk, None)
             if line is None:
                 new.append(Allocation(campaign=campaign, item=item, location=location))
@@ -296,6 +283,8 @@ def campaign_plan(
             else:
                 changed.append(line)
             line.demand = round(demand)
+            line.share = round(Decimal(quota.numerator * pack) / Decimal(quota.denominator), 2)
+            line.method = method
             line.proposed, line.quantity = n_packs * pack, n_packs * pack
             if progress is not None and (index % 50 == 0 or index == len(targets) - 1):
                 progress(index + 1, len(targets))
@@ -304,7 +293,10 @@ def campaign_plan(
             stale.delete()
         if changed:
             bulk_update_with_history(
-                changed, Allocation, ["demand", "proposed", "quantity"], default_user=actor
+                changed,
+                Allocation,
+                ["demand", "share", "method", "proposed", "quantity"],
+                default_user=actor,
             )
         if new:
             bulk_create_with_history(new, Allocation, default_user=actor)
@@ -359,6 +351,43 @@ def target_weights(
 
 
 @transaction.atomic
+def campaign_plan_review(
+    *,
+    actor: AbstractBaseUser | None,
+    campaign: Campaign,
+    item: Item,
+    source: StockLocation,
+    quantities: dict[int, int],
+) -> selectors.PlanTotals:
+    """Save the edits typed beside the plan before its summary is shown; all or nothing.
+
+    A plan that would then exceed what ``source`` may send is refused (and keeps none of
+    the edits), so the summary the organizer confirms is always one that can be done.
+    """
+    require_campaign_manage(actor, campaign)
+    require_stock_manage(actor, source)
+    for pk, quantity in quantities.items():
+        allocation = Allocation.objects.filter(
+            pk=pk, campaign=campaign, item=item, status=Allocation.Status.DRAFT
+        ).first()
+        if allocation is None:
+            raise CampaignsError(_("这一行分配已不存在或已确认。"), field="allocations")
+        allocation_edit(actor=actor, allocation=allocation, quantity=quantity)
+    totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
+    if totals.allocated == 0:
+        raise CampaignsError(_("没有待确认的分配。"), field="allocations")
+    if totals.over:
+        raise InsufficientStock(
+            _("分配合计 %(total)d %(unit)s，超过“%(depot)s”可调出的 %(available)d %(unit)s"
+              "（多 %(over)d）。请减少分配后再确认。")
+            % {"total": totals.allocated, "available": totals.available, "over": totals.over,
+               "unit": item.unit, "depot": source.name},
+            field="allocations", available=totals.available,
+        )  # fmt: skip
+    return totals
+
+
+@transaction.atomic
 def campaign_confirm_plan(
     *,
     actor: AbstractBaseUser | None,
@@ -366,12 +395,14 @@ def campaign_confirm_plan(
     item: Item,
     source: StockLocation,
     quantities: dict[int, int] | None = None,
+    expected_total: int | None = None,
 ) -> list[Transfer]:
     """Turn the draft allocations into transfers from ``source``; all or nothing.
 
     ``quantities`` (allocation id → quantity) are edits typed beside the confirmation:
     they are saved in the same transaction, so a refused confirmation (say, more than the
-    depot holds) keeps none of them either.
+    depot holds) keeps none of them either. ``expected_total`` is the total of the summary
+    the organizer was shown: a plan that no longer adds up to it is refused.
     """
     campaign = Campaign.objects.select_related("union").get(pk=campaign.pk)
     require_campaign_manage(actor, campaign)
@@ -391,6 +422,14 @@ def campaign_confirm_plan(
     )
     if not any(a.quantity > 0 for a in drafts):
         raise CampaignsError(_("没有待确认的分配。"), field="allocations")
+    total = sum(a.quantity for a in drafts)
+    if expected_total is not None and total != expected_total:
+        # The summary the organizer confirmed is not the plan any more (edited meanwhile).
+        raise CampaignsError(
+            _("分配合计已变为 %(total)d（核对时为 %(expected)d）：请重新核对后再确认。")
+            % {"total": total, "expected": expected_total},
+            field="allocations",
+        )
     totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
     if totals.over:
         raise InsufficientStock(
@@ -411,3 +450,77 @@ def campaign_confirm_plan(
         allocation.status = Allocation.Status.CONFIRMED
     bulk_update_with_history(drafts, Allocation, ["status", "transfer"], default_user=actor)
     return transfers
+
+
+def method_explained(*, method: dict, item: Item) -> list[str]:
+    """The plan's method in words, from what the plan recorded (``Allocation.method``):
+    the page shows exactly the method that made the figures below it."""
+    if not method:
+        return []
+    unit = item.unit
+    weighting = method.get("weighting", WEIGHT_VISITS)
+    lines = []
+    if weighting == WEIGHT_TARGETS:
+        lines.append(
+            _("权重：按分类目标。每个类别的目标人数按该类别近 %(weeks)d 周到各站的到访人次分摊，"
+              "一个站点的权重是各目标类别分摊之和；作业场所权重为 0。")
+            % {"weeks": method.get("weeks", 4)}
+        )  # fmt: skip
+    elif weighting == WEIGHT_EXPOSED:
+        lines.append(_("权重：按作业场所接触危害的人数；服务站点权重为 0。"))
+    else:
+        weights = method.get("category_weights") or {}
+        labels = dict(WorkerCategory.choices)
+        counted = "、".join(
+            _("%(category)s按 %(w)s 倍") % {"category": labels.get(code, code), "w": f"{w:g}"}
+            for code, w in sorted(weights.items())
+        )
+        lines.append(
+            _("权重：按近 %(weeks)d 周各站的到访人次（北京时间，含今天）"
+              "%(counted)s；作业场所权重为 0。")
+            % {"weeks": method.get("weeks", 4),
+               "counted": _("，其中") + counted + _("，其他类别按 1 倍") if counted else ""}
+        )  # fmt: skip
+    floor = method.get("floor") or 0
+    lines.append(
+        _("先保底：每处 %(n)d %(unit)s（库存不够每处保底时，按权重从大到小给）。")
+        % {"n": floor, "unit": unit}
+        if floor
+        else _("不设保底。")
+    )
+    if floor and method.get("floor_short"):
+        lines.append(
+            _("库存不够每处保底 %(n)d %(unit)s：按权重从大到小，只有 %(places)d 处拿到保底，"
+              "没有余量可按比例分。")
+            % {"n": floor, "unit": unit, "places": method.get("places", 0)}
+        )  # fmt: skip
+    else:
+        lines.append(
+            _("余下的库存按权重成比例分配：某处应得 = 保底 + 余量 × 该处权重 ÷ 权重合计；"
+              "权重为 0 的只得保底。")
+        )  # fmt: skip
+    cap = method.get("cap")
+    if cap is not None:
+        parts = []
+        if method.get("cap_percent"):
+            parts.append(_("总量的 %(p)d%%") % {"p": method["cap_percent"]})
+        if method.get("maximum") is not None:
+            parts.append(_("每处至多 %(n)d %(unit)s") % {"n": method["maximum"], "unit": unit})
+        lines.append(
+            _("上限：每处不超过 %(cap)d %(unit)s（%(why)s），超出的部分按权重再分给其他各处。")
+            % {"cap": cap, "unit": unit, "why": "、".join(parts)}
+        )
+    lines.append(
+        _("按整包（每包 %(pack)d %(unit)s）取整，用最大余数法："
+          "先向下取整，剩下的整包依次给小数部分最大的。"
+          "每处与“按比例应得”相差不到 1 包。")
+        % {"pack": method.get("pack", 1), "unit": unit}
+    )  # fmt: skip
+    lines.append(
+        _("本次分配 %(total)d %(unit)s（仓库可调出 %(available)d），参与分配 %(n)d 处，"
+          "分到的 %(places)d 处；未能分出 %(left)d %(unit)s。")
+        % {"total": method.get("total", 0) - method.get("left", 0), "unit": unit,
+           "available": method.get("available", 0), "n": method.get("destinations", 0),
+           "places": method.get("places", 0), "left": method.get("left", 0)}
+    )  # fmt: skip
+    return lines

@@ -111,10 +111,23 @@ def test_plan_page_keeps_a_running_total_as_quantities_are_typed(phone, busy_cam
     assert page.locator("#plan-over").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "campaign-plan-over-360")
-    page.click("button[value=confirm]")
+    page.click("button[value=review]")
     page.wait_for_load_state()
     assert "超过" in page.inner_text("[role=alert]")
     assert page.inner_text("#plan-total") == "200"  # nothing of the refused edit was kept
+    # Issue 24: a plan that fits is shown once as a summary, and one tap confirms it.
+    page.locator("[data-plan-quantity]").first.fill("150")
+    page.click("button[value=review]")
+    page.wait_for_load_state()
+    assert page.inner_text("#review-total").startswith("250")
+    assert page.inner_text("#review-left").startswith("150")
+    assert page.inner_text("#review-destinations").startswith("2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "campaign-plan-review-360")
+    page.click("#plan-confirm")
+    page.wait_for_load_state()
+    assert page.url.split("#")[0].endswith(f"/campaigns/{busy_campaign.pk}/")  # the dashboard
+    assert "已生成 2 笔调拨" in page.inner_text("main")
     # The refusal answers 409, which Chromium reports; nothing else may go wrong.
     phone.errors = [e for e in phone.errors if "status of 409" not in e]
     phone.assert_no_errors()

@@ -12,8 +12,6 @@ from celery.backends.redis import RedisBackend
 from celery.result import AsyncResult, EagerResult
 from django.contrib.gis.geos import Point
 from django.db import connection
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Transfer
@@ -28,36 +26,6 @@ from welfare.models import Workplace
 
 pytestmark = [pytest.mark.django_db]
 NOW = dt.datetime(2027, 7, 14, 10, 0)
-
-
-@given(
-    demands=st.lists(st.integers(min_value=0, max_value=500), min_size=1, max_size=30),
-    packs=st.integers(min_value=0, max_value=400),
-    min_packs=st.integers(min_value=0, max_value=5),
-    max_packs=st.one_of(st.none(), st.integers(min_value=1, max_value=60)),
-)
-@settings(max_examples=300, deadline=None)
-def test_allocate_packs_properties(demands, packs, min_packs, max_packs):
-    alloc = planner.allocate_packs(
-        demands=demands, packs=packs, min_packs=min_packs, max_packs=max_packs
-    )
-    assert sum(alloc) <= packs  # never more than the stock
-    cap = max_packs if max_packs is not None else packs
-    assert all(0 <= a <= max(cap, 0) for a in alloc)
-    floor = min(min_packs, cap)
-    if floor * len(demands) <= packs:
-        assert all(a >= floor for a in alloc)  # minimums honoured when they fit
-    positive = [i for i, d in enumerate(demands) if d > 0]
-    if positive and sum(alloc) < packs:
-        # Stock left over only when every station with demand is at its maximum.
-        assert all(alloc[i] >= cap for i in positive)
-
-
-def test_allocate_packs_is_proportional():
-    assert planner.allocate_packs(demands=[100, 50, 50, 0], packs=40) == [20, 10, 10, 0]
-    assert planner.allocate_packs(demands=[3, 1], packs=8, max_packs=5) == [5, 3]
-    assert planner.allocate_packs(demands=[10, 10, 10], packs=2) == [1, 1, 0]
-    assert planner.allocate_packs(demands=[5, 1], packs=10, min_packs=3) == [7, 3]
 
 
 def _visits(station, n, when):
@@ -173,12 +141,22 @@ def test_workplaces_get_hand_outs_and_plan_by_exposed_headcount(stock, network, 
     )
     _visits(network.xining_station, 30, dt.datetime(2027, 7, 10, 9, 0, tzinfo=dt.UTC))
     plan = planner.campaign_plan(
-        actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
-    )
+        actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot,
+        weighting="exposed",
+    )  # fmt: skip
     lines = {a.location.code: (a.demand, a.quantity) for a in plan}
-    # 150 exposed workers against 30 visits: 5 packs to 1.
-    assert lines["WP-914403001922038216"] == (150, 50)
-    assert lines["QH-XN-0001"] == (30, 10)
+    # By exposed headcount the workplace (150) takes it all; stations weigh 0 here.
+    assert lines["WP-914403001922038216"] == (150, 60)
+    assert lines["QH-XN-0001"] == (0, 0)
+    # By visits it is the other way round: visits are not added to headcounts.
+    plan = planner.campaign_plan(
+        actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot,
+        minimum=10,
+    )  # fmt: skip
+    lines = {a.location.code: (a.demand, a.quantity) for a in plan}
+    assert lines["WP-914403001922038216"] == (0, 10)  # the floor only
+    assert lines["QH-XN-0002"] == (0, 10)  # no visits: the floor only
+    assert lines["QH-XN-0001"] == (30, 40)  # the floor and all the rest
     location = ledger.stock_location_ensure(actor=None, workplace=site)
     ledger.stock_transfer_receive(
         actor=None,

@@ -331,4 +331,4 @@ def test_dashboard_folds_long_alert_lists_and_has_a_small_map(client, organizer_
 def test_planner_weighting_is_offered_on_the_plan_page(organizer, stock):
     page = organizer.get(f"/campaigns/{stock.campaign.pk}/plan/").content.decode()
     assert 'name="weighting"' in page and 'value="targets"' in page
-    assert planner.WEIGHTINGS == ("visits", "targets")
+    assert planner.WEIGHTINGS == ("visits", "targets", "exposed")

@@ -55,8 +55,9 @@ def test_winter_campaign_starts_with_the_cold_weights(network, settings):
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
 def test_planner_weighs_cold_exposed_categories_in_winter(network):
-    """Station 1: 20 sanitation visits; station 2: 20 driver visits. A summer campaign splits
-    evenly; a winter one (sanitation ×2, drivers ×1) gives station 1 twice as much."""
+    """Station 1: 20 sanitation visits; station 2: 20 driver visits. A campaign without
+    weights ("other") splits evenly; a winter one (sanitation ×2, drivers ×1) gives station 1
+    twice as much; a summer campaign does not plan gloves at all (issue 24)."""
     depot = ledger.depot_create(
         actor=None, code="DEPOT-XN", name="西宁仓库", union=network.xining, lat=36.62, lng=101.77
     )
@@ -65,7 +66,7 @@ def test_planner_weighs_cold_exposed_categories_in_winter(network):
     _visits(network.xining_station_2, 20, "driver", when)
     gloves = Item.objects.get(code="gloves")  # packs of 10
     demands = {}
-    for kind in ("summer", "winter"):
+    for kind in ("other", "winter"):
         campaign = lifecycle.campaign_create(
             actor=None, kind=kind, name=f"{kind} 2027", union=network.xining,
             starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 3, 31),
@@ -77,9 +78,16 @@ def test_planner_weighs_cold_exposed_categories_in_winter(network):
         planner.campaign_plan(actor=None, campaign=campaign, item=gloves, source=depot)
         rows = Allocation.objects.filter(campaign=campaign, location__station__isnull=False)
         demands[kind] = {a.location.station.code: (a.demand, a.quantity) for a in rows}
-    assert demands["summer"]["QH-XN-0001"][0] == demands["summer"]["QH-XN-0002"][0] == 20
+    assert demands["other"]["QH-XN-0001"][0] == demands["other"]["QH-XN-0002"][0] == 20
     assert demands["winter"]["QH-XN-0001"] == (40, 400)  # all 600 gloves, 2 : 1
     assert demands["winter"]["QH-XN-0002"] == (20, 200)
+    summer = lifecycle.campaign_create(
+        actor=None, kind="summer", name="summer 2027", union=network.xining,
+        starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 3, 31),
+    )  # fmt: skip
+    with pytest.raises(CampaignsError) as refused:
+        planner.campaign_plan(actor=None, campaign=summer, item=gloves, source=depot)
+    assert refused.value.field == "item"
 
 
 @pytest.mark.spatialite

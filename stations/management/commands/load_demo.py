@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from stations.demo import DEMO_PASSWORD, create_demo_accounts
+from stations.demo import DEMO_PASSWORD, create_demo_accounts, create_demo_inspections
 from stations.fixtures_loader import load_demo_stations, load_network
 
 
@@ -16,9 +16,11 @@ class Command(BaseCommand):
         network = load_network()
         demo = load_demo_stations()
         accounts = create_demo_accounts()
+        inspected = create_demo_inspections()
         self.stdout.write(
             f"regions: {network.regions}, unions: {network.unions}, demo stations: "
-            f"{demo.stations_created} new, {demo.stations_updated} updated"
+            f"{demo.stations_created} new, {demo.stations_updated} updated, "
+            f"六有 inspections: {inspected} recorded"
         )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for account in accounts:

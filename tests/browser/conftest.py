@@ -122,3 +122,14 @@ def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(50)
+
+
+def wait_for_service_worker(page: Any, timeout: float = 15.0) -> None:
+    """Wait until the page's service worker is installed and active. A test that goes
+    offline before that cuts the worker's script download: Chrome then logs "An unknown
+    error occurred when fetching the script", and the page would not open offline."""
+    wait_until(
+        page,
+        "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))",
+        timeout=timeout,
+    )

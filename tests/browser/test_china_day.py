@@ -18,7 +18,7 @@ import time_machine
 from stations.models import Visit
 from stations.services.network import membership_grant, station_save
 from supervision.models import Finding
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.factories import UserFactory, period
 from tests.welfare.factories import WorkplaceFactory
 
@@ -107,6 +107,7 @@ def test_an_offline_inspection_is_dated_on_the_china_day(phone, clock, inspector
     form = "/organizer/supervision/inspections/new/"
     page.goto(form)
     assert page.input_value("input[name=inspected_on]") == DAY.isoformat()
+    wait_for_service_worker(page)  # going offline sooner cuts its download
     page.context.set_offline(True)
     page.select_option("select[name=workplace]", str(plant.pk))
     page.fill("input[name=inspectors]", "马军")

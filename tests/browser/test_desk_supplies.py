@@ -17,7 +17,7 @@ from campaigns.services import ledger, lifecycle, vouchers
 from core import time as local_time
 from stations.models import Closure, DayHours, Visit
 from stations.services.network import membership_grant, station_save
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +81,9 @@ def login(phone):
     page.click("form.stack button[type=submit]")
     page.wait_for_url("**/desk/")
     page.wait_for_selector("#sync[data-pending='0']")
+    # Tests go offline next: the desk's service worker must have finished installing, or
+    # its script download is cut and Chrome logs an error (it did under load).
+    wait_for_service_worker(page)
     return page
 
 

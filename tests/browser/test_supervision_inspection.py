@@ -16,7 +16,7 @@ from PIL import Image
 from core import time as local_time
 from stations.services.network import membership_grant
 from supervision.models import Finding, FindingPhoto
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.factories import UserFactory
 from tests.welfare.factories import WorkplaceFactory
 
@@ -118,6 +118,7 @@ def test_an_inspection_recorded_offline_is_sent_when_the_signal_returns(
     page.click("form.stack button[type=submit]")
     page.wait_for_load_state()
     page.goto("/organizer/supervision/inspections/new/")
+    wait_for_service_worker(page)  # going offline sooner cuts its download
     page.context.set_offline(True)
 
     page.select_option("select[name=workplace]", str(plant.pk))

@@ -134,20 +134,36 @@ def province_admin(network: Network):
     return user
 
 
+#: The reference data the migrations seed, as (module, loader, model whose emptiness says
+#: it is missing). Idempotent loaders: each gets or creates its rows.
+SEEDED_DATA = (
+    ("stations.migrations.0002_service_catalog", "load", "stations.Service"),
+    ("stations.migrations.0010_service_alias_home_choice", "load", "stations.ServiceAlias"),
+    ("campaigns.migrations.0002_item_catalog", "load", "campaigns.Item"),
+    ("welfare.migrations.0007_province_rules_qinghai", "seed", "welfare.ProvinceRule"),
+)
+
+
 @pytest.fixture(autouse=True)
-def _service_catalog(request):
-    """Transactional tests flush every table after they run, the service catalog (a data
-    migration) included; put it back for those that need it."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+def _seeded_data(request):
+    """A transactional test flushes every table after it runs, the data the migrations
+    seeded (the service and item catalogs, the aliases, Qinghai's rules) included. Tests
+    run in any order (pytest-randomly) and on any xdist worker, so every test that reaches
+    the database finds that data there first, put back if a flush took it."""
+    if not uses_database(request.node) and "live_server" not in request.fixturenames:
         return
-    request.getfixturevalue("transactional_db")
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from importlib import import_module
 
     from django.apps import apps
 
-    import_module("stations.migrations.0002_service_catalog").load(apps, None)
-    import_module("campaigns.migrations.0002_item_catalog").load(apps, None)
+    for module, loader, model in SEEDED_DATA:
+        if not apps.get_model(model).objects.exists():
+            getattr(import_module(module), loader)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -99,16 +99,11 @@ def demo_stations(transactional_db) -> None:
     unions, and the 98 real demo stations."""
     from django.apps import apps
 
-    from maps import selectors
     from stations.fixtures_loader import load_demo_stations, load_network
 
     import_module("stations.migrations.0002_service_catalog").load(apps, None)
     load_network()
     load_demo_stations()
-    # The catalog rows were re-created with new ids: should the finder keep a per-process
-    # cache of service code → id (it did at one point), forget what an earlier test cached.
-    if hasattr(selectors, "_service_cache"):
-        selectors._service_cache = (0.0, {})
 
 
 def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.0) -> None:

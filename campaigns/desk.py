@@ -121,7 +121,12 @@ def desk_supplies(
     return {
         "station": station.code,
         "campaigns": [
-            {"id": c.pk, "name": c.name, "per_person_daily_limit": c.per_person_daily_limit}
+            {
+                "id": c.pk,
+                "name": c.name,
+                "per_person_daily_limit": c.per_person_daily_limit,
+                "voucher_name": c.voucher_label,
+            }
             for c in desk_campaigns(station=station)
         ],
         "items": [
@@ -173,7 +178,9 @@ def desk_strings() -> dict[str, str]:
         "in_stock": _("余 %(n)s"),
         "group_label": _("%(category)s %(workers)s人 · %(item)s ×%(quantity)s"),
         "person_label": _("实名 尾号%(tail)s · %(item)s ×%(quantity)s"),
-        "voucher_label": _("清凉券 %(code)s"),
+        "voucher_label": _("%(name)s %(code)s"),
+        "voucher_scan": _("%(name)s：扫码核销"),
+        "hand_over": _("请交给劳动者：%(item)s × %(quantity)s %(unit)s"),
         "pending": _("待上传"),
         "applied": _("已发放"),
         "refused": _("未发放：%(reason)s"),

@@ -135,8 +135,24 @@ class Campaign(models.Model):
     )
     # Hand-outs per identified worker per day (0 = no limit).
     per_person_daily_limit = models.PositiveSmallIntegerField(_("每人每日限领"), default=1)
+    # What its vouchers are called; blank follows the season (``voucher_label``).
+    voucher_name = models.CharField(
+        _("券名称"), max_length=20, blank=True,
+        help_text=_("留空则按活动类型：夏季“清凉券”，冬季“温暖券”，其他“领取券”"),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
+
+    @property
+    def voucher_label(self) -> str:
+        """The vouchers' name: the campaign's own, or the season's (a winter campaign's
+        voucher is not a 清凉券)."""
+        if self.voucher_name:
+            return self.voucher_name
+        return {
+            self.Kind.SUMMER: _("清凉券"),
+            self.Kind.WINTER: _("温暖券"),
+        }.get(self.kind, _("领取券"))
 
     class Meta:
         verbose_name = _("关爱活动")

@@ -110,6 +110,7 @@ def _voucher(actor: AbstractBaseUser, station: Station, payload: dict[str, Any])
     )
     return {
         "voucher": vouchers.voucher_code_display(voucher.code), "item": voucher.item.name,
+        "voucher_name": voucher.campaign.voucher_label,
         "unit": voucher.item.unit, "quantity": voucher.quantity,
         "campaign": voucher.campaign.name,
     }  # fmt: skip

@@ -299,3 +299,45 @@ def test_workplace_names_with_markup_create_no_element(phone, settings):
     expect(page.locator("#wp-list li").first).to_contain_text('class="planted"')
     assert page.locator(".planted").count() == 0
     phone.assert_no_errors()
+
+
+# --- 5. the hazard report on a 360 px phone ------------------------------------------------
+def test_hazard_report_fits_the_phone_and_the_code_can_be_copied(phone, demo_stations):
+    page = phone.open(
+        "/hazards/report/?station=QH-XN-0001",
+        geolocation={"latitude": 36.62, "longitude": 101.77},
+        permissions=["geolocation", "clipboard-read", "clipboard-write"],
+        is_mobile=True,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    expect(page.locator("#from-station")).to_be_visible()
+    assert page.input_value("#id_address") != ""
+    contact = page.locator("#id_contact")
+    assert (contact.get_attribute("inputmode"), contact.get_attribute("autocomplete")) == (
+        "tel",
+        "tel",
+    )
+    assert page.locator("#id_photo").bounding_box()["height"] >= 44
+    for link in page.locator(".page-links a").all():
+        assert link.bounding_box()["height"] >= 44
+    shot(page, "hazard-report-360.png")
+
+    # Where the worker stands, not the station: its address and note go.
+    page.click("#use-location")
+    expect(page.locator("#from-station")).to_have_count(0)
+    assert page.input_value("#id_address") == ""
+    assert page.input_value("#lat").startswith("36.62")
+
+    page.select_option("#id_category", index=1)
+    page.fill("#id_description", "路口井盖缺失，夜里看不见")
+    page.click("#hazard-form button[type=submit]")
+    code = page.locator("#tracking-code")
+    expect(code).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("#copy-code")
+    expect(page.locator("#copy-status")).not_to_be_empty()
+    assert page.evaluate("navigator.clipboard.readText()") == code.text_content().strip()
+    back = page.locator(".page-links a[href='/']")
+    assert back.bounding_box()["height"] >= 44
+    shot(page, "hazard-status-360.png")
+    phone.assert_no_errors()

@@ -94,6 +94,8 @@
     box.hidden = !data || data.campaigns.length < 2;
     var c = campaign();
     document.querySelector(".who-person").hidden = !(c && c.per_person_daily_limit > 0);
+    // The voucher goes by the campaign's name for it (温暖券 in winter, 清凉券 in summer).
+    if (c && c.voucher_name) { $("voucher-summary").textContent = fmt(S.voucher_scan, { name: c.voucher_name }); }
   }
 
   function renderCategories() {
@@ -108,7 +110,16 @@
     });
   }
 
-  function setWorkers(n) { workers = Math.max(1, Math.min(200, n)); $("workers-count").textContent = String(workers); }
+  function setWorkers(n) { workers = Math.max(1, Math.min(200, n)); $("workers-count").textContent = String(workers); personMode(); }
+  // A phone typed: the hand-out goes to that one person, so the group's head count is not
+  // what will be recorded: shown as 1 and set aside until the phone is cleared.
+  function personMode() {
+    var typed = !document.querySelector(".who-person").hidden && $("supply-phone").value.replace(/\D/g, "").length > 0;
+    var group = document.querySelector(".who-group .stepper");
+    group.setAttribute("data-inactive", typed ? "true" : "false");
+    $("workers-count").textContent = String(typed ? 1 : workers);
+    ["workers-minus", "workers-plus"].forEach(function (id) { $(id).disabled = typed; });
+  }
 
   function renderItems() {
     var box = $("supply-items");
@@ -141,6 +152,7 @@
     D.enqueue({ type: "hand_out", label: label, payload: payload });
     note(fmt(S.queued, { what: label }));
     $("supply-phone").value = "";
+    personMode();
   }
 
   function dismissed() { return D.load(DISMISSED_KEY); }
@@ -166,6 +178,10 @@
     result.textContent = last ? last.label + " · " + lineText(last) : "";
     result.className = "voucher-result" + (last ? " " + last.status : "");
     result.setAttribute("data-status", last ? last.status : "");
+    // Redeemed: what to hand over, large, for the staff member at arm's length.
+    var over = $("voucher-hand-over"), d = last && last.status === "applied" && last.detail;
+    over.hidden = !(d && d.item);
+    over.textContent = d && d.item ? fmt(S.hand_over, { item: d.item, quantity: d.quantity, unit: d.unit || "" }) : "";
     lines.slice(-12).reverse().forEach(function (l) {
       var li = el("li", "line " + l.status);
       li.setAttribute("data-key", l.key); li.setAttribute("data-status", l.status);
@@ -212,7 +228,8 @@
     code = String(code || "").trim();
     if (!code) { note(S.code_needed); return; }
     var plain = code.toUpperCase().replace(/[^0-9A-Z]/g, "");
-    var label = fmt(S.voucher_label, { code: (plain.match(/.{1,4}/g) || [plain]).join("-") });
+    var c = campaign();
+    var label = fmt(S.voucher_label, { name: (c && c.voucher_name) || "", code: (plain.match(/.{1,4}/g) || [plain]).join("-") });
     D.enqueue({ type: "voucher", label: label, payload: { code: code } });
     note(fmt(S.queued, { what: label }));
     $("voucher-code").value = "";
@@ -363,6 +380,7 @@
   renderCategories();
   $("workers-minus").addEventListener("click", function () { setWorkers(workers - 1); });
   $("workers-plus").addEventListener("click", function () { setWorkers(workers + 1); });
+  $("supply-phone").addEventListener("input", personMode);
   $("supply-campaign").addEventListener("change", function () { renderCampaigns(); });
   $("voucher-camera").addEventListener("click", startCamera);
   // Fetch the decoder when the voucher box is opened (and the service worker keeps it), not

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, StockLevel, StockLocation, Transfer
+from campaigns.services import reversals
 from core import time as local_time
 from core.errors import PermissionDenied
 from core.scoping import scope_for
@@ -154,7 +155,14 @@ def desk_panel(title: str | Promise) -> PanelContext:
     def context(request: HttpRequest) -> dict[str, Any] | None:
         if not _panel_context(request):
             return None
-        return {"title": title, "config": {**DESK_CONFIG, "strings": desk_strings()}}
+        return {
+            "title": title,
+            "config": {
+                **DESK_CONFIG,
+                "strings": desk_strings(),
+                "undo_minutes": int(reversals.undo_window().total_seconds() // 60),
+            },
+        }
 
     return context
 
@@ -181,6 +189,9 @@ def desk_strings() -> dict[str, str]:
         "voucher_label": _("%(name)s %(code)s"),
         "voucher_scan": _("%(name)s：扫码核销"),
         "hand_over": _("请交给劳动者：%(item)s × %(quantity)s %(unit)s"),
+        "undo": _("撤销"),
+        "undo_label": _("撤销：%(what)s"),
+        "undone": _("已撤销"),
         "pending": _("待上传"),
         "applied": _("已发放"),
         "refused": _("未发放：%(reason)s"),

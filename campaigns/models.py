@@ -179,6 +179,7 @@ class Movement(models.Model):
         DISTRIBUTION = "distribution", _("发放")
         ADJUSTMENT = "adjustment", _("盘点调整")
         WRITE_OFF = "write_off", _("过期报废")
+        REVERSAL = "reversal", _("撤销发放")
 
     kind = models.CharField(_("类型"), max_length=14, choices=Kind.choices)
     campaign = models.ForeignKey(
@@ -307,6 +308,12 @@ class TransferLine(models.Model):
         return 0 if self.received_quantity is None else self.quantity - self.received_quantity
 
 
+class DistributionQuerySet(models.QuerySet):
+    def standing(self) -> DistributionQuerySet:
+        """Hand-outs not taken back: what was really handed out."""
+        return self.filter(reversal__isnull=True)
+
+
 class Distribution(models.Model):
     """A hand-out: to a group of N workers of a category, or to one identified worker."""
 
@@ -325,6 +332,14 @@ class Distribution(models.Model):
     worker_key = models.CharField(_("劳动者标识"), max_length=64, blank=True, db_index=True)
     handed_out_on = models.DateField(_("发放日期"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # Set when the hand-out was taken back (a wrong tap): the movement that put the stock
+    # back. A taken-back hand-out counts for nothing (``standing()``); the ledger keeps both.
+    reversal = models.OneToOneField(
+        Movement, verbose_name=_("撤销"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reversed_distribution",
+    )  # fmt: skip
+
+    objects = DistributionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("发放记录")

@@ -567,9 +567,11 @@ def stock_distribute(
         limit = campaign.per_person_daily_limit
         if limit:
             # worker_limit_lock above serialises hand-outs to this worker in this campaign.
-            done = Distribution.objects.filter(
-                campaign=campaign, worker_key=key, handed_out_on=on
-            ).count()
+            done = (
+                Distribution.objects.standing()
+                .filter(campaign=campaign, worker_key=key, handed_out_on=on)
+                .count()
+            )
             if done >= limit:
                 raise LimitReached(
                     _("这位劳动者今天已经领过 %(n)d 次（本活动每人每天限 %(limit)d 次）。")

@@ -411,6 +411,9 @@ WBGT_LIMITS = {
 }
 COLD_WORK_MAX_MEAN = 5  # °C: work at a mean air temperature at or below this is cold work
 HEALTH_CHECK_INTERVAL_MONTHS = env_int("HEALTH_CHECK_INTERVAL_MONTHS", 12, minimum=1)
+# Minutes after a hand-out is recorded in which the desk may take it back (a wrong tap);
+# later, stock is corrected by an adjustment with a reason (campaigns.services.reversals).
+HAND_OUT_UNDO_MINUTES = env_int("HAND_OUT_UNDO_MINUTES", 5, minimum=0)
 HOT_SEASON_START = env_str("HOT_SEASON_START", "06-01")
 COLD_SEASON_START = env_str("COLD_SEASON_START", "11-01")  # MM-DD, before the cold check
 # Rewards (yuan) for a verified hazard report, by grade; per province (GB/T 2260 code)

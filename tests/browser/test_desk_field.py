@@ -102,3 +102,26 @@ def test_a_winter_voucher_is_a_warmth_voucher_and_says_what_to_hand_over(phone, 
     page.click("#tabbtn-hand-out")
     expect(page.locator("#voucher-summary")).to_have_text("暖心券：扫码核销")
     phone.assert_no_errors()
+
+
+def test_a_wrong_tap_is_taken_back_from_its_line(phone, desk):  # noqa: F811
+    page = login(phone)
+    page.click("#tabbtn-hand-out")
+    page.wait_for_selector("#supply-items button[data-item=water]")
+    page.click("#supply-items button[data-item=water]")
+    line = page.locator("#supply-lines li[data-status=applied]").first
+    expect(line).to_be_visible(timeout=15000)
+    line.locator("button.undo-hand-out").click()
+    wait_until(page, "document.querySelector('#sync').dataset.pending === '0'")
+    distribution = Distribution.objects.get()
+    wait_until(
+        page,
+        "!!document.querySelector('#supply-lines li[data-distribution] .state') && "
+        "[...document.querySelectorAll('#supply-lines li[data-distribution] .state')]"
+        ".some(e => e.textContent.includes('已撤销'))",
+    )
+    distribution.refresh_from_db()
+    assert distribution.reversal is not None
+    assert page.locator("button.undo-hand-out").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "desk-undo-360.png"))
+    phone.assert_no_errors()

@@ -13,7 +13,7 @@
   var S = C.strings, fmt = D.fmt;
   var CACHE_KEY = "yizhan.desk.supplies." + D.config.user + ".";
   var DISMISSED_KEY = "yizhan.desk.dismissed." + D.config.user;
-  var TYPES = ["hand_out", "voucher"];
+  var TYPES = ["hand_out", "voucher", "undo"];
   var data = null, category = D.config.categories[0].code, workers = 1;
 
   function $(id) { return document.getElementById(id); }
@@ -182,11 +182,29 @@
     var over = $("voucher-hand-over"), d = last && last.status === "applied" && last.detail;
     over.hidden = !(d && d.item);
     over.textContent = d && d.item ? fmt(S.hand_over, { item: d.item, quantity: d.quantity, unit: d.unit || "" }) : "";
+    // Hand-outs taken back (or being taken back) by an undo of the log or the queue.
+    var undoing = {};
+    lines.forEach(function (l) { if (l.type === "undo" && l.detail && l.detail.undone) { undoing[l.detail.undone] = l.status; } });
+    D.queue().forEach(function (q) { if (q.type === "undo") { undoing[q.payload.distribution] = "pending"; } });
+    var window_ms = (C.undo_minutes || 0) * 60000;
     lines.slice(-12).reverse().forEach(function (l) {
       var li = el("li", "line " + l.status);
       li.setAttribute("data-key", l.key); li.setAttribute("data-status", l.status);
       li.appendChild(el("span", "what", l.label));
-      li.appendChild(el("span", "state", lineText(l)));
+      var id = l.detail && l.detail.distribution;
+      var undone = id && undoing[id];
+      li.appendChild(el("span", "state", undone === "applied" || undone === "duplicate" ? S.undone : lineText(l)));
+      if (id) { li.setAttribute("data-distribution", String(id)); }
+      // A wrong tap, taken back within minutes: a reversing movement on the server.
+      if (l.type === "hand_out" && l.status === "applied" && id && !undone && l.at && Date.now() - Date.parse(l.at) < window_ms) {
+        var u = el("button", "button small undo-hand-out", "↶ " + S.undo);
+        u.type = "button";
+        u.addEventListener("click", function () {
+          D.enqueue({ type: "undo", label: fmt(S.undo_label, { what: l.label }), payload: { distribution: id } });
+          renderLines();
+        });
+        li.appendChild(u);
+      }
       if (l.status === "pending" || l.status === "refused") {
         var b = el("button", "button small", l.status === "pending" ? S.remove : S.dismiss);
         b.type = "button";

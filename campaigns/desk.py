@@ -190,6 +190,8 @@ def desk_strings() -> dict[str, str]:
         "voucher_scan": _("%(name)s：扫码核销"),
         "hand_over": _("请交给劳动者：%(item)s × %(quantity)s %(unit)s"),
         "undo": _("撤销"),
+        "short_reason": _("少收原因（例如运输破损、少装）"),
+        "short_reason_needed": _("实收少于调出数量：请先写明原因。"),
         "undo_label": _("撤销：%(what)s"),
         "undone": _("已撤销"),
         "pending": _("待上传"),

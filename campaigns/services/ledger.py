@@ -477,11 +477,13 @@ def stock_transfer_receive(
     actor: AbstractBaseUser | None,
     transfer: Transfer,
     received: dict[int, int] | None = None,
+    reason: str = "",
 ) -> Transfer:
     """Sign for a transfer. ``received`` maps lot id → quantity counted (default: all).
 
     A short delivery is recorded per line (``quantity - received_quantity``); only what
-    arrived enters the destination's stock.
+    arrived enters the destination's stock, and it needs a ``reason`` (damaged on the
+    way, packed short …), kept on the receipt's movement.
     """
     transfer = (
         Transfer.objects.select_for_update()
@@ -497,8 +499,16 @@ def stock_transfer_receive(
     unknown = set(received) - {line.lot_id for line in lines}
     if unknown:
         raise CampaignsError(_("签收的批次不在这批调拨中。"), field="lines")
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise CampaignsError(_("原因不能超过 300 个字。"), field="reason")
+    short = any(received.get(line.lot_id, line.quantity) < line.quantity for line in lines)
+    if short and not reason:
+        raise CampaignsError(
+            _("实收少于调出数量：请写明原因（例如运输破损、少装）。"), field="reason"
+        )
     movement = Movement.objects.create(
-        kind=Movement.Kind.RECEIVE, campaign=transfer.campaign, actor=actor
+        kind=Movement.Kind.RECEIVE, campaign=transfer.campaign, actor=actor, reason=reason
     )
     for line in lines:
         got = received.get(line.lot_id, line.quantity)

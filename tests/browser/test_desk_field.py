@@ -125,3 +125,25 @@ def test_a_wrong_tap_is_taken_back_from_its_line(phone, desk):  # noqa: F811
     assert page.locator("button.undo-hand-out").count() == 0
     page.screenshot(path=str(ARTIFACTS / "desk-undo-360.png"))
     phone.assert_no_errors()
+
+
+def test_a_delivery_signed_short_asks_why(phone, desk):  # noqa: F811
+    from campaigns.models import Transfer
+
+    page = login(phone)
+    page.click("#tabbtn-deliveries")
+    field = page.locator("#delivery-list input[data-lot]").first
+    expect(field).to_be_visible()
+    field.fill("11")  # 12 sent
+    reason = page.locator("#delivery-list input[data-reason]").first
+    expect(reason).to_be_visible()
+    page.locator("#delivery-list button[type=submit]").first.click()
+    expect(page.locator("#delivery-msg")).to_contain_text("原因")
+    assert Transfer.objects.get().status == "in_transit"  # nothing signed without a reason
+    reason.fill("少装 1 顶")
+    page.locator("#delivery-list button[type=submit]").first.click()
+    wait_until(page, "document.querySelector('#delivery-msg').className.includes('ok')")
+    transfer = Transfer.objects.get()
+    assert transfer.status == "received" and transfer.receipt.reason == "少装 1 顶"
+    page.screenshot(path=str(ARTIFACTS / "desk-delivery-short-360.png"))
+    phone.assert_no_errors()

@@ -211,9 +211,14 @@ def test_delivery_listed_then_signed_for_with_a_shortfall(stocked, staff_xining,
         HTTP_IDEMPOTENCY_KEY="k-golmud",
     )  # fmt: skip
     assert refused.status_code == 403
-    response = client_for(staff_xining).post(
+    unsaid = client_for(staff_xining).post(
         url, {"lines": [{"lot": lot, "received_quantity": 10}]}, format="json",
-        HTTP_IDEMPOTENCY_KEY="k-1",
+        HTTP_IDEMPOTENCY_KEY="k-0",
+    )  # fmt: skip
+    assert unsaid.status_code == 400 and unsaid.json()["error"]["field"] == "reason"
+    response = client_for(staff_xining).post(
+        url, {"lines": [{"lot": lot, "received_quantity": 10}], "reason": "少装 2 顶"},
+        format="json", HTTP_IDEMPOTENCY_KEY="k-1",
     )  # fmt: skip
     assert response.status_code == 200, response.content
     assert response.json()["lines"][0]["shortfall"] == 2

@@ -323,11 +323,18 @@
         input.addEventListener("input", function () {
           var n = line.quantity - (parseInt(input.value, 10) || 0);
           short.textContent = n > 0 ? fmt(S.shortfall, { n: n }) : "";
+          showReason(form);
         });
         label.appendChild(input);
         row.appendChild(label); row.appendChild(short);
         form.appendChild(row);
       });
+      // Signed short: why (the receipt keeps it), asked before the button.
+      var why = el("label", "delivery-reason", S.short_reason);
+      var reason = el("input");
+      reason.type = "text"; reason.maxLength = 300; reason.setAttribute("data-reason", "");
+      why.appendChild(reason); why.hidden = true;
+      form.appendChild(why);
       var b = el("button", "button primary", S.receive);
       b.type = "submit";
       form.appendChild(b);
@@ -336,8 +343,27 @@
     });
   }
 
+  function shortOf(form) {
+    var short = 0;
+    form.querySelectorAll("input[data-lot]").forEach(function (input) {
+      short += Math.max(0, Number(input.max) - (parseInt(input.value, 10) || 0));
+    });
+    return short;
+  }
+  function showReason(form) {
+    var why = form.querySelector(".delivery-reason");
+    if (why) { why.hidden = shortOf(form) === 0; }
+  }
   function receive(t, form) {
     var lines = [], got = 0, sent = 0;
+    var reason = (form.querySelector("input[data-reason]") || { value: "" }).value.trim();
+    if (shortOf(form) > 0 && !reason) {
+      showReason(form);
+      $("delivery-msg").textContent = S.short_reason_needed;
+      $("delivery-msg").className = "delivery-msg error";
+      form.querySelector("input[data-reason]").focus();
+      return;
+    }
     form.querySelectorAll("input[data-lot]").forEach(function (input) {
       var n = Math.max(0, parseInt(input.value, 10) || 0);
       lines.push({ lot: Number(input.getAttribute("data-lot")), received_quantity: n });
@@ -347,7 +373,7 @@
     // One key per delivery: a second tap after a lost answer is not a second receipt.
     var key = form.getAttribute("data-key") || D.uuid4();
     form.setAttribute("data-key", key);
-    D.send(fmt(C.api.receive, { id: t.id }), "POST", { lines: lines }, { "Idempotency-Key": key })
+    D.send(fmt(C.api.receive, { id: t.id }), "POST", { lines: lines, reason: reason }, { "Idempotency-Key": key })
       .then(function (res) {
         var msg = $("delivery-msg");
         if (res.ok) {

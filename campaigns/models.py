@@ -149,10 +149,8 @@ class Campaign(models.Model):
         voucher is not a 清凉券)."""
         if self.voucher_name:
             return self.voucher_name
-        return {
-            self.Kind.SUMMER: _("清凉券"),
-            self.Kind.WINTER: _("温暖券"),
-        }.get(self.kind, _("领取券"))
+        names = {self.Kind.SUMMER: _("清凉券"), self.Kind.WINTER: _("温暖券")}
+        return str(names.get(self.kind, _("领取券")))
 
     class Meta:
         verbose_name = _("关爱活动")

@@ -119,6 +119,9 @@ def test_offline_the_kept_list_draws_opens_and_filters(phone, demo_stations):
     )
     wait_until(page, "!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
+    # The phone's clock is the night's (the server's is frozen there): offline, open now is
+    # read from the kept hours and this clock.
+    page.clock.set_fixed_time(dt.datetime(2026, 12, 14, 3, 5, tzinfo=SHANGHAI))
     page.context.set_offline(True)
     page.reload()
     page.wait_for_selector("#results[data-saved=true]", state="attached")

@@ -61,7 +61,7 @@ def test_quick_start_in_each_season(phone, demo_stations, settings, season):
             expect(banner).to_contain_text(text)
         if season == "winter":
             expect(banner).to_have_class("weather-banner cold")
-            expect(banner.locator("p.signal-orange")).to_have_count(1)
+            expect(banner.locator("details.signal-orange")).to_have_count(1)
     else:
         expect(banner).to_be_hidden()
     width = page.evaluate("document.documentElement.scrollWidth")

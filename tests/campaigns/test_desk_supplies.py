@@ -175,8 +175,9 @@ def test_supplies_show_stock_near_expiry_and_the_expired_lot_to_write_off(stock,
     )  # fmt: skip
     body = client_for(staff_xining).get("/api/v1/desk/supplies/?station=QH-XN-0001").json()
     assert body["campaigns"] == [
-        {"id": stock.campaign.pk, "name": stock.campaign.name, "per_person_daily_limit": 1}
-    ]
+        {"id": stock.campaign.pk, "name": stock.campaign.name, "per_person_daily_limit": 1,
+         "voucher_name": "清凉券"}  # a summer campaign's voucher
+    ]  # fmt: skip
     assert body["items"] == [{"code": "herbal-tea", "name": "凉茶", "unit": "罐", "available": 16}]
     lots = {lot["batch"]: lot["state"] for lot in body["stock"][0]["lots"]}
     assert lots == {"OLD": "expired", "SOON": "near", "LATE": "ok"}

@@ -194,6 +194,7 @@
       if (data.fromCache) { showSaved(new RequestFailed("offline", S.offline), data.features); return; }
       clearFailure();
       state.features = data.features;
+      document.getElementById("results").removeAttribute("data-saved");
       renderList(data.features, label);
       document.getElementById("results").setAttribute("data-loaded", "true");
       document.getElementById("results").setAttribute("data-origin", state.origin.lat.toFixed(5) + "," + state.origin.lng.toFixed(5));
@@ -496,6 +497,7 @@
       "bbox=" + bbox.join(",") + (filterQuery() ? "&" + filterQuery() : "");
     getJSON(url).then(function (data) {
       stationLayer.clearLayers();
+      document.getElementById("map").removeAttribute("data-saved");
       data.features.forEach(function (f) {
         var c = f.geometry.coordinates, pos = toDisplay(c[1], c[0]);
         if (f.properties.cluster) {

@@ -172,7 +172,7 @@ def test_kept_open_spans_say_what_open_now_says_later(client, city):
             f["properties"]["code"]: f["properties"]["open_spans"]
             for f in nearby(client, limit=50).json()["features"]
         }
-    assert len(kept) == 6 and kept["QH-XN-1001"] and kept["QH-XN-1004"]
+    assert len(kept) >= 6 and kept["QH-XN-1001"] and kept["QH-XN-1004"]
     for step in range(0, 2 * 48):
         moment = WEDNESDAY_10 + dt.timedelta(minutes=30 * step)
         with time_machine.travel(moment, tick=False):

@@ -162,4 +162,5 @@ def test_offline_the_kept_list_draws_opens_and_filters(phone, demo_stations):
     # The light list needs the server: not offered with no connection.
     expect(page.locator("#offline")).to_be_visible()
     assert page.locator("#offline a").count() == 0
+    expect(page.locator("#light-list-link")).to_be_hidden()
     page.screenshot(path=str(ARTIFACTS / "map-offline-open-now-360.png"), full_page=True)

@@ -195,6 +195,7 @@
       clearFailure();
       state.features = data.features;
       document.getElementById("results").removeAttribute("data-saved");
+      document.getElementById("light-list-link").hidden = false;
       renderList(data.features, label);
       document.getElementById("results").setAttribute("data-loaded", "true");
       document.getElementById("results").setAttribute("data-origin", state.origin.lat.toFixed(5) + "," + state.origin.lng.toFixed(5));
@@ -240,6 +241,8 @@
     var results = document.getElementById("results");
     results.setAttribute("data-loaded", "true");
     results.setAttribute("data-saved", "true");
+    // The light list is a server page: not offered while there is no connection.
+    document.getElementById("light-list-link").hidden = true;
     drawSaved();
     var keptAlerts = kept && recallAlerts(kept.origin);
     if (keptAlerts) { renderAlerts(keptAlerts); }

@@ -158,7 +158,9 @@
   function dismissed() { return D.load(DISMISSED_KEY); }
 
   function lineText(l) {
-    return l.status === "pending" ? S.pending : l.status === "refused" ? fmt(S.refused, { reason: l.reason }) : S.applied;
+    if (l.status === "pending") { return S.pending; }
+    if (l.status === "refused") { return fmt(S.refused, { reason: l.reason }); }
+    return l.type === "undo" ? S.undone : S.applied;
   }
 
   function renderLines() {

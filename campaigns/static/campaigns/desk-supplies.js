@@ -24,7 +24,11 @@
     return e;
   }
   function note(text) {
-    document.querySelectorAll("[data-note]").forEach(function (n) { n.textContent = text || ""; });
+    document.querySelectorAll("[data-note]").forEach(function (n) {
+      n.textContent = text || "";
+      // Where the thumb is: the answer is brought into view under the item just tapped.
+      if (text && n.offsetParent !== null && n.scrollIntoView) { n.scrollIntoView({ block: "nearest" }); }
+    });
   }
 
   // Upload: every hand-out and voucher of the queue in one batch --------------------------

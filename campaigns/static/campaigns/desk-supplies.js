@@ -27,7 +27,7 @@
     document.querySelectorAll("[data-note]").forEach(function (n) {
       n.textContent = text || "";
       // Where the thumb is: the answer is brought into view under the item just tapped.
-      if (text && n.offsetParent !== null && n.scrollIntoView) { n.scrollIntoView({ block: "nearest" }); }
+      if (text && n.offsetParent !== null && n.scrollIntoView) { n.scrollIntoView({ block: "center" }); }
     });
   }
 

@@ -129,6 +129,7 @@ CAMPAIGN_DETAILS = (
     "category_weights",
     "budget",
     "per_person_daily_limit",
+    "voucher_name",
 )
 
 

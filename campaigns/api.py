@@ -90,6 +90,10 @@ class ReceiveLineSerializer(serializers.Serializer):
 
 class ReceiveSerializer(serializers.Serializer):
     lines = ReceiveLineSerializer(many=True, required=False)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=300,
+        help_text="Why less arrived than was sent; required when any line falls short.",
+    )  # fmt: skip
 
 
 class DistributionSerializer(serializers.Serializer):
@@ -276,8 +280,9 @@ class TransferReceiveView(IdempotentMovementView):
         transfer = selectors.transfer_get(pk=kwargs["pk"])
         received = {line["lot"]: line["received_quantity"] for line in data.get("lines") or []}
         transfer = ledger.stock_transfer_receive(
-            actor=request.user, transfer=transfer, received=received
-        )
+            actor=request.user, transfer=transfer, received=received,
+            reason=data.get("reason") or "",
+        )  # fmt: skip
         return 200, transfer_body(transfer)
 
 

@@ -52,7 +52,7 @@ class DeskSuppliesView(DeskAPIView):
 
 class DeskActionSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=DESK_KEY_MAX_LENGTH)
-    type = serializers.ChoiceField(choices=["hand_out", "voucher"])
+    type = serializers.ChoiceField(choices=["hand_out", "voucher", "undo"])
     station = serializers.CharField(max_length=40)
 
 

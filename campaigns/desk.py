@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, StockLevel, StockLocation, Transfer
+from campaigns.services import reversals
 from core import time as local_time
 from core.errors import PermissionDenied
 from core.scoping import scope_for
@@ -121,7 +122,12 @@ def desk_supplies(
     return {
         "station": station.code,
         "campaigns": [
-            {"id": c.pk, "name": c.name, "per_person_daily_limit": c.per_person_daily_limit}
+            {
+                "id": c.pk,
+                "name": c.name,
+                "per_person_daily_limit": c.per_person_daily_limit,
+                "voucher_name": c.voucher_label,
+            }
             for c in desk_campaigns(station=station)
         ],
         "items": [
@@ -149,7 +155,14 @@ def desk_panel(title: str | Promise) -> PanelContext:
     def context(request: HttpRequest) -> dict[str, Any] | None:
         if not _panel_context(request):
             return None
-        return {"title": title, "config": {**DESK_CONFIG, "strings": desk_strings()}}
+        return {
+            "title": title,
+            "config": {
+                **DESK_CONFIG,
+                "strings": desk_strings(),
+                "undo_minutes": int(reversals.undo_window().total_seconds() // 60),
+            },
+        }
 
     return context
 
@@ -173,7 +186,14 @@ def desk_strings() -> dict[str, str]:
         "in_stock": _("余 %(n)s"),
         "group_label": _("%(category)s %(workers)s人 · %(item)s ×%(quantity)s"),
         "person_label": _("实名 尾号%(tail)s · %(item)s ×%(quantity)s"),
-        "voucher_label": _("清凉券 %(code)s"),
+        "voucher_label": _("%(name)s %(code)s"),
+        "voucher_scan": _("%(name)s：扫码核销"),
+        "hand_over": _("请交给劳动者：%(item)s × %(quantity)s %(unit)s"),
+        "undo": _("撤销"),
+        "short_reason": _("少收原因（例如运输破损、少装）"),
+        "short_reason_needed": _("实收少于调出数量：请先写明原因。"),
+        "undo_label": _("撤销：%(what)s"),
+        "undone": _("已撤销"),
         "pending": _("待上传"),
         "applied": _("已发放"),
         "refused": _("未发放：%(reason)s"),

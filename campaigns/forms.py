@@ -185,6 +185,9 @@ class TransferReceiveForm(forms.Form):
                 label=f"{line.lot.item.name} {line.lot.batch}".strip(),
                 min_value=0, max_value=line.quantity, required=False, initial=line.quantity,
             )  # fmt: skip
+        self.fields["reason"] = forms.CharField(
+            label=_("少收原因（实收少于调出时必填）"), required=False, max_length=300
+        )
 
     def received(self) -> dict[int, int]:
         """Lot id → quantity counted, for the lines where a count was typed."""

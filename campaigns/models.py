@@ -139,8 +139,22 @@ class Campaign(models.Model):
     )
     # Hand-outs per identified worker per day (0 = no limit).
     per_person_daily_limit = models.PositiveSmallIntegerField(_("每人每日限领"), default=1)
+    # What its vouchers are called; blank follows the season (``voucher_label``).
+    voucher_name = models.CharField(
+        _("券名称"), max_length=20, blank=True,
+        help_text=_("留空则按活动类型：夏季“清凉券”，冬季“温暖券”，其他“领取券”"),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
+
+    @property
+    def voucher_label(self) -> str:
+        """The vouchers' name: the campaign's own, or the season's (a winter campaign's
+        voucher is not a 清凉券)."""
+        if self.voucher_name:
+            return self.voucher_name
+        names = {self.Kind.SUMMER: _("清凉券"), self.Kind.WINTER: _("温暖券")}
+        return str(names.get(self.kind, _("领取券")))
 
     class Meta:
         verbose_name = _("关爱活动")
@@ -167,6 +181,7 @@ class Movement(models.Model):
         DISTRIBUTION = "distribution", _("发放")
         ADJUSTMENT = "adjustment", _("盘点调整")
         WRITE_OFF = "write_off", _("过期报废")
+        REVERSAL = "reversal", _("撤销发放")
 
     kind = models.CharField(_("类型"), max_length=14, choices=Kind.choices)
     campaign = models.ForeignKey(
@@ -295,6 +310,12 @@ class TransferLine(models.Model):
         return 0 if self.received_quantity is None else self.quantity - self.received_quantity
 
 
+class DistributionQuerySet(models.QuerySet):
+    def standing(self) -> DistributionQuerySet:
+        """Hand-outs not taken back: what was really handed out."""
+        return self.filter(reversal__isnull=True)
+
+
 class Distribution(models.Model):
     """A hand-out: to a group of N workers of a category, or to one identified worker."""
 
@@ -313,6 +334,14 @@ class Distribution(models.Model):
     worker_key = models.CharField(_("劳动者标识"), max_length=64, blank=True, db_index=True)
     handed_out_on = models.DateField(_("发放日期"))
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # Set when the hand-out was taken back (a wrong tap): the movement that put the stock
+    # back. A taken-back hand-out counts for nothing (``standing()``); the ledger keeps both.
+    reversal = models.OneToOneField(
+        Movement, verbose_name=_("撤销"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reversed_distribution",
+    )  # fmt: skip
+
+    objects = DistributionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("发放记录")

@@ -362,7 +362,8 @@ def stock_alerts(
     week_ago = on - dt.timedelta(days=7)
     rates = {
         (row["location_id"], row["item_id"]): row["n"] / 7
-        for row in Distribution.objects.filter(
+        for row in Distribution.objects.standing()
+        .filter(
             location__union__path__startswith=union_path,
             handed_out_on__gt=week_ago,
             handed_out_on__lte=on,
@@ -600,7 +601,7 @@ def category_progress(*, campaign: Campaign, by_category: dict[str, int]) -> lis
 def campaign_dashboard(*, campaign: Campaign, on: dt.date) -> dict[str, Any]:
     """Workers reached against target (by day, category with its target, prefecture),
     stock by location × item (expired apart, reorder levels), spend, alerts."""
-    handed = Distribution.objects.filter(campaign=campaign)
+    handed = Distribution.objects.standing().filter(campaign=campaign)
     reached = handed.aggregate(n=Sum("workers"))["n"] or 0
     by_day = list(
         handed.values("handed_out_on").annotate(n=Sum("workers")).order_by("handed_out_on")

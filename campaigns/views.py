@@ -311,8 +311,9 @@ def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpRes
         if form.is_valid():
             try:
                 ledger.stock_transfer_receive(
-                    actor=request.user, transfer=transfer, received=form.received()
-                )
+                    actor=request.user, transfer=transfer, received=form.received(),
+                    reason=form.cleaned_data.get("reason") or "",
+                )  # fmt: skip
                 messages.success(request, _("已签收。"))
                 return redirect("campaigns:dashboard", pk=campaign.pk)
             except DomainError as exc:

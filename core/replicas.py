@@ -143,8 +143,3 @@ class ReplicaRoutingMiddleware:
             request.path.startswith(prefix) for prefix in settings.REPLICA_READ_PREFIXES
         )
         return None
-
-
-def read_alias() -> str:
-    """The alias the router picks for a read now (for /healthz and tests)."""
-    return ReplicaRouter().db_for_read(object)

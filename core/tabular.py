@@ -426,14 +426,3 @@ def xlsx_bytes(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def csv_bytes(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]
-) -> bytes:
-    """UTF-8 with a BOM, so that Excel in China opens it without garbling the Chinese."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([formula_safe(v) for v in headers])
-    writer.writerows([formula_safe(v) for v in row] for row in rows)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

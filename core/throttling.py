@@ -27,11 +27,6 @@ def public_form_retry_after(request: HttpRequest) -> int | None:
     return max(1, math.ceil(throttle.wait() or 1))
 
 
-def public_form_allowed(request: HttpRequest) -> bool:
-    """For plain Django views: count this submission; False once over the limit."""
-    return public_form_retry_after(request) is None
-
-
 def too_many(response: HttpResponse, retry_after: int) -> HttpResponse:
     """Mark a refused form's response as 429 with ``Retry-After``."""
     response.status_code = 429

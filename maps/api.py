@@ -156,6 +156,7 @@ class ClusterView(PublicView):
                 "zoom", {"type": "integer", "minimum": 0, "maximum": 20}, required=True
             ),
             SERVICE_PARAM,
+            OPEN_NOW_PARAM,
         ],
         responses=GEOJSON,
     )
@@ -166,10 +167,14 @@ class ClusterView(PublicView):
             raise BadParameter(_("缺少参数 zoom。"), field="zoom")
         zoom = parse_int(params, "zoom", default=0, minimum=0, maximum=20)
         services = parse_services(params)
+        open_now = parse_bool(params, "open_now")
         at = timezone.now()
         day = presenters.today_local(at)
         features = []
-        for cluster in selectors.station_clusters(bbox=bbox, zoom=zoom, services=services):
+        clusters = selectors.station_clusters(
+            bbox=bbox, zoom=zoom, services=services, open_now=open_now, at=at
+        )
+        for cluster in clusters:
             if cluster.station is not None:
                 feature = presenters.station_feature(
                     cluster.station, open_now=cluster.station.is_open(at), day=day
@@ -194,13 +199,22 @@ class StationDetailView(PublicView):
     @extend_schema(
         operation_id="station_detail",
         summary="One station with everything a worker needs",
+        parameters=[
+            OpenApiParameter("lat", float, description="Where the worker is (WGS-84), with lng."),
+            OpenApiParameter("lng", float, description="Where the worker is (WGS-84), with lat."),
+        ],
         responses=GEOJSON,
     )
     def get(self, request: Request, code: str) -> Response:
         station = selectors.station_detail(code=code)
         if station is None:
             raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="code")
-        return Response(presenters.station_detail(station, at=timezone.now()))
+        detail = presenters.station_detail(station, at=timezone.now())
+        # From where the worker's list was measured: directions in the list's mode.
+        if request.query_params.get("lat") or request.query_params.get("lng"):
+            origin = parse_lat_lng(request.query_params)
+            detail["properties"]["directions"] = presenters.directions_links(station, origin=origin)
+        return Response(detail)
 
 
 class AlertsHereView(PublicView):
@@ -220,7 +234,9 @@ class AlertsHereView(PublicView):
             {
                 "region": region.code if region else None,
                 "region_name": presenters.label(region) if region else None,
-                "alerts": presenters.weather_alerts_today(region=region) if region else [],
+                "alerts": presenters.weather_alerts_today(region=region, near=(lat, lng))
+                if region
+                else [],
             }
         )
 

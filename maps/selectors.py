@@ -354,14 +354,22 @@ def station_clusters(
     bbox: tuple[float, float, float, float],
     zoom: int,
     services: Sequence[str] = (),
+    open_now: bool = False,
+    at: dt.datetime | None = None,
 ) -> list[Cluster]:
     """Group the stations in the box into grid cells about 64 screen pixels wide.
 
     Works on both backends: the grid is plain arithmetic on ST_X/ST_Y, grouped in SQL.
+    With ``open_now`` only the stations open at ``at`` are counted, so that the map's
+    clusters agree with the list under the same filters (open now is decided in Python
+    from each station's hours, as everywhere: their ids narrow the grouping).
     """
     size = cell_degrees(zoom)
     min_lng, min_lat = bbox[0], bbox[1]
     qs = public_stations(services=services).filter(InBBox("location", bbox))
+    if open_now:
+        at = at or timezone.now()
+        qs = qs.filter(pk__in=[v[0] for v in rows(qs) if StationRow(*v).is_open(at)])
     cells = (
         qs.annotate(
             cx=Cast(Floor((StX("location") - min_lng) / size), IntegerField()),

@@ -111,7 +111,9 @@ def ui_strings() -> dict[str, str]:
         "report_problem": _("报告这个站点的问题"),
         "stale": _("（预报未能更新）"),
         "details": _("详情"),
-        "close": _("关闭"),
+        "close": _("收起"),
+        "view_station": _("查看站点"),
+        "saved_station": _("没有网络：以下是保存在手机上的信息，开放状态按手机时间推算。"),
         "stations_here": _("%(n)s 个站点"),
         "hours_today": _("今日"),
         "closed_today": _("今日闭站"),
@@ -162,7 +164,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "cold_alerts": any(a["kind"] != "heat" for a in alerts),
             "vector_tiles": bool(config["vector_tiles"]),
-            "compact_alerts": len(alerts) > 1,
         },
     )
 
@@ -224,7 +225,7 @@ def _station_page(
     at = timezone.now()
     detail = presenters.station_detail(station, at=at)
     props = detail["properties"]
-    alerts = presenters.weather_alerts_today(region=station.region)
+    alerts = presenters.weather_alerts_today(region=station.region, shelter=False)
     cold_alerts = any(a["kind"] != "heat" for a in alerts)
     return render(
         request,

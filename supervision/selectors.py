@@ -56,10 +56,6 @@ def appointed_in_scope(scope: Scope) -> QuerySet[AppointedInspector]:
     )
 
 
-def templates_in_scope(scope: Scope) -> QuerySet[ChecklistTemplate]:
-    return scope.filter(ChecklistTemplate.objects.filter(active=True))
-
-
 def templates_for(workplace: Workplace) -> QuerySet[ChecklistTemplate]:
     """Active templates of the workplace's union or of a union above it."""
     paths = []

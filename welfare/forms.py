@@ -61,7 +61,8 @@ class HazardReportForm(forms.Form):
     )  # fmt: skip
     contact = forms.CharField(
         label=_("联系方式（可选）"), required=False, max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        # The reporter's own phone (or e-mail): the phone keypad, and the phone may fill it.
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,6 +5,8 @@
 * ``lifecycle`` — campaigns (create, edit, status, delete) and edits of allocation lines.
 * ``planner`` — proposing allocations from demand and stock, and confirming them as
   transfers.
+* ``reversals`` — taking back a hand-out made by mistake, within minutes, as a reversing
+  movement in the ledger.
 * ``idempotency`` — the remembered first answer to a stock-changing API call.
 
 Reads live in ``campaigns.selectors``.

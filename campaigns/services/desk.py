@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from campaigns import selectors
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Distribution, IdempotencyRecord
-from campaigns.services import idempotency, ledger, vouchers
+from campaigns.services import idempotency, ledger, reversals, vouchers
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.identifiers import code_lookup_form
 from core.scoping import scope_for
@@ -39,7 +39,8 @@ MAX_ID = 2**62
 
 @dataclasses.dataclass(frozen=True)
 class DeskAction:
-    """One queued action as the phone sent it (``type`` is ``hand_out`` or ``voucher``)."""
+    """One queued action as the phone sent it (``type`` is ``hand_out``, ``voucher`` or
+    ``undo``: taking back a hand-out just made)."""
 
     key: str
     type: str
@@ -112,12 +113,28 @@ def _voucher(actor: AbstractBaseUser, station: Station, payload: dict[str, Any])
     )
     return {
         "voucher": vouchers.voucher_code_display(voucher.code), "item": voucher.item.name,
+        "voucher_name": voucher.campaign.voucher_label,
         "unit": voucher.item.unit, "quantity": voucher.quantity,
         "campaign": voucher.campaign.name,
     }  # fmt: skip
 
 
-HANDLERS = {"hand_out": _hand_out, "voucher": _voucher}
+def _undo(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
+    """Take back a hand-out of this station (a wrong tap), within the undo window."""
+    pk = _int(payload, "distribution", most=MAX_ID)
+    distribution = (
+        Distribution.objects.filter(pk=pk, location__station=station).select_related("item").first()
+    )
+    if distribution is None:
+        raise NotFound(_("本站没有编号为 %(id)d 的发放记录。") % {"id": pk}, field="distribution")
+    reversals.distribution_undo(actor=actor, distribution=distribution)
+    return {
+        "undone": distribution.pk, "item": distribution.item.name,
+        "unit": distribution.item.unit, "quantity": distribution.quantity,
+    }  # fmt: skip
+
+
+HANDLERS = {"hand_out": _hand_out, "voucher": _voucher, "undo": _undo}
 
 
 def _perform(actor: AbstractBaseUser, action: DeskAction) -> dict[str, Any]:

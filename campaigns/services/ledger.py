@@ -554,11 +554,13 @@ def stock_transfer_receive(
     actor: AbstractBaseUser | None,
     transfer: Transfer,
     received: dict[int, int] | None = None,
+    reason: str = "",
 ) -> Transfer:
     """Sign for a transfer. ``received`` maps lot id → quantity counted (default: all).
 
     A short delivery is recorded per line (``quantity - received_quantity``); only what
-    arrived enters the destination's stock.
+    arrived enters the destination's stock, and it needs a ``reason`` (damaged on the
+    way, packed short …), kept on the receipt's movement.
     """
     transfer = (
         Transfer.objects.select_for_update()
@@ -574,8 +576,16 @@ def stock_transfer_receive(
     unknown = set(received) - {line.lot_id for line in lines}
     if unknown:
         raise CampaignsError(_("签收的批次不在这批调拨中。"), field="lines")
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise CampaignsError(_("原因不能超过 300 个字。"), field="reason")
+    short = any(received.get(line.lot_id, line.quantity) < line.quantity for line in lines)
+    if short and not reason:
+        raise CampaignsError(
+            _("实收少于调出数量：请写明原因（例如运输破损、少装）。"), field="reason"
+        )
     movement = Movement.objects.create(
-        kind=Movement.Kind.RECEIVE, campaign=transfer.campaign, actor=actor
+        kind=Movement.Kind.RECEIVE, campaign=transfer.campaign, actor=actor, reason=reason
     )
     for line in lines:
         got = received.get(line.lot_id, line.quantity)
@@ -646,9 +656,11 @@ def stock_distribute(
         limit = campaign.per_person_daily_limit
         if limit:
             # worker_limit_lock above serialises hand-outs to this worker in this campaign.
-            done = Distribution.objects.filter(
-                campaign=campaign, worker_key=key, handed_out_on=on
-            ).count()
+            done = (
+                Distribution.objects.standing()
+                .filter(campaign=campaign, worker_key=key, handed_out_on=on)
+                .count()
+            )
             if done >= limit:
                 raise LimitReached(
                     _("这位劳动者今天已经领过 %(n)d 次（本活动每人每天限 %(limit)d 次）。")

@@ -138,6 +138,7 @@ def campaign_create(
     budget: Decimal = Decimal(0),
     per_person_daily_limit: int = 1,
     category_weights: dict[str, float] | None = None,
+    voucher_name: str = "",
 ) -> Campaign:
     """A new campaign, planned, under ``union`` (which the actor must organize).
 
@@ -149,7 +150,7 @@ def campaign_create(
         kind=kind, name=name, union=union, starts_on=starts_on, ends_on=ends_on,
         target_workers=target_workers, category_targets=_check_targets(category_targets or {}),
         budget=budget, per_person_daily_limit=per_person_daily_limit,
-        category_weights=_check_weights(weights),
+        category_weights=_check_weights(weights), voucher_name=(voucher_name or "").strip(),
     )  # fmt: skip
     campaign.full_clean()
     stamp(campaign, actor)
@@ -172,6 +173,7 @@ def campaign_update(
     budget: Decimal,
     per_person_daily_limit: int,
     category_weights: dict[str, float] | None = None,
+    voucher_name: str | None = None,
 ) -> Campaign:
     """Correct a campaign's details; its status changes only through ``campaign_set_status``.
 
@@ -188,6 +190,8 @@ def campaign_update(
     campaign.per_person_daily_limit = per_person_daily_limit
     if category_weights is not None:  # None keeps the campaign's weights
         campaign.category_weights = _check_weights(category_weights)
+    if voucher_name is not None:  # None keeps the name; "" follows the season
+        campaign.voucher_name = voucher_name.strip()
     campaign.full_clean()
     stamp(campaign, actor)
     campaign.save()

@@ -23,7 +23,6 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from campaigns import selectors
-from campaigns import tasks as campaign_tasks
 from campaigns.apportion import apportion
 from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
@@ -37,6 +36,7 @@ from campaigns.services.ledger import (
 from campaigns.services.lifecycle import allocation_edit, require_campaign_manage, stamp
 from core import time as local_time
 from core.categories import WorkerCategory
+from core.queueing import registered_task
 from stations.models import Station, VisitDaily
 from welfare.models import Workplace
 
@@ -139,14 +139,20 @@ def campaign_plan_start(
     return PlanStarted(task_id=task_id)
 
 
+#: The task that runs ``campaign_plan`` in a worker (campaigns/tasks.py). Looked up by name
+#: in Celery's registry: a service never imports a task module, which imports services.
+PLAN_TASK = "campaigns.tasks.plan_campaign"
+
+
 def _queue_or_run(args: list, task_id: str) -> None:
     """Queue the plan; with the broker down, make it here and now instead, so the
     organizer's plan is never lost and the page still answers (docs/operations.md)."""
+    task = registered_task(PLAN_TASK)
     try:
-        campaign_tasks.plan_campaign.apply_async(args=args, task_id=task_id)
+        task.apply_async(args=args, task_id=task_id)
     except BROKER_DOWN:
         logger.warning("broker unreachable: planning task %s in the web process", task_id)
-        campaign_tasks.plan_campaign.apply(args=args, task_id=task_id)
+        task.apply(args=args, task_id=task_id)
 
 
 def campaign_plan(

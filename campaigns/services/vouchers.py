@@ -142,9 +142,11 @@ def voucher_redeem(
     campaign = Campaign.objects.select_related("union").get(pk=voucher.campaign_id)
     limit = campaign.per_person_daily_limit
     if limit:
-        done = Distribution.objects.filter(
-            campaign=campaign, worker_key=voucher.worker_key, handed_out_on=on
-        ).count()
+        done = (
+            Distribution.objects.standing()
+            .filter(campaign=campaign, worker_key=voucher.worker_key, handed_out_on=on)
+            .count()
+        )
         if done >= limit:
             raise LimitReached(
                 _("这位劳动者今天已经领过 %(n)d 次（本活动每人每天限 %(limit)d 次）。")

@@ -519,6 +519,9 @@ HEALTH_CHECK_INTERVAL_MONTHS = env_int("HEALTH_CHECK_INTERVAL_MONTHS", 12, minim
 OFFICIAL_ALERT_FEED_URL = env_str("OFFICIAL_ALERT_FEED_URL", "")
 # A signal without <expires> is shown this many hours after it was sent.
 OFFICIAL_ALERT_DEFAULT_HOURS = env_int("OFFICIAL_ALERT_DEFAULT_HOURS", 24, minimum=1)
+# Minutes after a hand-out is recorded in which the desk may take it back (a wrong tap);
+# later, stock is corrected by an adjustment with a reason (campaigns.services.reversals).
+HAND_OUT_UNDO_MINUTES = env_int("HAND_OUT_UNDO_MINUTES", 5, minimum=0)
 WEATHER_API_URL = env_str("WEATHER_API_URL", "https://api.open-meteo.com/v1/forecast")
 WEATHER_CONNECT_TIMEOUT = 3.05
 WEATHER_READ_TIMEOUT = 10

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from core.dates import check_past_day
 from core.errors import Conflict
+from core.queueing import task_queue_on_commit
 from stations.models import Membership
-from supervision import tasks
 from supervision.exceptions import SupervisionError
 from supervision.models import (
     Accident,
@@ -202,7 +202,7 @@ def accident_register(
     entries_exclude_after_fatal_accident(accident=accident)
     if accident.deaths:
         pk = accident.pk
-        transaction.on_commit(lambda: tasks.accident_fatal_alert.delay(pk))
+        task_queue_on_commit("supervision.tasks.accident_fatal_alert", pk)
     return accident
 
 

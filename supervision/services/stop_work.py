@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import time as local_time
+from core.queueing import task_queue_on_commit
 from stations.models import Membership, Union
-from supervision import tasks
 from supervision.exceptions import SupervisionError
 from supervision.models import StopWorkProposal
 from supervision.services._common import (
@@ -73,7 +73,7 @@ def stop_work_propose(
     stamp(proposal, actor)
     proposal.save()
     pk = proposal.pk
-    transaction.on_commit(lambda: tasks.stop_work_alert.delay(pk))
+    task_queue_on_commit("supervision.tasks.stop_work_alert", pk)
     return proposal
 
 

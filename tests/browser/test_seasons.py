@@ -66,7 +66,8 @@ def test_quick_start_in_each_season(phone, demo_stations, settings, season):
             expect(banner).to_contain_text(text)
         if season == "winter":
             expect(banner).to_have_class("weather-banner cold")
-            expect(banner.locator("p[data-source=advisory]").first).to_contain_text(
+            expect(banner.locator("details.signal-orange")).to_have_count(1)
+            expect(banner.locator("details[data-source=advisory]").first).to_contain_text(
                 "模型估算，以气象部门发布为准"
             )
     else:

@@ -175,8 +175,9 @@ def test_supplies_show_stock_near_expiry_and_the_expired_lot_to_write_off(stock,
     )  # fmt: skip
     body = client_for(staff_xining).get("/api/v1/desk/supplies/?station=QH-XN-0001").json()
     assert body["campaigns"] == [
-        {"id": stock.campaign.pk, "name": stock.campaign.name, "per_person_daily_limit": 1}
-    ]
+        {"id": stock.campaign.pk, "name": stock.campaign.name, "per_person_daily_limit": 1,
+         "voucher_name": "清凉券"}  # a summer campaign's voucher
+    ]  # fmt: skip
     assert body["items"] == [{"code": "herbal-tea", "name": "凉茶", "unit": "罐", "available": 16}]
     lots = {lot["batch"]: lot["state"] for lot in body["stock"][0]["lots"]}
     assert lots == {"OLD": "expired", "SOON": "near", "LATE": "ok"}
@@ -211,9 +212,14 @@ def test_delivery_listed_then_signed_for_with_a_shortfall(stocked, staff_xining,
         HTTP_IDEMPOTENCY_KEY="k-golmud",
     )  # fmt: skip
     assert refused.status_code == 403
-    response = client_for(staff_xining).post(
+    unsaid = client_for(staff_xining).post(
         url, {"lines": [{"lot": lot, "received_quantity": 10}]}, format="json",
-        HTTP_IDEMPOTENCY_KEY="k-1",
+        HTTP_IDEMPOTENCY_KEY="k-0",
+    )  # fmt: skip
+    assert unsaid.status_code == 400 and unsaid.json()["error"]["field"] == "reason"
+    response = client_for(staff_xining).post(
+        url, {"lines": [{"lot": lot, "received_quantity": 10}], "reason": "少装 2 顶"},
+        format="json", HTTP_IDEMPOTENCY_KEY="k-1",
     )  # fmt: skip
     assert response.status_code == 200, response.content
     assert response.json()["lines"][0]["shortfall"] == 2

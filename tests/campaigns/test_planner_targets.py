@@ -13,6 +13,7 @@ from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Transfer
 from campaigns.selectors import campaign_dashboard, plan_totals
 from campaigns.services import ledger, lifecycle, planner
+from campaigns.tasks import plan_campaign
 from tests.factories import bare_visits
 
 pytestmark = [pytest.mark.django_db]
@@ -81,7 +82,7 @@ def test_target_weighting_needs_targets_and_a_known_name(scene):
 @time_machine.travel(NOW, tick=False)
 def test_the_background_task_plans_with_the_same_weighting(scene, network):
     set_targets(scene, {"sanitation": 10})
-    result = planner.campaign_tasks.plan_campaign.apply(
+    result = plan_campaign.apply(
         args=[None, scene.campaign.pk, scene.hat.pk, scene.depot.pk, 4, 0, None, "targets"]
     ).get()
     assert result["lines"] == {"QH-XN-0001": 0, "QH-XN-0002": 400}

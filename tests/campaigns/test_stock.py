@@ -87,7 +87,13 @@ def test_transfer_with_shortfall(stock, staff_xining):
     assert lines == {"W2": 100, "W1": 50}
     assert level(stock.depot, stock.water) == 50 and level(stock.station, stock.water) == 0
     w1 = Lot.objects.get(batch="W1")
-    ledger.stock_transfer_receive(actor=staff_xining, transfer=transfer, received={w1.pk: 45})
+    with pytest.raises(CampaignsError) as why:  # signed short: the reason is asked for
+        ledger.stock_transfer_receive(actor=staff_xining, transfer=transfer, received={w1.pk: 45})
+    assert why.value.field == "reason"
+    ledger.stock_transfer_receive(
+        actor=staff_xining, transfer=transfer, received={w1.pk: 45}, reason="运输破损"
+    )
+    assert transfer.__class__.objects.get(pk=transfer.pk).receipt.reason == "运输破损"
     transfer.refresh_from_db()
     assert transfer.status == "received"
     assert {line.lot.batch: line.shortfall for line in transfer.lines.all()} == {"W2": 0, "W1": 5}

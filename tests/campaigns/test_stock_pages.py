@@ -198,7 +198,9 @@ def test_signing_shows_the_lines_and_records_a_shortfall(organizer, stock, in_tr
     bad = organizer.post(url, {f"got-{line.pk}": "21"})
     assert bad.status_code == 400
     assert list(bad.context["form"].errors) == [f"got-{line.pk}"]
-    assert organizer.post(url, {f"got-{line.pk}": "18"}).status_code == 302
+    unsaid = organizer.post(url, {f"got-{line.pk}": "18"})
+    assert unsaid.status_code == 400 and "原因" in unsaid.content.decode()
+    assert organizer.post(url, {f"got-{line.pk}": "18", "reason": "运输破损"}).status_code == 302
     line = TransferLine.objects.get()
     assert (line.received_quantity, line.shortfall) == (18, 2)
     assert StockLevel.objects.get(location=stock.station).quantity == 18

@@ -1,5 +1,7 @@
 """The nearby endpoint: true-distance order, filters, the contract and bad input."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 
@@ -50,6 +52,7 @@ def test_feature_shape(client, city):
         "distance_text",
         "travel",
         "next_open",
+        "open_spans",
         "open_now",
         "hours_today",
         "services",
@@ -159,3 +162,24 @@ def test_a_service_added_a_moment_ago_filters_at_once(client, city):
     answered = nearby(client, service="shade_tent")
     assert answered.status_code == 200
     assert answered.json()["features"] == []  # no station offers it yet
+
+
+def test_kept_open_spans_say_what_open_now_says_later(client, city):
+    """Offline the finder reads open now from the spans kept with its last list (issue 23):
+    every half hour of the next two days, the spans kept at 10:00 agree with the server."""
+    with time_machine.travel(WEDNESDAY_10, tick=False):
+        kept = {
+            f["properties"]["code"]: f["properties"]["open_spans"]
+            for f in nearby(client, limit=50).json()["features"]
+        }
+    assert len(kept) >= 6 and kept["QH-XN-1001"] and kept["QH-XN-1004"]
+    for step in range(0, 2 * 48):
+        moment = WEDNESDAY_10 + dt.timedelta(minutes=30 * step)
+        with time_machine.travel(moment, tick=False):
+            now = {
+                f["properties"]["code"]: f["properties"]["open_now"]
+                for f in nearby(client, limit=50).json()["features"]
+            }
+        ms = int(moment.timestamp() * 1000)
+        said = {code: any(a <= ms < b for a, b in spans) for code, spans in kept.items()}
+        assert said == now, moment

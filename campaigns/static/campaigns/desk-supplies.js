@@ -13,7 +13,7 @@
   var S = C.strings, fmt = D.fmt;
   var CACHE_KEY = "yizhan.desk.supplies." + D.config.user + ".";
   var DISMISSED_KEY = "yizhan.desk.dismissed." + D.config.user;
-  var TYPES = ["hand_out", "voucher"];
+  var TYPES = ["hand_out", "voucher", "undo"];
   var data = null, category = D.config.categories[0].code, workers = 1;
 
   function $(id) { return document.getElementById(id); }
@@ -24,7 +24,11 @@
     return e;
   }
   function note(text) {
-    document.querySelectorAll("[data-note]").forEach(function (n) { n.textContent = text || ""; });
+    document.querySelectorAll("[data-note]").forEach(function (n) {
+      n.textContent = text || "";
+      // Where the thumb is: the answer is brought into view under the item just tapped.
+      if (text && n.offsetParent !== null && n.scrollIntoView) { n.scrollIntoView({ block: "center" }); }
+    });
   }
 
   // Upload: every hand-out and voucher of the queue in one batch --------------------------
@@ -98,6 +102,8 @@
     box.hidden = !data || data.campaigns.length < 2;
     var c = campaign();
     document.querySelector(".who-person").hidden = !(c && c.per_person_daily_limit > 0);
+    // The voucher goes by the campaign's name for it (温暖券 in winter, 清凉券 in summer).
+    if (c && c.voucher_name) { $("voucher-summary").textContent = fmt(S.voucher_scan, { name: c.voucher_name }); }
   }
 
   function renderCategories() {
@@ -112,7 +118,16 @@
     });
   }
 
-  function setWorkers(n) { workers = Math.max(1, Math.min(200, n)); $("workers-count").textContent = String(workers); }
+  function setWorkers(n) { workers = Math.max(1, Math.min(200, n)); $("workers-count").textContent = String(workers); personMode(); }
+  // A phone typed: the hand-out goes to that one person, so the group's head count is not
+  // what will be recorded: shown as 1 and set aside until the phone is cleared.
+  function personMode() {
+    var typed = !document.querySelector(".who-person").hidden && $("supply-phone").value.replace(/\D/g, "").length > 0;
+    var group = document.querySelector(".who-group .stepper");
+    group.setAttribute("data-inactive", typed ? "true" : "false");
+    $("workers-count").textContent = String(typed ? 1 : workers);
+    ["workers-minus", "workers-plus"].forEach(function (id) { $(id).disabled = typed; });
+  }
 
   function renderItems() {
     var box = $("supply-items");
@@ -145,12 +160,15 @@
     D.enqueue({ type: "hand_out", label: label, payload: payload });
     note(fmt(S.queued, { what: label }));
     $("supply-phone").value = "";
+    personMode();
   }
 
   function dismissed() { return D.load(DISMISSED_KEY); }
 
   function lineText(l) {
-    return l.status === "pending" ? S.pending : l.status === "refused" ? fmt(S.refused, { reason: l.reason }) : S.applied;
+    if (l.status === "pending") { return S.pending; }
+    if (l.status === "refused") { return fmt(S.refused, { reason: l.reason }); }
+    return l.type === "undo" ? S.undone : S.applied;
   }
 
   function renderLines() {
@@ -170,11 +188,33 @@
     result.textContent = last ? last.label + " · " + lineText(last) : "";
     result.className = "voucher-result" + (last ? " " + last.status : "");
     result.setAttribute("data-status", last ? last.status : "");
+    // Redeemed: what to hand over, large, for the staff member at arm's length.
+    var over = $("voucher-hand-over"), d = last && last.status === "applied" && last.detail;
+    over.hidden = !(d && d.item);
+    over.textContent = d && d.item ? fmt(S.hand_over, { item: d.item, quantity: d.quantity, unit: d.unit || "" }) : "";
+    // Hand-outs taken back (or being taken back) by an undo of the log or the queue.
+    var undoing = {};
+    lines.forEach(function (l) { if (l.type === "undo" && l.detail && l.detail.undone) { undoing[l.detail.undone] = l.status; } });
+    D.queue().forEach(function (q) { if (q.type === "undo") { undoing[q.payload.distribution] = "pending"; } });
+    var window_ms = (C.undo_minutes || 0) * 60000;
     lines.slice(-12).reverse().forEach(function (l) {
       var li = el("li", "line " + l.status);
       li.setAttribute("data-key", l.key); li.setAttribute("data-status", l.status);
       li.appendChild(el("span", "what", l.label));
-      li.appendChild(el("span", "state", lineText(l)));
+      var id = l.detail && l.detail.distribution;
+      var undone = id && undoing[id];
+      li.appendChild(el("span", "state", undone === "applied" || undone === "duplicate" ? S.undone : lineText(l)));
+      if (id) { li.setAttribute("data-distribution", String(id)); }
+      // A wrong tap, taken back within minutes: a reversing movement on the server.
+      if (l.type === "hand_out" && l.status === "applied" && id && !undone && l.at && Date.now() - Date.parse(l.at) < window_ms) {
+        var u = el("button", "button small undo-hand-out", "↶ " + S.undo);
+        u.type = "button";
+        u.addEventListener("click", function () {
+          D.enqueue({ type: "undo", label: fmt(S.undo_label, { what: l.label }), payload: { distribution: id } });
+          renderLines();
+        });
+        li.appendChild(u);
+      }
       if (l.status === "pending" || l.status === "refused") {
         var b = el("button", "button small", l.status === "pending" ? S.remove : S.dismiss);
         b.type = "button";
@@ -216,7 +256,8 @@
     code = String(code || "").trim();
     if (!code) { note(S.code_needed); return; }
     var plain = code.toUpperCase().replace(/[^0-9A-Z]/g, "");
-    var label = fmt(S.voucher_label, { code: (plain.match(/.{1,4}/g) || [plain]).join("-") });
+    var c = campaign();
+    var label = fmt(S.voucher_label, { name: (c && c.voucher_name) || "", code: (plain.match(/.{1,4}/g) || [plain]).join("-") });
     D.enqueue({ type: "voucher", label: label, payload: { code: code } });
     note(fmt(S.queued, { what: label }));
     $("voucher-code").value = "";
@@ -292,11 +333,18 @@
         input.addEventListener("input", function () {
           var n = line.quantity - (parseInt(input.value, 10) || 0);
           short.textContent = n > 0 ? fmt(S.shortfall, { n: n }) : "";
+          showReason(form);
         });
         label.appendChild(input);
         row.appendChild(label); row.appendChild(short);
         form.appendChild(row);
       });
+      // Signed short: why (the receipt keeps it), asked before the button.
+      var why = el("label", "delivery-reason", S.short_reason);
+      var reason = el("input");
+      reason.type = "text"; reason.maxLength = 300; reason.setAttribute("data-reason", "");
+      why.appendChild(reason); why.hidden = true;
+      form.appendChild(why);
       var b = el("button", "button primary", S.receive);
       b.type = "submit";
       form.appendChild(b);
@@ -305,8 +353,27 @@
     });
   }
 
+  function shortOf(form) {
+    var short = 0;
+    form.querySelectorAll("input[data-lot]").forEach(function (input) {
+      short += Math.max(0, Number(input.max) - (parseInt(input.value, 10) || 0));
+    });
+    return short;
+  }
+  function showReason(form) {
+    var why = form.querySelector(".delivery-reason");
+    if (why) { why.hidden = shortOf(form) === 0; }
+  }
   function receive(t, form) {
     var lines = [], got = 0, sent = 0;
+    var reason = (form.querySelector("input[data-reason]") || { value: "" }).value.trim();
+    if (shortOf(form) > 0 && !reason) {
+      showReason(form);
+      $("delivery-msg").textContent = S.short_reason_needed;
+      $("delivery-msg").className = "delivery-msg error";
+      form.querySelector("input[data-reason]").focus();
+      return;
+    }
     form.querySelectorAll("input[data-lot]").forEach(function (input) {
       var n = Math.max(0, parseInt(input.value, 10) || 0);
       lines.push({ lot: Number(input.getAttribute("data-lot")), received_quantity: n });
@@ -316,7 +383,7 @@
     // One key per delivery: a second tap after a lost answer is not a second receipt.
     var key = form.getAttribute("data-key") || D.uuid4();
     form.setAttribute("data-key", key);
-    D.send(fmt(C.api.receive, { id: t.id }), "POST", { lines: lines }, { "Idempotency-Key": key })
+    D.send(fmt(C.api.receive, { id: t.id }), "POST", { lines: lines, reason: reason }, { "Idempotency-Key": key })
       .then(function (res) {
         var msg = $("delivery-msg");
         if (res.ok) {
@@ -367,6 +434,7 @@
   renderCategories();
   $("workers-minus").addEventListener("click", function () { setWorkers(workers - 1); });
   $("workers-plus").addEventListener("click", function () { setWorkers(workers + 1); });
+  $("supply-phone").addEventListener("input", personMode);
   $("supply-campaign").addEventListener("change", function () { renderCampaigns(); });
   $("voucher-camera").addEventListener("click", startCamera);
   // Fetch the decoder when the voucher box is opened (and the service worker keeps it), not

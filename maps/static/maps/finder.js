@@ -9,7 +9,7 @@
   var S = cfg.strings;
   var gcj = cfg.tiles.crs === "gcj02";
   var STORE = "yizhan.finder.last";
-  var state = { origin: null, originLabel: "", services: [], openNow: false, requestId: 0, features: [] };
+  var state = { origin: null, originLabel: "", services: [], openNow: false, requestId: 0, features: [], sheet: null };
   var map = null, stationLayer = null, youMarker = null;
 
   function fmt(template, values) {
@@ -56,6 +56,31 @@
     return q.join("&");
   }
 
+  // The filters live in the address too: coming back from a navigation app (or a reload)
+  // finds them as they were. Only codes the page offers are taken from it.
+  function readUrlState() {
+    var q = new URLSearchParams(window.location.search);
+    var known = cfg.services.map(function (s) { return s.code; });
+    var wanted = [];
+    q.getAll("service").forEach(function (v) { wanted = wanted.concat(v.split(",")); });
+    state.services = wanted.filter(function (c, i) { return known.indexOf(c) !== -1 && wanted.indexOf(c) === i; });
+    state.openNow = q.get("open_now") === "true";
+    Array.prototype.forEach.call(document.querySelectorAll(".chip"), function (chip) {
+      var on = chip.hasAttribute("data-open-now") ? state.openNow : state.services.indexOf(chip.getAttribute("data-service")) !== -1;
+      chip.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    return q.get("station");
+  }
+  function writeUrlState() {
+    var q = new URLSearchParams(window.location.search);
+    q.delete("service"); q.delete("open_now"); q.delete("station");
+    if (state.services.length) { q.set("service", state.services.join(",")); }
+    if (state.openNow) { q.set("open_now", "true"); }
+    if (state.sheet) { q.set("station", state.sheet); }
+    var query = q.toString().replace(/%2C/g, ",");
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
   function lightListUrl() {
     var q = [];
     if (state.origin) { q.push("lat=" + state.origin.lat.toFixed(5), "lng=" + state.origin.lng.toFixed(5)); }
@@ -87,7 +112,8 @@
     if (err && err.kind === "refused") { setStatus(message); box.hidden = true; return; }
     box.appendChild(el("span", { text: message + " " }));
     if (state.features.length) { box.appendChild(el("span", { text: S.showing_saved + " " })); }
-    box.appendChild(el("a", { href: lightListUrl(), text: S.light_list }));
+    // The light list is a page from the server: with no connection it cannot come either.
+    if (err && err.kind !== "offline") { box.appendChild(el("a", { href: lightListUrl(), text: S.light_list })); }
     box.hidden = false;
   }
   function clearFailure() { document.getElementById("offline").hidden = true; }
@@ -127,6 +153,19 @@
       }));
     } catch (e) { /* private mode or full: the list just isn't kept */ }
   }
+  // The alerts of the last place, with their advice: offline, the banner is this place's,
+  // not the kept page's list of every region.
+  var ALERTS = "yizhan.finder.alerts";
+  function rememberAlerts(data) {
+    try { localStorage.setItem(ALERTS, JSON.stringify({ origin: state.origin, data: data, saved: Date.now() })); } catch (e) { /* not kept */ }
+  }
+  function recallAlerts(origin) {
+    try {
+      var kept = JSON.parse(localStorage.getItem(ALERTS) || "null");
+      if (kept && origin && kept.origin && kept.origin.lat === origin.lat && kept.origin.lng === origin.lng) { return kept.data; }
+    } catch (e) { /* nothing kept */ }
+    return null;
+  }
   function recall() {
     try { return JSON.parse(localStorage.getItem(STORE) || "null"); } catch (e) { return null; }
   }
@@ -150,9 +189,13 @@
     getJSON(url).then(function (data) {
       if (id !== state.requestId) { return; }
       setStatus(message);
+      // An answer the service worker kept from before: the list kept on the phone, read
+      // with today's filters and hours, and said to be so.
+      if (data.fromCache) { showSaved(new RequestFailed("offline", S.offline), data.features); return; }
+      clearFailure();
       state.features = data.features;
-      // An answer the service worker kept from before: say so, with the light list.
-      if (data.fromCache) { showFailure(new RequestFailed("offline", S.offline)); } else { clearFailure(); }
+      document.getElementById("results").removeAttribute("data-saved");
+      document.getElementById("light-list-link").hidden = false;
       renderList(data.features, label);
       document.getElementById("results").setAttribute("data-loaded", "true");
       document.getElementById("results").setAttribute("data-origin", state.origin.lat.toFixed(5) + "," + state.origin.lng.toFixed(5));
@@ -163,8 +206,92 @@
     }).catch(function (err) {
       if (id !== state.requestId) { return; }
       setStatus(message);
+      if (err.kind === "offline" && recall()) { showSaved(err); return; }
       showFailure(err);
     });
+  }
+
+  // --- with no signal: the list kept on the phone -----------------------------------------
+  // Open now from the hours kept with each station (``open_spans``, absolute moments) and
+  // the phone's clock; without them, what the list said when it was kept.
+  function openAt(p, when) {
+    if (!p.open_spans) { return !!p.open_now; }
+    return p.open_spans.some(function (span) { return span[0] <= when && when < span[1]; });
+  }
+  function savedView(features) {
+    var now = Date.now();
+    return features.map(function (f) {
+      var copy = JSON.parse(JSON.stringify(f));
+      copy.properties.open_now = openAt(f.properties, now);
+      if (copy.properties.open_now) { copy.properties.next_open = ""; }
+      return copy;
+    }).filter(function (f) {
+      var p = f.properties;
+      if (state.openNow && !p.open_now) { return false; }
+      return state.services.every(function (c) { return p.services.indexOf(c) !== -1; });
+    });
+  }
+  function showSaved(err, fallback) {
+    var kept = recall();
+    state.features = (kept && kept.features) || fallback || [];
+    state.offline = true;
+    var shown = savedView(state.features);
+    renderList(shown, kept ? kept.label : state.originLabel);
+    showFailure(err);
+    var results = document.getElementById("results");
+    results.setAttribute("data-loaded", "true");
+    results.setAttribute("data-saved", "true");
+    // The light list is a server page: not offered while there is no connection.
+    document.getElementById("light-list-link").hidden = true;
+    drawSaved();
+    var keptAlerts = kept && recallAlerts(kept.origin);
+    if (keptAlerts) { renderAlerts(keptAlerts); }
+  }
+  function drawSaved() {
+    if (!map || !stationLayer) { return; }
+    stationLayer.clearLayers();
+    savedView(state.features).forEach(function (f) { stationLayer.addLayer(stationMarker(f)); });
+    document.getElementById("map").setAttribute("data-saved", "true");
+  }
+  function stationMarker(f) {
+    var c = f.geometry.coordinates;
+    var marker = L.circleMarker(toDisplay(c[1], c[0]), {
+      radius: 9, weight: 3, color: "#fff", fillOpacity: 1,
+      fillColor: f.properties.open_now ? "#1e7e34" : "#80868b"
+    });
+    marker.bindTooltip(el("span", { text: nameOf(f.properties) }));  // a name is text, never markup
+    marker.on("click", function () { openSheet(f.properties.code); });
+    return marker;
+  }
+  // A station never opened on this phone: what the kept list knows of it.
+  function savedSheet(code) {
+    var f = state.features.filter(function (x) { return x.properties.code === code; })[0];
+    if (!f) { return false; }
+    var p = JSON.parse(JSON.stringify(f.properties));
+    p.open_now = openAt(p, Date.now());
+    var body = document.getElementById("sheet-body");
+    document.getElementById("sheet-title").textContent = nameOf(p);
+    body.innerHTML = "";
+    body.appendChild(el("p", { class: "saved-note", text: S.saved_station }));
+    body.appendChild(el("p", {}, [
+      el("span", { class: "badge " + (p.open_now ? "open" : "closed"), text: p.open_now ? S.open : S.closed }),
+      el("span", { text: " " + todayText(p.hours_today) })
+    ]));
+    if (!p.open_now && p.next_open) { body.appendChild(el("p", { class: "next-open", text: p.next_open })); }
+    if (p.distance_text) { body.appendChild(el("p", { class: "meta", text: p.distance_text + (p.travel && p.travel.text ? " · " + p.travel.text : "") })); }
+    body.appendChild(el("p", { class: "address", text: p.address }));
+    if (p.phone) {
+      body.appendChild(el("p", {}, [el("a", { class: "button", href: "tel:" + p.phone, text: "📞 " + S.call + " " + p.phone })]));
+    }
+    var services = el("ul", { class: "services" });
+    p.services.forEach(function (c) { services.appendChild(el("li", { text: serviceIcon(c).icon + " " + serviceIcon(c).name })); });
+    body.appendChild(services);
+    var sheet = document.getElementById("sheet");
+    sheet.hidden = false;
+    sheet.setAttribute("data-code", p.code);
+    sheet.setAttribute("data-saved", "true");
+    sheet.focus();
+    return true;
   }
 
   function placeOrigin() {
@@ -203,18 +330,33 @@
     if (!state.origin || !cfg.api.alerts) { return; }
     var banner = document.getElementById("weather-banner");
     getJSON(cfg.api.alerts + "?lat=" + state.origin.lat.toFixed(5) + "&lng=" + state.origin.lng.toFixed(5)).then(function (data) {
-      banner.innerHTML = "";
-      (data.alerts || []).forEach(function (a) {
-        var head = a.region_name + " " + (a.kind === "heat" ? "🌡️ " : "❄️ ") + (a.title || a.temperature + "°C");
-        banner.appendChild(el("p", { class: "alert-" + a.kind + (a.colour ? " signal-" + a.colour : ""), "data-kind": a.kind, "data-level": String(a.level), "data-source": a.source || "" }, [
-          el("strong", { text: head }), el("span", { text: " " + a.advice + (a.stale ? " " + S.stale : "") }),
-          el("small", { class: "alert-source", text: " " + (a.source_label || "") + "：" + (a.note || "") })
-        ]));
-      });
-      banner.hidden = !banner.childNodes.length;
-      banner.classList.toggle("cold", (data.alerts || []).some(function (a) { return a.kind !== "heat"; }));
-      banner.setAttribute("data-region", data.region || "");
+      if (data.fromCache) { return; }  // an answer kept for another place: the saved one below is this place's
+      renderAlerts(data);
+      rememberAlerts(data);
     }).catch(function () { /* the banner is a help, not a need */ });
+  }
+  // One line per alert; its advice and where to go now on a tap (as maps/_alerts.html).
+  function renderAlerts(data) {
+    var banner = document.getElementById("weather-banner");
+    banner.innerHTML = "";
+    (data.alerts || []).forEach(function (a) {
+      var head = a.region_name + " " + (a.kind === "heat" ? "🌡️ " : "❄️ ") + (a.title || a.temperature + "°C");
+      var body = [el("summary", {}, [el("strong", { text: head }), el("small", { class: "alert-source", text: " " + (a.source_label || "") })]),
+        el("p", { class: "advice", text: (a.advice_now || a.advice || "") + (a.stale ? " " + S.stale : "") }),
+        el("p", { class: "alert-note", text: (a.source_label || "") + "：" + (a.note || "") })];
+      if (a.shelter) {
+        var where = el("p", { class: "shelter", "data-open": a.shelter.open ? "true" : "false", text: a.shelter.text + " " });
+        if (a.shelter.station) {
+          where.setAttribute("data-code", a.shelter.station.code);
+          where.appendChild(el("a", { href: a.shelter.station.url, text: S.view_station }));
+        }
+        body.push(where);
+      }
+      banner.appendChild(el("details", { class: "alert alert-" + a.kind + (a.colour ? " signal-" + a.colour : ""), "data-kind": a.kind, "data-level": String(a.level), "data-source": a.source || "" }, body));
+    });
+    banner.hidden = !banner.childNodes.length;
+    banner.classList.toggle("cold", (data.alerts || []).some(function (a) { return a.kind !== "heat"; }));
+    banner.setAttribute("data-region", data.region || "");
   }
 
   // --- the station sheet -------------------------------------------------------------------
@@ -223,7 +365,9 @@
   }
 
   function openSheet(code) {
-    getJSON(cfg.api.detail + encodeURIComponent(code) + "/").then(function (f) {
+    // From the list's origin: the directions then take the mode the list states.
+    var from = state.origin ? "?lat=" + state.origin.lat.toFixed(5) + "&lng=" + state.origin.lng.toFixed(5) : "";
+    getJSON(cfg.api.detail + encodeURIComponent(code) + "/" + from).then(function (f) {
       clearFailure();
       var p = f.properties, body = document.getElementById("sheet-body");
       document.getElementById("sheet-title").textContent = nameOf(p);
@@ -255,6 +399,7 @@
         links.appendChild(el("li", {}, [el("a", { class: "button", href: d[pair[0]], "data-provider": pair[0], rel: "noopener", text: pair[1] })]));
       });
       links.appendChild(el("li", {}, [el("a", { class: "button primary", href: p.url + origin, text: S.details })]));
+      document.getElementById("sheet").removeAttribute("data-saved");
       body.appendChild(links);
       var week = el("table", { class: "week" }, [el("tbody", {}, p.week.map(function (day) { return row(day.label, day.hours); }))]);
       body.appendChild(week);
@@ -265,14 +410,21 @@
       var sheet = document.getElementById("sheet");
       sheet.hidden = false;
       sheet.setAttribute("data-code", p.code);
+      state.sheet = p.code;
+      writeUrlState();
       sheet.focus();
-    }).catch(showFailure);
+    }).catch(function (err) {
+      if (err && err.kind === "offline" && savedSheet(code)) { return; }
+      showFailure(err);
+    });
   }
 
   // --- vector tiles (PostGIS): zoomed out, the clusters come as cached tiles -----------------
   var tileLayer = null, clusterIcons = {};
   // Tiles are WGS-84; over a GCJ-02 base map the clusters endpoint (shifted here) is used.
-  function useTiles() { return !!(cfg.vector_tiles && window.L && L.vectorGrid && !gcj); }
+  // Open now changes by the minute and is decided from each station's hours: with that
+  // filter on, the clusters endpoint (which applies it) draws the map instead.
+  function useTiles() { return !!(cfg.vector_tiles && window.L && L.vectorGrid && !gcj && !state.openNow); }
   function tileUrl() {
     return cfg.vector_tiles + (state.services.length ? "?service=" + encodeURIComponent(state.services.join(",")) : "");
   }
@@ -349,27 +501,26 @@
       "bbox=" + bbox.join(",") + (filterQuery() ? "&" + filterQuery() : "");
     getJSON(url).then(function (data) {
       stationLayer.clearLayers();
+      document.getElementById("map").removeAttribute("data-saved");
       data.features.forEach(function (f) {
         var c = f.geometry.coordinates, pos = toDisplay(c[1], c[0]);
         if (f.properties.cluster) {
-          var n = f.properties.count, size = n < 10 ? 34 : n < 100 ? 42 : 52;
+          var n = Number(f.properties.count) || 0, size = n < 10 ? 34 : n < 100 ? 42 : 52;
+          var badge = el("div", { class: "cluster-icon", style: "width:" + size + "px;height:" + size + "px", text: String(n) });
           var m = L.marker(pos, {
-            icon: L.divIcon({ className: "", html: '<div class="cluster-icon" style="width:' + size + "px;height:" + size + 'px">' + n + "</div>", iconSize: [size, size] }),
+            icon: L.divIcon({ className: "", html: badge, iconSize: [size, size] }),
             title: fmt(S.stations_here, { n: n }), keyboard: true
           });
           m.on("click", function () { map.setView(pos, Math.min(map.getZoom() + 2, 18)); });
           stationLayer.addLayer(m);
         } else {
-          var marker = L.circleMarker(pos, {
-            radius: 9, weight: 3, color: "#fff", fillOpacity: 1,
-            fillColor: f.properties.open_now ? "#1e7e34" : "#80868b"
-          });
-          marker.bindTooltip(f.properties.name);
-          marker.on("click", function () { openSheet(f.properties.code); });
-          stationLayer.addLayer(marker);
+          stationLayer.addLayer(stationMarker(f));
         }
       });
-    }).catch(function () { /* the list already says what went wrong */ });
+    }).catch(function (err) {
+      // No signal: the stations of the kept list, so the map is not empty.
+      if (err && err.kind === "offline") { drawSaved(); }
+    });
   }
 
   function startMap() {
@@ -393,11 +544,14 @@
   }
 
   // --- wiring ------------------------------------------------------------------------------
-  document.getElementById("sheet-close").addEventListener("click", function () {
+  function closeSheet() {
     document.getElementById("sheet").hidden = true;
-  });
+    state.sheet = null;
+    writeUrlState();
+  }
+  document.getElementById("sheet-close").addEventListener("click", closeSheet);
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") { document.getElementById("sheet").hidden = true; }
+    if (e.key === "Escape") { closeSheet(); }
   });
   document.getElementById("locate").addEventListener("click", locate);
   document.getElementById("city").addEventListener("change", function (e) {
@@ -418,6 +572,7 @@
         if (pressed) { state.services.push(code); }
       }
       state.userAsked = true;
+      writeUrlState();
       loadMarkers();
       loadNearby();
     });
@@ -426,17 +581,21 @@
 
   // The first list, before the map library: the last one kept on this phone, refreshed;
   // or, the first time, the stations nearest the city centre.
+  var sheetAsked = readUrlState();
   var last = recall();
   if (last && last.origin) {
     state.origin = last.origin;
     state.originLabel = last.label || "";
     state.features = last.features || [];
     renderList(state.features, state.originLabel);
+    var keptAlerts = recallAlerts(state.origin);
+    if (keptAlerts) { renderAlerts(keptAlerts); }
     loadNearby();
   } else {
     setOrigin(cfg.center[0], cfg.center[1], fmt(S.from_city, { city: cfg.center_name }), "", true);
   }
   if (window.L) { startMap(); } else { document.addEventListener("DOMContentLoaded", startMap); }
+  if (sheetAsked && /^[A-Za-z0-9-]{1,40}$/.test(sheetAsked)) { openSheet(sheetAsked); }
 
   if ("serviceWorker" in navigator && cfg.service_worker) {
     navigator.serviceWorker.register(cfg.service_worker, { scope: "/" }).catch(function () {

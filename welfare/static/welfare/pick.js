@@ -33,6 +33,16 @@
     place({ lat: parseFloat(lat.value), lng: parseFloat(lng.value) }, true);
   }
 
+  // The form may have started at a station: once the worker's own position is taken, the
+  // station's address and the note "位置已按这个站点填好" are no longer true.
+  function forgetStation() {
+    var note = document.getElementById("from-station");
+    if (!note) { return; }
+    var address = document.getElementById("id_address");
+    if (address && address.value === note.getAttribute("data-address")) { address.value = ""; }
+    note.remove();
+  }
+
   if (!("geolocation" in navigator)) { button.hidden = true; return; }
   button.addEventListener("click", function () {
     status.textContent = text.locating;
@@ -40,6 +50,7 @@
     navigator.geolocation.getCurrentPosition(function (pos) {
       button.disabled = false;
       place({ lat: pos.coords.latitude, lng: pos.coords.longitude }, true);
+      forgetStation();
     }, function () {
       button.disabled = false;
       status.textContent = text.failed;

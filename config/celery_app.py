@@ -4,6 +4,8 @@ import time
 from celery import Celery
 from celery.signals import before_task_publish
 
+from core.heartbeat import HEARTBEAT_TASK, heartbeat_record
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("yizhan")
@@ -14,7 +16,6 @@ app.autodiscover_tasks()
 @before_task_publish.connect(dispatch_uid="yizhan-beat-heartbeat")
 def _beat_heartbeat(sender: str | None = None, **kwargs: object) -> None:
     """Only beat sends the heartbeat task: sending it is beat's heartbeat (core.heartbeat)."""
-    from core.heartbeat import HEARTBEAT_TASK, heartbeat_record
 
     if sender == HEARTBEAT_TASK:
         heartbeat_record(kind="beat", at=time.time())

@@ -26,6 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from config.views import _check_replica
 from core import replicas
 from core.heartbeat import heartbeat_age
 
@@ -123,8 +124,6 @@ class ScrapeCollector:
                 value=math.nan if age is None else age,
             )
         if replicas.replica_configured():
-            from config.views import _check_replica
-
             status = _check_replica()
             yield GaugeMetricFamily("yizhan_replica_up", "The replica answers and keeps up",
                                     value=1.0 if status["ok"] else 0.0)  # fmt: skip

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
@@ -100,7 +101,6 @@ def deploy_warnings_check(app_configs: Any = None, **kwargs: Any) -> list[checks
     ``DEPLOY_WARNINGS_ACCEPTED`` maps a check id (``security.W008``) to the reason it is
     accepted in this deployment; an entry with no reason is itself an error.
     """
-    from django.conf import settings
 
     accepted: Mapping[str, str] = getattr(settings, "DEPLOY_WARNINGS_ACCEPTED", None) or {}
     silenced = set(settings.SILENCED_SYSTEM_CHECKS)
@@ -131,7 +131,6 @@ def deploy_warnings_check(app_configs: Any = None, **kwargs: Any) -> list[checks
 
 def refuse_unaccepted_deploy_warnings() -> None:
     """For entry points that run no system checks of their own (config.wsgi: gunicorn)."""
-    from django.conf import settings
 
     if getattr(settings, "DEPLOY_WARNINGS_ACCEPTED", None) is None:
         return

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sentry_sdk
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
+
 SCRUBBED = "[scrubbed]"
 # Mainland mobile numbers (with or without +86), 18-digit resident ID numbers (GB 11643,
 # last digit may be X), e-mail addresses. Full-width digits are folded before matching.
@@ -76,9 +80,6 @@ def before_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None)
 
 def sentry_init(*, dsn: str, environment: str, release: str | None) -> None:
     """Start the SDK with Django, Celery and logging (ERROR and above become events)."""
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
 
     sentry_sdk.init(
         dsn=dsn,

@@ -8,13 +8,17 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
+from core import import_jobs
 from core.errors import DomainError, PermissionDenied
 from core.identifiers import normalize_identifier
+from core.models import ApiTokenGrant
 from core.scoping import scope_for
 
 DEVICE_NAME = "yizhan"
@@ -90,9 +94,6 @@ def api_token_issue(*, actor: Any, second_factor: bool) -> tuple[str, Any]:
     must use one gets a token only then (``core.authentication`` refuses theirs otherwise).
     The user's earlier token stops working. Returns the key and its grant.
     """
-    from rest_framework.authtoken.models import Token
-
-    from core.models import ApiTokenGrant
 
     if not actor.is_authenticated:
         raise PermissionDenied(_("请先登录。"))
@@ -108,3 +109,44 @@ def api_token_issue(*, actor: Any, second_factor: bool) -> tuple[str, Any]:
         expires_at=issued + dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS),
     )
     return token.key, grant
+
+
+# --- Daily housekeeping run by beat (core.tasks.housekeeping_daily) -----------------------
+# Expired sessions (Django leaves them in django_session) and import uploads older than
+# IMPORT_FILE_RETENTION_DAYS. The other retention rules of docs/privacy.md run in
+# welfare.tasks.retention_daily.
+
+
+def sessions_expired_delete() -> int:
+    deleted, _rows = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+def import_files_expired_delete(*, older_than: dt.timedelta) -> int:
+    """Delete upload and state files in the import folder last modified before now − older_than."""
+    storage = getattr(import_jobs, "storage", None) or import_jobs.default_storage
+    folder = import_jobs.FOLDER
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in files:
+        path = f"{folder}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:
+            continue  # deleted meanwhile (the job ended): nothing left to do
+    return deleted
+
+
+def housekeeping_run() -> dict[str, int]:
+    return {
+        "sessions": sessions_expired_delete(),
+        "import_files": import_files_expired_delete(
+            older_than=dt.timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+        ),
+    }

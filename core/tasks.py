@@ -7,8 +7,8 @@ from typing import Any
 from celery import shared_task
 
 from core.heartbeat import heartbeat_record
-from core.housekeeping import housekeeping_run
 from core.import_jobs import import_files_purge, job_run
+from core.services import housekeeping_run
 
 
 @shared_task(acks_late=True, max_retries=0)

@@ -157,6 +157,12 @@ def _seeded_data(request):
         marker is not None and marker.kwargs.get("transaction")
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
+    ensure_seeded_data()
+
+
+def ensure_seeded_data() -> None:
+    """Put back what the migrations seeded if a transactional test's flush took it; for
+    worlds built once per module too (their fixtures set up before any test's)."""
     from importlib import import_module
 
     from django.apps import apps

@@ -23,6 +23,26 @@ CONTRACT_STEPS: dict[tuple[str, str], str] = {
     ): "before the expand/contract rule (first landing)",
     ("campaigns", "0007_campaign_category_weights"): "before the expand/contract rule",
     ("stations", "0003_station_read_cache"): "before the expand/contract rule",
+    (
+        "campaigns",
+        "0008_item_people_per_unit",
+    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    (
+        "campaigns",
+        "0009_allocation_share_method",
+    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    (
+        "supervision",
+        "0005_notice_register_grades_inspectors",
+    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    (
+        "supervision",
+        "0006_stop_work_dual_report_incentives",
+    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    (
+        "welfare",
+        "0006_gbz188_levels_sites_province_rules",
+    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
 }
 
 

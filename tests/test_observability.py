@@ -22,8 +22,8 @@ from prometheus_client import REGISTRY
 
 from config.celery_app import app as celery_app
 from core import heartbeat
-from core.housekeeping import housekeeping_run
 from core.observability import JsonFormatter, RequestIdFilter
+from core.services import housekeeping_run
 from stations.services.visits import VisitInput, visit_record_batch
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
@@ -228,11 +228,8 @@ def test_healthz_reports_heartbeats_and_goes_degraded_when_one_is_stale(client, 
 def test_housekeeping_removes_expired_sessions_and_old_import_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.IMPORT_FILE_RETENTION_DAYS = 7
-    default_storage.__dict__.pop("_wrapped", None)
-    from django.core.files.storage import storages
-
-    storages._storages.clear()
-    storage = storages["default"]
+    # FileSystemStorage follows MEDIA_ROOT when a test changes it (Django's setting_changed).
+    storage = default_storage
     old_session = SessionStore()
     old_session["x"] = 1
     old_session.set_expiry(-10)
@@ -247,16 +244,7 @@ def test_housekeeping_removes_expired_sessions_and_old_import_files(settings, tm
     new = storage.save("imports/new.csv", ContentFile(b"name,phone\n"))
     eight_days = time.time() - 8 * 86400
     os.utime(storage.path(old), (eight_days, eight_days))
-    try:
-        from core import import_jobs
-
-        import_jobs.default_storage = storage
-        done = housekeeping_run()
-    finally:
-        storages._storages.clear()
-        from django.core.files import storage as storage_module
-
-        import_jobs.default_storage = storage_module.default_storage
+    done = housekeeping_run()
     assert done == {"sessions": 1, "import_files": 1}
     assert not Session.objects.filter(session_key=old_session.session_key).exists()
     assert Session.objects.filter(session_key=live.session_key).exists()

@@ -70,6 +70,7 @@ from supervision.services import accidents as accident_services
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
+from tests.conftest import ensure_seeded_data
 from welfare.demo import demo_credit_code
 from welfare.models import Worker, Workplace
 from welfare.services import hazards as hazard_services
@@ -188,6 +189,7 @@ def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {tables}")
     with django_db_blocker.unblock(), demo, transaction.atomic():
+        ensure_seeded_data()  # an earlier transactional test on this worker flushed it
         yield build_world()
         transaction.set_rollback(True)
 

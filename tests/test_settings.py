@@ -157,7 +157,9 @@ def test_an_unaccepted_deploy_warning_stops_check_and_migrate():
 def test_an_unaccepted_deploy_warning_stops_gunicorn_loading_the_app():
     env_vars = {**PRODUCTION_ENV, "SECURE_COOKIES": "false"}
     clean = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     result = subprocess.run(
         [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env={**clean, **env_vars},

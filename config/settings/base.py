@@ -265,7 +265,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Expired sessions and old import files (core.housekeeping).
+    # Expired sessions and old import files (core.services.housekeeping_run).
     "housekeeping-daily": {
         "task": "core.tasks.housekeeping_daily",
         "schedule": crontab(hour=4, minute=10),
@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "AccidentCategoryEnum": "supervision.models.AccidentCategory",
         "ProjectKindEnum": "supervision.models.Project.Kind",
         "AccidentCheckKindEnum": "supervision.models.AccidentCheck.Kind",
+        "AccidentKindEnum": "supervision.models.Accident.Kind",
     },
 }
 

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -16,6 +18,8 @@ from django.utils import timezone
 from campaigns.services import ledger
 from campaigns.tasks import stock_alerts_daily
 from core import time as local_time
+from core.heartbeat import heartbeat_age
+from core.tasks import heartbeat, housekeeping_daily
 from stations.models import Region
 from stations.services import partitions
 from stations.tasks import visit_partitions_ensure
@@ -41,6 +45,11 @@ TESTED = {
     "welfare.tasks.refresh_all_weather",
     "welfare.tasks.health_checks_weekly",
     "welfare.tasks.retention_daily",
+    "core.tasks.heartbeat",
+    "core.tasks.housekeeping_daily",
+    # Twice over a local HTTP feed: tests/welfare/test_official_alerts.py
+    # (test_feed_poll_over_http: the second run stores nothing, every signal a duplicate).
+    "welfare.tasks.poll_official_alerts",
 }
 
 
@@ -171,3 +180,27 @@ def test_visit_partitions_twice_create_them_once():
     assert partitions.visit_partitions_ensure(months_ahead=2, today=later) == []
     assert visit_partitions_ensure() == []  # the task, as beat runs it: nothing missing
     assert set(partitions.visit_partitions()) == before | set(first)
+
+
+def test_heartbeat_twice_keeps_one_fresh_beat():
+    heartbeat()
+    first = heartbeat_age(kind="worker")
+    heartbeat()
+    second = heartbeat_age(kind="worker")
+    assert first is not None and second is not None
+    assert 0 <= second <= first + 1 and second < 5
+
+
+def test_housekeeping_twice_deletes_once(db):
+    expired = SessionStore()
+    expired["x"] = 1
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(days=1)
+    )
+    live = SessionStore()
+    live["x"] = 1
+    live.create()
+    assert housekeeping_daily()["sessions"] == 1
+    assert housekeeping_daily()["sessions"] == 0
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]

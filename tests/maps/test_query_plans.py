@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from maps import selectors
-from tests.conftest import build_network
+from tests.conftest import build_network, ensure_seeded_data
 from tests.maps.conftest import WEDNESDAY_10, XINING, haversine_m
 
 STATIONS = 50_000
@@ -88,6 +88,7 @@ def filled_network(django_db_setup, django_db_blocker):
         if connection.vendor != "postgresql":
             yield None
         else:
+            ensure_seeded_data()
             network = build_network()
             fill_network(network, STATIONS)
             yield network

@@ -15,6 +15,10 @@ from django.db import migrations, models
 from django.db.migrations.loader import MigrationLoader
 
 # Migrations from before this check; each new contract step adds a line with its reason.
+#: The December 2026 release added NOT NULL columns with Python defaults only: it is
+#: upgraded by stopping the previous release before migrate (docs/operations.md).
+THIS_RELEASE = "Dec 2026: NOT NULL with Python defaults; stop the old release, then migrate"
+
 CONTRACT_STEPS: dict[tuple[str, str], str] = {
     ("campaigns", "0005_reorder_levels"): "before the expand/contract rule (first landing)",
     (
@@ -26,23 +30,27 @@ CONTRACT_STEPS: dict[tuple[str, str], str] = {
     (
         "campaigns",
         "0008_item_people_per_unit",
-    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    ): THIS_RELEASE,
     (
         "campaigns",
         "0009_allocation_share_method",
-    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    ): THIS_RELEASE,
+    (
+        "campaigns",
+        "0010_voucher_name_and_hand_out_reversal",
+    ): THIS_RELEASE,
     (
         "supervision",
         "0005_notice_register_grades_inspectors",
-    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    ): THIS_RELEASE,
     (
         "supervision",
         "0006_stop_work_dual_report_incentives",
-    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    ): THIS_RELEASE,
     (
         "welfare",
         "0006_gbz188_levels_sites_province_rules",
-    ): "this release (Dec 2026): NOT NULL columns with Python defaults only; upgrade by stopping the previous release before migrate (docs/operations.md)",
+    ): THIS_RELEASE,
 }
 
 

@@ -263,7 +263,7 @@ def test_a_sub_union_organizer_cannot_sign_for_a_place_above_them(client, stock,
     # The API refuses both with the error envelope.
     api = APIClient()
     api.force_authenticate(user)
-    for transfer, place in ((to_xining, network.xining_station_2.name),):
+    for transfer, place in ((to_xining, network.xining_station_2.code),):
         line = transfer.lines.get()
         response = api.post(
             f"/api/v1/stock/transfers/{transfer.pk}/receive/",
@@ -271,7 +271,9 @@ def test_a_sub_union_organizer_cannot_sign_for_a_place_above_them(client, stock,
             format="json", HTTP_IDEMPOTENCY_KEY=f"cz-sign-{transfer.pk}",
         )  # fmt: skip
         assert response.status_code == 403, response.content
-        assert response.json()["error"]["message"] == f"您无权在“{place}”操作库存。"
+        assert (
+            response.json()["error"]["message"] == f"您无权在地点 {place} 操作库存。"
+        )  # named by code, not by name
     assert stock_fingerprint() == before
     assert set(Transfer.objects.values_list("status", flat=True)) == {Transfer.Status.IN_TRANSIT}
 

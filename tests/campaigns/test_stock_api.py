@@ -93,7 +93,7 @@ def test_transfer_and_receive_over_the_api(stock, organizer_xining, staff_xining
     got = post(
         client_for(staff_xining),
         f"/api/v1/stock/transfers/{transfer['transfer']}/receive/",
-        {"lines": [{"lot": lot, "received_quantity": 38}]},
+        {"lines": [{"lot": lot, "received_quantity": 38}], "reason": "运输破损 2 瓶"},
     )
     assert got.status_code == 200, got.content
     assert got.json()["lines"][0]["shortfall"] == 2

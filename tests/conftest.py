@@ -151,6 +151,7 @@ def _seeded_data(request):
     run in any order (pytest-randomly) and on any xdist worker, so every test that reaches
     the database finds that data there first, put back if a flush took it."""
     if not uses_database(request.node) and "live_server" not in request.fixturenames:
+        yield
         return
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(
@@ -158,6 +159,37 @@ def _seeded_data(request):
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     ensure_seeded_data()
+    yield
+    if transactional or "live_server" in request.fixturenames:
+        wait_for_database_quiet()
+
+
+def wait_for_database_quiet(timeout: float = 30.0) -> None:
+    """Before a transactional test's flush, wait until no other session on the test
+    database is inside a statement or a transaction.
+
+    The flush TRUNCATEs every table, taking their locks one by one. A request the live
+    server is still answering after the browser closed (a map's late fetch), or a worker
+    finishing a task, may hold a lock on one table while it waits for another: PostgreSQL
+    then reports a deadlock and the flush fails (CI, 2026-12-03). Polls with a deadline;
+    past it the flush goes ahead and any lock conflict surfaces as it would have."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND state IS NOT NULL AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 def ensure_seeded_data() -> None:

@@ -14,3 +14,12 @@ MAP_TILE_PROVIDER = "none"
 TILE_PROVIDER = dict(TILE_PROVIDERS["none"])
 LEAFLET_CONFIG["TILES"] = []
 (BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
+
+# pytest-django gives each xdist worker its own test database by appending "_gw0", "_gw1"
+# to TEST["NAME"], or to "test_" + NAME when no TEST name is set. It leaves plain sqlite3
+# in memory but not SpatiaLite, whose NAME is an absolute path: "test_/work/…_gw0" is no
+# file anyone can open. The test database is the configured file with the suffix beside it.
+if DATABASES["default"]["ENGINE"].endswith("spatialite"):
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(DATABASES["default"]["NAME"])
+    )

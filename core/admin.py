@@ -221,3 +221,23 @@ class ReadOnlyForOrganizersMixin(ServiceWritesAdminMixin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """An inline that shows rows written elsewhere (through their service) and changes
+    nothing: no add, no change, no delete. Subclasses set ``model`` and ``fields``; every
+    field shown is read-only."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -133,6 +133,19 @@ class Union(models.Model):
         """True when this union is ``other`` or lies anywhere below it."""
         return self.path.startswith(other.path)
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this union and of every union above it, root first:
+        ``QH/QH-XN/QH-XN-CZ/`` → ``["QH/", "QH/QH-XN/", "QH/QH-XN/QH-XN-CZ/"]``."""
+        return path_and_above(self.path)
+
+
+def path_and_above(path: str) -> list[str]:
+    """A materialized path and the paths of every union above it, root first."""
+    parts = [part for part in path.split(UNION_PATH_SEPARATOR) if part]
+    return [
+        UNION_PATH_SEPARATOR.join(parts[: n + 1]) + UNION_PATH_SEPARATOR for n in range(len(parts))
+    ]
+
 
 class Membership(models.Model):
     """A user's role in a union; station staff are also tied to the stations they run.

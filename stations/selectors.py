@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import time as local_time
 from core.categories import WorkerCategory
+from core.errors import NotFound, PermissionDenied
 from core.identifiers import code_lookup_form
-from core.scoping import scope_for
+from core.scoping import MANAGING_ROLES, scope_for
 from stations.models import (
     Closure,
     DayHours,
@@ -210,6 +212,35 @@ def recent_problems(*, station: Station, limit: int = 10, days: int = 60) -> lis
 
 def station_by_code(*, code: str) -> Station | None:
     return Station.objects.filter(code=code_lookup_form(code)).select_related("union").first()
+
+
+def station_for_staff(*, actor: AbstractBaseUser | None, code: str | None) -> Station:
+    """The station ``code`` for someone who works it: its staff, or an organizer of a union
+    above it. 404 (``field="station"``) when there is none, 403 when it is not theirs.
+    ``actor=None`` is the system (a command or a task) and may use any station."""
+    station = station_by_code(code=str(code or ""))
+    if station is None:
+        raise NotFound(
+            _("没有编号为 %(code)s 的站点。") % {"code": str(code or "")[:40]}, field="station"
+        )
+    if actor is not None and not scope_for(actor).may_staff_station(station):
+        raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
+    return station
+
+
+def organizer_emails_above(union: Union) -> list[str]:
+    """The e-mail addresses of the organizers and admins of ``union`` and of every union
+    above it (``core.scoping.MANAGING_ROLES``), sorted, each once; users without one are
+    left out."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                role__in=MANAGING_ROLES, union__path__in=union.ancestor_paths()
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
 
 
 def closures_ahead(*, station: Station, today: dt.date | None = None) -> list[Closure]:

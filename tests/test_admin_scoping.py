@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -23,6 +22,7 @@ from core.admin import ScopedAdminMixin
 from core.scoping import forget_scope
 from stations.models import Union
 from stations.services import network as network_services
+from tests.worlds import demo_world
 
 pytestmark = [pytest.mark.django_db]
 
@@ -33,13 +33,7 @@ SAMPLE = 3  # objects per model opened and posted to
 @pytest.fixture
 def demo(settings) -> None:
     settings.YIZHAN_ALLOW_DEMO = True
-    for command in (
-        "load_demo",
-        "load_demo_campaign",
-        "load_demo_welfare",
-        "load_demo_supervision",
-    ):
-        call_command(command, verbosity=0)
+    demo_world("load_demo", "load_demo_campaign", "load_demo_welfare", "load_demo_supervision")
 
 
 def organizer_of(code: str, username: str):

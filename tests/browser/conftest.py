@@ -100,10 +100,14 @@ def demo_stations(transactional_db) -> None:
     from django.apps import apps
 
     from stations.fixtures_loader import load_demo_stations, load_network
+    from tests.worlds import world
 
-    import_module("stations.migrations.0002_service_catalog").load(apps, None)
-    load_network()
-    load_demo_stations()
+    def build() -> None:
+        import_module("stations.migrations.0002_service_catalog").load(apps, None)
+        load_network()
+        load_demo_stations()
+
+    world("demo-stations", build)
 
 
 def wait_until(page: Any, expression: str, arg: Any = None, timeout: float = 10.0) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from campaigns.models import Campaign, StockLocation, Voucher
 from stations.models import Station
+from tests.worlds import demo_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -25,8 +25,7 @@ SHOTS = Path(os.environ.get("CSP_SHOTS", "var/test-artifacts"))
 @pytest.fixture
 def demo(settings):
     settings.YIZHAN_ALLOW_DEMO = True
-    for command in ("load_demo", "load_demo_campaign", "load_demo_welfare"):
-        call_command(command, verbosity=0)
+    demo_world("load_demo", "load_demo_campaign", "load_demo_welfare")
 
 
 def _signed_in(phone, username: str, path: str):

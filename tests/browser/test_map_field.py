@@ -23,6 +23,7 @@ from stations.models import Region, Station
 from stations.services.network import station_closure_add, station_set_status
 from tests.browser.conftest import wait_until
 from tests.maps.conftest import SHANGHAI
+from tests.worlds import demo_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -281,14 +282,12 @@ def test_station_names_with_markup_create_no_element(phone, demo_stations):
 
 def test_workplace_names_with_markup_create_no_element(phone, settings):
     """The organizers' workplace map: a county's workplace name reaches the province."""
-    from django.core.management import call_command
 
     from tests.browser.test_csp import _signed_in
     from welfare.models import Workplace
 
     settings.YIZHAN_ALLOW_DEMO = True
-    for command in ("load_demo", "load_demo_welfare"):
-        call_command(command, verbosity=0)
+    demo_world("load_demo", "load_demo_welfare")
     assert Workplace.objects.exclude(location=None).exists()
     Workplace.objects.update(name=MARKUP)
     page = _signed_in(phone, "demo-admin", "/organizer/workplaces/")

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from core import time as local_time
 from supervision.models import Accident, AppointedInspector, Notice
+from tests.worlds import demo_world
 
 pytestmark = [pytest.mark.django_db]
 
@@ -18,9 +19,7 @@ pytestmark = [pytest.mark.django_db]
 @pytest.fixture
 def demo(settings) -> None:
     settings.YIZHAN_ALLOW_DEMO = True
-    for command in ("load_demo", "load_demo_campaign", "load_demo_welfare",
-                    "load_demo_supervision"):  # fmt: skip
-        call_command(command, verbosity=0)
+    demo_world("load_demo", "load_demo_campaign", "load_demo_welfare", "load_demo_supervision")
 
 
 def test_the_demo_year(demo, client):

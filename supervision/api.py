@@ -20,7 +20,6 @@ from core.errors import NotFound, PermissionDenied
 from core.parsers import JSONWithoutNulParser
 from core.scoping import Scope, scope_for
 from stations.models import Union
-from supervision import selectors
 from supervision.models import (
     Accident,
     AccidentCategory,
@@ -36,12 +35,28 @@ from supervision.models import (
     Project,
     ProjectReview,
 )
+from supervision.selectors.accidents import (
+    STAT_DIMENSIONS,
+    accident_statistics,
+    accidents_in_scope,
+    injured_names_visible,
+)
+from supervision.selectors.competitions import (
+    RANKING_DIMENSIONS,
+    competition_ranking,
+    competitions_in_scope,
+)
+from supervision.selectors.inspections import findings_in_scope, inspections_in_scope, templates_for
+from supervision.selectors.inspectors import appointed_in_scope, inspector_roles
+from supervision.selectors.projects import projects_in_scope
+from supervision.selectors.workplaces import unions_in_scope, workplaces_in_scope
 from supervision.services import accidents as accident_services
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
 from supervision.services import inspectors as inspector_services
 from supervision.services import projects as project_services
 from supervision.services.inspections import FindingInput
+from welfare.models import Workplace
 
 # Input ---------------------------------------------------------------------------------
 
@@ -163,7 +178,7 @@ def organizer_scope(request: Request) -> Scope:
 
 
 def finding_for(request: Request, pk: int) -> Finding:
-    finding = selectors.findings_in_scope(organizer_scope(request)).filter(pk=pk).first()
+    finding = findings_in_scope(organizer_scope(request)).filter(pk=pk).first()
     if finding is None:
         raise NotFound(_("没有这个问题，或不在您的管理范围内。"), field="id")
     return finding
@@ -181,7 +196,7 @@ class InspectionListView(OrganizerView):
         responses=InspectionOutSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.inspections_in_scope(organizer_scope(request)).prefetch_related(
+        qs = inspections_in_scope(organizer_scope(request)).prefetch_related(
             "findings__photos", "findings__workplace"
         )[:200]
         return Response(InspectionOutSerializer(qs, many=True).data)
@@ -197,20 +212,20 @@ class InspectionListView(OrganizerView):
         data = InspectionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        workplace = selectors.workplaces_in_scope(scope).filter(pk=v["workplace"]).first()
+        workplace = workplaces_in_scope(scope).filter(pk=v["workplace"]).first()
         if workplace is None:
             raise NotFound(_("没有这个单位，或不在您的管理范围内。"), field="workplace")
         template = None
         if v["template"] is not None:
-            template = selectors.templates_for(workplace).filter(pk=v["template"]).first()
+            template = templates_for(workplace).filter(pk=v["template"]).first()
             if template is None:
                 raise NotFound(_("没有这个检查表。"), field="template")
         union = None
         if v["union"]:
-            union = selectors.unions_in_scope(scope).filter(code=v["union"]).first()
+            union = unions_in_scope(scope).filter(code=v["union"]).first()
             if union is None:
                 raise NotFound(_("没有这个工会，或不在您的管理范围内。"), field="union")
-        appointed = list(selectors.appointed_in_scope(scope).filter(pk__in=v["appointed"]))
+        appointed = list(appointed_in_scope(scope).filter(pk__in=v["appointed"]))
         if len(appointed) != len(set(v["appointed"])):
             raise NotFound(_("没有这位监督检查员，或不在您的管理范围内。"), field="appointed")
         inspection = inspection_services.inspection_record(
@@ -226,7 +241,7 @@ class InspectionListView(OrganizerView):
 class InspectionDetailView(OrganizerView):
     @extend_schema(operation_id="supervision_inspection", responses=InspectionOutSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        inspection = selectors.inspections_in_scope(organizer_scope(request)).filter(pk=pk).first()
+        inspection = inspections_in_scope(organizer_scope(request)).filter(pk=pk).first()
         if inspection is None:
             raise NotFound(_("没有这次检查，或不在您的管理范围内。"), field="id")
         return Response(InspectionOutSerializer(inspection).data)
@@ -248,7 +263,7 @@ class FindingListView(OrganizerView):
         if status is not None and status not in Finding.Status.values:
             raise serializers.ValidationError({"status": [_("未知的状态。")]})
         overdue = request.query_params.get("overdue") in ("1", "true")
-        qs = selectors.findings_in_scope(
+        qs = findings_in_scope(
             scope, status=status, overdue_on=local_time.today() if overdue else None
         ).prefetch_related("photos")[:500]
         return Response(FindingOutSerializer(qs, many=True).data)
@@ -460,7 +475,7 @@ class AccidentOutSerializer(serializers.ModelSerializer):
     @extend_schema_field(InjuredOutSerializer(many=True))
     def get_injured(self, accident: Accident) -> list[dict[str, Any]]:
         request = self.context.get("request")
-        visible = selectors.injured_names_visible(getattr(request, "user", None), accident)
+        visible = injured_names_visible(getattr(request, "user", None), accident)
         return InjuredOutSerializer(
             accident.injured.all(), many=True, context={"names_visible": visible}
         ).data
@@ -476,7 +491,7 @@ class StatisticsRowSerializer(serializers.Serializer):
 
 
 def accident_for(request: Request, pk: int) -> Accident:
-    accident = selectors.accidents_in_scope(organizer_scope(request)).filter(pk=pk).first()
+    accident = accidents_in_scope(organizer_scope(request)).filter(pk=pk).first()
     if accident is None:
         raise NotFound(_("没有这起事故，或不在您的管理范围内。"), field="id")
     return accident
@@ -495,7 +510,7 @@ class AccidentListView(OrganizerView):
         responses=AccidentOutSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.accidents_in_scope(organizer_scope(request))
+        qs = accidents_in_scope(organizer_scope(request))
         year = request.query_params.get("year")
         if year:
             if not year.isdigit() or not 1900 <= int(year) <= 2200:
@@ -516,7 +531,7 @@ class AccidentListView(OrganizerView):
         data = AccidentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        workplace = selectors.workplaces_in_scope(scope).filter(pk=v.pop("workplace")).first()
+        workplace = workplaces_in_scope(scope).filter(pk=v.pop("workplace")).first()
         if workplace is None:
             raise NotFound(_("没有这个单位，或不在您的管理范围内。"), field="workplace")
         injured = [accident_services.InjuredInput(**p) for p in v.pop("injured")]
@@ -593,7 +608,7 @@ class InjuredFollowUpView(OrganizerView):
     def post(self, request: Request, pk: int) -> Response:
         scope = organizer_scope(request)
         person = (
-            InjuredPerson.objects.filter(pk=pk, accident__in=selectors.accidents_in_scope(scope))
+            InjuredPerson.objects.filter(pk=pk, accident__in=accidents_in_scope(scope))
             .select_related("accident")
             .first()
         )
@@ -616,7 +631,7 @@ class AccidentStatisticsView(OrganizerView):
             OpenApiParameter("union", str, required=True, description="union code"),
             OpenApiParameter("year", int, required=True),
             OpenApiParameter("month", int),
-            OpenApiParameter("by", str, enum=list(selectors.STAT_DIMENSIONS), required=True),
+            OpenApiParameter("by", str, enum=list(STAT_DIMENSIONS), required=True),
         ],
         responses=StatisticsRowSerializer(many=True),
     )
@@ -628,7 +643,7 @@ class AccidentStatisticsView(OrganizerView):
         union = Union.objects.filter(code=v["union"]).first()
         if union is None or not scope.covers_union(union):
             raise NotFound(_("没有这个工会，或不在您的管理范围内。"), field="union")
-        rows = selectors.accident_statistics(
+        rows = accident_statistics(
             scope, union=union, year=v["year"], month=v.get("month"), by=v["by"]
         )
         return Response(StatisticsRowSerializer(rows, many=True).data)
@@ -638,7 +653,7 @@ class StatisticsQuerySerializer(serializers.Serializer):
     union = serializers.CharField(max_length=40)
     year = serializers.IntegerField(min_value=1900, max_value=2200)
     month = serializers.IntegerField(min_value=1, max_value=12, required=False)
-    by = serializers.ChoiceField(choices=selectors.STAT_DIMENSIONS)
+    by = serializers.ChoiceField(choices=STAT_DIMENSIONS)
 
 
 # 安康杯 ---------------------------------------------------------------------------------
@@ -691,7 +706,7 @@ class RankingGroupSerializer(serializers.Serializer):
 
 
 def competition_for(request: Request, pk: int) -> Competition:
-    competition = selectors.competitions_in_scope(organizer_scope(request)).filter(pk=pk).first()
+    competition = competitions_in_scope(organizer_scope(request)).filter(pk=pk).first()
     if competition is None:
         raise NotFound(_("没有这个竞赛，或不在您的管理范围内。"), field="id")
     return competition
@@ -717,7 +732,7 @@ class CompetitionListView(OrganizerView):
         responses=CompetitionOutSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.competitions_in_scope(organizer_scope(request))[:200]
+        qs = competitions_in_scope(organizer_scope(request))[:200]
         return Response(CompetitionOutSerializer(qs, many=True).data)
 
 
@@ -725,15 +740,15 @@ class CompetitionRankingView(OrganizerView):
     @extend_schema(
         operation_id="supervision_competition_ranking",
         summary="Scored units ranked overall, or within each region or industry",
-        parameters=[OpenApiParameter("by", str, enum=list(selectors.RANKING_DIMENSIONS))],
+        parameters=[OpenApiParameter("by", str, enum=list(RANKING_DIMENSIONS))],
         responses=RankingGroupSerializer(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
         competition = competition_for(request, pk)
         by = request.query_params.get("by") or None
-        if by is not None and by not in selectors.RANKING_DIMENSIONS:
+        if by is not None and by not in RANKING_DIMENSIONS:
             raise serializers.ValidationError({"by": [_("只能按 region 或 industry 排名。")]})
-        groups = selectors.competition_ranking(competition, by=by)
+        groups = competition_ranking(competition, by=by)
         return Response(RankingGroupSerializer(groups, many=True).data)
 
 
@@ -752,7 +767,7 @@ class CompetitionEnrolView(OrganizerView):
         v = data.validated_data
         workplace = unit_union = None
         if v["workplace"] is not None:
-            workplace = selectors.workplaces_in_scope(scope).filter(pk=v["workplace"]).first()
+            workplace = workplaces_in_scope(scope).filter(pk=v["workplace"]).first()
             if workplace is None:
                 raise NotFound(_("没有这个单位，或不在您的管理范围内。"), field="workplace")
         if v["union"]:
@@ -844,7 +859,7 @@ class ProjectListView(OrganizerView):
         responses=ProjectOutSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        qs = selectors.projects_in_scope(organizer_scope(request))[:200]
+        qs = projects_in_scope(organizer_scope(request))[:200]
         return Response(ProjectOutSerializer(qs, many=True).data)
 
 
@@ -856,7 +871,7 @@ class ProjectReviewView(OrganizerView):
         responses={201: ProjectOutSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
-        project = selectors.projects_in_scope(organizer_scope(request)).filter(pk=pk).first()
+        project = projects_in_scope(organizer_scope(request)).filter(pk=pk).first()
         if project is None:
             raise NotFound(_("没有这个项目，或不在您的管理范围内。"), field="id")
         data = ProjectReviewInSerializer(data=request.data)
@@ -865,7 +880,7 @@ class ProjectReviewView(OrganizerView):
         raw = v.pop("finding", None)
         finding = FindingInput(**raw) if raw else None
         project_services.project_review(actor=request.user, project=project, finding=finding, **v)
-        project = selectors.projects_in_scope(organizer_scope(request)).get(pk=pk)
+        project = projects_in_scope(organizer_scope(request)).get(pk=pk)
         return Response(ProjectOutSerializer(project).data, status=201)
 
 
@@ -888,12 +903,12 @@ class InspectorReportView(APIView):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         workplace_id = v.pop("workplace")
-        allowed = {r.workplace_id for r in selectors.inspector_roles(request.user)}
+        allowed = {r.workplace_id for r in inspector_roles(request.user)}
         scope = scope_for(request.user)
         workplace = (
-            selectors.workplaces_in_scope(scope).filter(pk=workplace_id).first()
+            workplaces_in_scope(scope).filter(pk=workplace_id).first()
             if workplace_id not in allowed
-            else selectors.Workplace.objects.select_related("union").get(pk=workplace_id)
+            else Workplace.objects.select_related("union").get(pk=workplace_id)
         )
         if workplace is None:
             raise NotFound(_("没有这个单位，或您不是它的检查员。"), field="workplace")

@@ -22,7 +22,7 @@ from core.errors import DomainError
 from core.private_files import private_file_response
 from core.scoping import Scope, scope_for
 from stations.models import Union
-from supervision import exports, notices, panels, selectors
+from supervision import exports, notices, panels
 from supervision.forms import (
     AccidentForm,
     AccidentStepForm,
@@ -37,6 +37,18 @@ from supervision.forms import (
     add_domain_error,
 )
 from supervision.models import Award, Competition, Finding, Inspection
+from supervision.selectors import returns as return_selectors
+from supervision.selectors.accidents import accidents_in_scope, claim_clock, injured_names_visible
+from supervision.selectors.competitions import (
+    RANKING_DIMENSIONS,
+    competition_ranking,
+    competitions_in_scope,
+    evidence_in_scope,
+)
+from supervision.selectors.inspections import findings_in_scope, inspections_in_scope
+from supervision.selectors.inspectors import appointed_in_scope, inspector_roles
+from supervision.selectors.notices import notice_summary, notices_in_scope
+from supervision.selectors.workplaces import safety_cards, unions_in_scope, workplaces_in_scope
 from supervision.services import accidents as accident_services
 from supervision.services import competitions as competition_services
 from supervision.services import inspections as inspection_services
@@ -124,7 +136,7 @@ def returns(request: HttpRequest) -> HttpResponse:
     if quarter_text not in ("", "1", "2", "3", "4"):
         raise Http404(_("季度应为 1 到 4。"))
     quarter = int(quarter_text) if quarter_text else None
-    data = selectors.accident_return(scope, union=union, year=year, quarter=quarter)
+    data = return_selectors.accident_return(scope, union=union, year=year, quarter=quarter)
     rows = [
         {**row, "loss_wan": row["subtotal"]["direct_loss"] / 10000,
          "has_below": any(o is not row and o["union"].path.startswith(row["union"].path)
@@ -156,7 +168,7 @@ def protection_statistics(request: HttpRequest) -> HttpResponse:
 def inspection_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspection's written notice as PDF (``?kind=rectification`` for 整改建议书)."""
     scope = organizer_scope(request)
-    inspection = selectors.inspections_in_scope(scope).filter(pk=pk).first()
+    inspection = inspections_in_scope(scope).filter(pk=pk).first()
     if inspection is None:
         raise Http404(_("没有这次检查，或不在您的管理范围内。"))
     kind = request.GET.get("kind") or "opinion"
@@ -185,10 +197,10 @@ def notice_register(request: HttpRequest) -> HttpResponse:
     """The register of issued notices: number, dates served and replied, overdue first."""
     scope = organizer_scope(request)
     year = _year(request.GET.get("year", ""))
-    rows = selectors.notices_in_scope(scope).filter(year=year)
+    rows = notices_in_scope(scope).filter(year=year)
     return render(request, "supervision/notices.html", {
         "notices": rows[:500], "year": year, "today": local_time.today(),
-        "summary": selectors.notice_summary(rows, on=local_time.today()),
+        "summary": notice_summary(rows, on=local_time.today()),
     })  # fmt: skip
 
 
@@ -208,9 +220,9 @@ def home(request: HttpRequest) -> HttpResponse:
     today = local_time.today()
     return render(request, "supervision/home.html", {
         "panel": panels.supervision_panel(request),
-        "inspections": selectors.inspections_in_scope(scope)[:20],
-        "findings": selectors.findings_in_scope(scope, status=Finding.Status.OPEN)[:50],
-        "rectified": selectors.findings_in_scope(scope, status=Finding.Status.RECTIFIED)[:50],
+        "inspections": inspections_in_scope(scope)[:20],
+        "findings": findings_in_scope(scope, status=Finding.Status.OPEN)[:50],
+        "rectified": findings_in_scope(scope, status=Finding.Status.RECTIFIED)[:50],
         "today": today,
     })  # fmt: skip
 
@@ -228,10 +240,10 @@ def _finding_input(data: dict[str, Any], photos: Any = ()) -> FindingInput:
 def inspection_new(request: HttpRequest) -> HttpResponse:
     """Record an inspection on site, on a phone, with its first finding and photos."""
     scope = organizer_scope(request)
-    workplaces = selectors.workplaces_in_scope(scope)
+    workplaces = workplaces_in_scope(scope)
     form = InspectionForm(
         request.POST or None, request.FILES or None, workplaces=workplaces,
-        unions=selectors.unions_in_scope(scope), appointed=selectors.appointed_in_scope(scope),
+        unions=unions_in_scope(scope), appointed=appointed_in_scope(scope),
     )  # fmt: skip
     queued = request.headers.get("X-Queue") == "1"  # sent by the phone's offline queue
     if request.method == "POST" and form.is_valid():
@@ -278,7 +290,7 @@ def inspection_service_worker(request: HttpRequest) -> HttpResponse:
 
 
 def _inspection(scope: Scope, pk: int) -> Inspection:
-    inspection = selectors.inspections_in_scope(scope).filter(pk=pk).first()
+    inspection = inspections_in_scope(scope).filter(pk=pk).first()
     if inspection is None:
         raise Http404(_("没有这次检查，或不在您的管理范围内。"))
     return inspection
@@ -389,7 +401,7 @@ def _steps_for(finding: Finding) -> list[str]:
 def finding_step(request: HttpRequest, pk: int) -> HttpResponse:
     """One step of a finding, from its inspection's page."""
     scope = organizer_scope(request)
-    finding = selectors.findings_in_scope(scope).filter(pk=pk).first()
+    finding = findings_in_scope(scope).filter(pk=pk).first()
     if finding is None:
         raise Http404(_("没有这个问题，或不在您的管理范围内。"))
     form = FindingStepForm(request.POST, request.FILES)
@@ -442,17 +454,17 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A workplace's supervision record: 一会三卡 (missing ones first in sight), open
     findings, inspections and accidents."""
     scope = organizer_scope(request)
-    workplace = selectors.workplaces_in_scope(scope).filter(pk=pk).first()
+    workplace = workplaces_in_scope(scope).filter(pk=pk).first()
     if workplace is None:
         raise Http404(_("没有这个单位，或不在您的管理范围内。"))
     return render(request, "supervision/workplace.html", {
         "workplace": workplace,
-        "cards": selectors.safety_cards(workplace),
-        "findings": selectors.findings_in_scope(scope, workplace=workplace).exclude(
+        "cards": safety_cards(workplace),
+        "findings": findings_in_scope(scope, workplace=workplace).exclude(
             status=Finding.Status.VERIFIED
         ),
-        "inspections": selectors.inspections_in_scope(scope).filter(workplace=workplace)[:20],
-        "accidents": selectors.accidents_in_scope(scope).filter(workplace=workplace)[:20],
+        "inspections": inspections_in_scope(scope).filter(workplace=workplace)[:20],
+        "accidents": accidents_in_scope(scope).filter(workplace=workplace)[:20],
         "proposals": workplace.stop_work_proposals.order_by("-proposed_at")[:20],
         "teams": workplace_safety.team_cards_summary(
             workplace=workplace, year=local_time.today().year
@@ -467,7 +479,7 @@ def workplace_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def stop_work(request: HttpRequest, pk: int) -> HttpResponse:
     """建议撤离 / 停止作业 at a workplace; the organizers above hear of it at once."""
     scope = organizer_scope(request)
-    workplace = selectors.workplaces_in_scope(scope).filter(pk=pk).first()
+    workplace = workplaces_in_scope(scope).filter(pk=pk).first()
     if workplace is None:
         raise Http404(_("没有这个单位，或不在您的管理范围内。"))
     form = StopWorkForm(request.POST)
@@ -497,7 +509,7 @@ def stop_work(request: HttpRequest, pk: int) -> HttpResponse:
 def accidents(request: HttpRequest) -> HttpResponse:
     """The accidents of this year and last, and the form to register one."""
     scope = organizer_scope(request)
-    form = AccidentForm(request.POST or None, workplaces=selectors.workplaces_in_scope(scope))
+    form = AccidentForm(request.POST or None, workplaces=workplaces_in_scope(scope))
     if request.method == "POST" and form.is_valid():
         v = form.cleaned_data
         try:
@@ -515,7 +527,7 @@ def accidents(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("事故已登记，您是它的处理人。"))
             return redirect("supervision:accident", pk=accident.pk)
     today = local_time.today()
-    rows = selectors.accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
+    rows = accidents_in_scope(scope).filter(occurred_on__year__gte=today.year - 1)
     steps = [
         {"title": title, "fields": [form[n] for n, s in AccidentForm.STEPS.items() if s == i]}
         for i, title in enumerate(AccidentForm.STEP_TITLES, start=1)
@@ -530,7 +542,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case: 四不放过 with its gate, the injured and their follow-up (names only for
     the handling organizer)."""
     scope = organizer_scope(request)
-    accident = selectors.accidents_in_scope(scope).filter(pk=pk).first()
+    accident = accidents_in_scope(scope).filter(pk=pk).first()
     if accident is None:
         raise Http404(_("没有这起事故，或不在您的管理范围内。"))
     if request.method == "POST":
@@ -543,8 +555,8 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "checks": [{"kind": k, "label": label, "check": done.get(k)}
                    for k, label in accident.checks.model.Kind.choices],
         "open_kinds": [k for k, _label in accident.checks.model.Kind.choices if k not in done],
-        "names_visible": selectors.injured_names_visible(request.user, accident),
-        "injured": [{"person": p, "clock": selectors.claim_clock(p, on=today)}
+        "names_visible": injured_names_visible(request.user, accident),
+        "injured": [{"person": p, "clock": claim_clock(p, on=today)}
                     for p in accident.injured.all()],
         "step_form": AccidentStepForm(), "follow_up_form": FollowUpForm(),
         "today": today,
@@ -599,11 +611,11 @@ def _accident_post(request: HttpRequest, accident: Any) -> None:
 def inspector_report(request: HttpRequest) -> HttpResponse:
     """A workers' safety inspector reports a finding or hazard at their unit, from the
     phone; it goes into the same rectification path as an organizer's finding."""
-    unit_ids = [r.workplace_id for r in selectors.inspector_roles(request.user)]
+    unit_ids = [r.workplace_id for r in inspector_roles(request.user)]
     scope = scope_for(request.user)
     allowed = Q(pk__in=unit_ids)
     if scope.is_organizer:
-        allowed |= Q(pk__in=selectors.workplaces_in_scope(scope).values("pk"))
+        allowed |= Q(pk__in=workplaces_in_scope(scope).values("pk"))
     workplaces = Workplace.objects.filter(allowed)
     if not unit_ids and not scope.is_organizer:
         raise PermissionDenied(_("只有职工安全监督检查员可以在这里报告。"))
@@ -634,7 +646,7 @@ def inspector_report(request: HttpRequest) -> HttpResponse:
 def competitions(request: HttpRequest) -> HttpResponse:
     scope = organizer_scope(request)
     return render(request, "supervision/competitions.html", {
-        "competitions": selectors.competitions_in_scope(scope)[:50],
+        "competitions": competitions_in_scope(scope)[:50],
     })  # fmt: skip
 
 
@@ -642,7 +654,7 @@ def competitions(request: HttpRequest) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A contest entry's evidence (private storage), for the competition's organizers."""
     scope = organizer_scope(request)
-    evidence = selectors.evidence_in_scope(scope, pk=pk)
+    evidence = evidence_in_scope(scope, pk=pk)
     if evidence is None:
         raise Http404(_("没有这份材料，或不在您的管理范围内。"))
     suffix = PurePosixPath(evidence.file.name).suffix
@@ -654,14 +666,14 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A competition: enrol units, score them on the sheet, rank them by region or
     industry and give the awards; the status moves enrolling → evaluating → closed."""
     scope = organizer_scope(request)
-    competition = selectors.competitions_in_scope(scope).filter(pk=pk).first()
+    competition = competitions_in_scope(scope).filter(pk=pk).first()
     if competition is None:
         raise Http404(_("没有这个竞赛，或不在您的管理范围内。"))
     if request.method == "POST":
         _competition_post(request, scope, competition)
         return redirect("supervision:competition", pk=competition.pk)
     by = request.GET.get("by") or None
-    if by not in (None, *selectors.RANKING_DIMENSIONS):
+    if by not in (None, *RANKING_DIMENSIONS):
         raise Http404(_("只能按区划或行业排名。"))
     entries = (
         competition.entries.select_related("workplace", "unit_union")
@@ -671,8 +683,8 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrolled = {e.workplace_id for e in entries if e.workplace_id}
     return render(request, "supervision/competition.html", {
         "competition": competition, "by": by, "entries": entries,
-        "ranking": selectors.competition_ranking(competition, by=by),
-        "candidates": selectors.workplaces_in_scope(scope).filter(
+        "ranking": competition_ranking(competition, by=by),
+        "candidates": workplaces_in_scope(scope).filter(
             union__path__startswith=competition.union.path
         ).exclude(pk__in=enrolled),
         "awards": Award.choices,
@@ -687,9 +699,7 @@ def _competition_post(request: HttpRequest, scope: Scope, competition: Competiti
         if action == "enrol":
             wanted = request.POST.get("workplace", "")
             workplace = (
-                selectors.workplaces_in_scope(scope)
-                .filter(pk=int(wanted) if wanted.isdigit() else 0)
-                .first()
+                workplaces_in_scope(scope).filter(pk=int(wanted) if wanted.isdigit() else 0).first()
             )
             if workplace is None:
                 messages.error(request, _("请选择参赛单位。"))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import scope_for
 from stations import selectors as station_selectors
 from stations.models import HomeChoice
-from supervision.selectors import inspector_roles
+from supervision.selectors.inspectors import inspector_roles
 
 
 @dataclass(frozen=True)

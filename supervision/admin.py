@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core import time as local_time
-from core.admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
+from core.admin import ReadOnlyScopedAdminMixin, ReadOnlyTabularInline, ScopedAdminMixin
 from core.errors import DomainError
 from supervision.models import (
     Accident,
@@ -63,21 +63,10 @@ class ChecklistTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         inspection_services.checklist_template_save(actor=request.user, template=obj)
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(ReadOnlyTabularInline):
     model = Finding
     fields = ("category", "severity", "description", "deadline", "responsible_person", "status")
-    readonly_fields = fields
-    extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Inspection)
@@ -90,20 +79,9 @@ class InspectionAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     inlines = [FindingInline]
 
 
-class FindingPhotoInline(admin.TabularInline):
+class FindingPhotoInline(ReadOnlyTabularInline):
     model = FindingPhoto
     fields = ("kind", "photo", "created_at")
-    readonly_fields = fields
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Finding)
@@ -133,20 +111,9 @@ class FindingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{finding}: {exc.message}", messages.ERROR)
 
 
-class AccidentCheckInline(admin.TabularInline):
+class AccidentCheckInline(ReadOnlyTabularInline):
     model = AccidentCheck
     fields = ("kind", "done_on", "evidence")
-    readonly_fields = fields
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Accident)
@@ -214,20 +181,9 @@ class SafetyGroupAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("entry__competition", "entry__workplace", "entry__unit_union")
 
 
-class ProjectReviewInline(admin.TabularInline):
+class ProjectReviewInline(ReadOnlyTabularInline):
     model = ProjectReview
     fields = ("milestone", "reviewed_on", "compliant", "opinion", "finding")
-    readonly_fields = fields
-    extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class NoDeleteScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):

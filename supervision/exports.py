@@ -12,7 +12,17 @@ from openpyxl.styles import Font
 from core.scoping import Scope
 from core.tabular import workbook_bytes
 from stations.models import Union
-from supervision import selectors
+from supervision.selectors.accidents import (
+    COUNTS,
+    accident_rollup,
+    accident_statistics,
+    accidents_by_month,
+)
+from supervision.selectors.returns import (
+    RETURN_COUNTS,
+    accident_return,
+    labour_protection_statistics,
+)
 
 HEAD = Font(bold=True)
 
@@ -31,31 +41,31 @@ def accident_report_xlsx(*, scope: Scope, union: Union, year: int) -> bytes:
     sheet.append([_("%(year)d 年职工伤亡事故统计") % {"year": year}, union.name])
     _head(sheet, [_("工会"), _("层级"), *[_("本级") + c for c in counts],
                   *[_("合计") + c for c in counts]])  # fmt: skip
-    for row in selectors.accident_rollup(scope, union=union, year=year):
+    for row in accident_rollup(scope, union=union, year=year):
         sheet.append([
             "　" * row["depth"] + row["union"].name, row["depth"],
-            *[row["own"][k] for k in selectors.COUNTS],
-            *[row["subtotal"][k] for k in selectors.COUNTS],
+            *[row["own"][k] for k in COUNTS],
+            *[row["subtotal"][k] for k in COUNTS],
         ])  # fmt: skip
     sheet.column_dimensions["A"].width = 30
 
     months = book.create_sheet(_("按月"))
     _head(months, [_("月份"), *counts])
-    for row in selectors.accidents_by_month(scope, union=union, year=year):
+    for row in accidents_by_month(scope, union=union, year=year):
         label = _("%(m)d 月") % {"m": row["month"]} if row["month"] else _("全年合计")
-        months.append([label, *[row[k] for k in selectors.COUNTS]])
+        months.append([label, *[row[k] for k in COUNTS]])
 
     titles = {"category": (_("按事故类别"), _("事故类别")), "cause": (_("按原因"), _("原因")),
               "region": (_("按区划"), _("区划")), "industry": (_("按行业"), _("行业"))}  # fmt: skip
     for by, (title, column) in titles.items():
         part = book.create_sheet(title)
         _head(part, [column, *counts])
-        total = dict.fromkeys(selectors.COUNTS, 0)
-        for row in selectors.accident_statistics(scope, union=union, year=year, by=by):
-            part.append([row["label"], *[row[k] for k in selectors.COUNTS]])
-            for k in selectors.COUNTS:
+        total = dict.fromkeys(COUNTS, 0)
+        for row in accident_statistics(scope, union=union, year=year, by=by):
+            part.append([row["label"], *[row[k] for k in COUNTS]])
+            for k in COUNTS:
                 total[k] += row[k]
-        part.append([_("合计"), *[total[k] for k in selectors.COUNTS]])
+        part.append([_("合计"), *[total[k] for k in COUNTS]])
     return workbook_bytes(book)
 
 
@@ -64,7 +74,7 @@ def accident_return_xlsx(
 ) -> bytes:
     """The accident return as unions file it upward: 统计表 (each union with its own figures
     and its subtree's subtotal) and 情况表 (each case), for a quarter or the year."""
-    data = selectors.accident_return(scope, union=union, year=year, quarter=quarter)
+    data = accident_return(scope, union=union, year=year, quarter=quarter)
     period = (
         _("%(year)d 年第 %(q)d 季度") % {"year": year, "q": quarter}
         if quarter
@@ -77,7 +87,7 @@ def accident_return_xlsx(
     ]  # fmt: skip
 
     def values(row: dict[str, Any]) -> list[Any]:
-        out = [row[k] for k in selectors.RETURN_COUNTS]
+        out = [row[k] for k in RETURN_COUNTS]
         out[5] = float(row["direct_loss"] / 10000)  # 万元
         return out
 
@@ -131,7 +141,7 @@ def accident_return_xlsx(
 def labour_protection_xlsx(*, scope: Scope, union: Union, year: int) -> bytes:
     """The yearly labour-protection statistics table (工会劳动保护工作统计表): each union
     with its own figures and, where unions lie below it, the subtotal of its subtree."""
-    rows = selectors.labour_protection_statistics(scope, union=union, year=year)
+    rows = labour_protection_statistics(scope, union=union, year=year)
     heads = [
         _("监督检查委员会（个）"), _("劳动保护监督检查员（人）"), _("检查企业（家）"),
         _("检查（次）"), _("发现隐患问题（项）"), _("已整改（项）"), _("整改率"),

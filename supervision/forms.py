@@ -296,3 +296,93 @@ class StopWorkForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["proposed_at"].initial = local_time.now().replace(second=0, microsecond=0)
+
+
+class ActionForm(forms.Form):
+    """Which of a page's forms was sent: its ``action`` (a button's or a hidden field's
+    value); empty when none was named."""
+
+    action = forms.CharField(required=False, max_length=40)
+
+    @classmethod
+    def action_of(cls, data: Any) -> str:
+        form = cls(data)
+        return form.cleaned_data["action"] if form.is_valid() else ""
+
+
+def _id_or_none(value: str) -> int | None:
+    """A posted id: the number, else ``None`` (not a number, or too long to be one)."""
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+class InjuredPersonForm(forms.Form):
+    """The accident page's follow-up form names the injured person it is about; the other
+    forms of the page name none."""
+
+    person = forms.CharField(required=False, strip=False)
+
+    def clean_person(self) -> int | None:
+        """``None`` when no person is named, 0 when one is named but is no number."""
+        value = self.cleaned_data["person"]
+        if not value:
+            return None
+        return _id_or_none(value) or 0
+
+
+class CompetitionEntryForm(forms.Form):
+    """The entry a competition page's form acts on (``None`` when it names none)."""
+
+    entry = forms.CharField(required=False)
+
+    def clean_entry(self) -> int | None:
+        return _id_or_none(self.cleaned_data["entry"])
+
+
+class EnrolForm(forms.Form):
+    workplace = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, workplaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+
+
+class EntryScoresForm(forms.Form):
+    """A score per item of the competition's scoring sheet (``score-<code>``); the service
+    judges each."""
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"score-{item['code']}"] = forms.CharField(required=False, strip=False)
+
+    def scores(self) -> dict[str, str]:
+        return {name.removeprefix("score-"): value for name, value in self.cleaned_data.items()}
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(required=False, allow_empty_file=True)
+    note = forms.CharField(required=False, strip=False)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(required=False, strip=False)
+    leader = forms.CharField(required=False, strip=False)
+    members = forms.CharField(required=False, strip=False)
+
+    def clean_members(self) -> int:
+        """The head count, or -1 (refused by the service) when it is not a number."""
+        value = self.cleaned_data["members"]
+        return int(value) if value.isdigit() and len(value) < 6 else -1
+
+
+class GroupScoreForm(forms.Form):
+    group = forms.CharField(required=False)
+    score = forms.CharField(required=False, strip=False)
+    award = forms.CharField(required=False, strip=False)
+
+    def clean_group(self) -> int | None:
+        return _id_or_none(self.cleaned_data["group"])
+
+
+class EntryAwardForm(forms.Form):
+    award = forms.CharField(required=False, strip=False)

@@ -10,7 +10,9 @@ from django.http import HttpRequest
 
 from core import time as local_time
 from core.scoping import scope_for
-from supervision import selectors
+from supervision.selectors.accidents import accidents_year_on_year
+from supervision.selectors.competitions import participation
+from supervision.selectors.inspections import inspections_per_month, open_findings_by_age
 
 
 def supervision_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -20,13 +22,13 @@ def supervision_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not scope.is_organizer:
         return None
     today = local_time.today()
-    per_month = selectors.inspections_per_month(scope, year=today.year)
+    per_month = inspections_per_month(scope, year=today.year)
     return {
         "today": today,
-        "ages": selectors.open_findings_by_age(scope, on=today),
-        "accidents": selectors.accidents_year_on_year(scope, on=today),
+        "ages": open_findings_by_age(scope, on=today),
+        "accidents": accidents_year_on_year(scope, on=today),
         "inspections": [{"month": m + 1, "count": n} for m, n in enumerate(per_month)],
         "inspections_top": max([1, *per_month]),
         "inspections_total": sum(per_month),
-        "cup": selectors.participation(scope, year=today.year),
+        "cup": participation(scope, year=today.year),
     }

@@ -1,111 +1,119 @@
 from django.urls import path
 
-from supervision import api
+from supervision.api import accidents, competitions, inspections, inspectors, projects
 
 urlpatterns = [
     path(
         "supervision/inspections/",
-        api.InspectionListView.as_view(),
+        inspections.InspectionListView.as_view(),
         name="api-supervision-inspections",
     ),
     path(
         "supervision/inspections/<int:pk>/",
-        api.InspectionDetailView.as_view(),
+        inspections.InspectionDetailView.as_view(),
         name="api-supervision-inspection",
     ),
-    path("supervision/findings/", api.FindingListView.as_view(), name="api-supervision-findings"),
+    path(
+        "supervision/findings/",
+        inspections.FindingListView.as_view(),
+        name="api-supervision-findings",
+    ),
     path(
         "supervision/findings/<int:pk>/rectify/",
-        api.FindingRectifyView.as_view(),
+        inspections.FindingRectifyView.as_view(),
         name="api-supervision-finding-rectify",
     ),
     path(
         "supervision/findings/<int:pk>/verify/",
-        api.FindingVerifyView.as_view(),
+        inspections.FindingVerifyView.as_view(),
         name="api-supervision-finding-verify",
     ),
     path(
         "supervision/findings/<int:pk>/reopen/",
-        api.FindingReopenView.as_view(),
+        inspections.FindingReopenView.as_view(),
         name="api-supervision-finding-reopen",
     ),
     path(
         "supervision/findings/<int:pk>/report-government/",
-        api.FindingGovernmentReportView.as_view(),
+        inspections.FindingGovernmentReportView.as_view(),
         name="api-supervision-finding-report-government",
     ),
     path(
         "supervision/findings/<int:pk>/report-congress/",
-        api.FindingCongressReportView.as_view(),
+        inspections.FindingCongressReportView.as_view(),
         name="api-supervision-finding-report-congress",
     ),
     path(
-        "supervision/accidents/", api.AccidentListView.as_view(), name="api-supervision-accidents"
+        "supervision/accidents/",
+        accidents.AccidentListView.as_view(),
+        name="api-supervision-accidents",
     ),
     path(
         "supervision/accidents/statistics/",
-        api.AccidentStatisticsView.as_view(),
+        accidents.AccidentStatisticsView.as_view(),
         name="api-supervision-accident-statistics",
     ),
     path(
         "supervision/accidents/<int:pk>/",
-        api.AccidentDetailView.as_view(),
+        accidents.AccidentDetailView.as_view(),
         name="api-supervision-accident",
     ),
     path(
         "supervision/accidents/<int:pk>/checks/",
-        api.AccidentCheckView.as_view(),
+        accidents.AccidentCheckView.as_view(),
         name="api-supervision-accident-check",
     ),
     path(
         "supervision/accidents/<int:pk>/cause/",
-        api.AccidentCauseView.as_view(),
+        accidents.AccidentCauseView.as_view(),
         name="api-supervision-accident-cause",
     ),
     path(
         "supervision/accidents/<int:pk>/close/",
-        api.AccidentCloseView.as_view(),
+        accidents.AccidentCloseView.as_view(),
         name="api-supervision-accident-close",
     ),
     path(
         "supervision/injured/<int:pk>/follow-up/",
-        api.InjuredFollowUpView.as_view(),
+        accidents.InjuredFollowUpView.as_view(),
         name="api-supervision-injured-follow-up",
     ),
     path(
         "supervision/competitions/",
-        api.CompetitionListView.as_view(),
+        competitions.CompetitionListView.as_view(),
         name="api-supervision-competitions",
     ),
     path(
         "supervision/competitions/<int:pk>/ranking/",
-        api.CompetitionRankingView.as_view(),
+        competitions.CompetitionRankingView.as_view(),
         name="api-supervision-competition-ranking",
     ),
     path(
         "supervision/competitions/<int:pk>/entries/",
-        api.CompetitionEnrolView.as_view(),
+        competitions.CompetitionEnrolView.as_view(),
         name="api-supervision-competition-enrol",
     ),
     path(
         "supervision/entries/<int:pk>/evaluate/",
-        api.EntryEvaluateView.as_view(),
+        competitions.EntryEvaluateView.as_view(),
         name="api-supervision-entry-evaluate",
     ),
     path(
         "supervision/entries/<int:pk>/award/",
-        api.EntryAwardView.as_view(),
+        competitions.EntryAwardView.as_view(),
         name="api-supervision-entry-award",
     ),
-    path("supervision/projects/", api.ProjectListView.as_view(), name="api-supervision-projects"),
+    path(
+        "supervision/projects/", projects.ProjectListView.as_view(), name="api-supervision-projects"
+    ),
     path(
         "supervision/projects/<int:pk>/reviews/",
-        api.ProjectReviewView.as_view(),
+        projects.ProjectReviewView.as_view(),
         name="api-supervision-project-review",
     ),
     path(
         "supervision/inspector-reports/",
-        api.InspectorReportView.as_view(),
+        inspectors.InspectorReportView.as_view(),
         name="api-supervision-inspector-report",
     ),
 ]

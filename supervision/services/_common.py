@@ -47,9 +47,3 @@ def text(value: Any, field: str, *, max_length: int, required: bool = True) -> s
     if "\x00" in value:
         raise SupervisionError(_("含有不允许的字符。"), field=field)
     return value
-
-
-def union_and_above_paths(path: str) -> list[str]:
-    """``QH/QH-XN/QH-XN-CZ/`` → the paths of that union and of every union above it."""
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]

@@ -23,7 +23,7 @@ from core import time as local_time
 from core.dates import check_past_day
 from core.errors import Conflict
 from core.queueing import task_queue_on_commit
-from stations.models import Membership
+from stations.selectors import organizer_emails_above
 from supervision.exceptions import SupervisionError
 from supervision.models import (
     Accident,
@@ -38,7 +38,6 @@ from supervision.services._common import (
     require_union,
     stamp,
     text,
-    union_and_above_paths,
 )
 from supervision.services.competitions import entries_exclude_after_fatal_accident
 from welfare.models import Workplace
@@ -218,16 +217,7 @@ def accident_fatal_alert_send(*, accident_id: int) -> bool:
     )
     if accident is None or not accident.deaths or accident.fatal_alerted_at is not None:
         return False
-    recipients = sorted(
-        {
-            m.user.email
-            for m in Membership.objects.filter(
-                role__in=("organizer", "admin"),
-                union__path__in=union_and_above_paths(accident.workplace.union.path),
-            ).select_related("user")
-            if m.user.email
-        }
-    )
+    recipients = organizer_emails_above(accident.workplace.union)
     accident.fatal_alerted_at = local_time.now()
     stamp(accident, None, "fatal accident alert")
     accident.save(update_fields=["fatal_alerted_at"])

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from core import time as local_time
 from core.queueing import task_queue_on_commit
-from stations.models import Membership, Union
+from stations.models import Union
+from stations.selectors import organizer_emails_above
 from supervision.exceptions import SupervisionError
 from supervision.models import StopWorkProposal
 from supervision.services._common import (
@@ -23,7 +24,6 @@ from supervision.services._common import (
     require_union,
     stamp,
     text,
-    union_and_above_paths,
 )
 from welfare.models import Workplace
 
@@ -89,16 +89,7 @@ def stop_work_alert_send(*, proposal_id: int) -> bool:
     )
     if proposal is None or proposal.alerted_at is not None:
         return False
-    recipients = sorted(
-        {
-            m.user.email
-            for m in Membership.objects.filter(
-                role__in=("organizer", "admin"),
-                union__path__in=union_and_above_paths(proposal.workplace.union.path),
-            ).select_related("user")
-            if m.user.email
-        }
-    )
+    recipients = organizer_emails_above(proposal.workplace.union)
     proposal.alerted_at = local_time.now()
     stamp(proposal, None, "stop-work alert")
     proposal.save(update_fields=["alerted_at"])

@@ -12,9 +12,9 @@ from django.core import mail
 
 from core import time as local_time
 from stations.services import network as stations_services
-from supervision import selectors
 from supervision.exceptions import SupervisionError
 from supervision.models import AccidentCause, InjuredPerson
+from supervision.selectors.accidents import claim_clock, claims_missing
 from supervision.services import accidents as svc
 from supervision.services.accidents import InjuredInput, accident_grade
 from tests.factories import UserFactory
@@ -165,21 +165,19 @@ def test_a_missing_application_is_flagged_on_day_31(client, organizer_xining, pl
     )  # fmt: skip
     person = accident.injured.get()
     today = local_time.today()
-    clock = selectors.claim_clock(person, on=today)
+    clock = claim_clock(person, on=today)
     assert clock.employer_until == days_ago(age) + dt.timedelta(days=30)
     assert clock.employer_late is late and clock.worker_late is False
     from core.scoping import scope_for
 
-    missing = selectors.claims_missing(scope_for(organizer_xining), on=today)
+    missing = claims_missing(scope_for(organizer_xining), on=today)
     assert list(missing) == ([person] if late else [])
     client.force_login(organizer_xining)
     page = client.get(f"/organizer/supervision/accidents/{accident.pk}/").content.decode()
     assert ("单位未在 30 日内申请工伤认定" in page) is late
     # Once applied, no flag.
     svc.injured_follow_up(actor=organizer_xining, person=person, insurance_claimed_on=today)
-    assert not selectors.claim_clock(
-        InjuredPerson.objects.get(pk=person.pk), on=today
-    ).employer_late
+    assert not claim_clock(InjuredPerson.objects.get(pk=person.pk), on=today).employer_late
 
 
 def test_the_worker_year_ends_a_year_after(organizer_xining, plant):
@@ -187,5 +185,5 @@ def test_the_worker_year_ends_a_year_after(organizer_xining, plant):
         actor=organizer_xining, workplace=plant, occurred_on=dt.date(2024, 2, 29), place="车间",
         category="machinery", minor=1, injured=[InjuredInput("李四", "minor")],
     )  # fmt: skip
-    clock = selectors.claim_clock(accident.injured.get(), on=dt.date(2025, 3, 1))
+    clock = claim_clock(accident.injured.get(), on=dt.date(2025, 3, 1))
     assert clock.worker_until == dt.date(2025, 2, 28) and clock.worker_late

@@ -13,8 +13,13 @@ from rest_framework.test import APIClient
 from core import time as local_time
 from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for
-from supervision import selectors
 from supervision.exceptions import SupervisionError
+from supervision.selectors.accidents import (
+    accident_rollup,
+    accident_statistics,
+    accidents_by_month,
+    accidents_in_scope,
+)
 from supervision.services import accidents as svc
 from supervision.services.accidents import InjuredInput
 from tests.supervision.conftest import days_ago
@@ -100,7 +105,7 @@ def test_registration_is_checked_and_atomic(organizer_xining, organizer_golmud, 
     assert exc.value.field == "injured"
     with pytest.raises(PermissionDenied):
         register(organizer_golmud, plant)
-    assert not selectors.accidents_in_scope(scope_for(organizer_xining)).exists()
+    assert not accidents_in_scope(scope_for(organizer_xining)).exists()
 
 
 def test_injured_follow_up_and_names_only_for_the_handler(
@@ -207,7 +212,7 @@ def test_statistics_roll_up_the_union_tree(year_of_accidents, province_admin, or
     scope = scope_for(province_admin)
     rollup = {
         row["union"].code: (counts(row["own"]), counts(row["subtotal"]))
-        for row in selectors.accident_rollup(scope, union=network.province, year=YEAR)
+        for row in accident_rollup(scope, union=network.province, year=YEAR)
     }
     assert rollup == {
         "QH": ((0, 0, 0, 0), (4, 3, 2, 5)),
@@ -216,33 +221,33 @@ def test_statistics_roll_up_the_union_tree(year_of_accidents, province_admin, or
         "QH-HX": ((0, 0, 0, 0), (1, 2, 1, 0)),
         "QH-HX-GEM": ((1, 2, 1, 0), (1, 2, 1, 0)),
     }
-    by_category = selectors.accident_statistics(scope, union=network.province, year=YEAR,
+    by_category = accident_statistics(scope, union=network.province, year=YEAR,
                                                 by="category")  # fmt: skip
     assert [(r["label"], *counts(r)) for r in by_category] == [
         ("高处坠落", 2, 1, 0, 5), ("中毒和窒息", 1, 2, 1, 0), ("机械伤害", 1, 0, 1, 0),
     ]  # fmt: skip
-    by_cause = selectors.accident_statistics(scope, union=network.xining, year=YEAR, by="cause")
+    by_cause = accident_statistics(scope, union=network.xining, year=YEAR, by="cause")
     assert {r["key"]: counts(r) for r in by_cause} == {
         "unsafe_act": (2, 1, 0, 5), "unsafe_condition": (1, 0, 1, 0),
     }  # fmt: skip
-    by_industry = selectors.accident_statistics(scope, union=network.province, year=YEAR,
+    by_industry = accident_statistics(scope, union=network.province, year=YEAR,
                                                 by="industry")  # fmt: skip
     assert {r["label"]: r["accidents"] for r in by_industry} == {
         "制造业": 2, "交通运输": 1, "化工": 1,
     }  # fmt: skip
-    by_region = selectors.accident_statistics(scope, union=network.province, year=YEAR,
+    by_region = accident_statistics(scope, union=network.province, year=YEAR,
                                               by="region")  # fmt: skip
     assert {r["label"]: r["accidents"] for r in by_region} == {
         "城中区": 2, "西宁市": 1, "格尔木市": 1,
     }  # fmt: skip
-    march = selectors.accident_statistics(scope, union=network.province, year=YEAR, month=3,
+    march = accident_statistics(scope, union=network.province, year=YEAR, month=3,
                                           by="category")  # fmt: skip
     assert sum(r["accidents"] for r in march) == 2
-    months = selectors.accidents_by_month(scope, union=network.province, year=YEAR)
+    months = accidents_by_month(scope, union=network.province, year=YEAR)
     assert [m["accidents"] for m in months[:12]] == [0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0]
     assert counts(months[12]) == (4, 3, 2, 5)
     # an organizer of Xining counts only Xining, even asked about the province's tree
-    xn = selectors.accident_rollup(scope_for(organizer_xining), union=network.xining, year=YEAR)
+    xn = accident_rollup(scope_for(organizer_xining), union=network.xining, year=YEAR)
     assert counts(xn[0]["subtotal"]) == (3, 1, 1, 5)
 
 

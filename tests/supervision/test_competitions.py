@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from core import time as local_time
 from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for
-from supervision import selectors
 from supervision.exceptions import SupervisionError
 from supervision.models import Competition
+from supervision.selectors.competitions import competition_ranking, participation
 from supervision.services import accidents as accident_services
 from supervision.services import competitions as svc
 from tests.supervision.conftest import days_ago
@@ -93,20 +93,20 @@ def test_a_year_of_the_cup(settings, tmp_path, network, organizer_xining, cup, p
     scored(organizer_xining, entries[third.name], 35, 30, 10)
     scored(organizer_xining, organizing, 35, 35, 15)
 
-    overall = selectors.competition_ranking(cup)
+    overall = competition_ranking(cup)
     assert [(r["name"], r["total"], r["rank"]) for r in overall[0]["rows"]] == [
         (plant.name, Decimal("92.5"), 1), ("城中区总工会", Decimal("85.0"), 2),
         (other.name, Decimal("75.0"), 3), (third.name, Decimal("75.0"), 3),
     ]  # fmt: skip
     by_industry = {
         g["key"]: [(r["name"], r["rank"]) for r in g["rows"]]
-        for g in selectors.competition_ranking(cup, by="industry")
+        for g in competition_ranking(cup, by="industry")
     }
     assert by_industry == {
         "制造业": [(plant.name, 1), (third.name, 2)], "建筑业": [(other.name, 1)],
         "—": [("城中区总工会", 1)],
     }  # fmt: skip
-    by_region = {g["key"]: len(g["rows"]) for g in selectors.competition_ranking(cup, by="region")}
+    by_region = {g["key"]: len(g["rows"]) for g in competition_ranking(cup, by="region")}
     assert by_region == {"城中区": 3, "西宁市": 1}
 
     with pytest.raises(SupervisionError):  # a union is an organizing unit, not a winner
@@ -153,9 +153,9 @@ def test_a_fatal_accident_excludes_the_unit_from_awards(network, organizer_xinin
     assert exc.value.field == "award"
     with pytest.raises(Conflict):
         svc.group_evaluate(actor=organizer_xining, group=group, score=99, award="winner_group")
-    ranking = selectors.competition_ranking(cup)[0]["rows"]
+    ranking = competition_ranking(cup)[0]["rows"]
     assert [(r["name"], r["rank"]) for r in ranking] == [(plant.name, None)]
-    assert selectors.participation(scope_for(organizer_xining), year=YEAR) == {
+    assert participation(scope_for(organizer_xining), year=YEAR) == {
         "competitions": 1,
         "entries": 1,
         "scored": 1,

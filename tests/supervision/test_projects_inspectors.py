@@ -9,9 +9,10 @@ from rest_framework.test import APIClient
 from core import time as local_time
 from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for
-from supervision import selectors
 from supervision.exceptions import SupervisionError
 from supervision.models import Finding, Project, SafetyInspector, TrainingRecord
+from supervision.selectors.inspections import findings_in_scope
+from supervision.selectors.workplaces import safety_cards
 from supervision.services import inspections, inspectors, projects, workplace_safety
 from tests.factories import UserFactory
 from tests.supervision.conftest import days_ago, finding_input
@@ -96,7 +97,7 @@ def test_an_inspector_reports_from_the_phone(network, organizer_xining, organize
     finding = Finding.objects.get(pk=reported.json()["id"])
     assert (finding.source, finding.reported_by, finding.status) == ("inspector", worker, "open")
     # the same pipeline: the organizer sees and rectifies it
-    assert finding in selectors.findings_in_scope(scope_for(organizer_xining))
+    assert finding in findings_in_scope(scope_for(organizer_xining))
     # not their unit
     elsewhere = phone.post(
         "/api/v1/supervision/inspector-reports/",
@@ -132,7 +133,7 @@ def test_one_meeting_three_cards_and_training(network, organizer_xining, organiz
         workplace_safety.safety_card_record(actor=organizer_golmud, workplace=plant,
                                             kind="meeting", in_place=False,
                                             checked_on=days_ago(1))  # fmt: skip
-    cards = {row["kind"]: row["missing"] for row in selectors.safety_cards(plant)}
+    cards = {row["kind"]: row["missing"] for row in safety_cards(plant)}
     assert cards == {"meeting": False, "hazardous_work": True, "emergency": True, "checkup": True}
 
     record = workplace_safety.training_record_save(

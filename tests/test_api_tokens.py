@@ -104,4 +104,9 @@ def test_a_user_without_the_duty_keeps_a_plain_token_and_gets_expiring_ones(requ
 
 
 def test_anonymous_cannot_issue(db):
-    assert APIClient().post(ISSUE).status_code in (401, 403)
+    response = APIClient().post(ISSUE)
+    assert response.status_code in (401, 403)
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["message"]
+    assert "token" not in response.json()
+    assert Token.objects.count() == 0 and ApiTokenGrant.objects.count() == 0

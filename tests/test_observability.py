@@ -83,14 +83,15 @@ def test_settings_log_json_through_the_request_id_filter(settings):
 def test_metrics_answer_loopback_and_a_token_only(client, settings):
     settings.METRICS_ALLOWED_NETWORKS = ["127.0.0.1/32", "10.20.0.0/16"]
     settings.METRICS_TOKEN = "scrape-token-" + uuid.uuid4().hex
-    assert client.get("/metrics").status_code == 200
+    scraped = client.get("/metrics")
+    assert scraped.status_code == 200 and b"yizhan_" in scraped.content
     assert client.get("/metrics", REMOTE_ADDR="10.20.3.4").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.5").status_code == 403
     bearer = f"Bearer {settings.METRICS_TOKEN}"
     ok = client.get("/metrics", REMOTE_ADDR="203.0.113.5", HTTP_AUTHORIZATION=bearer)
     assert ok.status_code == 200
     wrong = client.get("/metrics", REMOTE_ADDR="203.0.113.5", HTTP_AUTHORIZATION="Bearer nope")
-    assert wrong.status_code == 403
+    assert wrong.status_code == 403 and b"yizhan_" not in wrong.content
     # Behind one proxy the proxy's loopback address is not the client's.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     proxied = client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.5")

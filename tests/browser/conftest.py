@@ -132,3 +132,11 @@ def wait_for_service_worker(page: Any, timeout: float = 15.0) -> None:
         "navigator.serviceWorker.getRegistration().then(r => !!(r && r.active))",
         timeout=timeout,
     )
+
+
+def zoom(page: Any, control: str, times: int) -> None:
+    """Tap a Leaflet zoom button ``times`` times, each after the last zoom's animation has
+    ended (a tap during the animation is dropped)."""
+    for _ in range(times):
+        page.click(f".leaflet-control-zoom-{control}")
+        wait_until(page, "!document.querySelector('#map .leaflet-zoom-anim')")

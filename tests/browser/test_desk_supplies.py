@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import segno
+from playwright.sync_api import expect
 
 from campaigns.models import Distribution, Voucher
 from campaigns.services import ledger, lifecycle, vouchers
@@ -115,7 +116,8 @@ def test_first_screen_holds_categories_confirmation_and_undo(phone, desk):
     for tab, name in [("hand-out", "desk-hand-out"), ("deliveries", "desk-deliveries"),
                       ("stock", "desk-stock"), ("status", "desk-status")]:  # fmt: skip
         page.click(f"#tabbtn-{tab}")
-        page.wait_for_timeout(300)
+        expect(page.locator(f"#tab-{tab}")).to_be_visible()
+        page.wait_for_load_state("networkidle")  # the tab's own fetch has drawn
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, tab
         shot(page, name)
     page.click("#tabbtn-stock")
@@ -186,7 +188,7 @@ def test_hand_outs_and_a_visit_queued_offline_arrive_exactly_once(phone, desk):
 
     page.reload()  # nothing is sent twice
     page.wait_for_selector("#sync[data-pending='0']")
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # a second send would have gone by now
     assert Distribution.objects.count() == 3 and Visit.objects.count() == 1
     assert_no_errors(phone, OFFLINE)
 
@@ -376,6 +378,6 @@ def test_station_status_changed_with_no_signal_arrives_once(phone, desk, network
     assert "停水" in page.text_content("#closure-list")
     page.reload()
     page.wait_for_selector("#sync[data-pending='0']")
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # a second send would have gone by now
     assert Closure.objects.count() == 1 and DayHours.objects.count() == 1
     assert_no_errors(phone, OFFLINE, "ERR_FAILED")

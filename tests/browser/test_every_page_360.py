@@ -121,7 +121,7 @@ def open_as(phone, username: str | None, path: str, language: str):
     page.context.add_cookies(cookies)
     page.goto(path)
     page.wait_for_load_state("load")
-    page.wait_for_timeout(300)  # let the page's own scripts draw (the map, the desk)
+    page.wait_for_load_state("networkidle")  # the page's own scripts have drawn (map, desk)
     return page
 
 

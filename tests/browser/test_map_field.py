@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from maps import selectors
 from stations.models import Region, Station
 from stations.services.network import station_closure_add, station_set_status
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import wait_until, zoom
 from tests.maps.conftest import SHANGHAI
 from tests.worlds import demo_world
 
@@ -182,9 +182,7 @@ def test_filters_apply_to_the_clusters_and_stay_in_the_address(phone, demo_stati
     with page.expect_response(
         lambda r: "/clusters/" in r.url and "open_now=true" in r.url and "service=heating" in r.url
     ) as answer:
-        for _ in range(4):
-            page.click(".leaflet-control-zoom-out")
-            page.wait_for_timeout(200)
+        zoom(page, "out", 4)
     response = answer.value
     query = parse_qs(urlparse(response.url).query)
     bbox = tuple(float(v) for v in query["bbox"][0].split(","))

@@ -228,7 +228,7 @@ def test_screenshot_of_the_located_list_on_a_small_phone(phone, demo_stations):
     assert len(locate(page)) == 10
     # Leaflet animates the zoom to the origin; wait until it is done.
     wait_until(page, "!document.querySelector('#map .leaflet-zoom-anim')")
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / "map-360x640.png"

@@ -12,6 +12,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from stations.models import Station
+from tests.browser.conftest import zoom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,9 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 
 
 def zoom_out(page, times: int) -> None:
-    for _ in range(times):
-        page.click(".leaflet-control-zoom-out")
-        page.wait_for_timeout(250)
+    zoom(page, "out", times)
 
 
 def cluster_labels(page) -> list[int]:
@@ -47,7 +46,7 @@ def test_zoomed_out_the_map_draws_clusters_from_vector_tiles(phone, demo_station
     assert not tiles, "zoomed in (z12) the map uses the bbox endpoint"
     zoom_out(page, 5)  # z7: Xining and the towns around it
     page.wait_for_selector("#map[data-tiles=loaded]")
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
     assert tiles and all(r.status == 200 for r in tiles)
     assert all(r.headers["content-type"] == "application/vnd.mapbox-vector-tile" for r in tiles)
     assert all(re.search(r"/tiles/stations/\d+/\d+/\d+\.mvt", r.url) for r in tiles)
@@ -73,9 +72,7 @@ def test_zoomed_out_the_map_draws_clusters_from_vector_tiles(phone, demo_station
 
     # Zoomed back in, the tiles give way to the live bbox markers (open now in colour).
     with page.expect_response(lambda r: "/api/v1/stations/?bbox=" in r.url) as answer:
-        for _ in range(3):
-            page.click(".leaflet-control-zoom-in")
-            page.wait_for_timeout(250)
+        zoom(page, "in", 3)
     assert answer.value.ok
     expect(page.locator("#map")).not_to_have_attribute("data-tiles", re.compile(".*"))
     phone.assert_no_errors()

@@ -122,8 +122,13 @@ def test_province_overview_table_and_xlsx(province_admin, network):
 
 def test_a_city_organizer_cannot_open_another_city(organizer_xining, network):
     client = login(organizer_xining)
-    assert client.get("/organizer/province/?union=QH-HX").status_code == 404
-    assert client.get("/organizer/province/").status_code == 200
+    refused = client.get("/organizer/province/?union=QH-HX")
+    assert refused.status_code == 404
+    assert "海西州" not in refused.content.decode()
+    own = client.get("/organizer/province/")
+    assert own.status_code == 200
+    page = own.content.decode()
+    assert "城中区" in page and "海西州" not in page and "格尔木" not in page
 
 
 @override_settings(YIZHAN_ALLOW_DEMO=True)

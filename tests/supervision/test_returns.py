@@ -104,3 +104,5 @@ def test_a_bad_quarter_is_refused(client, organizer_xining, cases):
     client.force_login(organizer_xining)
     response = client.get("/organizer/supervision/returns.xlsx", {"quarter": "5"})
     assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not response.content.startswith(b"PK")  # no workbook was written

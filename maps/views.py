@@ -22,11 +22,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import seasons
 from core import time as local_time
-from core.errors import DomainError, NotFound
-from core.spatial import is_postgis
+from core.api import error_body
+from core.errors import DomainError
 from core.throttling import public_form_retry_after, too_many
-from maps import presenters, selectors, tiles
-from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
+from maps import filters, presenters, selectors, tiles
+from maps.filters import BadParameter, read_query
 from stations import selectors as station_selectors
 from stations.models import FacilityReport, Region, Service
 from stations.services import public_reports
@@ -78,7 +78,12 @@ def service_choices() -> list[dict[str, object]]:
         key=lambda s: first.index(s.code) if s.code in first else len(first),
     )
     return [
-        {"code": s.code, "name": presenters.label(s), "icon": s.icon, "season": s.code in first}
+        {
+            "code": s.code,
+            "name": presenters.label(s),
+            "icon": s.icon,
+            "season": s.code in first,
+        }
         for s in services
     ]
 
@@ -140,7 +145,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "vector_tiles": reverse("maps:station-tile", args=[1, 2, 3]).replace(
             "/1/2/3.", "/{z}/{x}/{y}."
         )
-        if is_postgis()
+        if tiles.vector_tiles_available()
         else None,
         "api": {
             "nearby": "/api/v1/stations/nearby/",
@@ -276,9 +281,9 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
     params["service"] = services_param
     if params.get("lat") or params.get("lng"):
         try:
-            lat, lng = parse_lat_lng(params)
-            services = parse_services(params)
-            open_now = parse_bool(params, "open_now")
+            query = read_query(filters.NearbyPageFilter, params)
+            lat, lng = query["lat"], query["lng"]
+            services, open_now = query["service"], query["open_now"]
         except BadParameter as exc:
             context["error"] = exc.message
         else:
@@ -365,27 +370,12 @@ def station_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     """``/tiles/stations/{z}/{x}/{y}.mvt``: a vector tile (PostGIS), gzip when accepted,
     with an ETag of its bytes and Cache-Control."""
     try:
-        if not is_postgis():
-            raise NotFound(
-                _("矢量瓦片需要 PostgreSQL/PostGIS；请使用 /api/v1/stations/clusters/。"),
-                field="z",
-            )
-        if not 0 <= z <= tiles.MAX_ZOOM:
-            raise BadParameter(
-                _("z 必须在 0 到 %(max)d 之间。") % {"max": tiles.MAX_ZOOM}, field="z"
-            )
-        for name, value in (("x", x), ("y", y)):
-            if not 0 <= value < 2**z:
-                raise BadParameter(
-                    _("缩放级别 %(z)d 的 %(name)s 必须在 0 到 %(max)d 之间。")
-                    % {"z": z, "name": name, "max": 2**z - 1},
-                    field=name,
-                )
-        services = parse_services(request.GET)
+        tiles.check_tile_address(z, x, y)
+        services = read_query(filters.ServiceFilter, request.GET)["service"]
         data = tiles.station_tile(z, x, y, services=services)
     except DomainError as exc:
         return JsonResponse(
-            {"error": {"field": exc.field, "message": str(exc.message)}},
+            error_body(exc.message, field=exc.field),
             status=exc.status_code,
             json_dumps_params={"ensure_ascii": False},
         )

@@ -16,8 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
-from maps import filters, geojson, hsds, presenters, selectors
+from maps import filters, geojson, hsds, selectors
 from maps.filters import BadParameter, read_query
+from maps.presenters import alerts as alert_presenters
+from maps.presenters import detail as detail_presenters
+from maps.presenters import stations as station_presenters
 
 GEOJSON = {200: OpenApiTypes.OBJECT}  # a GeoJSON FeatureCollection or Feature
 
@@ -58,11 +61,11 @@ class NearbyView(PublicView):
             open_now=query["open_now"],
             at=at,
         )
-        day = presenters.today_local(at)
+        day = station_presenters.today_local(at)
         return Response(
-            presenters.feature_collection(
+            station_presenters.feature_collection(
                 [
-                    presenters.station_feature(
+                    station_presenters.station_feature(
                         item.station,
                         open_now=item.open_now,
                         day=day,
@@ -120,7 +123,7 @@ class ClusterView(PublicView):
         query = read_query(self.FilterSerializer, request.query_params)
         zoom = query["zoom"]
         at = timezone.now()
-        day = presenters.today_local(at)
+        day = station_presenters.today_local(at)
         features = []
         clusters = selectors.station_clusters(
             bbox=query["bbox"],
@@ -131,7 +134,7 @@ class ClusterView(PublicView):
         )
         for cluster in clusters:
             if cluster.station is not None:
-                feature = presenters.station_feature(
+                feature = station_presenters.station_feature(
                     cluster.station, open_now=cluster.station.is_open(at), day=day
                 )
                 feature["properties"]["cluster"] = False
@@ -147,7 +150,7 @@ class ClusterView(PublicView):
                         "properties": {"cluster": True, "count": cluster.count},
                     }
                 )
-        return Response(presenters.feature_collection(features, zoom=zoom))
+        return Response(station_presenters.feature_collection(features, zoom=zoom))
 
 
 class StationDetailView(PublicView):
@@ -164,12 +167,14 @@ class StationDetailView(PublicView):
         station = selectors.station_detail(code=code)
         if station is None:
             raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="code")
-        detail = presenters.station_detail(station, at=timezone.now())
+        detail = detail_presenters.station_detail(station, at=timezone.now())
         # From where the worker's list was measured: directions in the list's mode.
         if request.query_params.get("lat") or request.query_params.get("lng"):
             where = read_query(filters.LocationFilter, request.query_params)
             origin = (where["lat"], where["lng"])
-            detail["properties"]["directions"] = presenters.directions_links(station, origin=origin)
+            detail["properties"]["directions"] = detail_presenters.directions_links(
+                station, origin=origin
+            )
         return Response(detail)
 
 
@@ -189,8 +194,8 @@ class AlertsHereView(PublicView):
         return Response(
             {
                 "region": region.code if region else None,
-                "region_name": presenters.label(region) if region else None,
-                "alerts": presenters.weather_alerts_today(region=region, near=(lat, lng))
+                "region_name": station_presenters.label(region) if region else None,
+                "alerts": alert_presenters.weather_alerts_today(region=region, near=(lat, lng))
                 if region
                 else [],
             }

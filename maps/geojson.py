@@ -2,10 +2,10 @@
 
 Two shapes of feature leave here:
 
-* the finder's (``maps.presenters.station_feature``): the bbox endpoint on PostGIS builds
-  each feature with ``json_build_object`` in the one statement that selects the rows, and
-  only the parts that depend on the moment (open now, today's hours) are added in Python,
-  once per distinct schedule;
+* the finder's (``maps.presenters.stations.station_feature``): the bbox endpoint on
+  PostGIS builds each feature with ``json_build_object`` in the one statement that selects
+  the rows, and only the parts that depend on the moment (open now, today's hours) are
+  added in Python, once per distinct schedule;
 * the open-data feature (``open_feature``): what the GeoJSON dump and the OGC API
   publish. Static, with no personal data: a station's own public fields, never a person's.
 
@@ -26,7 +26,7 @@ from django.db.models import Count, F, Func, Max, QuerySet, Sum, TextField
 from django.utils import timezone
 
 from core.spatial import InBBox, is_postgis
-from maps import presenters
+from maps.presenters import stations as presenters
 from maps.selectors import MAX_BBOX_FEATURES, StationRow, public_stations, stations_in_bbox
 from stations.models import Station
 

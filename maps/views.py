@@ -25,8 +25,11 @@ from core import time as local_time
 from core.api import error_body
 from core.errors import DomainError
 from core.throttling import public_form_retry_after, too_many
-from maps import filters, presenters, selectors, tiles
+from maps import filters, selectors, tiles
 from maps.filters import BadParameter, read_query
+from maps.presenters import alerts as alert_presenters
+from maps.presenters import detail as detail_presenters
+from maps.presenters import stations as station_presenters
 from stations import selectors as station_selectors
 from stations.models import FacilityReport, Region, Service
 from stations.services import public_reports
@@ -50,7 +53,7 @@ def warm_services_text(services: list[dict[str, str]]) -> str:
     warm = [f"{s['icon']} {s['name']}" for s in services if s["code"] in WARM_SERVICES]
     if not warm:
         return ""
-    separator = ", " if presenters.english() else "、"
+    separator = ", " if station_presenters.english() else "、"
     return _("这里可以进站暖和一下：%(services)s。") % {"services": separator.join(warm)}
 
 
@@ -63,7 +66,7 @@ def cities() -> list[dict[str, object]]:
             continue
         out.append({
             "code": code,
-            "name": presenters.label(region),
+            "name": station_presenters.label(region),
             "lat": round(region.reference_point.y, 5),
             "lng": round(region.reference_point.x, 5),
         })  # fmt: skip
@@ -80,7 +83,7 @@ def service_choices() -> list[dict[str, object]]:
     return [
         {
             "code": s.code,
-            "name": presenters.label(s),
+            "name": station_presenters.label(s),
             "icon": s.icon,
             "season": s.code in first,
         }
@@ -131,7 +134,7 @@ def ui_strings() -> dict[str, str]:
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public map page."""
-    alerts = presenters.weather_alerts_today()
+    alerts = alert_presenters.weather_alerts_today()
     config = {
         "tiles": settings.TILE_PROVIDER,
         "center": [36.6171, 101.7782],
@@ -228,9 +231,9 @@ def _station_page(
         except ValueError:
             origin = None
     at = timezone.now()
-    detail = presenters.station_detail(station, at=at)
+    detail = detail_presenters.station_detail(station, at=at)
     props = detail["properties"]
-    alerts = presenters.weather_alerts_today(region=station.region, shelter=False)
+    alerts = alert_presenters.weather_alerts_today(region=station.region, shelter=False)
     cold_alerts = any(a["kind"] != "heat" for a in alerts)
     return render(
         request,
@@ -238,7 +241,7 @@ def _station_page(
         {
             "station": station,
             "props": props,
-            "directions": presenters.directions_links(station, origin=origin),
+            "directions": detail_presenters.directions_links(station, origin=origin),
             "lat": station.location.y,
             "lng": station.location.x,
             "visit_series": [
@@ -303,13 +306,15 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                     {
                         "station": item.station,
                         "distance_m": round(item.distance_m),
-                        "distance_text": presenters.distance_text(item.distance_m),
-                        "travel": presenters.travel(item.distance_m),
+                        "distance_text": station_presenters.distance_text(item.distance_m),
+                        "travel": station_presenters.travel(item.distance_m),
                         "open_now": item.open_now,
                         "next_open": ""
                         if item.open_now
-                        else presenters.next_open_text(item.station, at=at),
-                        "hours_today": (today_text := presenters.hours_today(item.station, day)),
+                        else station_presenters.next_open_text(item.station, at=at),
+                        "hours_today": (
+                            today_text := station_presenters.hours_today(item.station, day)
+                        ),
                         "closed_today": today_text in (_("今日闭站"), _("营业时间未登记")),
                         "services": [
                             catalog[c] for c in item.station.service_codes if c in catalog

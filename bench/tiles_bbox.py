@@ -156,7 +156,8 @@ def main() -> None:
         django.setup()
         from django.db import connection
 
-        from maps import geojson, presenters, selectors, tiles
+        from maps import geojson, selectors, tiles
+        from maps.presenters import stations as presenters
         from stations.models import Region, Union
         from stations.services.network import union_save
 

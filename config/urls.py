@@ -13,7 +13,7 @@ from config.metrics import metrics
 from config.views import api_token_issue, healthz, home_for_role, livez
 from config.views_two_factor import ThrottledPasswordResetView, two_factor
 from core.forms import LoginForm
-from maps import ogc
+from maps.ogc import errors as ogc_errors
 
 # One login for the site and the admin: password, then the second factor's code if on.
 login_view = auth_views.LoginView.as_view(authentication_form=LoginForm)
@@ -36,7 +36,7 @@ urlpatterns = [
     path("api/v1/", include("maps.urls_api")),
     path("ogc/", include("maps.urls_ogc")),
     # Any other address under /ogc/ is a 404 in the format asked for, in DEBUG too.
-    re_path(r"^ogc/", ogc.not_found, name="ogc-not-found"),
+    re_path(r"^ogc/", ogc_errors.not_found, name="ogc-not-found"),
     path("accounts/home/", home_for_role, name="home-for-role"),
     path("accounts/login/", login_view, name="login"),
     path("accounts/two-factor/", two_factor, name="two-factor"),

@@ -22,7 +22,7 @@ from core import replicas, services
 from core.api import error_json, is_api_request, status_message
 from core.errors import DomainError
 from core.heartbeat import heartbeat_age
-from maps import ogc
+from maps.ogc import errors as ogc_errors
 from stations import selectors as station_selectors
 from stations.models import HomeChoice
 from stations.services import preferences
@@ -168,7 +168,7 @@ def page_not_found(request: HttpRequest, exception: Any) -> HttpResponse:
     if is_api_request(request):
         return error_json(status_message(request, 404), status_code=404)
     if request.path.startswith(OGC_PREFIX):
-        return ogc.error_answer(request, status=404, message=_("未找到。"))
+        return ogc_errors.error_answer(request, status=404, message=_("未找到。"))
     return defaults.page_not_found(request, exception)
 
 
@@ -176,7 +176,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_api_request(request):
         return error_json(status_message(request, 500), status_code=500)
     if request.path.startswith(OGC_PREFIX):
-        return ogc.error_answer(request, status=500, message=status_message(request, 500))
+        return ogc_errors.error_answer(request, status=500, message=status_message(request, 500))
     return defaults.server_error(request)
 
 

@@ -16,31 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
-from core.spatial import is_postgis
-from maps import geojson, hsds, presenters, selectors
-from maps.params import (
-    BadParameter,
-    parse_bbox,
-    parse_bool,
-    parse_int,
-    parse_lat_lng,
-    parse_radius_km,
-    parse_services,
-)
+from maps import filters, geojson, hsds, selectors
+from maps.filters import BadParameter, read_query
+from maps.presenters import alerts as alert_presenters
+from maps.presenters import detail as detail_presenters
+from maps.presenters import stations as station_presenters
 
-SERVICE_PARAM = OpenApiParameter(
-    "service", str, description="Comma-separated service codes; stations must have all."
-)
-OPEN_NOW_PARAM = OpenApiParameter("open_now", bool, description="Only stations open now.")
-LAT_PARAM = OpenApiParameter(
-    "lat", {"type": "number", "minimum": -90, "maximum": 90}, required=True
-)
-LNG_PARAM = OpenApiParameter(
-    "lng", {"type": "number", "minimum": -180, "maximum": 180}, required=True
-)
-BBOX_PARAM = OpenApiParameter(
-    "bbox", str, required=True, description="minLng,minLat,maxLng,maxLat (WGS-84)"
-)
 GEOJSON = {200: OpenApiTypes.OBJECT}  # a GeoJSON FeatureCollection or Feature
 
 
@@ -51,47 +32,40 @@ class PublicView(APIView):
 
 
 class NearbyView(PublicView):
+    FilterSerializer = filters.NearbyFilter
+
     @extend_schema(
         operation_id="stations_nearby",
         summary="Nearest active stations by true distance",
         parameters=[
-            LAT_PARAM,
-            LNG_PARAM,
-            OpenApiParameter(
-                "limit", {"type": "integer", "minimum": 1, "maximum": 50}, description="default 10"
-            ),
+            FilterSerializer,
+            # 0 is refused: the bound is exclusive, which a serializer field cannot say.
             OpenApiParameter(
                 "radius_km",
                 {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 200},
                 description="optional",
             ),
-            SERVICE_PARAM,
-            OPEN_NOW_PARAM,
         ],
         responses=GEOJSON,
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        lat, lng = parse_lat_lng(params)
-        limit = parse_int(params, "limit", default=10, minimum=1, maximum=50)
-        radius_km = parse_radius_km(params)
-        services = parse_services(params)
-        open_now = parse_bool(params, "open_now")
+        query = read_query(self.FilterSerializer, request.query_params)
+        lat, lng = query["lat"], query["lng"]
         at = timezone.now()
         found = selectors.station_nearby(
             lat=lat,
             lng=lng,
-            limit=limit,
-            radius_km=radius_km,
-            services=services,
-            open_now=open_now,
+            limit=query["limit"],
+            radius_km=query["radius_km"],
+            services=query["service"],
+            open_now=query["open_now"],
             at=at,
         )
-        day = presenters.today_local(at)
+        day = station_presenters.today_local(at)
         return Response(
-            presenters.feature_collection(
+            station_presenters.feature_collection(
                 [
-                    presenters.station_feature(
+                    station_presenters.station_feature(
                         item.station,
                         open_now=item.open_now,
                         day=day,
@@ -105,37 +79,27 @@ class NearbyView(PublicView):
 
 
 class StationListView(PublicView):
+    FilterSerializer = filters.BBoxFilter
+
     @extend_schema(
         operation_id="stations_in_bbox",
         summary="Stations in a bounding box (at most 2,000)",
-        parameters=[BBOX_PARAM, SERVICE_PARAM, OPEN_NOW_PARAM],
+        parameters=[FilterSerializer],
         responses=GEOJSON,
     )
-    def get(self, request: Request) -> Response:
-        params = request.query_params
-        bbox = parse_bbox(params, max_span=20)
-        services = parse_services(params)
-        open_now = parse_bool(params, "open_now")
-        at = timezone.now()
-        if is_postgis():
-            # One statement builds the features (maps.geojson); DRF would only re-encode them.
-            text, _count = geojson.bbox_geojson_sql(
-                bbox=bbox, services=services, open_now=open_now, at=at
-            )
-            if text is None:
-                raise self.too_many()
-            return HttpResponse(text, content_type="application/json")
-        rows, too_many = selectors.stations_in_bbox(
-            bbox=bbox, services=services, open_now=open_now, at=at
+    def get(self, request: Request) -> HttpResponseBase:
+        query = read_query(self.FilterSerializer, request.query_params)
+        found = geojson.bbox_feature_collection(
+            bbox=query["bbox"],
+            services=query["service"],
+            open_now=query["open_now"],
+            at=timezone.now(),
         )
-        if too_many:
+        if found is None:
             raise self.too_many()
-        day = presenters.today_local(at)
-        return Response(
-            presenters.feature_collection(
-                [presenters.station_feature(s, open_now=o, day=day) for s, o in rows]
-            )
-        )
+        if isinstance(found, str):  # built by the database: DRF would only re-encode it
+            return HttpResponse(found, content_type="application/json")
+        return Response(found)
 
     @staticmethod
     def too_many() -> BadParameter:
@@ -147,36 +111,30 @@ class StationListView(PublicView):
 
 
 class ClusterView(PublicView):
+    FilterSerializer = filters.ClusterFilter
+
     @extend_schema(
         operation_id="stations_clusters",
         summary="Clusters (centroid, count) and single stations for zoomed-out maps",
-        parameters=[
-            BBOX_PARAM,
-            OpenApiParameter(
-                "zoom", {"type": "integer", "minimum": 0, "maximum": 20}, required=True
-            ),
-            SERVICE_PARAM,
-            OPEN_NOW_PARAM,
-        ],
+        parameters=[FilterSerializer],
         responses=GEOJSON,
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        bbox = parse_bbox(params)
-        if not (params.get("zoom") or "").strip():
-            raise BadParameter(_("缺少参数 zoom。"), field="zoom")
-        zoom = parse_int(params, "zoom", default=0, minimum=0, maximum=20)
-        services = parse_services(params)
-        open_now = parse_bool(params, "open_now")
+        query = read_query(self.FilterSerializer, request.query_params)
+        zoom = query["zoom"]
         at = timezone.now()
-        day = presenters.today_local(at)
+        day = station_presenters.today_local(at)
         features = []
         clusters = selectors.station_clusters(
-            bbox=bbox, zoom=zoom, services=services, open_now=open_now, at=at
+            bbox=query["bbox"],
+            zoom=zoom,
+            services=query["service"],
+            open_now=query["open_now"],
+            at=at,
         )
         for cluster in clusters:
             if cluster.station is not None:
-                feature = presenters.station_feature(
+                feature = station_presenters.station_feature(
                     cluster.station, open_now=cluster.station.is_open(at), day=day
                 )
                 feature["properties"]["cluster"] = False
@@ -192,7 +150,7 @@ class ClusterView(PublicView):
                         "properties": {"cluster": True, "count": cluster.count},
                     }
                 )
-        return Response(presenters.feature_collection(features, zoom=zoom))
+        return Response(station_presenters.feature_collection(features, zoom=zoom))
 
 
 class StationDetailView(PublicView):
@@ -209,32 +167,35 @@ class StationDetailView(PublicView):
         station = selectors.station_detail(code=code)
         if station is None:
             raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="code")
-        detail = presenters.station_detail(station, at=timezone.now())
+        detail = detail_presenters.station_detail(station, at=timezone.now())
         # From where the worker's list was measured: directions in the list's mode.
         if request.query_params.get("lat") or request.query_params.get("lng"):
-            origin = parse_lat_lng(request.query_params)
-            detail["properties"]["directions"] = presenters.directions_links(station, origin=origin)
+            where = read_query(filters.LocationFilter, request.query_params)
+            origin = (where["lat"], where["lng"])
+            detail["properties"]["directions"] = detail_presenters.directions_links(
+                station, origin=origin
+            )
         return Response(detail)
 
 
 class AlertsHereView(PublicView):
+    FilterSerializer = filters.LocationFilter
+
     @extend_schema(
         operation_id="weather_alerts_here",
         summary="Heat and cold alerts where a worker stands (their division and those above)",
-        parameters=[
-            LAT_PARAM,
-            LNG_PARAM,
-        ],
+        parameters=[FilterSerializer],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        lat, lng = parse_lat_lng(request.query_params)
+        where = read_query(self.FilterSerializer, request.query_params)
+        lat, lng = where["lat"], where["lng"]
         region = selectors.region_at(lat=lat, lng=lng)
         return Response(
             {
                 "region": region.code if region else None,
-                "region_name": presenters.label(region) if region else None,
-                "alerts": presenters.weather_alerts_today(region=region, near=(lat, lng))
+                "region_name": station_presenters.label(region) if region else None,
+                "alerts": alert_presenters.weather_alerts_today(region=region, near=(lat, lng))
                 if region
                 else [],
             }
@@ -283,6 +244,8 @@ class StationDumpView(PublicView):
 
 
 class HsdsView(PublicView):
+    FilterSerializer = filters.HsdsFilter
+
     @extend_schema(
         operation_id="open_data_hsds",
         summary="Stations as Open Referral HSDS 3.0 records (organizations, locations, "
@@ -295,24 +258,12 @@ class HsdsView(PublicView):
             "`freq`/`byday` with `opens_at`/`closes_at`, UTC+8). Ids are stable UUIDs "
             "derived from our codes. No personal data."
         ),
-        parameters=[
-            OpenApiParameter(
-                "page",
-                {"type": "integer", "minimum": 1, "maximum": 1_000_000},
-                description="default 1",
-            ),
-            OpenApiParameter(
-                "per_page",
-                {"type": "integer", "minimum": 1, "maximum": 1000},
-                description="default 200",
-            ),
-        ],
+        parameters=[FilterSerializer],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        per_page = parse_int(params, "per_page", default=200, minimum=1, maximum=1000)
-        page = parse_int(params, "page", default=1, minimum=1, maximum=1_000_000)
+        query = read_query(self.FilterSerializer, request.query_params)
+        per_page, page = query["per_page"], query["page"]
         stations = geojson.open_stations()
         body = hsds.hsds_page(stations=stations, page=page, per_page=per_page)
         if page > body["total_pages"]:

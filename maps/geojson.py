@@ -2,10 +2,10 @@
 
 Two shapes of feature leave here:
 
-* the finder's (``maps.presenters.station_feature``): the bbox endpoint on PostGIS builds
-  each feature with ``json_build_object`` in the one statement that selects the rows, and
-  only the parts that depend on the moment (open now, today's hours) are added in Python,
-  once per distinct schedule;
+* the finder's (``maps.presenters.stations.station_feature``): the bbox endpoint on
+  PostGIS builds each feature with ``json_build_object`` in the one statement that selects
+  the rows, and only the parts that depend on the moment (open now, today's hours) are
+  added in Python, once per distinct schedule;
 * the open-data feature (``open_feature``): what the GeoJSON dump and the OGC API
   publish. Static, with no personal data: a station's own public fields, never a person's.
 
@@ -26,8 +26,8 @@ from django.db.models import Count, F, Func, Max, QuerySet, Sum, TextField
 from django.utils import timezone
 
 from core.spatial import InBBox, is_postgis
-from maps import presenters
-from maps.selectors import MAX_BBOX_FEATURES, StationRow, public_stations
+from maps.presenters import stations as presenters
+from maps.selectors import MAX_BBOX_FEATURES, StationRow, public_stations, stations_in_bbox
 from stations.models import Station
 
 #: The station fields the open data publishes, in order. No person's data: the phone is
@@ -41,6 +41,24 @@ OPEN_FIELDS = (
 def open_stations() -> QuerySet[Station]:
     """Every active station: what the open data publishes."""
     return Station.objects.filter(status=Station.Status.ACTIVE)
+
+
+def open_stations_matching(
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    updated: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+) -> QuerySet[Station]:
+    """The open stations in ``bbox`` (when given) last changed within ``updated``
+    (first, last; None is an open end)."""
+    qs = open_stations()
+    if bbox is not None:
+        qs = qs.filter(InBBox("location", bbox))
+    start, stop = updated
+    if start is not None:
+        qs = qs.filter(updated_at__gte=start)
+    if stop is not None:
+        qs = qs.filter(updated_at__lte=stop)
+    return qs
 
 
 def _iso(value: dt.datetime) -> str:
@@ -70,6 +88,23 @@ def open_feature(values: dict[str, Any]) -> dict[str, Any]:
 
 OPEN_VALUES = (*OPEN_FIELDS, "region__code", "union__code", "service_codes", "updated_at",
                "location")  # fmt: skip
+
+
+class FeatureTexts(list):
+    """Features already encoded as JSON text (by the database): put in as they are."""
+
+
+def open_features_page(
+    qs: QuerySet[Station], *, offset: int, limit: int, as_text: bool
+) -> list[Any]:
+    """A page (by code) of ``open_feature``s. With ``as_text`` and PostGIS, the database
+    builds them (``FeatureTexts``): a harvester's pages of 10,000 stations cost the
+    database's time, not Python's. Otherwise dicts built here from plain values."""
+    qs = qs.order_by("code")
+    if as_text and is_postgis():
+        texts = qs.annotate(feature=OpenFeatureSQL(presenters.station_url_prefix()))
+        return FeatureTexts(texts.values_list("feature", flat=True)[offset : offset + limit])
+    return [open_feature(v) for v in open_values(qs)[offset : offset + limit]]
 
 
 def open_values(qs: QuerySet[Station]) -> QuerySet[Any]:
@@ -274,3 +309,25 @@ def bbox_geojson_sql(
         parts.append(text.replace(MOMENT_MARK, now_part))
         count += n
     return '{"type": "FeatureCollection", "features": [' + ",".join(parts) + "]}", count
+
+
+def bbox_feature_collection(
+    *,
+    bbox: tuple[float, float, float, float],
+    services: Sequence[str] = (),
+    open_now: bool = False,
+    at: dt.datetime,
+) -> str | dict[str, Any] | None:
+    """The finder's FeatureCollection of the stations in ``bbox``; None when more than
+    ``MAX_BBOX_FEATURES`` are in it. On PostGIS it is JSON text from one statement
+    (``bbox_geojson_sql``); elsewhere the presenters build it as a dict."""
+    if is_postgis():
+        text, _count = bbox_geojson_sql(bbox=bbox, services=services, open_now=open_now, at=at)
+        return text
+    found, too_many = stations_in_bbox(bbox=bbox, services=services, open_now=open_now, at=at)
+    if too_many:
+        return None
+    day = presenters.today_local(at)
+    return presenters.feature_collection(
+        [presenters.station_feature(s, open_now=o, day=day) for s, o in found]
+    )

@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core import time as local_time
-from maps import presenters
+from maps.presenters import stations as presenters
 from stations import hours
 from stations.models import Region, Service, Station, Union
 

@@ -19,8 +19,11 @@ import math
 from collections.abc import Sequence
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
-from core.spatial import InBBox
+from core.errors import NotFound
+from core.spatial import InBBox, is_postgis
+from maps.filters import BadParameter
 from maps.selectors import public_stations
 
 LAYER = "stations"
@@ -112,6 +115,30 @@ def _unfiltered() -> tuple[str, tuple]:
     sql, params = _inner((), SENTINEL_BOX)
     assert sum(p in SENTINEL_BOX for p in params) == 4, params
     return sql, tuple(params)
+
+
+def vector_tiles_available() -> bool:
+    """Whether tiles are served: ``ST_AsMVT`` is PostGIS's (SpatiaLite has none, so the
+    map asks the clusters endpoint instead)."""
+    return is_postgis()
+
+
+def check_tile_address(z: int, x: int, y: int) -> None:
+    """Refuse a tile this backend cannot build (404) or that does not exist (400)."""
+    if not vector_tiles_available():
+        raise NotFound(
+            _("矢量瓦片需要 PostgreSQL/PostGIS；请使用 /api/v1/stations/clusters/。"),
+            field="z",
+        )
+    if not 0 <= z <= MAX_ZOOM:
+        raise BadParameter(_("z 必须在 0 到 %(max)d 之间。") % {"max": MAX_ZOOM}, field="z")
+    for name, value in (("x", x), ("y", y)):
+        if not 0 <= value < 2**z:
+            raise BadParameter(
+                _("缩放级别 %(z)d 的 %(name)s 必须在 0 到 %(max)d 之间。")
+                % {"z": z, "name": name, "max": 2**z - 1},
+                field=name,
+            )
 
 
 def station_tile(z: int, x: int, y: int, *, services: Sequence[str] = ()) -> bytes:

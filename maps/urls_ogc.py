@@ -2,16 +2,16 @@
 
 from django.urls import path
 
-from maps import ogc
+from maps.ogc import definition, items, landing
 
 app_name = "ogc"
 
 urlpatterns = [
-    path("", ogc.landing, name="landing"),
-    path("api", ogc.api_definition, name="api"),
-    path("conformance", ogc.conformance, name="conformance"),
-    path("collections", ogc.collections, name="collections"),
-    path("collections/<str:collection_id>", ogc.collection, name="collection"),
-    path("collections/<str:collection_id>/items", ogc.items, name="items"),
-    path("collections/<str:collection_id>/items/<str:feature_id>", ogc.item, name="item"),
+    path("", landing.landing, name="landing"),
+    path("api", definition.api_definition, name="api"),
+    path("conformance", landing.conformance, name="conformance"),
+    path("collections", landing.collections, name="collections"),
+    path("collections/<str:collection_id>", landing.collection, name="collection"),
+    path("collections/<str:collection_id>/items", items.items, name="items"),
+    path("collections/<str:collection_id>/items/<str:feature_id>", items.item, name="item"),
 ]

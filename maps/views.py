@@ -22,11 +22,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import seasons
 from core import time as local_time
-from core.errors import DomainError, NotFound
-from core.spatial import is_postgis
+from core.api import error_body
+from core.errors import DomainError
 from core.throttling import public_form_retry_after, too_many
-from maps import presenters, selectors, tiles
-from maps.params import BadParameter, parse_bool, parse_lat_lng, parse_services
+from maps import filters, selectors, tiles
+from maps.filters import BadParameter, read_query
+from maps.presenters import alerts as alert_presenters
+from maps.presenters import detail as detail_presenters
+from maps.presenters import stations as station_presenters
 from stations import selectors as station_selectors
 from stations.models import FacilityReport, Region, Service
 from stations.services import public_reports
@@ -50,7 +53,7 @@ def warm_services_text(services: list[dict[str, str]]) -> str:
     warm = [f"{s['icon']} {s['name']}" for s in services if s["code"] in WARM_SERVICES]
     if not warm:
         return ""
-    separator = ", " if presenters.english() else "、"
+    separator = ", " if station_presenters.english() else "、"
     return _("这里可以进站暖和一下：%(services)s。") % {"services": separator.join(warm)}
 
 
@@ -63,7 +66,7 @@ def cities() -> list[dict[str, object]]:
             continue
         out.append({
             "code": code,
-            "name": presenters.label(region),
+            "name": station_presenters.label(region),
             "lat": round(region.reference_point.y, 5),
             "lng": round(region.reference_point.x, 5),
         })  # fmt: skip
@@ -78,7 +81,12 @@ def service_choices() -> list[dict[str, object]]:
         key=lambda s: first.index(s.code) if s.code in first else len(first),
     )
     return [
-        {"code": s.code, "name": presenters.label(s), "icon": s.icon, "season": s.code in first}
+        {
+            "code": s.code,
+            "name": station_presenters.label(s),
+            "icon": s.icon,
+            "season": s.code in first,
+        }
         for s in services
     ]
 
@@ -126,7 +134,7 @@ def ui_strings() -> dict[str, str]:
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public map page."""
-    alerts = presenters.weather_alerts_today()
+    alerts = alert_presenters.weather_alerts_today()
     config = {
         "tiles": settings.TILE_PROVIDER,
         "center": [36.6171, 101.7782],
@@ -140,7 +148,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "vector_tiles": reverse("maps:station-tile", args=[1, 2, 3]).replace(
             "/1/2/3.", "/{z}/{x}/{y}."
         )
-        if is_postgis()
+        if tiles.vector_tiles_available()
         else None,
         "api": {
             "nearby": "/api/v1/stations/nearby/",
@@ -223,9 +231,9 @@ def _station_page(
         except ValueError:
             origin = None
     at = timezone.now()
-    detail = presenters.station_detail(station, at=at)
+    detail = detail_presenters.station_detail(station, at=at)
     props = detail["properties"]
-    alerts = presenters.weather_alerts_today(region=station.region, shelter=False)
+    alerts = alert_presenters.weather_alerts_today(region=station.region, shelter=False)
     cold_alerts = any(a["kind"] != "heat" for a in alerts)
     return render(
         request,
@@ -233,7 +241,7 @@ def _station_page(
         {
             "station": station,
             "props": props,
-            "directions": presenters.directions_links(station, origin=origin),
+            "directions": detail_presenters.directions_links(station, origin=origin),
             "lat": station.location.y,
             "lng": station.location.x,
             "visit_series": [
@@ -276,9 +284,9 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
     params["service"] = services_param
     if params.get("lat") or params.get("lng"):
         try:
-            lat, lng = parse_lat_lng(params)
-            services = parse_services(params)
-            open_now = parse_bool(params, "open_now")
+            query = read_query(filters.NearbyPageFilter, params)
+            lat, lng = query["lat"], query["lng"]
+            services, open_now = query["service"], query["open_now"]
         except BadParameter as exc:
             context["error"] = exc.message
         else:
@@ -298,13 +306,15 @@ def nearby_page(request: HttpRequest) -> HttpResponse:
                     {
                         "station": item.station,
                         "distance_m": round(item.distance_m),
-                        "distance_text": presenters.distance_text(item.distance_m),
-                        "travel": presenters.travel(item.distance_m),
+                        "distance_text": station_presenters.distance_text(item.distance_m),
+                        "travel": station_presenters.travel(item.distance_m),
                         "open_now": item.open_now,
                         "next_open": ""
                         if item.open_now
-                        else presenters.next_open_text(item.station, at=at),
-                        "hours_today": (today_text := presenters.hours_today(item.station, day)),
+                        else station_presenters.next_open_text(item.station, at=at),
+                        "hours_today": (
+                            today_text := station_presenters.hours_today(item.station, day)
+                        ),
                         "closed_today": today_text in (_("今日闭站"), _("营业时间未登记")),
                         "services": [
                             catalog[c] for c in item.station.service_codes if c in catalog
@@ -365,27 +375,12 @@ def station_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     """``/tiles/stations/{z}/{x}/{y}.mvt``: a vector tile (PostGIS), gzip when accepted,
     with an ETag of its bytes and Cache-Control."""
     try:
-        if not is_postgis():
-            raise NotFound(
-                _("矢量瓦片需要 PostgreSQL/PostGIS；请使用 /api/v1/stations/clusters/。"),
-                field="z",
-            )
-        if not 0 <= z <= tiles.MAX_ZOOM:
-            raise BadParameter(
-                _("z 必须在 0 到 %(max)d 之间。") % {"max": tiles.MAX_ZOOM}, field="z"
-            )
-        for name, value in (("x", x), ("y", y)):
-            if not 0 <= value < 2**z:
-                raise BadParameter(
-                    _("缩放级别 %(z)d 的 %(name)s 必须在 0 到 %(max)d 之间。")
-                    % {"z": z, "name": name, "max": 2**z - 1},
-                    field=name,
-                )
-        services = parse_services(request.GET)
+        tiles.check_tile_address(z, x, y)
+        services = read_query(filters.ServiceFilter, request.GET)["service"]
         data = tiles.station_tile(z, x, y, services=services)
     except DomainError as exc:
         return JsonResponse(
-            {"error": {"field": exc.field, "message": str(exc.message)}},
+            error_body(exc.message, field=exc.field),
             status=exc.status_code,
             json_dumps_params={"ensure_ascii": False},
         )

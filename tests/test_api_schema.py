@@ -65,7 +65,7 @@ def test_an_unknown_api_address_answers_the_envelope(client):
 
 def test_query_parameters_declare_the_bounds_the_server_enforces(schema):
     """A value the schema allows is one the server accepts (schemathesis's
-    positive_data_acceptance): the bounds of maps.params are in the schema."""
+    positive_data_acceptance): the bounds of maps.filters are in the schema."""
 
     def param(path: str, name: str) -> dict:
         found = schema["paths"][path]["get"]["parameters"]

@@ -16,7 +16,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.staticfiles import finders
 from django.utils import translation
 
-from maps import presenters
+from maps.presenters import stations as presenters
 from stations.models import Region, Station
 from tests.maps.conftest import WEDNESDAY_10, XINING
 from welfare.services import weather_apply

@@ -16,8 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns import desk, selectors
 from campaigns.exceptions import CampaignsError
+from campaigns.selectors.campaigns import campaign_get
+from campaigns.selectors.desk import desk_supplies
+from campaigns.selectors.stock import item_get
 from campaigns.services import vouchers
 from campaigns.services.desk import (
     DESK_BATCH_LIMIT,
@@ -47,7 +49,7 @@ class DeskSuppliesView(DeskAPIView):
         station = station_selectors.station_by_code(code=code)
         if station is None:
             raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")
-        return Response(desk.desk_supplies(actor=request.user, station=station))
+        return Response(desk_supplies(actor=request.user, station=station))
 
 
 class DeskActionSerializer(serializers.Serializer):
@@ -120,13 +122,13 @@ class VoucherIssueView(DeskAPIView):
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        campaign = selectors.campaign_get(pk=pk)
+        campaign = campaign_get(pk=pk)
         serializer = VoucherIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         voucher = vouchers.voucher_issue(
             actor=request.user, campaign=campaign, phone=data["phone"],
-            item=selectors.item_get(code=data["item"]), category=data["category"],
+            item=item_get(code=data["item"]), category=data["category"],
             quantity=data["quantity"],
         )  # fmt: skip
         return Response(voucher_body(request, voucher), status=201)

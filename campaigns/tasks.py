@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
-from campaigns import selectors
 from campaigns.models import Campaign, Item, StockLocation
+from campaigns.selectors.alerts import stock_alerts
 from campaigns.services import planner
 from core import once
 from core import time as local_time
@@ -74,9 +74,7 @@ def stock_alerts_daily() -> dict[str, int]:
     sent: dict[str, int] = {}
     on = local_time.today()
     for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related("union"):
-        alerts = selectors.stock_alerts(
-            union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS
-        )
+        alerts = stock_alerts(union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS)
         sent[str(campaign.pk)] = len(alerts)
         if not alerts:
             continue

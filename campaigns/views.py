@@ -15,9 +15,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from campaigns import exports, forms, selectors
+from campaigns import exports, forms
 from campaigns.models import Campaign, Item
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.selectors.alerts import stock_alerts
+from campaigns.selectors.campaigns import (
+    campaign_dashboard,
+    campaign_transfer_get,
+    campaigns_visible,
+    depots_for_campaign,
+    draft_allocations,
+    hand_out_points,
+    items_for_campaign,
+    plan_totals,
+    transfers_in_transit,
+    transfers_in_transit_count,
+)
+from campaigns.selectors.stock import stock_locations_visible, stock_table
+from campaigns.services import ledger, lifecycle, planner, reorder_levels
+from campaigns.services.locations import require_hand_out
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import DomainError, NotFound
@@ -27,7 +42,7 @@ from core.scoping import scope_for
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
     if not scope_for(request.user).is_organizer:
         raise PermissionDenied
-    campaign = selectors.campaigns_visible(actor=request.user).filter(pk=pk).first()
+    campaign = campaigns_visible(actor=request.user).filter(pk=pk).first()
     if campaign is None:
         raise Http404(_("没有这个活动。"))
     return campaign
@@ -45,7 +60,7 @@ def _refused(form: Form, exc: DomainError, context: dict[str, Any]) -> None:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).is_organizer:
         raise PermissionDenied
-    campaigns = selectors.campaigns_visible(actor=request.user)
+    campaigns = campaigns_visible(actor=request.user)
     return render(request, "campaigns/list.html", {"campaigns": campaigns})
 
 
@@ -58,7 +73,7 @@ STOCK_PAGE_SIZE = 50
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    data = selectors.campaign_dashboard(campaign=campaign, on=local_time.today())
+    data = campaign_dashboard(campaign=campaign, on=local_time.today())
     alerts = data["alerts"]
     return render(
         request,
@@ -73,8 +88,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "alerts_first": alerts[:FOLD_AFTER],
             "alerts_rest": alerts[FOLD_AFTER:],
             "expired_count": sum(1 for a in alerts if a.kind == "expired"),
-            "transfers": selectors.transfers_in_transit(campaign=campaign),
-            "transfers_count": selectors.transfers_in_transit_count(campaign=campaign),
+            "transfers": transfers_in_transit(campaign=campaign),
+            "transfers_count": transfers_in_transit_count(campaign=campaign),
             "fold_after": FOLD_AFTER,
             "stock_rows": data["stock"][:DASHBOARD_STOCK_ROWS],
             "stock_more": max(0, len(data["stock"]) - DASHBOARD_STOCK_ROWS),
@@ -87,7 +102,7 @@ def stock(request: HttpRequest, pk: int) -> HttpResponse:
     """Stock of the campaign's scope by location × item (paged), reorder levels set per
     location × item, and expired lots to write off."""
     campaign = _campaign(request, pk)
-    locations = selectors.stock_locations_visible(actor=request.user, campaign=campaign)
+    locations = stock_locations_visible(actor=request.user, campaign=campaign)
     on = local_time.today()
     context: dict[str, Any] = {"campaign": campaign, "locations": locations}
     initial = {
@@ -115,7 +130,7 @@ def stock(request: HttpRequest, pk: int) -> HttpResponse:
                            "n": written},
                     )  # fmt: skip
                 else:
-                    ledger.reorder_level_set(
+                    reorder_levels.reorder_level_set(
                         actor=request.user, location=data["location"], item=data["item"],
                         level=data["level"],
                     )  # fmt: skip
@@ -134,10 +149,10 @@ def stock(request: HttpRequest, pk: int) -> HttpResponse:
             context["write_off_form"] = form
             form = forms.ReorderLevelForm(locations=locations, initial=initial)
     location_code = initial["location"] or None
-    rows = selectors.stock_table(union_path=campaign.union.path, on=on, location_code=location_code)
+    rows = stock_table(union_path=campaign.union.path, on=on, location_code=location_code)
     page = Paginator(rows, STOCK_PAGE_SIZE).get_page(request.GET.get("page"))
     expired = [
-        a for a in selectors.stock_alerts(union_path=campaign.union.path, on=on)
+        a for a in stock_alerts(union_path=campaign.union.path, on=on)
         if a.kind == "expired" and (location_code is None or a.location == location_code)
     ]  # fmt: skip
     context.update(
@@ -150,7 +165,7 @@ def stock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def summary_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    data = selectors.campaign_dashboard(campaign=campaign, on=local_time.today())
+    data = campaign_dashboard(campaign=campaign, on=local_time.today())
     response = HttpResponse(
         exports.campaign_summary_xlsx(campaign=campaign, dashboard=data),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -189,8 +204,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     confirms exactly that total; confirming more than the depot holds is refused.
     """
     campaign = _campaign(request, pk)
-    depots = selectors.depots_for_campaign(actor=request.user, campaign=campaign)
-    items = selectors.items_for_campaign(campaign=campaign)
+    depots = depots_for_campaign(actor=request.user, campaign=campaign)
+    items = items_for_campaign(campaign=campaign)
     context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": items,
                                "weightings": forms.WEIGHTING_CHOICES}  # fmt: skip
     form: Form = forms.PlanForm(depots=depots, items=items, initial={"weeks": 4, "minimum": 0})
@@ -201,7 +216,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         elif action in ("save", "review", "confirm"):
             form = forms.AllocationQuantitiesForm(
                 request.POST, depots=depots, items=items,
-                allocations=list(selectors.draft_allocations(
+                allocations=list(draft_allocations(
                     campaign=campaign, item_code=request.POST.get("item", "")[:40]
                 )),
             )  # fmt: skip
@@ -261,9 +276,9 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     source = depots.filter(code=source_code).first() if source_code else None
     source = source or depots.first()
     item = items.filter(code=item_code).first()
-    allocations = list(selectors.draft_allocations(campaign=campaign, item_code=item_code))
+    allocations = list(draft_allocations(campaign=campaign, item_code=item_code))
     totals = (
-        selectors.plan_totals(campaign=campaign, item=item, source=source)
+        plan_totals(campaign=campaign, item=item, source=source)
         if item is not None and source is not None
         else None
     )
@@ -294,7 +309,7 @@ def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpRes
     person signing types what arrived where it falls short (the default is all of it)."""
     campaign = _campaign(request, pk)
     try:
-        transfer = selectors.campaign_transfer_get(campaign=campaign, pk=transfer_pk)
+        transfer = campaign_transfer_get(campaign=campaign, pk=transfer_pk)
     except NotFound:
         raise Http404 from None
     context: dict[str, Any] = {"campaign": campaign, "transfer": transfer}
@@ -302,7 +317,7 @@ def receive_transfer(request: HttpRequest, pk: int, transfer_pk: int) -> HttpRes
     try:
         # The transfer is on the campaign's dashboard; one bound for a place above the
         # organizer is shown with the reason it cannot be signed here, not as missing.
-        ledger.require_hand_out(request.user, transfer.destination)
+        require_hand_out(request.user, transfer.destination)
     except DomainError as exc:
         _refused(form, exc, context)
         context["refused"] = True
@@ -338,7 +353,7 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     the session, per campaign), and ``?location=&item=`` preselects them.
     """
     campaign = _campaign(request, pk)
-    locations = selectors.hand_out_points(actor=request.user, campaign=campaign)
+    locations = hand_out_points(actor=request.user, campaign=campaign)
     context: dict[str, Any] = {
         "campaign": campaign, "locations": locations, "items": Item.objects.all(),
         "categories": WorkerCategory.choices,
@@ -382,7 +397,7 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
 def receive_goods(request: HttpRequest, pk: int) -> HttpResponse:
     """Goods from a supplier arrive at a depot (one line at a time)."""
     campaign = _campaign(request, pk)
-    depots = selectors.depots_for_campaign(actor=request.user, campaign=campaign)
+    depots = depots_for_campaign(actor=request.user, campaign=campaign)
     context: dict[str, Any] = {"campaign": campaign, "depots": depots, "items": Item.objects.all()}
     form = forms.ReceiveGoodsForm(depots=depots)
     if request.method == "POST":

@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from campaigns import selectors
 from campaigns.forms_vouchers import VoucherIssueForm
 from campaigns.models import Campaign, Voucher
+from campaigns.selectors.campaigns import campaigns_visible
 from campaigns.services.vouchers import (
     voucher_code_display,
     voucher_code_normalize,
@@ -79,9 +79,7 @@ def issue(request: HttpRequest) -> HttpResponse:
     """An organizer gives a worker today's voucher; the page then shows it to pass on."""
     if not scope_for(request.user).is_organizer:
         raise HttpForbidden
-    campaigns = selectors.campaigns_visible(actor=request.user).filter(
-        status=Campaign.Status.ACTIVE
-    )
+    campaigns = campaigns_visible(actor=request.user).filter(status=Campaign.Status.ACTIVE)
     form = VoucherIssueForm(request.POST or None, campaigns=campaigns)
     status = 200
     if request.method == "POST":

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from campaigns import selectors
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Distribution, IdempotencyRecord
-from campaigns.services import idempotency, ledger, reversals, vouchers
+from campaigns.selectors.campaigns import campaign_get
+from campaigns.selectors.stock import idempotency_record_find, item_get
+from campaigns.services import idempotency, ledger, locations, reversals, vouchers
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.identifiers import code_lookup_form
 from core.scoping import scope_for
@@ -91,9 +92,9 @@ def _int(
 
 
 def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
-    campaign = selectors.campaign_get(pk=_int(payload, "campaign", most=MAX_ID))
-    location = ledger.stock_location_ensure(actor=actor, station=station)
-    item = selectors.item_get(code=str(payload.get("item") or ""))
+    campaign = campaign_get(pk=_int(payload, "campaign", most=MAX_ID))
+    location = locations.stock_location_ensure(actor=actor, station=station)
+    item = item_get(code=str(payload.get("item") or ""))
     phone = str(payload.get("phone") or "").strip() or None
     distribution: Distribution = ledger.stock_distribute(
         actor=actor, campaign=campaign, location=location, item=item,
@@ -180,7 +181,7 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
             str(action.key)[:100], "refused", _("每项操作都要有编号。"), "key", code=400
         )
     scoped_key = f"desk:{key}"
-    record = selectors.idempotency_record_find(user=actor, key=scoped_key)
+    record = idempotency_record_find(user=actor, key=scoped_key)
     if record is not None:
         return _replayed(record, action)
     digest = _digest(action)
@@ -192,7 +193,7 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
                 status_code=201, body={"status": "applied", "detail": detail},
             )  # fmt: skip
     except IntegrityError:
-        record = selectors.idempotency_record_find(user=actor, key=scoped_key)
+        record = idempotency_record_find(user=actor, key=scoped_key)
         if record is None:
             raise
         return _replayed(record, action)

@@ -22,18 +22,18 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from campaigns import selectors
 from campaigns.apportion import apportion
 from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
+from campaigns.selectors.campaigns import PlanTotals, item_fits_campaign, plan_totals
+from campaigns.selectors.stock import available_lots
 from campaigns.services.ledger import (
     TransferRequest,
     require_campaign_open,
-    require_stock_manage,
-    stock_location_ensure,
     stock_transfer_dispatch,
 )
 from campaigns.services.lifecycle import allocation_edit, require_campaign_manage, stamp
+from campaigns.services.locations import require_stock_manage, stock_location_ensure
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.queueing import registered_task
@@ -202,7 +202,7 @@ def campaign_plan(
             _("“%(item)s”的分配已经确认并生成了调拨，不能重新生成。") % {"item": item.name},
             field="item",
         )
-    if not selectors.item_fits_campaign(item=item, campaign=campaign):
+    if not item_fits_campaign(item=item, campaign=campaign):
         raise CampaignsError(
             _("“%(item)s”是%(season)s物资，不属于本活动（%(kind)s）。")
             % {"item": item.name, "season": item.get_season_display(),
@@ -220,9 +220,7 @@ def campaign_plan(
         .select_related("union")
         .order_by("credit_code")
     )
-    available = sum(
-        lv.quantity for lv in selectors.available_lots(location=source, item=item, on=on)
-    )
+    available = sum(lv.quantity for lv in available_lots(location=source, item=item, on=on))
     pack = item.pack_size
     # One query for the locations that exist; the new ones are created one by one.
     by_station = {loc.station_id: loc for loc in StockLocation.objects.filter(station__in=stations)}
@@ -364,7 +362,7 @@ def campaign_plan_review(
     item: Item,
     source: StockLocation,
     quantities: dict[int, int],
-) -> selectors.PlanTotals:
+) -> PlanTotals:
     """Save the edits typed beside the plan before its summary is shown; all or nothing.
 
     A plan that would then exceed what ``source`` may send is refused (and keeps none of
@@ -379,7 +377,7 @@ def campaign_plan_review(
         if allocation is None:
             raise CampaignsError(_("这一行分配已不存在或已确认。"), field="allocations")
         allocation_edit(actor=actor, allocation=allocation, quantity=quantity)
-    totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
+    totals = plan_totals(campaign=campaign, item=item, source=source)
     if totals.allocated == 0:
         raise CampaignsError(_("没有待确认的分配。"), field="allocations")
     if totals.over:
@@ -436,7 +434,7 @@ def campaign_confirm_plan(
             % {"total": total, "expected": expected_total},
             field="allocations",
         )
-    totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
+    totals = plan_totals(campaign=campaign, item=item, source=source)
     if totals.over:
         raise InsufficientStock(
             _("分配合计 %(total)d %(unit)s，超过“%(depot)s”可调出的 %(available)d %(unit)s"

@@ -9,7 +9,7 @@ import time_machine
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Campaign, Transfer
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.services import ledger, lifecycle, locations, planner
 from core.errors import Conflict, PermissionDenied
 from tests.campaigns.factories import CampaignFactory, DepotFactory, ItemFactory, LotFactory
 from tests.factories import bare_visits
@@ -68,7 +68,9 @@ def test_an_organizer_of_another_union_cannot_confirm_or_edit_the_plan(
         )
     assert not Transfer.objects.exists()
     assert set(Allocation.objects.values_list("status", flat=True)) == {"draft"}
-    assert ledger.stock_location_ensure(actor=None, code="DEPOT-GEM").levels.get().quantity == 100
+    assert (
+        locations.stock_location_ensure(actor=None, code="DEPOT-GEM").levels.get().quantity == 100
+    )
 
 
 @time_machine.travel(NOW, tick=False)

@@ -15,7 +15,7 @@ from django.db import connection
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Transfer
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.services import ledger, lifecycle, locations, planner
 from campaigns.tasks import plan_campaign
 from config.celery_app import app
 from stations.services.network import station_save
@@ -157,7 +157,7 @@ def test_workplaces_get_hand_outs_and_plan_by_exposed_headcount(stock, network, 
     assert lines["WP-914403001922038216"] == (0, 10)  # the floor only
     assert lines["QH-XN-0002"] == (0, 10)  # no visits: the floor only
     assert lines["QH-XN-0001"] == (30, 40)  # the floor and all the rest
-    location = ledger.stock_location_ensure(actor=None, workplace=site)
+    location = locations.stock_location_ensure(actor=None, workplace=site)
     ledger.stock_transfer_receive(
         actor=None,
         transfer=ledger.stock_transfer_dispatch(

@@ -11,7 +11,7 @@ import time_machine
 
 from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Transfer
-from campaigns.selectors import campaign_dashboard, plan_totals
+from campaigns.selectors.campaigns import campaign_dashboard, plan_totals
 from campaigns.services import ledger, lifecycle, planner
 from campaigns.tasks import plan_campaign
 from tests.factories import bare_visits

@@ -6,8 +6,8 @@
 * ``items`` — the supply catalog and the lots of an item.
 * ``reorder_levels`` — the levels at which the low-stock alert fires.
 * ``lifecycle`` — campaigns (create, edit, status, delete) and edits of allocation lines.
-* ``planner`` — proposing allocations from demand and stock, and confirming them as
-  transfers.
+* ``planner`` — proposing allocations from demand and stock (now or in a task).
+* ``plan_confirmation`` — saving the edits of a plan and confirming it as transfers.
 * ``reversals`` — taking back a hand-out made by mistake, within minutes, as a reversing
   movement in the ledger.
 * ``desk`` — the station desk's queued hand-outs, voucher redemptions and undos, each

@@ -142,7 +142,7 @@ def test_the_stock_page_names_the_expired_lot_and_writes_it_off(client, organize
 
 
 def test_the_stock_table_is_paged(organizer, stock, monkeypatch, network):
-    monkeypatch.setattr("campaigns.views.STOCK_PAGE_SIZE", 1)
+    monkeypatch.setattr("campaigns.views.stock.STOCK_PAGE_SIZE", 1)
     for level, location in ((5, stock.depot), (6, stock.station)):
         reorder_levels.reorder_level_set(actor=None, location=location, item=stock.hat, level=level)
     first = organizer.get(f"/campaigns/{stock.campaign.pk}/stock/")

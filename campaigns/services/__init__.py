@@ -8,6 +8,7 @@
 * ``lifecycle`` — campaigns (create, edit, status, delete) and edits of allocation lines.
 * ``planner`` — proposing allocations from demand and stock (now or in a task).
 * ``plan_confirmation`` — saving the edits of a plan and confirming it as transfers.
+* ``alert_mail`` — the morning mail of stock alerts to each campaign's organizers.
 * ``reversals`` — taking back a hand-out made by mistake, within minutes, as a reversing
   movement in the ledger.
 * ``desk`` — the station desk's queued hand-outs, voucher redemptions and undos, each

@@ -15,16 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns.exceptions import CampaignsError
 from campaigns.selectors.desk import desk_supplies
 from campaigns.services.desk import (
     DESK_BATCH_LIMIT,
-    DESK_KEY_MAX_LENGTH,
     DeskAction,
     desk_actions_apply,
 )
-from core.errors import NotFound
-from stations import selectors as station_selectors
+from stations.selectors import station_for_staff
 
 
 class DeskAPIView(APIView):
@@ -40,21 +37,31 @@ class DeskSuppliesView(DeskAPIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        code = (request.query_params.get("station") or "").strip()
-        station = station_selectors.station_by_code(code=code)
-        if station is None:
-            raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")
-        return Response(desk_supplies(actor=request.user, station=station))
-
-
-class DeskActionSerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=DESK_KEY_MAX_LENGTH)
-    type = serializers.ChoiceField(choices=["hand_out", "voucher", "undo"])
-    station = serializers.CharField(max_length=40)
+        station = station_for_staff(
+            actor=request.user, code=(request.query_params.get("station") or "").strip()
+        )
+        return Response(desk_supplies(station=station))
 
 
 class DeskBatchSerializer(serializers.Serializer):
-    actions = DeskActionSerializer(many=True)
+    """A batch's shape and size, checked here once. Each action is an object with ``key``,
+    ``type`` (``hand_out``, ``voucher`` or ``undo``), ``station`` and the fields of its
+    type; a wrong action is refused on its own, in the answer, so the others still apply."""
+
+    actions = serializers.ListField(
+        child=serializers.JSONField(), max_length=DESK_BATCH_LIMIT,
+        help_text="Queued actions, in order: key, type (hand_out | voucher | undo), station "
+        "and the type's fields.",
+    )  # fmt: skip
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict) or not isinstance(data.get("actions"), list):
+            raise serializers.ValidationError({"actions": [_('请求体应为 {"actions": [...]}。')]})
+        if len(data["actions"]) > DESK_BATCH_LIMIT:
+            raise serializers.ValidationError(
+                {"actions": [_("一次最多上传 %(n)d 项操作。") % {"n": DESK_BATCH_LIMIT}]}
+            )
+        return super().to_internal_value(data)
 
 
 def _action(item: Any) -> DeskAction:
@@ -76,14 +83,9 @@ class DeskSuppliesBatchView(DeskAPIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
-        body = request.data
-        if not isinstance(body, dict) or not isinstance(body.get("actions"), list):
-            raise CampaignsError(_('请求体应为 {"actions": [...]}。'), field="actions")
-        if len(body["actions"]) > DESK_BATCH_LIMIT:
-            raise CampaignsError(
-                _("一次最多上传 %(n)d 项操作。") % {"n": DESK_BATCH_LIMIT}, field="actions"
-            )
+        batch = DeskBatchSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
         outcomes = desk_actions_apply(
-            actor=request.user, actions=[_action(item) for item in body["actions"]]
+            actor=request.user, actions=[_action(item) for item in batch.validated_data["actions"]]
         )
         return Response({"results": [o.as_dict() for o in outcomes]})

@@ -102,14 +102,14 @@ def main() -> None:
         from django.db import connections
 
         from campaigns.models import Item, StockLevel
-        from campaigns.services import ledger, lifecycle
+        from campaigns.services import ledger, lifecycle, locations
         from stations.models import Region, Union
         from stations.services.network import union_save
 
         region = Region.objects.create(code="630100", name="西宁市", level="prefecture")
         union = union_save(actor=None, union=Union(code="QH-XN", name="西宁市总工会",
                                                    kind="prefecture", region=region))  # fmt: skip
-        depot = ledger.depot_create(actor=None, code="HOT", name="热点仓库", union=union)
+        depot = locations.depot_create(actor=None, code="HOT", name="热点仓库", union=union)
         import datetime as dt
 
         campaign = lifecycle.campaign_create(
@@ -125,7 +125,7 @@ def main() -> None:
             lines=[ledger.ReceiptLine(item=hat, quantity=10**9)],
         )
         # The raw floor updates a row of its own, outside the ledger.
-        raw_depot = ledger.depot_create(actor=None, code="HOT-RAW", name="raw", union=union)
+        raw_depot = locations.depot_create(actor=None, code="HOT-RAW", name="raw", union=union)
         level = StockLevel.objects.create(
             location=raw_depot, lot=StockLevel.objects.get(location=depot).lot, quantity=10**9
         )
@@ -138,7 +138,7 @@ def main() -> None:
             raw = run(_raw_client, (bench_url, level.pk), clients)
             svc = run(_service_client, (ids,), clients)
             print(f"{clients:>8} {raw:>14.0f} {svc:>12.0f} {svc / raw:>7.2f}")
-        from campaigns.selectors import ledger_mismatches
+        from campaigns.selectors.stock import ledger_mismatches
 
         bad = [m for m in ledger_mismatches() if m.location == "HOT"]
         print("ledger check:", "agrees" if not bad else f"MISMATCH {bad}")

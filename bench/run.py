@@ -328,6 +328,7 @@ def _handout_setup(stations: int) -> dict:
     """One campaign, ``stations`` station stock locations each holding plenty of hats."""
     from campaigns.models import Item, StockLevel
     from campaigns.services import ledger, lifecycle
+    from campaigns.services.locations import stock_location_ensure
     from core import time as local_time
     from stations.models import Station, Union
 
@@ -340,7 +341,7 @@ def _handout_setup(stations: int) -> dict:
     hat = Item.objects.get(code="sun_hat")
     locations = []
     for station in Station.objects.filter(union=union).order_by("id")[:stations]:
-        location = ledger.stock_location_ensure(actor=None, station=station)
+        location = stock_location_ensure(actor=None, station=station)
         ledger.stock_receive(
             actor=None, location=location, lines=[ledger.ReceiptLine(item=hat, quantity=10**8)]
         )
@@ -477,7 +478,7 @@ def _throughput(target, ids: dict, clients: int, seconds: float) -> float:
 def handout_cases(args, ctx: dict, url: str) -> None:
     from django.db import connections
 
-    from campaigns.selectors import ledger_mismatches
+    from campaigns.selectors.stock import ledger_mismatches
 
     ids = {**_handout_setup(32), "db": db_params(url), "round": 0}
     connections.close_all()

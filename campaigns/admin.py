@@ -27,7 +27,7 @@ from campaigns.models import (
     Transfer,
 )
 from campaigns.resources import CampaignResource, DistributionResource, ReceiptResource
-from campaigns.services import ledger, lifecycle
+from campaigns.services import items, lifecycle, locations
 from core.admin import ReadOnlyForOrganizersMixin, ReadOnlyScopedAdminMixin, ScopedAdminMixin
 from core.admin_import import TabularAdminMixin, TabularExportMixin
 from core.errors import DomainError
@@ -45,10 +45,10 @@ class ItemAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
 
     def save_model(self, request: HttpRequest, obj: Item, form: Any, change: bool) -> None:
-        ledger.item_save(actor=request.user, item=obj)
+        items.item_save(actor=request.user, item=obj)
 
     def delete_model(self, request: HttpRequest, obj: Item) -> None:
-        ledger.item_delete(actor=request.user, item=obj)
+        items.item_delete(actor=request.user, item=obj)
 
 
 @admin.register(Lot)
@@ -104,13 +104,13 @@ class StockLocationAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 
     def save_model(self, request: HttpRequest, obj: StockLocation, form: Any, change: bool) -> None:
         if change:
-            saved = ledger.stock_location_edit(
+            saved = locations.stock_location_edit(
                 actor=request.user, location=obj, name=obj.name, address=obj.address,
                 point=obj.location, union=obj.union,
             )  # fmt: skip
         else:
             point = obj.location
-            saved = ledger.depot_create(
+            saved = locations.depot_create(
                 actor=request.user, code=obj.code, name=obj.name, union=obj.union,
                 lat=point.y if point else None, lng=point.x if point else None,
                 address=obj.address,

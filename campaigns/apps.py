@@ -18,9 +18,9 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         # The desk is a stations page, below us in the layers: it shows our supplies
-        # through its panel registry. campaigns.desk reads models, so it is loaded only
+        # through its panel registry. campaigns.panels reads models, so it is loaded only
         # once the apps are ready.
-        desk = import_module("campaigns.desk")
+        desk = import_module("campaigns.panels")
         tabs = (
             ("hand-out", _("发放"), "campaigns/desk_hand_out.html"),
             ("deliveries", _("签收"), "campaigns/desk_deliveries.html"),

@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from campaigns.models import Campaign, Item, Movement, StockLocation, Transfer
-from campaigns.services import ledger, lifecycle
+from campaigns.services import ledger, lifecycle, locations
 from core import seasons
 from core import time as local_time
 from core.categories import WorkerCategory
@@ -69,7 +69,7 @@ def load_demo_campaign() -> Campaign:
     if not getattr(settings, "YIZHAN_ALLOW_DEMO", False):
         raise ImproperlyConfigured("The demo campaign is only loaded by the quick start.")
     xining = Union.objects.get(code="QH-XN")
-    depot = ledger.depot_create(
+    depot = locations.depot_create(
         actor=None, code="DEPOT-QH-XN", name="西宁市总工会物资仓库", union=xining,
         lat=36.6236, lng=101.7620, address="青海省西宁市城西区五四大街",
     )  # fmt: skip
@@ -123,7 +123,7 @@ def _demo_desk_stock(campaign: Campaign, depot: StockLocation, demo: DemoSeason)
     station = Station.objects.filter(code="QH-XN-0001").first()
     if station is None:
         return
-    location = ledger.stock_location_ensure(actor=None, station=station)
+    location = locations.stock_location_ensure(actor=None, station=station)
     if Transfer.objects.filter(destination=location, campaign=campaign).exists():
         return
     items = {i.code: i for i in Item.objects.all()}

@@ -421,7 +421,7 @@ class ReorderLevel(models.Model):
     """The level of an item at a location at or below which it must be restocked.
 
     Set per location × item (not per lot: a new lot must not reset it) by an organizer over
-    the location's union (``services.ledger.reorder_level_set``), with history. Only stock
+    the location's union (``services.reorder_levels.reorder_level_set``), with history. Only stock
     that may still be handed out (not expired) counts against it.
     """
 

@@ -22,7 +22,7 @@ from stations.panels import AreaColumn, Attention
 
 def below_reorder_count(*, union_paths: Sequence[str], on: dt.date, superuser: bool) -> int:
     """Location × item pairs whose usable (unexpired) stock is at or below the reorder
-    level set for them (``campaigns.selectors.stock_alerts`` "low", counted)."""
+    level set for them (``campaigns.selectors.alerts.stock_alerts`` "low", counted)."""
     levels = ReorderLevel.objects.filter(level__gt=0)
     stock = StockLevel.objects.filter(Q(lot__expires_on__isnull=True) | Q(lot__expires_on__gte=on))
     if not superuser:

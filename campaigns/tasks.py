@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.utils.translation import gettext as _
 
-from campaigns import selectors
 from campaigns.models import Campaign, Item, StockLocation
 from campaigns.services import planner
-from core import once
-from core import time as local_time
-from stations.models import Membership
-
-DAY = 86400
+from campaigns.services.alert_mail import stock_alerts_mail
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True,
@@ -66,51 +58,8 @@ def plan_campaign(
 
 @shared_task(acks_late=True)
 def stock_alerts_daily() -> dict[str, int]:
-    """Every morning: e-mail each active campaign's organizers its stock alerts (expired
-    lots to write off, levels at or below their reorder level, running out, expiring).
+    """Every morning: e-mail each active campaign's organizers its stock alerts.
 
     Safe to run twice: each campaign's mail goes once a day. Returns alerts per campaign id.
     """
-    sent: dict[str, int] = {}
-    on = local_time.today()
-    for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE).select_related("union"):
-        alerts = selectors.stock_alerts(
-            union_path=campaign.union.path, on=on, days=settings.STOCK_ALERT_DAYS
-        )
-        sent[str(campaign.pk)] = len(alerts)
-        if not alerts:
-            continue
-        ancestors = [p + "/" for p in _prefixes(campaign.union.path)]
-        recipients = sorted(
-            {
-                m.user.email
-                for m in Membership.objects.filter(
-                    role__in=("organizer", "admin"), union__path__in=ancestors
-                ).select_related("user")
-                if m.user.email
-            }
-        )
-        if not recipients:
-            continue
-        lines = [
-            f"{a.kind_label} · {a.location_name or a.location} · {a.item} · {a.quantity} · "
-            f"{a.detail}"
-            for a in alerts
-        ]
-        # Once a day per campaign, however often the task runs.
-        with once.claim(f"mail:stock-alerts:{campaign.pk}:{on}", seconds=2 * DAY) as mine:
-            if mine:
-                send_mail(
-                    subject=_("【驿站】%(name)s：%(n)d 条库存提醒")
-                    % {"name": campaign.name, "n": len(alerts)},
-                    message="\n".join(lines),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=recipients,
-                )
-    return sent
-
-
-def _prefixes(path: str) -> list[str]:
-    """``QH/QH-XN/QH-XN-CZ/`` → ``["QH", "QH/QH-XN", "QH/QH-XN/QH-XN-CZ"]``."""
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return stock_alerts_mail()

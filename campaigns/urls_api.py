@@ -1,27 +1,27 @@
 from django.urls import path
 
-from campaigns import api, api_desk
+from campaigns.api import desk, stock, vouchers
 
 urlpatterns = [
-    path("stock/receipts/", api.ReceiptView.as_view(), name="api-stock-receipts"),
-    path("stock/transfers/", api.TransferView.as_view(), name="api-stock-transfers"),
+    path("stock/receipts/", stock.ReceiptView.as_view(), name="api-stock-receipts"),
+    path("stock/transfers/", stock.TransferView.as_view(), name="api-stock-transfers"),
     path(
         "stock/transfers/<int:pk>/receive/",
-        api.TransferReceiveView.as_view(),
+        stock.TransferReceiveView.as_view(),
         name="api-stock-transfer-receive",
     ),
-    path("stock/distributions/", api.DistributionView.as_view(), name="api-stock-distributions"),
-    path("stock/adjustments/", api.AdjustmentView.as_view(), name="api-stock-adjustments"),
-    path("stock/levels/", api.LevelsView.as_view(), name="api-stock-levels"),
-    path("desk/supplies/", api_desk.DeskSuppliesView.as_view(), name="api-desk-supplies"),
+    path("stock/distributions/", stock.DistributionView.as_view(), name="api-stock-distributions"),
+    path("stock/adjustments/", stock.AdjustmentView.as_view(), name="api-stock-adjustments"),
+    path("stock/levels/", stock.LevelsView.as_view(), name="api-stock-levels"),
+    path("desk/supplies/", desk.DeskSuppliesView.as_view(), name="api-desk-supplies"),
     path(
         "desk/supplies/batch/",
-        api_desk.DeskSuppliesBatchView.as_view(),
+        desk.DeskSuppliesBatchView.as_view(),
         name="api-desk-supplies-batch",
     ),
     path(
         "campaigns/<int:pk>/vouchers/",
-        api_desk.VoucherIssueView.as_view(),
+        vouchers.VoucherIssueView.as_view(),
         name="api-voucher-issue",
     ),
 ]

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from campaigns import urls as campaigns_urls
 from config.metrics import metrics
 from config.views import api_token_issue, healthz, home_for_role, livez
 from config.views_two_factor import ThrottledPasswordResetView, two_factor
@@ -43,7 +44,7 @@ urlpatterns = [
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("campaigns/", include("campaigns.urls")),
-    path("", include("campaigns.urls_vouchers")),
+    path("", include((campaigns_urls.vouchers_urlpatterns, "campaigns-vouchers"))),
     path("", include("welfare.urls")),
     path("", include("supervision.urls")),
     path("", include("stations.urls")),

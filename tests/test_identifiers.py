@@ -131,9 +131,9 @@ def test_a_limit_of_one_a_day_holds_across_forms(data, phone, stock_for_identifi
 @pytest.fixture
 def stock_for_identifiers(network):
     from campaigns.models import Campaign, Item
-    from campaigns.services import ledger, lifecycle
+    from campaigns.services import ledger, lifecycle, locations
 
-    depot = ledger.depot_create(
+    depot = locations.depot_create(
         actor=None, code="DEPOT-XN", name="西宁市总工会仓库", union=network.xining,
         lat=36.62, lng=101.77,
     )  # fmt: skip

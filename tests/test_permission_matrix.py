@@ -37,8 +37,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns.models import Campaign, StockLocation, Transfer
-from campaigns.selectors import item_get
-from campaigns.services import ledger, lifecycle, vouchers
+from campaigns.selectors.stock import item_get
+from campaigns.services import ledger, lifecycle, locations, vouchers
 from config import access
 from config.access import (
     INSPECTOR,
@@ -301,7 +301,7 @@ def foreign_objects() -> dict[str, Any]:
         ends_on=local_time.today() + dt.timedelta(days=60), target_workers=100,
     )  # fmt: skip
     lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
-    depot = ledger.depot_create(
+    depot = locations.depot_create(
         actor=None, code="DEPOT-QH-HX-GEM", name="格尔木仓库（矩阵）", union=golmud,
         lat=36.40, lng=94.90,
     )  # fmt: skip

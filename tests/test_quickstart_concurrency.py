@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from campaigns.models import Campaign, Item, StockLevel
 from campaigns.services import ledger
-from campaigns.selectors import stock_location_get
+from campaigns.selectors.stock import stock_location_get
 from stations.models import Union
 
 depot = stock_location_get(code="DEPOT-QH-XN")

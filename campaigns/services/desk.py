@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
-from campaigns import selectors
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Distribution, IdempotencyRecord
-from campaigns.services import idempotency, ledger, reversals, vouchers
+from campaigns.selectors.campaigns import campaign_get
+from campaigns.selectors.stock import idempotency_record_find, item_get
+from campaigns.services import idempotency, ledger, locations, reversals, vouchers
 from core.errors import DomainError, NotFound, PermissionDenied
-from core.identifiers import code_lookup_form
 from core.scoping import scope_for
 from stations.models import Station
+from stations.selectors import station_for_staff
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -73,33 +75,70 @@ def _digest(action: DeskAction) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _int(
-    payload: dict[str, Any], name: str, *, default: int | None = None, most: int = MAX_QUANTITY
-) -> int:
-    value = payload.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name)
-    try:
-        number = int(value)
-    except ValueError:
-        raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name) from None
-    if not 1 <= number <= most:
-        raise CampaignsError(
-            _("%(name)s 应在 1 到 %(max)d 之间。") % {"name": name, "max": most}, field=name
-        )
-    return number
+#: A text field of an action: missing, null or blank is the empty text, taken as typed.
+TEXT: dict[str, Any] = {
+    "required": False, "allow_blank": True, "allow_null": True, "default": "",
+    "trim_whitespace": False,
+}  # fmt: skip
+
+
+class _Payload(serializers.Serializer):
+    """The fields of one action type, parsed once; the services then check the rest."""
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any]) -> dict[str, Any]:
+        """The action's fields, or a refusal naming the first field that is wrong."""
+        parsed = cls(data=payload)
+        if parsed.is_valid():
+            return {k: "" if v is None else v for k, v in parsed.validated_data.items()}
+        name, errors = next(iter(parsed.errors.items()))
+        field = parsed.fields[name]
+        if isinstance(field, serializers.IntegerField):
+            if errors[0].code in ("min_value", "max_value"):
+                raise CampaignsError(
+                    _("%(name)s 应在 1 到 %(max)d 之间。") % {"name": name, "max": field.max_value},
+                    field=name,
+                )
+            raise CampaignsError(_("%(name)s 必须是整数。") % {"name": name}, field=name)
+        raise CampaignsError(str(errors[0]), field=name)
+
+
+class HandOutPayload(_Payload):
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    item = serializers.CharField(max_length=100, **TEXT)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    category = serializers.CharField(max_length=100, **TEXT)
+    workers = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUANTITY, required=False, default=1
+    )
+    phone = serializers.CharField(max_length=100, **{**TEXT, "trim_whitespace": True})
+    # Kept to its first 300 characters, as the movement stores it.
+    reason = serializers.CharField(max_length=10_000, **TEXT)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict) and str(data.get("phone") or "").strip():
+            data = {k: v for k, v in data.items() if k != "workers"}  # one worker, by phone
+        return super().to_internal_value(data)
+
+
+class VoucherPayload(_Payload):
+    code = serializers.CharField(max_length=100, **TEXT)
+
+
+class UndoPayload(_Payload):
+    distribution = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
-    campaign = selectors.campaign_get(pk=_int(payload, "campaign", most=MAX_ID))
-    location = ledger.stock_location_ensure(actor=actor, station=station)
-    item = selectors.item_get(code=str(payload.get("item") or ""))
-    phone = str(payload.get("phone") or "").strip() or None
+    data = HandOutPayload.parse(payload)
+    campaign = campaign_get(pk=data["campaign"])
+    location = locations.stock_location_ensure(actor=actor, station=station)
+    item = item_get(code=data["item"])
+    phone = data["phone"] or None
     distribution: Distribution = ledger.stock_distribute(
         actor=actor, campaign=campaign, location=location, item=item,
-        quantity=_int(payload, "quantity"), category=str(payload.get("category") or ""),
-        workers=1 if phone else _int(payload, "workers", default=1), phone=phone,
-        reason=str(payload.get("reason") or "")[:300],
+        quantity=data["quantity"], category=data["category"],
+        workers=1 if phone else data["workers"], phone=phone, reason=data["reason"][:300],
     )  # fmt: skip
     return {
         "distribution": distribution.pk, "item": item.name, "unit": item.unit,
@@ -108,9 +147,8 @@ def _hand_out(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]
 
 
 def _voucher(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
-    voucher = vouchers.voucher_redeem(
-        actor=actor, code=str(payload.get("code") or ""), station=station
-    )
+    data = VoucherPayload.parse(payload)
+    voucher = vouchers.voucher_redeem(actor=actor, code=data["code"], station=station)
     return {
         "voucher": vouchers.voucher_code_display(voucher.code), "item": voucher.item.name,
         "voucher_name": voucher.campaign.voucher_label,
@@ -121,7 +159,7 @@ def _voucher(actor: AbstractBaseUser, station: Station, payload: dict[str, Any])
 
 def _undo(actor: AbstractBaseUser, station: Station, payload: dict[str, Any]) -> dict:
     """Take back a hand-out of this station (a wrong tap), within the undo window."""
-    pk = _int(payload, "distribution", most=MAX_ID)
+    pk = UndoPayload.parse(payload)["distribution"]
     distribution = (
         Distribution.objects.filter(pk=pk, location__station=station).select_related("item").first()
     )
@@ -143,17 +181,9 @@ def _perform(actor: AbstractBaseUser, action: DeskAction) -> dict[str, Any]:
         raise CampaignsError(
             _("未知的操作类型：%(type)s。") % {"type": str(action.type)[:30]}, field="type"
         )
-    station = (
-        Station.objects.filter(code=code_lookup_form(action.station))
-        .select_related("union")
-        .first()
-    )
-    if station is None:
-        raise NotFound(
-            _("没有编号为 %(code)s 的站点。") % {"code": str(action.station)[:40]}, field="station"
-        )
-    if not scope_for(actor).may_staff_station(station):
-        raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
+    # The station is only found here: whether the actor may act at it is checked once, by
+    # the service the action calls (``locations.require_hand_out``).
+    station = station_for_staff(actor=None, code=action.station)
     return handler(actor, station, action.payload)
 
 
@@ -180,7 +210,7 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
             str(action.key)[:100], "refused", _("每项操作都要有编号。"), "key", code=400
         )
     scoped_key = f"desk:{key}"
-    record = selectors.idempotency_record_find(user=actor, key=scoped_key)
+    record = idempotency_record_find(user=actor, key=scoped_key)
     if record is not None:
         return _replayed(record, action)
     digest = _digest(action)
@@ -192,7 +222,7 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
                 status_code=201, body={"status": "applied", "detail": detail},
             )  # fmt: skip
     except IntegrityError:
-        record = selectors.idempotency_record_find(user=actor, key=scoped_key)
+        record = idempotency_record_find(user=actor, key=scoped_key)
         if record is None:
             raise
         return _replayed(record, action)
@@ -211,11 +241,8 @@ def desk_action_apply(*, actor: AbstractBaseUser, action: DeskAction) -> DeskOut
 def desk_actions_apply(
     *, actor: AbstractBaseUser, actions: Sequence[DeskAction]
 ) -> list[DeskOutcome]:
-    """Apply a batch in order; answer per action. Only staff and organizers may."""
+    """Apply a batch in order; answer per action. Only staff and organizers may. The
+    batch's shape and size are the API's to check (``DESK_BATCH_LIMIT``)."""
     if scope_for(actor).is_empty:
         raise PermissionDenied(_("只有站点工作人员和组织者可以发放物资。"))
-    if len(actions) > DESK_BATCH_LIMIT:
-        raise CampaignsError(
-            _("一次最多上传 %(n)d 项操作。") % {"n": DESK_BATCH_LIMIT}, field="actions"
-        )
     return [desk_action_apply(actor=actor, action=action) for action in actions]

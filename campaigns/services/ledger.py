@@ -1,9 +1,11 @@
-"""Stock: where it is held, what it is, and every movement of it, each in one transaction.
+"""Stock movements, each in one transaction: receipts, transfers, hand-outs, adjustments
+and write-offs, with their ledger entries.
 
 A movement writes its ``Movement`` row, one ``StockEntry`` per location × lot it touches
 and the matching ``StockLevel`` change together. Levels go down only through a
 conditional ``UPDATE … WHERE quantity >= n`` (never read-then-write), so concurrent
 hand-outs can never take a level below zero; the ``CheckConstraint`` is the backstop.
+Locations live in ``services.locations``, the catalog and lots in ``services.items``.
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns import selectors
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import (
     Campaign,
@@ -28,52 +28,25 @@ from campaigns.models import (
     Item,
     Lot,
     Movement,
-    ReorderLevel,
     StockEntry,
     StockLevel,
     StockLocation,
     Transfer,
     TransferLine,
 )
+from campaigns.selectors.stock import available_lots
+from campaigns.services.items import lot_for
+from campaigns.services.locations import require_hand_out, require_stock_manage
 from core import time as local_time
 from core.categories import WorkerCategory
-from core.errors import Conflict, NotFound, PermissionDenied
 from core.identity import worker_key
 from core.locks import transaction_lock
-from core.scoping import scope_for
-from stations.models import Station, Union
-from welfare.models import Workplace
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-# Permissions ------------------------------------------------------------------------------
-
-
-def require_stock_manage(actor: AbstractBaseUser | None, location: StockLocation) -> None:
-    """Organizers (and admins) above the location's union manage its stock."""
-    if actor is None:
-        return
-    if not scope_for(actor).covers_union(location.union):
-        # The code (which the request named), never the name of another union's depot.
-        raise PermissionDenied(
-            _("您无权管理地点 %(code)s 的库存。") % {"code": location.code}, field="location"
-        )
-
-
-def require_hand_out(actor: AbstractBaseUser | None, location: StockLocation) -> None:
-    """Staff of a station may hand out and receive there; organizers anywhere below them."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if scope.covers_union(location.union):
-        return
-    if location.station_id and location.station_id in scope.staff_station_ids:
-        return
-    raise PermissionDenied(
-        _("您无权在地点 %(code)s 操作库存。") % {"code": location.code}, field="location"
-    )
+# Rules of a movement ----------------------------------------------------------------------
 
 
 def require_campaign_open(campaign: Campaign | None) -> None:
@@ -149,241 +122,6 @@ def check_cost(cost: Decimal | None) -> None:
         )
 
 
-def _require_superuser(actor: AbstractBaseUser | None) -> None:
-    if actor is not None and not scope_for(actor).is_superuser:
-        raise PermissionDenied(_("物资目录只有系统管理员可以修改。"))
-
-
-# Locations --------------------------------------------------------------------------------
-
-
-def stock_location_ensure(
-    *,
-    actor: AbstractBaseUser | None,
-    code: str | None = None,
-    station: Station | None = None,
-    workplace: Workplace | None = None,
-) -> StockLocation:
-    """The stock location of a place, created on first use — for writes only.
-
-    Give one of ``code`` (a location's own code, a station's code, or ``WP-<credit
-    code>`` of a workplace), ``station`` or ``workplace``. An existing location is returned
-    as it is: the movement that uses it checks the actor's right to it. A new one is
-    created only for someone who may act at the place (an organizer over its union, or the
-    staff of the station). Reads use ``selectors.stock_location_get``, which creates nothing.
-    """
-    if sum(x is not None for x in (code, station, workplace)) != 1:
-        raise TypeError("stock_location_ensure takes one of code, station, workplace")
-    if code is not None:
-        code = str(code)[: selectors.CODE_MAX_LENGTH]
-        location = StockLocation.objects.select_related("union").filter(code=code).first()
-        if location is not None:
-            return location
-        place = selectors.stock_place_find(code=code)
-        if place is None:
-            raise NotFound(_("没有编号为 %(code)s 的库存地点。") % {"code": code}, field="location")
-        if isinstance(place, Station):
-            station = place
-        else:
-            workplace = place
-    if station is not None:
-        existing = StockLocation.objects.select_related("union").filter(station=station).first()
-        if existing is not None:
-            return existing
-        if actor is not None and not scope_for(actor).may_staff_station(station):
-            raise PermissionDenied(
-                _("您无权在“%(place)s”设立库存地点。") % {"place": station.name}, field="location"
-            )
-        return _create_location(
-            lookup={"station": station},
-            code=station.code, name=station.name, kind=StockLocation.Kind.STATION,
-            union=station.union, point=station.location, address=station.address,
-        )  # fmt: skip
-    assert workplace is not None
-    existing = StockLocation.objects.select_related("union").filter(workplace=workplace).first()
-    if existing is not None:
-        return existing
-    if actor is not None and not scope_for(actor).covers_union(workplace.union):
-        raise PermissionDenied(
-            _("您无权在“%(place)s”设立库存地点。") % {"place": workplace.name}, field="location"
-        )
-    return _create_location(
-        lookup={"workplace": workplace},
-        code=f"{selectors.WORKPLACE_PREFIX}{workplace.credit_code}", name=workplace.name,
-        kind=StockLocation.Kind.WORKPLACE, union=workplace.union, point=workplace.location,
-        address=workplace.address,
-    )  # fmt: skip
-
-
-def _create_location(
-    *,
-    lookup: dict[str, object],
-    code: str,
-    name: str,
-    kind: str,
-    union: Union,
-    point: Point | None,
-    address: str,
-) -> StockLocation:
-    # get_or_create: two first uses at once make one row, not an IntegrityError.
-    location, _created = StockLocation.objects.select_related("union").get_or_create(
-        **lookup,
-        defaults={"code": code, "name": name[:150], "kind": kind, "union": union,
-                  "location": point, "address": address[:300]},
-    )  # fmt: skip
-    return location
-
-
-@transaction.atomic
-def depot_create(
-    *,
-    actor: AbstractBaseUser | None,
-    code: str,
-    name: str,
-    union: Union,
-    lat: float | None = None,
-    lng: float | None = None,
-    address: str = "",
-) -> StockLocation:
-    """A depot (warehouse) under ``union``; with an existing depot's code, that depot is
-    updated (loaders run twice)."""
-    scope = scope_for(actor) if actor is not None else None
-    if scope is not None and not scope.covers_union(union):
-        raise PermissionDenied(_("您无权在“%(union)s”下设立仓库。") % {"union": union.name})
-    depot = StockLocation.objects.select_for_update().filter(code=code).first()
-    if depot is None:
-        depot = StockLocation(code=code)
-    elif depot.kind != StockLocation.Kind.DEPOT:
-        raise CampaignsError(
-            _("编号 %(code)s 已被其他库存地点使用。") % {"code": code}, field="code"
-        )
-    elif scope is not None and not scope.covers_union(depot.union):
-        raise PermissionDenied(_("您无权管理“%(location)s”的库存。") % {"location": depot.name})
-    depot.name, depot.kind, depot.union, depot.address = (
-        name,
-        StockLocation.Kind.DEPOT,
-        union,
-        address,
-    )
-    if lat is not None and lng is not None:
-        depot.location = Point(float(lng), float(lat), srid=4326)
-    depot.full_clean()
-    depot.save()
-    return depot
-
-
-@transaction.atomic
-def stock_location_edit(
-    *,
-    actor: AbstractBaseUser | None,
-    location: StockLocation,
-    name: str,
-    address: str = "",
-    point: Point | None = None,
-    union: Union | None = None,
-) -> StockLocation:
-    """Correct a location's name, address and position; a depot may also move to another
-    union the actor manages. A station's or workplace's location follows its place's union."""
-    location = StockLocation.objects.select_for_update().select_related("union").get(pk=location.pk)
-    require_stock_manage(actor, location)
-    if union is not None and union.pk != location.union_id:
-        if location.kind != StockLocation.Kind.DEPOT:
-            raise CampaignsError(
-                _("站点和作业场所的库存地点随其所属工会，不能单独改。"), field="union"
-            )
-        if actor is not None and not scope_for(actor).covers_union(union):
-            raise PermissionDenied(
-                _("您无权在“%(union)s”下设立仓库。") % {"union": union.name}, field="union"
-            )
-        location.union = union
-    location.name, location.address, location.location = name, address, point
-    location.full_clean()
-    location.save()
-    return location
-
-
-# Reorder levels ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reorder_level_set(
-    *, actor: AbstractBaseUser | None, location: StockLocation, item: Item, level: int
-) -> ReorderLevel | None:
-    """Set the level of ``item`` at ``location`` at or below which the low-stock alert fires.
-
-    Organizers over the location's union set it; ``0`` removes it (no alert). Each change
-    and removal is kept in ``ReorderLevel.history`` with its actor. Returns the level, or
-    ``None`` once removed.
-    """
-    require_stock_manage(actor, location)
-    if level < 0:
-        raise CampaignsError(_("补货线不能小于 0。"), field="level")
-    current = ReorderLevel.objects.select_for_update().filter(location=location, item=item).first()
-    if level == 0:
-        if current is not None:
-            if actor is not None:
-                current._history_user = actor
-            current.delete()
-        return None
-    if current is None:
-        current = ReorderLevel(location=location, item=item, level=level)
-    elif current.level == level:
-        return current
-    current.level = level
-    current.full_clean()
-    if actor is not None:
-        current._history_user = actor
-    current.save()
-    return current
-
-
-# Items and lots ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def item_save(*, actor: AbstractBaseUser | None, item: Item) -> Item:
-    """Add or correct an item of the supply catalog (system administrators only)."""
-    _require_superuser(actor)
-    item.full_clean()
-    item.save()
-    return item
-
-
-@transaction.atomic
-def item_delete(*, actor: AbstractBaseUser | None, item: Item) -> None:
-    """Remove an item nobody has stocked, handed out or planned yet."""
-    _require_superuser(actor)
-    try:
-        item.delete()
-    except ProtectedError:
-        raise Conflict(
-            _("“%(item)s”已有库存或发放记录，不能删除。") % {"item": item.name}, field="item"
-        ) from None
-
-
-def lot_for(*, item: Item, batch: str = "", expires_on: dt.date | None = None) -> Lot:
-    """The lot of ``item`` with ``batch``, created on first receipt; perishable items need
-    a batch and an expiry."""
-    batch = (batch or "").strip()
-    if item.perishable:
-        if not batch or expires_on is None:
-            raise CampaignsError(
-                _("“%(item)s”有保质期：请填写批号和有效期。") % {"item": item.name}, field="lines"
-            )
-    else:
-        batch, expires_on = "", None
-    lot, created = Lot.objects.get_or_create(
-        item=item, batch=batch, defaults={"expires_on": expires_on}
-    )
-    if not created and lot.expires_on != expires_on:
-        raise CampaignsError(
-            _("批号 %(batch)s 已登记为 %(date)s 到期，与本次不一致。")
-            % {"batch": batch, "date": lot.expires_on},
-            field="lines",
-        )
-    return lot
-
-
 # The ledger -------------------------------------------------------------------------------
 
 
@@ -438,7 +176,7 @@ def _take_fefo(
     taken: list[tuple[Lot, int]] = []
     need = quantity
     for _attempt in range(5):  # a concurrent hand-out may empty a lot between read and update
-        for level in selectors.available_lots(location=location, item=item, on=on):
+        for level in available_lots(location=location, item=item, on=on):
             if need == 0:
                 break
             step = min(need, level.quantity)
@@ -453,7 +191,7 @@ def _take_fefo(
                 need -= step
         if need == 0:
             return taken
-        if not selectors.available_lots(location=location, item=item, on=on):
+        if not available_lots(location=location, item=item, on=on):
             break
     available = quantity - need
     raise InsufficientStock(

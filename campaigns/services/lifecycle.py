@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Campaign, Movement
-from campaigns.services.ledger import require_stock_manage
+from campaigns.services.locations import require_stock_manage
 from core.categories import WorkerCategory
 from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for

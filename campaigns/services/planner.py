@@ -1,8 +1,7 @@
-"""The allocation planner: how much of an item each place in a campaign's scope should get,
-and confirming that plan as transfers from a depot.
+"""The allocation planner: how much of an item each place in a campaign's scope should get.
+Confirming the plan as transfers is ``services.plan_confirmation``.
 
-Planning and confirming need the actor to manage both the campaign (its union) and the
-source depot.
+Planning needs the actor to manage both the campaign (its union) and the source depot.
 """
 
 from __future__ import annotations
@@ -22,18 +21,16 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from campaigns import selectors
 from campaigns.apportion import apportion
-from campaigns.exceptions import CampaignsError, InsufficientStock
-from campaigns.models import Allocation, Campaign, Item, StockLocation, Transfer
+from campaigns.exceptions import CampaignsError
+from campaigns.models import Allocation, Campaign, Item, StockLocation
+from campaigns.selectors.campaigns import item_fits_campaign
+from campaigns.selectors.stock import available_lots
 from campaigns.services.ledger import (
-    TransferRequest,
     require_campaign_open,
-    require_stock_manage,
-    stock_location_ensure,
-    stock_transfer_dispatch,
 )
-from campaigns.services.lifecycle import allocation_edit, require_campaign_manage, stamp
+from campaigns.services.lifecycle import require_campaign_manage, stamp
+from campaigns.services.locations import require_stock_manage, stock_location_ensure
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.queueing import registered_task
@@ -202,7 +199,7 @@ def campaign_plan(
             _("“%(item)s”的分配已经确认并生成了调拨，不能重新生成。") % {"item": item.name},
             field="item",
         )
-    if not selectors.item_fits_campaign(item=item, campaign=campaign):
+    if not item_fits_campaign(item=item, campaign=campaign):
         raise CampaignsError(
             _("“%(item)s”是%(season)s物资，不属于本活动（%(kind)s）。")
             % {"item": item.name, "season": item.get_season_display(),
@@ -220,9 +217,7 @@ def campaign_plan(
         .select_related("union")
         .order_by("credit_code")
     )
-    available = sum(
-        lv.quantity for lv in selectors.available_lots(location=source, item=item, on=on)
-    )
+    available = sum(lv.quantity for lv in available_lots(location=source, item=item, on=on))
     pack = item.pack_size
     # One query for the locations that exist; the new ones are created one by one.
     by_station = {loc.station_id: loc for loc in StockLocation.objects.filter(station__in=stations)}
@@ -354,108 +349,6 @@ def target_weights(
         share = targets[row["category"]] * row["n"] / per_category[row["category"]]
         weights[row["station_id"]] = weights.get(row["station_id"], 0.0) + share
     return weights
-
-
-@transaction.atomic
-def campaign_plan_review(
-    *,
-    actor: AbstractBaseUser | None,
-    campaign: Campaign,
-    item: Item,
-    source: StockLocation,
-    quantities: dict[int, int],
-) -> selectors.PlanTotals:
-    """Save the edits typed beside the plan before its summary is shown; all or nothing.
-
-    A plan that would then exceed what ``source`` may send is refused (and keeps none of
-    the edits), so the summary the organizer confirms is always one that can be done.
-    """
-    require_campaign_manage(actor, campaign)
-    require_stock_manage(actor, source)
-    for pk, quantity in quantities.items():
-        allocation = Allocation.objects.filter(
-            pk=pk, campaign=campaign, item=item, status=Allocation.Status.DRAFT
-        ).first()
-        if allocation is None:
-            raise CampaignsError(_("这一行分配已不存在或已确认。"), field="allocations")
-        allocation_edit(actor=actor, allocation=allocation, quantity=quantity)
-    totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
-    if totals.allocated == 0:
-        raise CampaignsError(_("没有待确认的分配。"), field="allocations")
-    if totals.over:
-        raise InsufficientStock(
-            _("分配合计 %(total)d %(unit)s，超过“%(depot)s”可调出的 %(available)d %(unit)s"
-              "（多 %(over)d）。请减少分配后再确认。")
-            % {"total": totals.allocated, "available": totals.available, "over": totals.over,
-               "unit": item.unit, "depot": source.name},
-            field="allocations", available=totals.available,
-        )  # fmt: skip
-    return totals
-
-
-@transaction.atomic
-def campaign_confirm_plan(
-    *,
-    actor: AbstractBaseUser | None,
-    campaign: Campaign,
-    item: Item,
-    source: StockLocation,
-    quantities: dict[int, int] | None = None,
-    expected_total: int | None = None,
-) -> list[Transfer]:
-    """Turn the draft allocations into transfers from ``source``; all or nothing.
-
-    ``quantities`` (allocation id → quantity) are edits typed beside the confirmation:
-    they are saved in the same transaction, so a refused confirmation (say, more than the
-    depot holds) keeps none of them either. ``expected_total`` is the total of the summary
-    the organizer was shown: a plan that no longer adds up to it is refused.
-    """
-    campaign = Campaign.objects.select_related("union").get(pk=campaign.pk)
-    require_campaign_manage(actor, campaign)
-    require_stock_manage(actor, source)
-    for pk, quantity in (quantities or {}).items():
-        allocation = Allocation.objects.filter(
-            pk=pk, campaign=campaign, item=item, status=Allocation.Status.DRAFT
-        ).first()
-        if allocation is None:
-            raise CampaignsError(_("这一行分配已不存在或已确认。"), field="allocations")
-        allocation_edit(actor=actor, allocation=allocation, quantity=quantity)
-    drafts = list(
-        Allocation.objects.select_for_update()
-        .filter(campaign=campaign, item=item, status=Allocation.Status.DRAFT)
-        .select_related("location")
-        .order_by("location__code")
-    )
-    if not any(a.quantity > 0 for a in drafts):
-        raise CampaignsError(_("没有待确认的分配。"), field="allocations")
-    total = sum(a.quantity for a in drafts)
-    if expected_total is not None and total != expected_total:
-        # The summary the organizer confirmed is not the plan any more (edited meanwhile).
-        raise CampaignsError(
-            _("分配合计已变为 %(total)d（核对时为 %(expected)d）：请重新核对后再确认。")
-            % {"total": total, "expected": expected_total},
-            field="allocations",
-        )
-    totals = selectors.plan_totals(campaign=campaign, item=item, source=source)
-    if totals.over:
-        raise InsufficientStock(
-            _("分配合计 %(total)d %(unit)s，超过“%(depot)s”可调出的 %(available)d %(unit)s"
-              "（多 %(over)d）。请减少分配后再确认。")
-            % {"total": totals.allocated, "available": totals.available, "over": totals.over,
-               "unit": item.unit, "depot": source.name},
-            field="allocations", available=totals.available,
-        )  # fmt: skip
-    transfers = []
-    for allocation in drafts:
-        if allocation.quantity > 0:
-            allocation.transfer = stock_transfer_dispatch(
-                actor=actor, source=source, destination=allocation.location, campaign=campaign,
-                lines=[TransferRequest(item=item, quantity=allocation.quantity)],
-            )  # fmt: skip
-            transfers.append(allocation.transfer)
-        allocation.status = Allocation.Status.CONFIRMED
-    bulk_update_with_history(drafts, Allocation, ["status", "transfer"], default_user=actor)
-    return transfers
 
 
 def method_explained(*, method: dict, item: Item) -> list[str]:

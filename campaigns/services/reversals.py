@@ -22,7 +22,8 @@ from django.utils.translation import ngettext
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Distribution, Movement, Voucher
-from campaigns.services.ledger import _post, require_hand_out
+from campaigns.services.ledger import _post
+from campaigns.services.locations import require_hand_out
 from core.errors import Conflict
 
 if TYPE_CHECKING:

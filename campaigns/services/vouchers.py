@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.exceptions import CampaignsError, LimitReached
 from campaigns.models import Campaign, Distribution, Item, Voucher
-from campaigns.services import ledger
+from campaigns.services import ledger, locations
 from core import time as local_time
 from core.categories import WorkerCategory
 from core.errors import Conflict, NotFound, PermissionDenied
@@ -115,8 +115,8 @@ def voucher_redeem(
     normalized = voucher_code_normalize(code)
     if not normalized:
         raise CampaignsError(_("请输入券码。"), field="code")
-    location = ledger.stock_location_ensure(actor=actor, station=station)
-    ledger.require_hand_out(actor, location)
+    location = locations.stock_location_ensure(actor=actor, station=station)
+    locations.require_hand_out(actor, location)
     voucher = (
         Voucher.objects.select_for_update()
         .select_related("campaign__union", "item")

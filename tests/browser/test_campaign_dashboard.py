@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from campaigns.models import Item
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.services import ledger, lifecycle, locations, planner, reorder_levels
 from core import time as local_time
 from stations.services.network import membership_grant
 from tests.factories import UserFactory
@@ -43,9 +43,9 @@ def busy_campaign(network):
                           "construction": 800},
     )  # fmt: skip
     campaign = lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
-    depot = ledger.depot_create(actor=None, code="DEPOT-XN", name="西宁市总工会物资仓库（城北区）",
+    depot = locations.depot_create(actor=None, code="DEPOT-XN", name="西宁市总工会物资仓库（城北区）",
                                 union=network.xining, lat=36.62, lng=101.77)  # fmt: skip
-    station = ledger.stock_location_ensure(actor=None, station=network.xining_station)
+    station = locations.stock_location_ensure(actor=None, station=network.xining_station)
     water, hat = Item.objects.get(code="water"), Item.objects.get(code="sun_hat")
     ledger.stock_receive(
         actor=None, location=depot, campaign=campaign,
@@ -58,7 +58,7 @@ def busy_campaign(network):
     ledger.stock_receive(actor=None, location=station,
                          lines=[ledger.ReceiptLine(item=hat, quantity=30)])  # fmt: skip
     for item in (water, hat):
-        ledger.reorder_level_set(actor=None, location=station, item=item, level=50)
+        reorder_levels.reorder_level_set(actor=None, location=station, item=item, level=50)
     for day, (category, n) in enumerate(
         [("courier", 40), ("sanitation", 85), ("delivery", 30), ("construction", 12)]
     ):

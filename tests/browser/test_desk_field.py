@@ -64,14 +64,15 @@ def test_the_desk_reloads_offline_right_after_the_first_visit(phone, desk):  # n
 
 def test_a_winter_voucher_is_a_warmth_voucher_and_says_what_to_hand_over(phone, desk):  # noqa: F811
     from campaigns.models import Campaign
-    from campaigns.services import ledger, lifecycle, vouchers
+    from campaigns.selectors.stock import item_get
+    from campaigns.services import lifecycle, vouchers
 
     Campaign.objects.filter(pk=desk.pk).update(kind="winter", name="西宁送温暖")
     desk.refresh_from_db()
     assert desk.voucher_label == "温暖券"
     voucher = vouchers.voucher_issue(
         actor=None, campaign=desk, phone="13800138000",
-        item=ledger.selectors.item_get(code="water"), category="courier",
+        item=item_get(code="water"), category="courier",
     )  # fmt: skip
     worker = phone.open(f"/vouchers/{voucher.code}/")
     expect(worker.locator("h1")).to_have_text("温暖券")

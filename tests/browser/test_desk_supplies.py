@@ -14,7 +14,8 @@ import segno
 from playwright.sync_api import expect
 
 from campaigns.models import Distribution, Voucher
-from campaigns.services import ledger, lifecycle, vouchers
+from campaigns.selectors.stock import item_get
+from campaigns.services import ledger, lifecycle, locations, vouchers
 from core import time as local_time
 from stations.models import Closure, DayHours, Visit
 from stations.services.network import membership_grant, station_save
@@ -43,9 +44,9 @@ def desk(network):
         starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2030, 12, 31), target_workers=100,
     )  # fmt: skip
     campaign = lifecycle.campaign_set_status(actor=None, campaign=campaign, status="active")
-    location = ledger.stock_location_ensure(actor=None, station=station)
-    water = ledger.selectors.item_get(code="water")
-    hat = ledger.selectors.item_get(code="sun_hat")
+    location = locations.stock_location_ensure(actor=None, station=station)
+    water = item_get(code="water")
+    hat = item_get(code="sun_hat")
     today = local_time.today()
     ledger.stock_receive(
         actor=None, location=location,
@@ -55,7 +56,9 @@ def desk(network):
             ledger.ReceiptLine(item=hat, quantity=5),
         ],
     )  # fmt: skip
-    depot = ledger.depot_create(actor=None, code="DEPOT-XN", name="西宁仓库", union=network.xining)
+    depot = locations.depot_create(
+        actor=None, code="DEPOT-XN", name="西宁仓库", union=network.xining
+    )
     ledger.stock_receive(
         actor=None, location=depot, lines=[ledger.ReceiptLine(item=hat, quantity=30)]
     )
@@ -224,7 +227,7 @@ def qr_png(code: str) -> bytes:
 
 def test_a_voucher_scanned_is_redeemed_once_and_a_second_scan_refused(phone, desk):
     voucher = vouchers.voucher_issue(
-        actor=None, campaign=desk, phone=PHONE, item=ledger.selectors.item_get(code="water"),
+        actor=None, campaign=desk, phone=PHONE, item=item_get(code="water"),
         category="courier",
     )  # fmt: skip
     worker = phone.open(f"/vouchers/{voucher.code}/")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from campaigns.models import Campaign, Item, StockLocation
-from campaigns.services import ledger, lifecycle
+from campaigns.services import lifecycle, locations
 from core.scoping import forget_scope
 from stations.services.network import membership_grant
 from tests.factories import UserFactory
@@ -24,7 +24,7 @@ class Stock:
 
 @pytest.fixture
 def stock(network) -> Stock:
-    depot = ledger.depot_create(
+    depot = locations.depot_create(
         actor=None, code="DEPOT-XN", name="西宁市总工会仓库", union=network.xining,
         lat=36.62, lng=101.77,
     )  # fmt: skip
@@ -36,8 +36,8 @@ def stock(network) -> Stock:
     campaign.refresh_from_db()
     return Stock(
         depot=depot,
-        station=ledger.stock_location_ensure(actor=None, station=network.xining_station),
-        golmud=ledger.stock_location_ensure(actor=None, station=network.golmud_station),
+        station=locations.stock_location_ensure(actor=None, station=network.xining_station),
+        golmud=locations.stock_location_ensure(actor=None, station=network.golmud_station),
         campaign=campaign,
         water=Item.objects.get(code="water"),
         hat=Item.objects.get(code="sun_hat"),

@@ -11,7 +11,7 @@ import factory
 from django.contrib.gis.geos import Point
 
 from campaigns.models import Campaign, Item, Lot, StockLocation
-from campaigns.services import ledger, lifecycle
+from campaigns.services import items, lifecycle, locations
 from tests.factories import UnionFactory
 
 
@@ -28,7 +28,7 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[Item], *args: Any, **kwargs: Any) -> Item:
-        return ledger.item_save(actor=None, item=model_class(*args, **kwargs))
+        return items.item_save(actor=None, item=model_class(*args, **kwargs))
 
 
 class LotFactory(factory.django.DjangoModelFactory):
@@ -47,7 +47,7 @@ class LotFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[Lot], *args: Any, **kwargs: Any) -> Lot:
-        return ledger.lot_for(**kwargs)
+        return items.lot_for(**kwargs)
 
 
 class DepotFactory(factory.django.DjangoModelFactory):
@@ -63,7 +63,7 @@ class DepotFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[StockLocation], *args: Any, **kwargs: Any) -> StockLocation:
         point = kwargs.pop("location", None)
-        return ledger.depot_create(
+        return locations.depot_create(
             actor=None, lat=point.y if point else None, lng=point.x if point else None, **kwargs
         )
 

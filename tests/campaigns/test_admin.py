@@ -25,7 +25,7 @@ from campaigns.models import (
     StockLocation,
     Transfer,
 )
-from campaigns.services import ledger, planner
+from campaigns.services import ledger, plan_confirmation, planner
 from tests.campaigns.factories import CampaignFactory, DepotFactory
 from tests.factories import UserFactory, bare_visits
 
@@ -60,7 +60,7 @@ def season(stock, network, organizer_xining):
         planner.campaign_plan(
             actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
         )
-        for transfer in planner.campaign_confirm_plan(
+        for transfer in plan_confirmation.campaign_confirm_plan(
             actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
         ):
             ledger.stock_transfer_receive(actor=None, transfer=transfer)

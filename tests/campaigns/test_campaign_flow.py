@@ -9,8 +9,9 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from campaigns.models import Allocation, Distribution, Transfer
-from campaigns.selectors import ledger_mismatches, stock_alerts
-from campaigns.services import ledger
+from campaigns.selectors.alerts import stock_alerts
+from campaigns.selectors.stock import ledger_mismatches
+from campaigns.services import ledger, reorder_levels
 from campaigns.tasks import stock_alerts_daily
 from tests.factories import bare_visits
 
@@ -103,7 +104,7 @@ def test_alerts_and_the_daily_mail(stock, network, organizer_xining):
                                     expires_on=dt.date(2027, 7, 20)),
                ledger.ReceiptLine(item=stock.hat, quantity=12)],
     )  # fmt: skip
-    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.hat, level=20)
+    reorder_levels.reorder_level_set(actor=None, location=stock.depot, item=stock.hat, level=20)
     ledger.stock_distribute(
         actor=None, campaign=stock.campaign, location=stock.depot, item=stock.water,
         quantity=35, category="courier", workers=35,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from campaigns.models import Distribution, IdempotencyRecord, StockLevel
-from campaigns.selectors import ledger_mismatches
+from campaigns.selectors.stock import ledger_mismatches
 from campaigns.services import ledger
 from stations.models import Visit
 from tests.serverprocess import gunicorn

@@ -4,7 +4,7 @@ import pytest
 
 from campaigns.demo import load_demo_campaign
 from campaigns.models import Campaign, Movement, StockLevel
-from campaigns.selectors import ledger_mismatches
+from campaigns.selectors.stock import ledger_mismatches
 from stations.demo import create_demo_accounts
 from stations.fixtures_loader import load_demo_stations, load_network
 from stations.models import Visit

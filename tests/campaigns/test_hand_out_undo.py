@@ -10,8 +10,9 @@ import uuid
 import pytest
 import time_machine
 
-from campaigns import selectors
 from campaigns.models import Distribution, Movement, StockEntry
+from campaigns.selectors.campaigns import campaign_dashboard
+from campaigns.selectors.stock import ledger_mismatches
 from campaigns.services import ledger, vouchers
 from tests.campaigns.test_desk_supplies import (
     NOW,
@@ -54,7 +55,7 @@ def test_undo_within_the_window_reverses_in_the_ledger(stocked, staff_xining):
     done = post_batch(client, [hand_out(stocked, quantity=4, workers=4)])
     pk = done.json()["results"][0]["detail"]["distribution"]
     assert water_left(stocked) == 6
-    before = selectors.campaign_dashboard(campaign=stocked.campaign, on=NOW.date())
+    before = campaign_dashboard(campaign=stocked.campaign, on=NOW.date())
 
     answer = post_batch(client, [undo(pk)]).json()["results"][0]
     assert answer["status"] == "applied", answer
@@ -69,8 +70,8 @@ def test_undo_within_the_window_reverses_in_the_ledger(stocked, staff_xining):
         StockEntry.objects.filter(lot__item=stocked.water).values_list("delta", flat=True)
     )
     assert deltas == [-4, 4, 10]
-    assert selectors.ledger_mismatches() == []
-    after = selectors.campaign_dashboard(campaign=stocked.campaign, on=NOW.date())
+    assert ledger_mismatches() == []
+    after = campaign_dashboard(campaign=stocked.campaign, on=NOW.date())
     assert before["reached"] - after["reached"] == 4
 
     # Not twice.

@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 
 from campaigns.exceptions import LimitReached
 from campaigns.models import Distribution
-from campaigns.selectors import ledger_mismatches
+from campaigns.selectors.stock import ledger_mismatches
 from campaigns.services import ledger
 from core.identity import worker_key
 from core.locks import lock_key

@@ -9,7 +9,7 @@ import time_machine
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Campaign, Transfer
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.services import ledger, lifecycle, locations, plan_confirmation, planner
 from core.errors import Conflict, PermissionDenied
 from tests.campaigns.factories import CampaignFactory, DepotFactory, ItemFactory, LotFactory
 from tests.factories import bare_visits
@@ -63,12 +63,14 @@ def test_an_organizer_of_another_union_cannot_confirm_or_edit_the_plan(
     with pytest.raises(PermissionDenied):
         lifecycle.allocation_edit(actor=organizer_golmud, allocation=drafts[0], quantity=0)
     with pytest.raises(PermissionDenied):
-        planner.campaign_confirm_plan(
+        plan_confirmation.campaign_confirm_plan(
             actor=organizer_golmud, campaign=stock.campaign, item=stock.hat, source=golmud_depot
         )
     assert not Transfer.objects.exists()
     assert set(Allocation.objects.values_list("status", flat=True)) == {"draft"}
-    assert ledger.stock_location_ensure(actor=None, code="DEPOT-GEM").levels.get().quantity == 100
+    assert (
+        locations.stock_location_ensure(actor=None, code="DEPOT-GEM").levels.get().quantity == 100
+    )
 
 
 @time_machine.travel(NOW, tick=False)
@@ -95,7 +97,7 @@ def test_plan_lines_keep_their_history(stock, network, organizer_xining):
     assert Allocation.history.filter(history_type="~").count() == 2
     busy = next(a for a in again if a.location.code == "QH-XN-0001")
     lifecycle.allocation_edit(actor=organizer_xining, allocation=busy, quantity=50)
-    transfers = planner.campaign_confirm_plan(
+    transfers = plan_confirmation.campaign_confirm_plan(
         actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
     )
     assert len(transfers) == 2

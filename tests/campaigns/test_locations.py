@@ -8,9 +8,9 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from campaigns import selectors
 from campaigns.models import Movement, StockLocation
-from campaigns.services import ledger
+from campaigns.selectors.stock import stock_location_get
+from campaigns.services import ledger, locations
 from core.errors import NotFound, PermissionDenied
 
 pytestmark = [pytest.mark.django_db]
@@ -59,9 +59,9 @@ def test_staff_see_their_own_station(stock, staff_xining):
 
 
 def test_the_lookup_selector_writes_nothing(stock):
-    assert selectors.stock_location_get(code="DEPOT-XN") == stock.depot
+    assert stock_location_get(code="DEPOT-XN") == stock.depot
     with pytest.raises(NotFound) as refused:
-        selectors.stock_location_get(code="QH-XN-0002")
+        stock_location_get(code="QH-XN-0002")
     assert refused.value.field == "location"
     assert not StockLocation.objects.filter(code="QH-XN-0002").exists()
 
@@ -70,16 +70,16 @@ def test_ensure_creates_only_for_someone_who_may_act_there(
     stock, network, organizer_golmud, staff_xining, organizer_xining
 ):
     with pytest.raises(PermissionDenied):
-        ledger.stock_location_ensure(actor=organizer_golmud, code="QH-XN-0002")
+        locations.stock_location_ensure(actor=organizer_golmud, code="QH-XN-0002")
     with pytest.raises(PermissionDenied):
-        ledger.stock_location_ensure(actor=staff_xining, station=network.xining_station_2)
+        locations.stock_location_ensure(actor=staff_xining, station=network.xining_station_2)
     assert not StockLocation.objects.filter(code="QH-XN-0002").exists()
-    made = ledger.stock_location_ensure(actor=organizer_xining, code="QH-XN-0002")
+    made = locations.stock_location_ensure(actor=organizer_xining, code="QH-XN-0002")
     assert (made.kind, made.station, made.union) == (
         "station", network.xining_station_2, network.xining_station_2.union
     )  # fmt: skip
     # Found again, not made twice, whoever asks; the movement then checks its own rights.
-    assert ledger.stock_location_ensure(actor=organizer_golmud, code="QH-XN-0002") == made
+    assert locations.stock_location_ensure(actor=organizer_golmud, code="QH-XN-0002") == made
     assert StockLocation.objects.filter(station=network.xining_station_2).count() == 1
 
 

@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaigns.services import ledger
+from campaigns.services import reorder_levels
 from campaigns.tasks import stock_alerts_daily
 from core import time as local_time
 from core.heartbeat import heartbeat_age
@@ -62,7 +62,7 @@ def test_stock_alerts_twice_send_one_mail(stock, organizer_xining):
     organizer_xining.email = "org@xining.example"
     organizer_xining.save()
     receive_water(stock, ("OLD", dt.date(2027, 7, 1), 6))
-    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=10)
+    reorder_levels.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=10)
     assert stock_alerts_daily() == stock_alerts_daily() == {str(stock.campaign.pk): 2}
     assert len(mail.outbox) == 1
     # The next day is another day: one more mail.

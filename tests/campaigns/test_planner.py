@@ -15,7 +15,7 @@ from django.db import connection
 
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Transfer
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.services import ledger, lifecycle, locations, plan_confirmation, planner
 from campaigns.tasks import plan_campaign
 from config.celery_app import app
 from stations.services.network import station_save
@@ -56,7 +56,7 @@ def test_plan_and_confirm(stock, network, organizer_xining):
     lifecycle.allocation_edit(actor=organizer_xining, allocation=second, quantity=30)
     with pytest.raises(CampaignsError):
         lifecycle.allocation_edit(actor=organizer_xining, allocation=second, quantity=35)
-    transfers = planner.campaign_confirm_plan(
+    transfers = plan_confirmation.campaign_confirm_plan(
         actor=organizer_xining, campaign=stock.campaign, item=stock.hat, source=stock.depot
     )
     assert sorted(t.destination.code for t in transfers) == ["QH-XN-0001", "QH-XN-0002"]
@@ -157,7 +157,7 @@ def test_workplaces_get_hand_outs_and_plan_by_exposed_headcount(stock, network, 
     assert lines["WP-914403001922038216"] == (0, 10)  # the floor only
     assert lines["QH-XN-0002"] == (0, 10)  # no visits: the floor only
     assert lines["QH-XN-0001"] == (30, 40)  # the floor and all the rest
-    location = ledger.stock_location_ensure(actor=None, workplace=site)
+    location = locations.stock_location_ensure(actor=None, workplace=site)
     ledger.stock_transfer_receive(
         actor=None,
         transfer=ledger.stock_transfer_dispatch(

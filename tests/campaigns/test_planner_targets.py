@@ -11,8 +11,8 @@ import time_machine
 
 from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Allocation, Transfer
-from campaigns.selectors import campaign_dashboard, plan_totals
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.selectors.campaigns import campaign_dashboard, plan_totals
+from campaigns.services import ledger, lifecycle, plan_confirmation, planner
 from campaigns.tasks import plan_campaign
 from tests.factories import bare_visits
 
@@ -97,7 +97,7 @@ def test_running_total_and_a_confirmation_over_the_depot_keeps_nothing(scene, or
     assert (totals.allocated, totals.available, totals.over) == (400, 400, 0)
     first = lines[0]
     with pytest.raises(InsufficientStock) as refused:
-        planner.campaign_confirm_plan(
+        plan_confirmation.campaign_confirm_plan(
             actor=organizer_xining, campaign=scene.campaign, item=scene.hat, source=scene.depot,
             quantities={first.pk: first.quantity + 50},
         )  # fmt: skip
@@ -107,7 +107,7 @@ def test_running_total_and_a_confirmation_over_the_depot_keeps_nothing(scene, or
     assert first.quantity == 340  # the typed edit was not kept
     assert not Transfer.objects.exists()
     # Within the stock the typed quantities are saved and sent together.
-    transfers = planner.campaign_confirm_plan(
+    transfers = plan_confirmation.campaign_confirm_plan(
         actor=organizer_xining, campaign=scene.campaign, item=scene.hat, source=scene.depot,
         quantities={first.pk: 300},
     )  # fmt: skip

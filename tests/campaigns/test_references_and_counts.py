@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from campaigns.models import Distribution, Movement
-from campaigns.selectors import campaign_spend
+from campaigns.selectors.campaigns import campaign_spend
 from campaigns.services import ledger
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.core import mail
 
 from campaigns.exceptions import CampaignsError, InsufficientStock
 from campaigns.models import Lot, ReorderLevel, StockLevel
-from campaigns.selectors import ledger_mismatches, stock_alerts, stock_table
-from campaigns.services import ledger
+from campaigns.selectors.alerts import stock_alerts
+from campaigns.selectors.stock import ledger_mismatches, stock_table
+from campaigns.services import ledger, reorder_levels
 from campaigns.tasks import stock_alerts_daily
 from core.errors import PermissionDenied
 
@@ -38,15 +39,15 @@ def kinds(alerts, item=None):
 
 
 def test_organizer_sets_a_reorder_level_with_history(stock, organizer_xining):
-    level = ledger.reorder_level_set(
+    level = reorder_levels.reorder_level_set(
         actor=organizer_xining, location=stock.station, item=stock.hat, level=20
     )
     assert (level.location, level.item, level.level) == (stock.station, stock.hat, 20)
-    ledger.reorder_level_set(actor=organizer_xining, location=stock.station, item=stock.hat,
+    reorder_levels.reorder_level_set(actor=organizer_xining, location=stock.station, item=stock.hat,
                              level=30)  # fmt: skip
     assert ReorderLevel.objects.get().level == 30
     assert (
-        ledger.reorder_level_set(
+        reorder_levels.reorder_level_set(
             actor=organizer_xining, location=stock.station, item=stock.hat, level=0
         )
         is None
@@ -61,13 +62,15 @@ def test_organizer_sets_a_reorder_level_with_history(stock, organizer_xining):
 def test_only_organizers_over_the_location_set_reorder_levels(stock, who, request):
     actor = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
-        ledger.reorder_level_set(actor=actor, location=stock.station, item=stock.hat, level=5)
+        reorder_levels.reorder_level_set(
+            actor=actor, location=stock.station, item=stock.hat, level=5
+        )
     assert not ReorderLevel.objects.exists()
 
 
 def test_a_negative_reorder_level_names_the_field(stock, organizer_xining):
     with pytest.raises(CampaignsError) as refused:
-        ledger.reorder_level_set(
+        reorder_levels.reorder_level_set(
             actor=organizer_xining, location=stock.depot, item=stock.hat, level=-1
         )
     assert refused.value.field == "level"
@@ -77,15 +80,15 @@ def test_a_negative_reorder_level_names_the_field(stock, organizer_xining):
 def test_low_stock_fires_at_or_below_the_level_not_above(stock):
     ledger.stock_receive(actor=None, location=stock.depot,
                          lines=[ledger.ReceiptLine(item=stock.hat, quantity=20)])  # fmt: skip
-    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.hat, level=19)
+    reorder_levels.reorder_level_set(actor=None, location=stock.depot, item=stock.hat, level=19)
     assert kinds(stock_alerts(union_path=XINING, on=TODAY)) == []
-    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.hat, level=20)
+    reorder_levels.reorder_level_set(actor=None, location=stock.depot, item=stock.hat, level=20)
     [alert] = stock_alerts(union_path=XINING, on=TODAY)
     assert (alert.kind, alert.location, alert.item, alert.quantity) == (
         "low", "DEPOT-XN", "遮阳帽", 20,
     )  # fmt: skip
     # A place that holds none of the item at all is low too.
-    ledger.reorder_level_set(actor=None, location=stock.station, item=stock.hat, level=5)
+    reorder_levels.reorder_level_set(actor=None, location=stock.station, item=stock.hat, level=5)
     low = {(a.location, a.quantity) for a in stock_alerts(union_path=XINING, on=TODAY)}
     assert low == {("DEPOT-XN", 20), ("QH-XN-0001", 0)}
 
@@ -93,7 +96,7 @@ def test_low_stock_fires_at_or_below_the_level_not_above(stock):
 @time_machine.travel(NOW, tick=False)
 def test_expired_stock_does_not_count_against_the_reorder_level(stock):
     receive_water(stock, ("OLD", dt.date(2027, 7, 1), 100), ("NEW", dt.date(2027, 12, 1), 10))
-    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=20)
+    reorder_levels.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=20)
     alerts = stock_alerts(union_path=XINING, on=TODAY)
     assert kinds(alerts) == ["expired", "low"]
     low = next(a for a in alerts if a.kind == "low")
@@ -107,7 +110,7 @@ def test_the_daily_mail_carries_low_and_expired_lines(stock, organizer_xining):
     organizer_xining.email = "org@xining.example"
     organizer_xining.save()
     receive_water(stock, ("OLD", dt.date(2027, 7, 1), 6))
-    ledger.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=10)
+    reorder_levels.reorder_level_set(actor=None, location=stock.depot, item=stock.water, level=10)
     sent = stock_alerts_daily()
     assert sent == {str(stock.campaign.pk): 2}
     [message] = mail.outbox

@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from campaigns.exceptions import CampaignsError, InsufficientStock, LimitReached
 from campaigns.models import Distribution, Lot, StockEntry, StockLevel
-from campaigns.selectors import ledger_mismatches
+from campaigns.selectors.stock import ledger_mismatches
 from campaigns.services import ledger, lifecycle
 from core.errors import DomainError, PermissionDenied
 from core.identity import worker_key

@@ -23,7 +23,7 @@ from campaigns.models import (
     Transfer,
     TransferLine,
 )
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.services import ledger, lifecycle, locations, planner, reorder_levels
 from core.scoping import forget_scope
 from stations.services.network import membership_grant
 from tests.factories import UserFactory
@@ -142,9 +142,9 @@ def test_the_stock_page_names_the_expired_lot_and_writes_it_off(client, organize
 
 
 def test_the_stock_table_is_paged(organizer, stock, monkeypatch, network):
-    monkeypatch.setattr("campaigns.views.STOCK_PAGE_SIZE", 1)
+    monkeypatch.setattr("campaigns.views.stock.STOCK_PAGE_SIZE", 1)
     for level, location in ((5, stock.depot), (6, stock.station)):
-        ledger.reorder_level_set(actor=None, location=location, item=stock.hat, level=level)
+        reorder_levels.reorder_level_set(actor=None, location=location, item=stock.hat, level=level)
     first = organizer.get(f"/campaigns/{stock.campaign.pk}/stock/")
     assert [r.location_code for r in first.context["page"]] == ["DEPOT-XN"]
     assert "第 1 / 2 页" in first.content.decode()
@@ -233,7 +233,7 @@ def test_a_sub_union_organizer_cannot_sign_for_a_place_above_them(client, stock,
                          lines=[ledger.ReceiptLine(item=stock.hat, quantity=30)])  # fmt: skip
     to_xining = ledger.stock_transfer_dispatch(
         actor=None, source=stock.depot, campaign=stock.campaign,
-        destination=ledger.stock_location_ensure(actor=None, station=network.xining_station_2),
+        destination=locations.stock_location_ensure(actor=None, station=network.xining_station_2),
         lines=[ledger.TransferRequest(item=stock.hat, quantity=20)],
     )  # fmt: skip
     own = lifecycle.campaign_create(
@@ -305,7 +305,7 @@ def test_dashboard_folds_long_alert_lists_and_has_a_small_map(client, organizer_
     organizer = login_in_travel(client, organizer_xining)
     for code in ("water", "sun_hat"):
         for location in (stock.depot, stock.station):
-            ledger.reorder_level_set(actor=None, location=location,
+            reorder_levels.reorder_level_set(actor=None, location=location,
                                      item=stock.water.__class__.objects.get(code=code),
                                      level=3)  # fmt: skip
     for n in range(10):

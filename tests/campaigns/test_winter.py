@@ -11,8 +11,8 @@ import time_machine
 from campaigns.demo import load_demo_campaign
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Allocation, Campaign, Item, StockLevel
-from campaigns.selectors import ledger_mismatches
-from campaigns.services import ledger, lifecycle, planner
+from campaigns.selectors.stock import ledger_mismatches
+from campaigns.services import ledger, lifecycle, locations, planner
 from stations.demo import create_demo_accounts
 from stations.fixtures_loader import load_demo_stations, load_network
 from tests.factories import bare_visits
@@ -58,7 +58,7 @@ def test_planner_weighs_cold_exposed_categories_in_winter(network):
     """Station 1: 20 sanitation visits; station 2: 20 driver visits. A campaign without
     weights ("other") splits evenly; a winter one (sanitation ×2, drivers ×1) gives station 1
     twice as much; a summer campaign does not plan gloves at all (issue 24)."""
-    depot = ledger.depot_create(
+    depot = locations.depot_create(
         actor=None, code="DEPOT-XN", name="西宁仓库", union=network.xining, lat=36.62, lng=101.77
     )
     when = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.UTC)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.selectors import ledger_mismatches
+from campaigns.selectors.stock import ledger_mismatches
 
 
 class Command(BaseCommand):

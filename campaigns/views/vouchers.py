@@ -5,23 +5,21 @@ random and good for one day)."""
 from __future__ import annotations
 
 import segno
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from campaigns import selectors
-from campaigns.forms_vouchers import VoucherIssueForm
+from campaigns.forms import VoucherIssueForm
 from campaigns.models import Campaign, Voucher
+from campaigns.selectors.campaigns import campaigns_visible
 from campaigns.services.vouchers import (
     voucher_code_display,
     voucher_code_normalize,
     voucher_issue,
 )
 from core import time as local_time
+from core.access import organizer_required
 from core.errors import DomainError
-from core.scoping import scope_for
 
 
 def _voucher(code: str) -> Voucher:
@@ -74,14 +72,10 @@ def voucher_svg(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse(qr_svg(voucher.code), content_type="image/svg+xml")
 
 
-@login_required
+@organizer_required
 def issue(request: HttpRequest) -> HttpResponse:
     """An organizer gives a worker today's voucher; the page then shows it to pass on."""
-    if not scope_for(request.user).is_organizer:
-        raise HttpForbidden
-    campaigns = selectors.campaigns_visible(actor=request.user).filter(
-        status=Campaign.Status.ACTIVE
-    )
+    campaigns = campaigns_visible(actor=request.user).filter(status=Campaign.Status.ACTIVE)
     form = VoucherIssueForm(request.POST or None, campaigns=campaigns)
     status = 200
     if request.method == "POST":

@@ -19,10 +19,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns import selectors
 from campaigns.exceptions import CampaignsError
 from campaigns.models import Campaign, Lot, StockLocation, Transfer
-from campaigns.services import idempotency, ledger
+from campaigns.selectors.campaigns import campaign_get
+from campaigns.selectors.stock import (
+    idempotency_record_find,
+    item_get,
+    lot_get,
+    lot_of_batch,
+    stock_levels_visible,
+    transfer_get,
+)
+from campaigns.services import idempotency, ledger, locations
 from core.api import exception_handler
 from core.categories import WorkerCategory
 from core.errors import Conflict, DomainError
@@ -38,16 +46,16 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def _campaign(pk: int | None) -> Campaign | None:
-    return None if pk is None else selectors.campaign_get(pk=pk)
+    return None if pk is None else campaign_get(pk=pk)
 
 
 def _lot(pk: int | None) -> Lot | None:
-    return None if pk is None else selectors.lot_get(pk=pk)
+    return None if pk is None else lot_get(pk=pk)
 
 
 def _location(actor: Any, code: str) -> StockLocation:
     """The location a movement writes to; a station's or workplace's is made on first use."""
-    return ledger.stock_location_ensure(actor=actor, code=code)
+    return locations.stock_location_ensure(actor=actor, code=code)
 
 
 class ReceiptLineSerializer(serializers.Serializer):
@@ -171,7 +179,7 @@ class IdempotentMovementView(APIView):
         return Response(body, status=status)
 
     def _replay(self, request: Request, key: str, digest: str) -> Response | None:
-        record = selectors.idempotency_record_find(user=request.user, key=key)
+        record = idempotency_record_find(user=request.user, key=key)
         if record is None:
             return None
         if record.request_hash != digest:
@@ -227,7 +235,7 @@ class ReceiptView(IdempotentMovementView):
             campaign=_campaign(data.get("campaign")),
             cost=data.get("cost"),
             lines=[
-                ledger.ReceiptLine(item=selectors.item_get(code=line["item"]),
+                ledger.ReceiptLine(item=item_get(code=line["item"]),
                                    quantity=line["quantity"],
                                      batch=line.get("batch", ""), expires_on=line.get("expires_on"))
                 for line in data["lines"]
@@ -255,7 +263,7 @@ class TransferView(IdempotentMovementView):
             destination=_location(request.user, data["destination"]),
             campaign=_campaign(data.get("campaign")),
             lines=[
-                ledger.TransferRequest(item=selectors.item_get(code=line["item"]),
+                ledger.TransferRequest(item=item_get(code=line["item"]),
                                        quantity=line["quantity"],
                                          lot=_lot(line.get("lot")))
                 for line in data["lines"]
@@ -277,7 +285,7 @@ class TransferReceiveView(IdempotentMovementView):
         return super().post(request, **kwargs)
 
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
-        transfer = selectors.transfer_get(pk=kwargs["pk"])
+        transfer = transfer_get(pk=kwargs["pk"])
         received = {line["lot"]: line["received_quantity"] for line in data.get("lines") or []}
         transfer = ledger.stock_transfer_receive(
             actor=request.user, transfer=transfer, received=received,
@@ -304,7 +312,7 @@ class DistributionView(IdempotentMovementView):
         distribution = ledger.stock_distribute(
             actor=request.user, campaign=campaign,
             location=_location(request.user, data["location"]),
-            item=selectors.item_get(code=data["item"]),
+            item=item_get(code=data["item"]),
             quantity=data["quantity"], category=data["category"], workers=data["workers"],
             phone=data.get("phone") or None, lot=_lot(data.get("lot")),
             reason=data.get("reason", ""),
@@ -327,9 +335,7 @@ class AdjustmentView(IdempotentMovementView):
         return super().post(request, **kwargs)
 
     def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> tuple[int, dict]:
-        lot = selectors.lot_of_batch(
-            item=selectors.item_get(code=data["item"]), batch=data.get("batch", "")
-        )
+        lot = lot_of_batch(item=item_get(code=data["item"]), batch=data.get("batch", ""))
         movement = ledger.stock_adjust(
             actor=request.user, location=_location(request.user, data["location"]),
             lot=lot,
@@ -348,7 +354,7 @@ class LevelsView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        found = selectors.stock_levels_visible(
+        found = stock_levels_visible(
             actor=request.user, code=request.query_params.get("location") or ""
         )
         return Response({

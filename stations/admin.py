@@ -40,8 +40,23 @@ from stations.models import (
     Visit,
 )
 from stations.resources import StationResource, VisitResource
-from stations.services import inspections, network, public_reports, service_aliases
-from stations.services.network import ClosureInput, PeriodInput
+from stations.services import inspections, public_reports, service_aliases
+from stations.services.memberships import (
+    membership_change,
+    membership_check,
+    membership_grant,
+    membership_revoke,
+)
+from stations.services.regions_unions import region_delete, region_save, union_delete, union_save
+from stations.services.stations import (
+    ClosureInput,
+    PeriodInput,
+    service_delete,
+    service_save,
+    station_delete,
+    station_save,
+    station_set_status,
+)
 
 
 @admin.register(Region)
@@ -53,10 +68,10 @@ class RegionAdmin(ReadOnlyForOrganizersMixin, LeafletGeoAdmin):
     autocomplete_fields = ("parent",)
 
     def save_model(self, request: HttpRequest, obj: Region, form: Any, change: bool) -> None:
-        network.region_save(actor=request.user, region=obj)
+        region_save(actor=request.user, region=obj)
 
     def delete_model(self, request: HttpRequest, obj: Region) -> None:
-        network.region_delete(actor=request.user, region=obj)
+        region_delete(actor=request.user, region=obj)
 
 
 @admin.register(Service)
@@ -65,10 +80,10 @@ class ServiceAdmin(ReadOnlyForOrganizersMixin, admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
 
     def save_model(self, request: HttpRequest, obj: Service, form: Any, change: bool) -> None:
-        network.service_save(actor=request.user, service=obj)
+        service_save(actor=request.user, service=obj)
 
     def delete_model(self, request: HttpRequest, obj: Service) -> None:
-        network.service_delete(actor=request.user, service=obj)
+        service_delete(actor=request.user, service=obj)
 
 
 @admin.register(ServiceAlias)
@@ -124,10 +139,10 @@ class UnionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return self._scope(request).covers_union(obj)
 
     def save_model(self, request: HttpRequest, obj: Union, form: Any, change: bool) -> None:
-        network.union_save(actor=request.user, union=obj)
+        union_save(actor=request.user, union=obj)
 
     def delete_model(self, request: HttpRequest, obj: Union) -> None:
-        network.union_delete(actor=request.user, union=obj)
+        union_delete(actor=request.user, union=obj)
 
 
 class StationChildInline(admin.TabularInline):
@@ -296,7 +311,7 @@ class StationAdmin(
                 ]  # fmt: skip
             _describe_unsaved(formset)
         chosen = form.cleaned_data.get("services")
-        network.station_save(
+        station_save(
             actor=request.user,
             station=form.instance,
             services=None if chosen is None else [service.code for service in chosen],
@@ -305,7 +320,7 @@ class StationAdmin(
         )
 
     def delete_model(self, request: HttpRequest, obj: Station) -> None:
-        network.station_delete(actor=request.user, station=obj)
+        station_delete(actor=request.user, station=obj)
 
     @admin.action(description=_("暂停所选站点"))
     def pause_stations(self, request: HttpRequest, queryset: QuerySet[Station]) -> None:
@@ -319,7 +334,7 @@ class StationAdmin(
         changed = 0
         for station in queryset.select_related("union"):
             try:
-                network.station_set_status(actor=request.user, station=station, status=status)
+                station_set_status(actor=request.user, station=station, status=status)
                 changed += 1
             except (DomainError, ValidationError) as exc:
                 self.message_user(request, f"{station.code}: {exc}", messages.ERROR)
@@ -373,7 +388,7 @@ class MembershipForm(forms.ModelForm):
             return data
         existing = self.instance if self.instance.pk else None
         try:
-            network.membership_check(
+            membership_check(
                 actor=self.actor,
                 user=data.get("user") or self.instance.user,
                 union=data["union"],
@@ -413,7 +428,7 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         data = form.cleaned_data
         if change:
-            saved = network.membership_change(
+            saved = membership_change(
                 actor=request.user,
                 membership=obj,
                 role=data["role"],
@@ -421,7 +436,7 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 stations=data.get("stations") or (),
             )
         else:
-            saved = network.membership_grant(
+            saved = membership_grant(
                 actor=request.user,
                 user=data["user"],
                 union=data["union"],
@@ -434,7 +449,7 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         """The stations were written by the service with the membership."""
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        network.membership_revoke(actor=request.user, membership=obj)
+        membership_revoke(actor=request.user, membership=obj)
 
 
 class StationChildAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

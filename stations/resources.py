@@ -5,7 +5,7 @@ Headers in Chinese (站点编号, 站点名称, 地址, 经度, 纬度, 服务�
 GCJ-02 (Amap, Tencent) or BD-09 (Baidu), named per file (``options["crs"]``), and are
 stored as WGS-84; "经度,纬度" may sit in one cell. Services may be written as their Chinese
 names; hours as text ("周一至周五 9:00-17:00，周六日 10:00-16:00"). Each row is written
-by ``stations.services.network.station_upsert`` (scoping, validation, history), or on
+by ``stations.services.stations.station_upsert`` (scoping, validation, history), or on
 PostGIS by ``stations.services.station_import`` for a whole file at once.
 """
 
@@ -33,8 +33,8 @@ from core.tabular import Column, fold, tidy
 from stations import hours_text
 from stations.models import Region, Service, ServiceAlias, Station, Union, Visit
 from stations.services import station_import
-from stations.services.network import station_upsert
 from stations.services.service_aliases import service_key
+from stations.services.stations import station_upsert
 
 SERVICE_SPLIT = re.compile(r"[、,，;；/|\s]+")
 #: More than this share of a GCJ-02 file's points land outside their region (by more than

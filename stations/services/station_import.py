@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict
 from stations import hours
 from stations.models import Closure, DayHours, OpeningPeriod, Service, Station
-from stations.services.network import station_refresh_cache
+from stations.services.stations import station_refresh_cache
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

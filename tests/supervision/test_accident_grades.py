@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from core import time as local_time
-from stations.services import network as stations_services
+from stations.services import memberships as stations_services
 from supervision import selectors
 from supervision.exceptions import SupervisionError
 from supervision.models import AccidentCause, InjuredPerson

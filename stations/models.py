@@ -211,7 +211,7 @@ class ServiceAlias(models.Model):
     """Another way clerks write a catalogue service (“开水” for 热水, “WiFi” for 无线网络).
 
     An import matches a service by its code, its name or one of these aliases, each
-    compared after NFKC, case folding and without spaces (``stations.resources``).
+    compared after NFKC, case folding and without spaces (``stations.resources.stations``).
     Seeded by ``0010_service_alias``; organizers add more in the admin.
     """
 

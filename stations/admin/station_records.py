@@ -16,7 +16,7 @@ from core.admin import ScopedAdminMixin
 from core.admin_import import TabularExportMixin
 from core.errors import DomainError
 from stations.models import FacilityReport, Feedback, Inspection, Station, Visit
-from stations.resources import VisitResource
+from stations.resources.visits import VisitResource
 from stations.services import inspections, public_reports
 
 

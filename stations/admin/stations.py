@@ -23,7 +23,7 @@ from core.admin_import import TabularAdminMixin
 from core.errors import DomainError
 from core.scoping import scope_for
 from stations.models import Closure, OpeningPeriod, Region, Service, ServiceAlias, Station
-from stations.resources import StationResource
+from stations.resources.stations import StationResource
 from stations.services import service_aliases
 from stations.services.stations import (
     ClosureInput,

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import datum
-from core import time as local_time
 from core.errors import DomainError
 from core.importing import WARNINGS, ImportReport, RowInvalid, RowOutcome, TabularResource
 from core.normalize import choice, parse_altitude, parse_flag, point_from_cells
@@ -31,7 +30,7 @@ from core.scoping import scope_for
 from core.spatial import is_postgis
 from core.tabular import Column, fold, tidy
 from stations import hours_text
-from stations.models import Region, Service, ServiceAlias, Station, Union, Visit
+from stations.models import Region, Service, ServiceAlias, Station, Union
 from stations.services import station_import
 from stations.services.service_aliases import service_key
 from stations.services.stations import station_upsert
@@ -459,43 +458,3 @@ def _staged_row(
         is_24h=None if hours is None else hours[0],
         periods=None if hours is None else list(hours[1]),
     )  # fmt: skip
-
-
-class VisitResource(TabularResource):
-    """Visits as the desk logged them: station, time, category, services. Nobody is named
-    (not the worker, not the staff member who logged it); export only."""
-
-    kind = "visits"
-    key_column = "station"
-    columns = (
-        Column("occurred_at", "到访时间"), Column("station", "站点编号"),
-        Column("station_name", "站点名称"), Column("category", "劳动者类别"),
-        Column("services", "使用的服务"),
-    )  # fmt: skip
-
-    class Meta:
-        model = Visit
-        fields = ()
-
-    def clean_row(self, cells: dict[str, str]) -> dict[str, Any]:
-        raise RowInvalid({"station": _("到访记录只能由站点工作台上传，不能导入。")})
-
-    def current_values(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        return {}
-
-    def prepare(self) -> None:
-        self.service_names = dict(Service.objects.values_list("code", "name"))
-
-    def export_values(self, visit: Visit) -> dict[str, str]:
-        if not self._prepared:
-            self.prepare()
-            self._prepared = True
-        return {
-            "occurred_at": f"{local_time.to_local(visit.occurred_at):%Y-%m-%d %H:%M}",
-            "station": visit.station.code, "station_name": visit.station.name,
-            "category": str(visit.get_category_display()),
-            "services": "、".join(self.service_names.get(c, c) for c in visit.services or ()),
-        }  # fmt: skip
-
-    def export_queryset(self, queryset: Any) -> Any:
-        return queryset.select_related("station")

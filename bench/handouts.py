@@ -104,7 +104,7 @@ def main() -> None:
         from campaigns.models import Item, StockLevel
         from campaigns.services import ledger, lifecycle, locations
         from stations.models import Region, Union
-        from stations.services.network import union_save
+        from stations.services.regions_unions import union_save
 
         region = Region.objects.create(code="630100", name="西宁市", level="prefecture")
         union = union_save(actor=None, union=Union(code="QH-XN", name="西宁市总工会",

@@ -86,8 +86,8 @@ def main() -> None:
 
         from core.importing import import_file
         from stations.models import Station
-        from stations.resources import StationResource
-        from stations.services.network import region_upsert, union_upsert
+        from stations.resources.stations import StationResource
+        from stations.services.regions_unions import region_upsert, union_upsert
 
         region_upsert(actor=None, code="630000", name="青海省", level="province")
         region_upsert(

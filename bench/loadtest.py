@@ -26,7 +26,7 @@ def seed() -> None:
 
     from bench import fill
     from stations.models import Region, Station, Union
-    from stations.services.network import union_save
+    from stations.services.regions_unions import union_save
 
     n = int(os.environ.get("LOAD_STATIONS", "10000"))
     if not Station.objects.exists():

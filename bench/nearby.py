@@ -81,7 +81,7 @@ def main() -> None:
 
         region = Region.objects.create(code="630000", name="青海省", level="province")
         union = Union(code="QH", name="青海省总工会", kind="province", region=region)
-        from stations.services.network import union_save
+        from stations.services.regions_unions import union_save
 
         union_save(actor=None, union=union)
         started = time.perf_counter()

@@ -115,7 +115,7 @@ def build(args: argparse.Namespace, url: str) -> dict:
     from django.db import connection
 
     from stations.models import Region, Union
-    from stations.services.network import union_save
+    from stations.services.regions_unions import union_save
 
     provinces: dict[str, tuple[int, int]] = {}
     for prefix, name, *_ in fill.CITIES:

@@ -159,7 +159,7 @@ def main() -> None:
         from maps import geojson, selectors, tiles
         from maps.presenters import stations as presenters
         from stations.models import Region, Union
-        from stations.services.network import union_save
+        from stations.services.regions_unions import union_save
 
         region = Region.objects.create(code="630000", name="青海省", level="province")
         union = Union(code="QH", name="青海省总工会", kind="province", region=region)

@@ -162,7 +162,7 @@ def dump_version() -> str:
     their ids (a station leaving and another arriving changes it) and the format.
 
     Every write of a station's own fields, services or hours goes through
-    ``stations.services.network.station_save``, which saves the row (``updated_at``).
+    ``stations.services.stations.station_save``, which saves the row (``updated_at``).
     """
     found = open_stations().aggregate(n=Count("id"), newest=Max("updated_at"), ids=Sum("id"))
     newest = found["newest"].timestamp() if found["newest"] else 0

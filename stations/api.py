@@ -17,15 +17,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.categories import WorkerCategory
-from core.errors import NotFound, PermissionDenied
-from core.identifiers import code_lookup_form
 from core.parsers import JSONWithoutNulParser
-from core.scoping import scope_for
 from core.throttling import PublicFormThrottle
 from stations import selectors
 from stations.exceptions import StationsError
-from stations.models import Station
-from stations.services import network, public_reports
+from stations.services import public_reports
+from stations.services.closures import (
+    station_closure_add,
+    station_closure_end,
+    station_day_hours_clear,
+    station_day_hours_set,
+)
 from stations.services.visits import (
     VISIT_BATCH_LIMIT,
     VisitInput,
@@ -123,24 +125,11 @@ class TodayView(DeskView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        code = code_lookup_form(request.query_params.get("station"))
-        station = Station.objects.filter(code=code).select_related("union").first()
-        if station is None:
-            raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")
-        if not scope_for(request.user).may_staff_station(station):
-            raise PermissionDenied(_("您不负责站点 %(code)s。") % {"code": station.code})
+        station = selectors.station_for_staff(
+            actor=request.user, code=request.query_params.get("station")
+        )
         counts = selectors.visits_today(station=station)
         return Response({"station": station.code, "counts": counts, "total": sum(counts.values())})
-
-
-def _desk_station(request: Request, code: str) -> Station:
-    """The station ``code`` for its staff (or an organizer above it): 404 if none, 403 if
-    it is not theirs."""
-    station = selectors.station_by_code(code=code)
-    if station is None:
-        raise NotFound(_("没有编号为 %(code)s 的站点。") % {"code": code[:40]}, field="station")
-    network.require_station_staff(request.user, station)
-    return station
 
 
 class ClosureSerializer(serializers.Serializer):
@@ -179,7 +168,7 @@ class ClosuresView(DeskView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, code: str) -> Response:
-        station = _desk_station(request, code)
+        station = selectors.station_for_staff(actor=request.user, code=code)
         closures = selectors.closures_ahead(station=station)
         days = selectors.day_hours_ahead(station=station)
         return Response(
@@ -198,7 +187,7 @@ class ClosuresView(DeskView):
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, code: str) -> Response:
-        station = _desk_station(request, code)
+        station = selectors.station_for_staff(actor=request.user, code=code)
         key = (request.headers.get("Idempotency-Key") or "").strip() or None
         if key is not None and (len(key) > 64 or not key.isprintable()):
             raise StationsError(
@@ -207,7 +196,7 @@ class ClosuresView(DeskView):
             )
         serializer = ClosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        closure = network.station_closure_add(
+        closure = station_closure_add(
             actor=request.user, station=station, key=key, **serializer.validated_data
         )
         return Response({"station": station.code, **closure_body(closure)}, status=201)
@@ -220,8 +209,8 @@ class ClosureEndView(DeskView):
         responses={204: None},
     )
     def delete(self, request: Request, code: str, pk: int) -> Response:
-        station = _desk_station(request, code)
-        network.station_closure_end(actor=request.user, station=station, closure_id=pk)
+        station = selectors.station_for_staff(actor=request.user, code=code)
+        station_closure_end(actor=request.user, station=station, closure_id=pk)
         return Response(status=204)
 
 
@@ -257,11 +246,11 @@ class DayHoursView(DeskView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def put(self, request: Request, code: str, day: str) -> Response:
-        station = _desk_station(request, code)
+        station = selectors.station_for_staff(actor=request.user, code=code)
         on = _day(day)
         serializer = DayHoursSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        changed = network.station_day_hours_set(
+        changed = station_day_hours_set(
             actor=request.user, station=station, day=on, **serializer.validated_data
         )
         return Response({"station": station.code, **day_hours_body(changed)})
@@ -272,8 +261,8 @@ class DayHoursView(DeskView):
         responses={204: None},
     )
     def delete(self, request: Request, code: str, day: str) -> Response:
-        station = _desk_station(request, code)
-        network.station_day_hours_clear(actor=request.user, station=station, day=_day(day))
+        station = selectors.station_for_staff(actor=request.user, code=code)
+        station_day_hours_clear(actor=request.user, station=station, day=_day(day))
         return Response(status=204)
 
 

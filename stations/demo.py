@@ -12,7 +12,7 @@ from django.db import transaction
 
 from core import time as local_time
 from stations.models import Inspection, Station, Union
-from stations.services import inspections, network
+from stations.services import inspections, memberships
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo login, quick start only
 
@@ -46,7 +46,7 @@ def create_demo_accounts() -> list[DemoAccount]:
             "Demo accounts are only created by the quick start (YIZHAN_ALLOW_DEMO is off)."
         )
     for account in DEMO_ACCOUNTS:
-        user = network.account_ensure(
+        user = memberships.account_ensure(
             actor=None,
             username=account.username,
             password=DEMO_PASSWORD,
@@ -54,7 +54,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         )
         union = Union.objects.get(code=account.union_code)
         stations = list(Station.objects.filter(code__in=account.station_codes))
-        network.membership_grant(
+        memberships.membership_grant(
             actor=None, user=user, union=union, role=account.role, stations=stations
         )
     return list(DEMO_ACCOUNTS)

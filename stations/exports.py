@@ -72,7 +72,7 @@ def visits_xlsx(report: dict[str, Any]) -> bytes:
 
 
 def area_xlsx(table: Any, *, city_of: Any) -> bytes:
-    """The province overview's table (``stations.views_province.AreaTable``) as XLSX: a
+    """The province overview's table (``stations.views.province.AreaTable``) as XLSX: a
     sheet 各市州 (or 各县区) with the city in its own column, the report date as a date
     cell, numbers and rates as numbers, columns sized."""
     book = Workbook()

@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from stations.services import network
-from stations.services.network import ClosureInput, PeriodInput
+from stations.services.regions_unions import region_upsert, union_upsert
+from stations.services.stations import ClosureInput, PeriodInput, station_upsert
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -38,7 +38,7 @@ def load_network(*, directory: Path | None = None) -> LoadReport:
     """Qinghai's divisions and its union tree (real reference data, not demo)."""
     report = LoadReport()
     for row in _read("regions.json", directory):
-        network.region_upsert(
+        region_upsert(
             actor=None,
             code=row["code"],
             name=row["name"],
@@ -50,7 +50,7 @@ def load_network(*, directory: Path | None = None) -> LoadReport:
         )
         report.regions += 1
     for row in _read("unions.json", directory):
-        network.union_upsert(
+        union_upsert(
             actor=None,
             code=row["code"],
             name=row["name"],
@@ -91,7 +91,7 @@ def load_demo_stations(*, directory: Path | None = None) -> LoadReport:
             )
             for c in row.get("closures", [])
         ]
-        _station, created = network.station_upsert(
+        _station, created = station_upsert(
             actor=None,
             code=row["code"],
             union_code=row["union"],

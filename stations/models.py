@@ -78,7 +78,7 @@ class Union(models.Model):
 
     ``path`` is the materialized path of codes from the root, each followed by "/"
     (``QH/QH-XN/QH-XN-CZ/``), so "everything under this union" is one prefix query on an
-    indexed column. Only ``stations.services.network.union_*`` functions write it.
+    indexed column. Only ``stations.services.regions_unions.union_*`` functions write it.
     """
 
     class Kind(models.TextChoices):
@@ -150,7 +150,7 @@ def path_and_above(path: str) -> list[str]:
 class Membership(models.Model):
     """A user's role in a union; station staff are also tied to the stations they run.
 
-    Written only by ``stations.services.network.membership_*`` (a security event).
+    Written only by ``stations.services.memberships.membership_*`` (a security event).
     """
 
     class Role(models.TextChoices):
@@ -211,7 +211,7 @@ class ServiceAlias(models.Model):
     """Another way clerks write a catalogue service (“开水” for 热水, “WiFi” for 无线网络).
 
     An import matches a service by its code, its name or one of these aliases, each
-    compared after NFKC, case folding and without spaces (``stations.resources``).
+    compared after NFKC, case folding and without spaces (``stations.resources.stations``).
     Seeded by ``0010_service_alias``; organizers add more in the admin.
     """
 
@@ -308,7 +308,7 @@ class Station(models.Model):
     is_24h = models.BooleanField(_("24 小时开放"), default=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
     # Read-side copies of the periods, closures and service codes, rebuilt by
-    # stations.services.network.station_save whenever those change, so the public finder
+    # stations.services.stations.station_save whenever those change, so the public finder
     # answers from one row per station (see docs/performance.md).
     schedule = models.JSONField(_("开放时间缓存"), default=dict, blank=True, editable=False)
     service_codes = models.JSONField(_("服务项目缓存"), default=list, blank=True, editable=False)

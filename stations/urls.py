@@ -1,14 +1,14 @@
 from django.urls import path
 
-from stations import views, views_organizer, views_province
+from stations.views import desk, organizer, province
 
 app_name = "stations"
 
 urlpatterns = [
-    path("desk/", views.desk, name="desk"),
-    path("desk/sw.js", views.desk_service_worker, name="desk-sw"),
-    path("organizer/", views_organizer.overview, name="organizer"),
-    path("organizer/province/", views_province.province, name="province"),
-    path("organizer/province.xlsx", views_province.province_xlsx, name="province-export"),
-    path("organizer/visits.<str:fmt>", views_organizer.export_visits, name="organizer-export"),
+    path("desk/", desk.desk, name="desk"),
+    path("desk/sw.js", desk.desk_service_worker, name="desk-sw"),
+    path("organizer/", organizer.overview, name="organizer"),
+    path("organizer/province/", province.province, name="province"),
+    path("organizer/province.xlsx", province.province_xlsx, name="province-export"),
+    path("organizer/visits.<str:fmt>", organizer.export_visits, name="organizer-export"),
 ]

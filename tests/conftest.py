@@ -9,7 +9,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from stations.models import Region, Station, Union
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import RegionFactory, StationFactory, UnionFactory, UserFactory
 
 

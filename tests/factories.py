@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 
 from stations.models import Region, Station, Union
-from stations.services.network import PeriodInput, region_save, station_save, union_save
+from stations.services.regions_unions import region_save, union_save
+from stations.services.stations import PeriodInput, station_save
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from core.admin import ScopedAdminMixin
 from core.scoping import forget_scope
 from stations.models import Union
-from stations.services import network as network_services
+from stations.services import memberships as network_services
 from tests.worlds import demo_world
 
 pytestmark = [pytest.mark.django_db]

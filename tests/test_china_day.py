@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 from core import seasons
 from core import time as local_time
 from stations.models import Closure, VisitDaily
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from supervision.forms import FindingForm, FindingStepForm
 from tests.factories import period
 

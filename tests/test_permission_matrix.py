@@ -53,7 +53,7 @@ from core import time as local_time
 from core.admin import ScopedAdminMixin
 from core.scoping import forget_scope
 from stations.models import Station, Union
-from stations.services import network
+from stations.services import closures, memberships
 from stations.services.visits import VisitInput, visit_record_batch
 from supervision.demo import load_demo_supervision
 from supervision.models import (
@@ -169,7 +169,7 @@ class World:
 
 
 def _user(username: str, *, is_staff: bool) -> Any:
-    return network.account_ensure(
+    return memberships.account_ensure(
         actor=None, username=username, password="pw-12345678", is_staff=is_staff
     )
 
@@ -209,12 +209,12 @@ def build_world() -> World:
     load_demo_supervision()
     User = get_user_model()
     staff_b = _user("matrix-staff-b", is_staff=False)
-    network.membership_grant(
+    memberships.membership_grant(
         actor=None, user=staff_b, union=Union.objects.get(code="QH-XN"), role="station_staff",
         stations=[Station.objects.get(code="QH-XN-0003")],
     )  # fmt: skip
     golmud = _user("matrix-org-golmud", is_staff=True)
-    network.membership_grant(
+    memberships.membership_grant(
         actor=None, user=golmud, union=Union.objects.get(code="QH-HX-GEM"), role="organizer"
     )
     users = {
@@ -233,7 +233,7 @@ def build_world() -> World:
     station = Station.objects.get(code="QH-XN-0001")
     campaign = Campaign.objects.get(union__code="QH-XN")
     today = local_time.today()
-    closure = network.station_closure_add(
+    closure = closures.station_closure_add(
         actor=None, station=station, starts_on=today + dt.timedelta(days=5),
         ends_on=today + dt.timedelta(days=5), reason="停水",
     )  # fmt: skip
@@ -387,7 +387,7 @@ def _visit_for_undo(w: World, role: str, objects: dict[str, Any]) -> None:
 
 def _day_hours_changed(w: World, role: str, objects: dict[str, Any]) -> None:
     """Tomorrow has changed hours (so that clearing them has something to clear)."""
-    network.station_day_hours_set(
+    closures.station_day_hours_set(
         actor=None, station=Station.objects.get(code=objects["station"]),
         day=dt.date.fromisoformat(objects["tomorrow"]), opens=dt.time(10), closes=dt.time(16),
     )  # fmt: skip

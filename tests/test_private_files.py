@@ -50,7 +50,7 @@ def test_the_private_root_is_outside_the_web_root():
 
 @pytest.fixture
 def organizer_golmud(network):
-    from stations.services.network import membership_grant
+    from stations.services.memberships import membership_grant
 
     user = UserFactory(username="org-golmud")
     membership_grant(actor=None, user=user, union=network.golmud, role="organizer")

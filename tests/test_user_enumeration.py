@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from stations.models import Membership
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

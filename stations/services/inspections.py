@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core import time as local_time
 from stations.exceptions import StationsError
 from stations.models import Inspection, Station
-from stations.services.network import require_union
+from stations.services._common import require_union
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

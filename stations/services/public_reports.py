@@ -13,7 +13,7 @@ from core.identifiers import code_lookup_form
 from core.photos import photo_without_metadata
 from stations.exceptions import StationsError
 from stations.models import FacilityReport, Feedback, Station
-from stations.services.network import require_union
+from stations.services._common import require_union
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

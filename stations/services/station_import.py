@@ -1,7 +1,7 @@
 """A whole file of stations written at once on PostGIS: COPY into a staging table, then one
 set-based merge.
 
-The rows arrive judged and cleaned by ``stations.resources.StationResource`` (the same
+The rows arrive judged and cleaned by ``stations.resources.stations.StationResource`` (the same
 checks as ``station_upsert``: code, lengths, union and region, scope, bounds, services,
 hours). They are streamed with COPY into a temporary table batch by batch, so memory does
 not grow with the file; at the end one INSERT (new codes) and one UPDATE (known codes)
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict
 from stations import hours
 from stations.models import Closure, DayHours, OpeningPeriod, Service, Station
-from stations.services.network import station_refresh_cache
+from stations.services.stations import station_refresh_cache
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

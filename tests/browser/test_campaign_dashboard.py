@@ -13,7 +13,7 @@ import pytest
 from campaigns.models import Item
 from campaigns.services import ledger, lifecycle, locations, planner, reorder_levels
 from core import time as local_time
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

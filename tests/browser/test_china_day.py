@@ -16,7 +16,8 @@ import pytest
 import time_machine
 
 from stations.models import Visit
-from stations.services.network import membership_grant, station_save
+from stations.services.memberships import membership_grant
+from stations.services.stations import station_save
 from supervision.models import Finding
 from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.factories import UserFactory, period

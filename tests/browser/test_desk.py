@@ -10,7 +10,8 @@ import pytest
 from django.apps import apps
 
 from stations.models import Visit
-from stations.services.network import membership_grant, station_save
+from stations.services.memberships import membership_grant
+from stations.services.stations import station_save
 from tests.browser.conftest import wait_until
 from tests.factories import UserFactory
 

@@ -18,7 +18,8 @@ from campaigns.selectors.stock import item_get
 from campaigns.services import ledger, lifecycle, locations, vouchers
 from core import time as local_time
 from stations.models import Closure, DayHours, Visit
-from stations.services.network import membership_grant, station_save
+from stations.services.memberships import membership_grant
+from stations.services.stations import station_save
 from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.factories import UserFactory
 

@@ -13,7 +13,7 @@ import pytest
 
 from core import time as local_time
 from stations.models import VisitDaily
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory, bare_visits
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -20,7 +20,8 @@ from playwright.sync_api import expect
 
 from maps import selectors
 from stations.models import Region, Station
-from stations.services.network import station_closure_add, station_set_status
+from stations.services.closures import station_closure_add
+from stations.services.stations import station_set_status
 from tests.browser.conftest import wait_until, zoom
 from tests.maps.conftest import SHANGHAI
 from tests.worlds import demo_world

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stations.models import Station
-from stations.services.network import station_set_status
+from stations.services.stations import station_set_status
 from tests.browser.conftest import wait_until
 from tests.maps.conftest import XINING, haversine_m
 

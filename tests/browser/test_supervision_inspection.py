@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from core import time as local_time
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from supervision.models import Finding, FindingPhoto
 from tests.browser.conftest import wait_for_service_worker, wait_until
 from tests.factories import UserFactory

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from core import time as local_time
 from stations.models import Region
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.browser.conftest import wait_until
 from tests.factories import UserFactory
 from tests.welfare.factories import WorkplaceFactory

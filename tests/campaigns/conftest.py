@@ -8,7 +8,7 @@ import pytest
 from campaigns.models import Campaign, Item, StockLocation
 from campaigns.services import lifecycle, locations
 from core.scoping import forget_scope
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 
 

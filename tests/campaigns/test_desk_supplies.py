@@ -14,7 +14,7 @@ from campaigns.models import Distribution, StockLevel, Voucher
 from campaigns.services import ledger, vouchers
 from campaigns.services.desk import DeskAction, desk_actions_apply
 from core.errors import Conflict, NotFound, PermissionDenied
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.campaigns.factories import ItemFactory
 from tests.factories import UserFactory
 

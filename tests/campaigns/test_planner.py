@@ -18,7 +18,7 @@ from campaigns.models import Allocation, Transfer
 from campaigns.services import ledger, lifecycle, locations, plan_confirmation, planner
 from campaigns.tasks import plan_campaign
 from config.celery_app import app
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from tests.celery_state import forget_broker_connections
 from tests.factories import StationFactory, bare_visits
 from welfare import services as welfare_services

@@ -25,7 +25,7 @@ from campaigns.models import (
 )
 from campaigns.services import ledger, lifecycle, locations, planner, reorder_levels
 from core.scoping import forget_scope
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db]

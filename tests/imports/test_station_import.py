@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from core.datum import wgs84_to_bd09, wgs84_to_gcj02
 from core.importing import import_file
 from stations.models import OpeningPeriod, Region, Station
-from stations.resources import StationResource
-from stations.services.network import region_save
+from stations.resources.stations import StationResource
+from stations.services.regions_unions import region_save
 from tests.imports.test_tabular import zip_bomb
 
 pytestmark = [pytest.mark.django_db]

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from stations.models import Station
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from tests.factories import StationFactory, period
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -123,8 +123,8 @@ def test_unknown_station_answers_404(client, db):
 
 @time_machine.travel(WEDNESDAY_10, tick=False)
 def test_closures_are_listed_and_close_the_day(client, city):
-    from stations.services import network as services
-    from stations.services.network import ClosureInput
+    from stations.services import stations as services
+    from stations.services.stations import ClosureInput
 
     station = Station.objects.get(code="QH-XN-1001")
     services.station_save(

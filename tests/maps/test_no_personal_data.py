@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from core import time as local_time
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from stations.services.visits import VisitInput, visit_record_batch
 from tests.factories import UserFactory
 from tests.welfare.factories import HazardReportFactory, WorkerFactory, WorkplaceFactory

@@ -12,7 +12,7 @@ from django.db import connection
 
 from maps import geojson
 from stations.models import Station
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from tests.factories import StationFactory, period
 from tests.maps.conftest import WEDNESDAY_10
 

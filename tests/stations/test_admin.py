@@ -27,8 +27,9 @@ from stations.models import (
     Visit,
 )
 from stations.services.inspections import inspection_record
-from stations.services.network import membership_grant, station_save
+from stations.services.memberships import membership_grant
 from stations.services.public_reports import feedback_submit, report_submit
+from stations.services.stations import station_save
 from stations.services.visits import VisitInput, visit_record_batch
 from tests.factories import UserFactory, period
 

@@ -10,8 +10,9 @@ import time_machine
 from rest_framework.test import APIClient
 
 from stations.models import Closure, Membership
-from stations.services import network as network_services
-from stations.services.network import membership_grant, station_save
+from stations.services import closures
+from stations.services.memberships import membership_grant
+from stations.services.stations import PeriodInput, station_save
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +31,7 @@ def _clock():
 @pytest.fixture
 def open_station(network):
     """The Xining station open every day 08:00–20:00."""
-    periods = [
-        network_services.PeriodInput(weekday=d, opens=dt.time(8), closes=dt.time(20))
-        for d in range(1, 8)
-    ]
+    periods = [PeriodInput(weekday=d, opens=dt.time(8), closes=dt.time(20)) for d in range(1, 8)]
     return station_save(actor=None, station=network.xining_station, periods=periods)
 
 
@@ -155,7 +153,7 @@ def test_missing_field_is_named(open_station, staff_xining):
 
 def test_reopen_removes_a_closure_under_way_from_today(open_station, staff_xining):
     client = client_for(staff_xining)
-    earlier = network_services.station_closure_add(
+    earlier = closures.station_closure_add(
         actor=None, station=open_station, starts_on=dt.date(2027, 7, 12),
         ends_on=dt.date(2027, 7, 20), reason="停电", today=dt.date(2027, 7, 12),
     )  # fmt: skip
@@ -171,7 +169,7 @@ def test_reopen_removes_a_closure_under_way_from_today(open_station, staff_xinin
 
 
 def test_reopen_elsewhere_is_refused(open_station, staff_golmud):
-    closure = network_services.station_closure_add(
+    closure = closures.station_closure_add(
         actor=None, station=open_station, starts_on=TODAY, ends_on=TODAY, reason="停水"
     )
     response = client_for(staff_golmud).delete(

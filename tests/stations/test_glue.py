@@ -8,7 +8,7 @@ import pytest
 from core.errors import NotFound, PermissionDenied
 from stations.models import path_and_above
 from stations.selectors import organizer_emails_above, station_for_staff
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 
 

@@ -16,7 +16,7 @@ from stations.fixtures_loader import load_demo_stations, load_network
 from stations.models import HomeChoice, Station
 from stations.selectors import stations_needing_inspection
 from stations.services.inspections import inspection_record
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory, bare_visits
 
 pytestmark = [pytest.mark.django_db]

@@ -6,7 +6,7 @@ import pytest
 import tablib
 
 from stations.models import Station
-from stations.resources import StationResource
+from stations.resources.stations import StationResource
 
 pytestmark = [pytest.mark.django_db]
 

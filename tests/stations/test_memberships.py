@@ -8,12 +8,8 @@ from core.errors import Conflict, PermissionDenied
 from core.scoping import scope_for
 from stations.exceptions import StationsError
 from stations.models import Membership, Union
-from stations.services.network import (
-    membership_change,
-    membership_grant,
-    membership_revoke,
-    union_save,
-)
+from stations.services.memberships import membership_change, membership_grant, membership_revoke
+from stations.services.regions_unions import union_save
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db]

@@ -5,7 +5,9 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import PermissionDenied
 from core.scoping import scope_for
 from stations.models import Station, Union
-from stations.services.network import membership_grant, station_save, union_save
+from stations.services.memberships import membership_grant
+from stations.services.regions_unions import union_save
+from stations.services.stations import station_save
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from stations.exceptions import StationsError
 from stations.models import Closure, OpeningPeriod, Station
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from tests.factories import period
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spatialite]

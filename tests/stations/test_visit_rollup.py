@@ -20,7 +20,7 @@ from django.db import connection
 from stations.models import Station, Visit, VisitDaily
 from stations.selectors import visits_by_day, visits_by_day_raw
 from stations.services import partitions
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from stations.services.visits import (
     VisitInput,
     visit_record_batch,

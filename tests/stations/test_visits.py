@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from core.errors import PermissionDenied
 from stations.exceptions import StationsError
 from stations.models import Station, Visit
-from stations.services.network import station_save
+from stations.services.stations import station_save
 from stations.services.visits import VisitInput, visit_record_batch
 from tests.factories import UserFactory
 

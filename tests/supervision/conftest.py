@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core import time as local_time
-from stations.services import network as stations_services
+from stations.services import memberships as stations_services
 from supervision.services.inspections import FindingInput
 from tests.factories import UserFactory
 from tests.welfare.factories import WorkplaceFactory

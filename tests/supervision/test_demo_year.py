@@ -43,10 +43,10 @@ def test_the_demo_year(demo, client):
 
 def test_the_demo_quarterly_return_sums_match(demo, client, django_user_model):
     from stations.models import Union
-    from stations.services import network
+    from stations.services import memberships
 
     user = django_user_model.objects.create_user("demo-reader", password="pw-12345678")
-    network.membership_grant(
+    memberships.membership_grant(
         actor=None, user=user, union=Union.objects.get(code="QH-XN"), role="organizer"
     )
     today = local_time.today()

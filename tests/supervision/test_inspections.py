@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from core import time as local_time
 from core.errors import Conflict, PermissionDenied
-from stations.services import network as stations_services
+from stations.services import memberships as stations_services
 from supervision.exceptions import SupervisionError
 from supervision.models import ChecklistTemplate, Finding, FindingPhoto, Inspection
 from supervision.services import inspections as svc

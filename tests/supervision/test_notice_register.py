@@ -13,7 +13,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from stations.services import network as stations_services
+from stations.services import memberships as stations_services
 from supervision.exceptions import SupervisionError
 from supervision.models import Notice, NoticeSeries
 from supervision.services import inspections as svc

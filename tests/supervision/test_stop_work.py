@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from core import time as local_time
-from stations.services import network as stations_services
+from stations.services import memberships as stations_services
 from supervision.exceptions import SupervisionError
 from supervision.models import StopWorkProposal
 from supervision.services import stop_work as svc

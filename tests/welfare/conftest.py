@@ -12,7 +12,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from stations.models import Region
-from stations.services import network as stations_services
+from stations.services import memberships as stations_services
 from tests.factories import UserFactory
 
 XINING_POINT = {"lat": 36.63, "lng": 101.77}

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from core import time as local_time
 from stations.models import Station
-from stations.services import network as station_services
+from stations.services import stations as station_services
 from tests.factories import UserFactory
 from tests.welfare.factories import (
     HealthCheckFactory,

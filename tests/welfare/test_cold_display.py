@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from stations.demo import create_demo_accounts
 from stations.fixtures_loader import load_demo_stations, load_network
 from stations.models import Region
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 from welfare import services
 from welfare.demo import load_demo_welfare

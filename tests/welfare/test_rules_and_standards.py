@@ -14,7 +14,7 @@ from django.db import transaction
 
 from core.errors import PermissionDenied
 from stations.models import Region
-from stations.services.network import membership_grant
+from stations.services.memberships import membership_grant
 from tests.factories import UserFactory
 from tests.welfare.factories import WorkplaceFactory
 from welfare import rules, services, surveillance

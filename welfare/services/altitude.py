@@ -10,7 +10,7 @@ from django.db import transaction
 
 from core.dem import DemSampler
 from stations.models import Station
-from stations.services.network import station_set_altitude
+from stations.services.stations import station_set_altitude
 from welfare.models import Workplace
 from welfare.services._common import require_union, stamp
 from welfare.services.health import workplace_schedules_refresh

@@ -1,7 +1,7 @@
 """``manage.py import_stations FILE [--dry-run] [--crs wgs84|gcj02|bd09] [--union CODE]``."""
 
 from core.import_command import ImportCommand
-from stations.resources import StationResource
+from stations.resources.stations import StationResource
 
 
 class Command(ImportCommand):

@@ -5,7 +5,7 @@ Headers in Chinese (站点编号, 站点名称, 地址, 经度, 纬度, 服务�
 GCJ-02 (Amap, Tencent) or BD-09 (Baidu), named per file (``options["crs"]``), and are
 stored as WGS-84; "经度,纬度" may sit in one cell. Services may be written as their Chinese
 names; hours as text ("周一至周五 9:00-17:00，周六日 10:00-16:00"). Each row is written
-by ``stations.services.network.station_upsert`` (scoping, validation, history), or on
+by ``stations.services.stations.station_upsert`` (scoping, validation, history), or on
 PostGIS by ``stations.services.station_import`` for a whole file at once.
 """
 
@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import datum
-from core import time as local_time
 from core.errors import DomainError
 from core.importing import WARNINGS, ImportReport, RowInvalid, RowOutcome, TabularResource
 from core.normalize import choice, parse_altitude, parse_flag, point_from_cells
@@ -31,10 +30,10 @@ from core.scoping import scope_for
 from core.spatial import is_postgis
 from core.tabular import Column, fold, tidy
 from stations import hours_text
-from stations.models import Region, Service, ServiceAlias, Station, Union, Visit
+from stations.models import Region, Service, ServiceAlias, Station, Union
 from stations.services import station_import
-from stations.services.network import station_upsert
 from stations.services.service_aliases import service_key
+from stations.services.stations import station_upsert
 
 SERVICE_SPLIT = re.compile(r"[、,，;；/|\s]+")
 #: More than this share of a GCJ-02 file's points land outside their region (by more than
@@ -459,43 +458,3 @@ def _staged_row(
         is_24h=None if hours is None else hours[0],
         periods=None if hours is None else list(hours[1]),
     )  # fmt: skip
-
-
-class VisitResource(TabularResource):
-    """Visits as the desk logged them: station, time, category, services. Nobody is named
-    (not the worker, not the staff member who logged it); export only."""
-
-    kind = "visits"
-    key_column = "station"
-    columns = (
-        Column("occurred_at", "到访时间"), Column("station", "站点编号"),
-        Column("station_name", "站点名称"), Column("category", "劳动者类别"),
-        Column("services", "使用的服务"),
-    )  # fmt: skip
-
-    class Meta:
-        model = Visit
-        fields = ()
-
-    def clean_row(self, cells: dict[str, str]) -> dict[str, Any]:
-        raise RowInvalid({"station": _("到访记录只能由站点工作台上传，不能导入。")})
-
-    def current_values(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        return {}
-
-    def prepare(self) -> None:
-        self.service_names = dict(Service.objects.values_list("code", "name"))
-
-    def export_values(self, visit: Visit) -> dict[str, str]:
-        if not self._prepared:
-            self.prepare()
-            self._prepared = True
-        return {
-            "occurred_at": f"{local_time.to_local(visit.occurred_at):%Y-%m-%d %H:%M}",
-            "station": visit.station.code, "station_name": visit.station.name,
-            "category": str(visit.get_category_display()),
-            "services": "、".join(self.service_names.get(c, c) for c in visit.services or ()),
-        }  # fmt: skip
-
-    def export_queryset(self, queryset: Any) -> Any:
-        return queryset.select_related("station")

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import time as local_time
-from core.scoping import scope_for
+from core.access import organizer_scope
 from stations import exports
 from stations.models import Union
 from stations.overview import area_rows
@@ -37,9 +36,7 @@ class AreaTable:
 
 
 def _parent(request: HttpRequest) -> Union | None:
-    scope = scope_for(request.user)
-    if not scope.is_organizer:
-        raise PermissionDenied(_("只有组织者和工会管理员可以查看全省概览。"))
+    scope = organizer_scope(request)
     code = request.GET.get("union", "").strip()[:40]
     if not code:
         return None

@@ -1,4 +1,4 @@
-"""Pages for station staff and organizers (login required)."""
+"""The station desk: the page staff log visits on, and its service worker (login required)."""
 
 from __future__ import annotations
 

@@ -13,15 +13,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import time as local_time
+from core.access import organizer_scope
 from core.categories import WorkerCategory
-from core.scoping import scope_for
 from stations import exports, selectors
 from stations.forms import VisitReportForm
 from stations.models import Union
@@ -55,19 +54,13 @@ class ReportParams:
         return urlencode(values)
 
 
-def _require_organizer(request: HttpRequest) -> None:
-    if not scope_for(request.user).is_organizer:
-        raise PermissionDenied(_("只有组织者和工会管理员可以查看到访报表。"))
-
-
 def _params(request: HttpRequest) -> ReportParams:
     """Read and check the GET parameters.
 
     A union outside the user's scope is a 404; a bad date or period is reported in
     ``errors`` and replaced by the default (the last 14 days ending today, by day).
     """
-    _require_organizer(request)
-    scope = scope_for(request.user)
+    scope = organizer_scope(request)
     unions = scope.filter(Union.objects.all(), union_path_field="path").order_by("path")
     data = {name: value.strip() for name, value in request.GET.items()}
     form = VisitReportForm(data, unions=unions, today=local_time.today())

@@ -38,7 +38,8 @@ from welfare.models import (
     Workplace,
     WorkplaceHazard,
 )
-from welfare.resources import HealthCheckResource, WorkerResource, WorkplaceResource
+from welfare.resources.workers import HealthCheckResource, WorkerResource
+from welfare.resources.workplaces import WorkplaceResource
 
 
 class CorrectionForm(forms.ModelForm):

@@ -13,7 +13,7 @@ from core import time as local_time
 from core.errors import DomainError, PermissionDenied
 from welfare import services
 from welfare.models import Workplace
-from welfare.resources import WorkplaceResource
+from welfare.resources.workplaces import WorkplaceResource
 from welfare.validators import credit_code_check_char, validate_credit_code
 
 # Published codes of well-known companies (national enterprise credit publicity system).

@@ -21,7 +21,7 @@ from maps.selectors import StationRow, parsed_schedule, station_nearby
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Region, Station
-from welfare.selectors import alerts_merged
+from welfare.selectors.alerts import alerts_merged
 
 
 def english() -> bool:

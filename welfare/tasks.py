@@ -16,7 +16,7 @@ from core import time as local_time
 from stations.models import Membership, Region
 from welfare import services
 from welfare.official_feed import FeedError, fetch_documents
-from welfare.selectors import checks_due
+from welfare.selectors.health import checks_due
 from welfare.weather import WeatherError, fetch_daily
 
 DAY = 86400

@@ -18,9 +18,12 @@ from core.errors import DomainError
 from core.scoping import Scope, scope_for
 from core.tabular import formula_safe
 from core.throttling import public_form_retry_after, too_many
-from welfare import selectors, services
+from welfare import services
 from welfare.forms import HazardReportForm, HazardStatusForm, HotDaysForm, add_domain_error
 from welfare.models import Hazard
+from welfare.selectors.forecasts import hot_day_threshold, hot_days
+from welfare.selectors.hazards import public_station
+from welfare.selectors.workplaces import organizer_overview
 
 
 def _organizer_scope(request: HttpRequest) -> Scope:
@@ -53,7 +56,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
     """The public form: where (a point on the map, "use my location", or an address with
     its region), what, an optional photo and contact. No login. ``?station=CODE`` (the
     link on a station page) starts at that station."""
-    station = selectors.public_station(request.GET.get("station", ""))
+    station = public_station(request.GET.get("station", ""))
     if request.method != "POST":
         initial = {}
         if station is not None:
@@ -110,8 +113,8 @@ def workplace_map(request: HttpRequest) -> HttpResponse:
         "welfare/workplaces.html",
         {
             "hazards": Hazard.choices,
-            "hot_day_threshold": selectors.hot_day_threshold(),
-            **selectors.organizer_overview(scope=scope),
+            "hot_day_threshold": hot_day_threshold(),
+            **organizer_overview(scope=scope),
         },
     )
 
@@ -126,13 +129,13 @@ def hot_days_csv(request: HttpRequest) -> HttpResponse:
             " ".join(form.errors["year"]), status=400, content_type="text/plain; charset=utf-8"
         )
     year = form.cleaned_data["year"]
-    threshold = selectors.hot_day_threshold()
+    threshold = hot_day_threshold()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
         [_("区划代码"), _("区划"), _("%(t)s°C 以上天数") % {"t": f"{threshold:g}"}, _("日期")]
     )
-    for row in selectors.hot_days(year=year, threshold=threshold):
+    for row in hot_days(year=year, threshold=threshold):
         writer.writerow(
             [
                 row["region"],

@@ -25,7 +25,7 @@ from core import time as local_time
 from core.errors import DomainError
 from core.scoping import Scope, scope_for
 from stations.models import Union
-from welfare import selectors, services, surveillance
+from welfare import services, surveillance
 from welfare.forms import (
     HazardActionForm,
     HealthCheckRecordForm,
@@ -38,6 +38,9 @@ from welfare.forms import (
     add_domain_error,
 )
 from welfare.models import Hazard, HazardReport, HazardReward, Worker, Workplace
+from welfare.selectors.hazards import hazard_reports_in_scope, may_handle
+from welfare.selectors.health import open_follow_ups, workers_in_scope
+from welfare.selectors.rewards import reward_budgets, reward_totals, rewards_in_scope
 
 ROSTER_SALT = "welfare.roster-preview"
 ROSTER_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
@@ -56,7 +59,7 @@ def _workplaces(scope: Scope) -> Any:
 
 
 def _worker(scope: Scope, pk: int) -> Worker:
-    worker = selectors.workers_in_scope(scope).filter(pk=pk).first()
+    worker = workers_in_scope(scope).filter(pk=pk).first()
     if worker is None:
         raise Http404(_("没有这位劳动者，或不在您的管理范围内。"))
     return worker
@@ -75,7 +78,7 @@ def workers(request: HttpRequest) -> HttpResponse:
         workplace = workplaces.filter(pk=wanted).first() if wanted.isdigit() else None
         if workplace is None:
             raise Http404(_("没有这个作业场所，或不在您的管理范围内。"))
-    rows = selectors.workers_in_scope(scope, workplace=workplace)
+    rows = workers_in_scope(scope, workplace=workplace)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -132,7 +135,7 @@ def _worker_page(
         {
             "worker": worker,
             "checks": worker.checks.order_by("-checked_on", "-pk"),
-            "follow_ups": selectors.open_follow_ups(scope=scope, worker=worker),
+            "follow_ups": open_follow_ups(scope=scope, worker=worker),
             "check_form": check_form or HealthCheckRecordForm(initial={"checked_on": today}),
             "leave_form": leave_form or LeaveForm(initial={"left_on": today}),
             "rules": [
@@ -289,7 +292,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in {"", "open", *HazardReport.Status.values}:
         status = "open"
-    rows = selectors.hazard_reports_in_scope(scope, status=status)
+    rows = hazard_reports_in_scope(scope, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -299,7 +302,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
 
 
 def _report(scope: Scope, pk: int) -> HazardReport:
-    report = selectors.hazard_reports_in_scope(scope).filter(pk=pk).first()
+    report = hazard_reports_in_scope(scope).filter(pk=pk).first()
     if report is None:
         raise Http404(_("没有这条举报，或不在您的管理范围内。"))
     return report
@@ -336,7 +339,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "form": form,
-            "can_handle": bool(allowed) and selectors.may_handle(user=request.user, report=report),
+            "can_handle": bool(allowed) and may_handle(user=request.user, report=report),
             "contact": contact,
             "steps": report.steps.select_related("actor").order_by("at", "pk"),
             "reward": HazardReward.objects.filter(report=report).first(),
@@ -369,9 +372,9 @@ def _rewards_page(
         "welfare/organizer/rewards.html",
         {
             "year": year,
-            "rewards": selectors.rewards_in_scope(scope, year=year),
-            "budgets": selectors.reward_budgets(scope, year=year),
-            "totals": selectors.reward_totals(scope, year=year),
+            "rewards": rewards_in_scope(scope, year=year),
+            "budgets": reward_budgets(scope, year=year),
+            "totals": reward_totals(scope, year=year),
             "budget_form": budget_form
             or RewardBudgetForm(unions=_unions(scope), initial={"year": year}),
             "paid_form": paid_form or RewardPaidForm(initial={"paid_on": local_time.today()}),
@@ -409,7 +412,7 @@ def reward_budget(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reward_paid(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    reward = selectors.rewards_in_scope(scope).filter(pk=pk).first()
+    reward = rewards_in_scope(scope).filter(pk=pk).first()
     if reward is None:
         raise Http404(_("没有这笔奖励，或不在您的管理范围内。"))
     form = RewardPaidForm(request.POST)

@@ -167,7 +167,7 @@ def test_contraindication_flags_the_worker_and_lists(network, organizer_xining):
     worker.refresh_from_db()
     assert worker.needs_reassignment is True
     assert worker.next_check_due == dt.date(2025, 6, 1)
-    from welfare.selectors import checks_due
+    from welfare.selectors.health import checks_due
 
     due = checks_due(union=network.province, on=dt.date(2025, 5, 20))
     assert [w.name for w in due["soon"]] == ["李师傅"] and due["overdue"] == []

@@ -29,6 +29,12 @@ def workplaces_in_scope(
     return qs.distinct().order_by("name")
 
 
+def workplace_choices(scope: Scope) -> QuerySet[Workplace]:
+    """The scope's workplaces by name: the choices of the organizers' worker and roster
+    forms."""
+    return scope.filter(Workplace.objects.all()).order_by("name")
+
+
 def organizer_overview(*, scope: Scope, limit: int = 50) -> dict[str, Any]:
     """The organizers' welfare page: checks due, coming weather alerts and open reports
     under the scope's unions."""

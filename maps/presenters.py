@@ -9,7 +9,6 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,6 +20,7 @@ from maps.selectors import StationRow, parsed_schedule, station_nearby
 from stations import hours
 from stations import selectors as station_selectors
 from stations.models import Region, Station
+from welfare import rules_tables
 from welfare.selectors.alerts import alerts_merged
 
 
@@ -450,7 +450,7 @@ _CLAUSES = re.compile(r"(，|,\s*)")
 
 
 def _levels(kind: str) -> int:
-    return max(1, len(settings.WEATHER_RULES.get(kind, ())))
+    return max(1, len(rules_tables.table("WEATHER_RULES").get(kind, ())))
 
 
 def alert_strength(alert: dict[str, Any]) -> float:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-
+from welfare import rules_tables
 from welfare.models import Forecast
 
 
@@ -14,7 +13,9 @@ def hot_day_threshold() -> Decimal:
     """A hot day (高温天气) is one whose maximum reaches the first national heat-alert level
     (``WEATHER_RULES["heat"]``, 35 °C by 《防暑降温措施管理办法》); such days decide the
     heat allowance."""
-    return min(Decimal(str(rule["at_or_above"])) for rule in settings.WEATHER_RULES["heat"])
+    return min(
+        Decimal(str(rule["at_or_above"])) for rule in rules_tables.table("WEATHER_RULES")["heat"]
+    )
 
 
 def hot_days(*, year: int, threshold: Decimal | None = None) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from core.admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
 from core.errors import DomainError
 from welfare import services
 from welfare.models import HazardReport, HazardReward, RewardBudget
+from welfare.selectors.rewards import reward_of
 
 
 @admin.register(HazardReport)
@@ -41,7 +42,7 @@ class HazardReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("举报奖励"))
     def reward_text(self, obj: HazardReport) -> str:
-        reward = HazardReward.objects.filter(report=obj).first()
+        reward = reward_of(obj)
         if reward is None:
             return "—"
         state = pgettext("reward", "已发放") if reward.is_paid else pgettext("reward", "未发放")

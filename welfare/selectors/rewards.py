@@ -9,7 +9,7 @@ from django.db.models import QuerySet, Sum
 
 from core.scoping import Scope
 from stations.models import Union
-from welfare.models import HazardReward, RewardBudget
+from welfare.models import HazardReport, HazardReward, RewardBudget
 
 
 def budget_for(*, union: Union, year: int) -> RewardBudget | None:
@@ -36,6 +36,11 @@ def budget_paid(budget: RewardBudget) -> Decimal:
         if found is not None and found.pk == budget.pk:
             total += reward.amount
     return total
+
+
+def reward_of(report: HazardReport) -> HazardReward | None:
+    """The reward a report earned, if any (one per report)."""
+    return HazardReward.objects.filter(report=report).first()
 
 
 def rewards_in_scope(scope: Scope, *, year: int | None = None) -> QuerySet[HazardReward]:

@@ -20,8 +20,9 @@ from core.scoping import Scope
 from core.throttling import public_form_retry_after, too_many
 from welfare import services
 from welfare.forms import HazardActionForm, HazardReportForm, HazardStatusForm, add_domain_error
-from welfare.models import HazardReport, HazardReward
+from welfare.models import HazardReport
 from welfare.selectors.hazards import hazard_reports_in_scope, may_handle, public_station
+from welfare.selectors.rewards import reward_of
 
 PAGE_SIZE = 50
 
@@ -153,7 +154,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_handle": bool(allowed) and may_handle(user=request.user, report=report),
             "contact": contact,
             "steps": report.steps.select_related("actor").order_by("at", "pk"),
-            "reward": HazardReward.objects.filter(report=report).first(),
+            "reward": reward_of(report),
         },
         status=status,
     )

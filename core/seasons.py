@@ -18,6 +18,18 @@ WINTER = "winter"
 SUMMER = "summer"
 PLANNING = "planning"
 
+#: The months of each season of care; the rest are planning. A setting of the same name,
+#: when set, replaces this (as it replaces ``SEASON_SERVICES``).
+SEASON_MONTHS: dict[str, tuple[int, ...]] = {
+    WINTER: (11, 12, 1, 2, 3),
+    SUMMER: (5, 6, 7, 8, 9),
+}
+#: The services the map's filter chips put first in each season.
+SEASON_SERVICES: dict[str, tuple[str, ...]] = {
+    WINTER: ("heating", "hot_water"),
+    SUMMER: ("water", "shade", "first_aid"),
+}
+
 
 def current_season(on: dt.date | None = None) -> str:
     """ "winter", "summer" or "planning" (forced by ``YIZHAN_DEMO_SEASON`` when set)."""
@@ -25,10 +37,15 @@ def current_season(on: dt.date | None = None) -> str:
     if forced:
         return forced
     month = (on or local_time.today()).month
-    for season, months in settings.SEASON_MONTHS.items():
+    for season, months in getattr(settings, "SEASON_MONTHS", SEASON_MONTHS).items():
         if month in months:
             return season
     return PLANNING
+
+
+def season_services(season: str) -> tuple[str, ...]:
+    """The services shown first in ``season`` (``SEASON_SERVICES``; none in planning)."""
+    return tuple(getattr(settings, "SEASON_SERVICES", SEASON_SERVICES).get(season, ()))
 
 
 def next_care_season(on: dt.date | None = None) -> str:

@@ -75,7 +75,7 @@ def cities() -> list[dict[str, object]]:
 
 def service_choices() -> list[dict[str, object]]:
     """The service catalog, the season's services first (``SEASON_SERVICES``)."""
-    first = settings.SEASON_SERVICES.get(seasons.current_season(), ())
+    first = seasons.season_services(seasons.current_season())
     services = sorted(
         Service.objects.order_by("sort_order"),
         key=lambda s: first.index(s.code) if s.code in first else len(first),

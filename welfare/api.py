@@ -21,9 +21,15 @@ from core.parsers import JSONWithoutNulParser
 from core.scoping import scope_for
 from core.throttling import PublicFormThrottle
 from stations.models import Region, Union
-from welfare import selectors, services
+from welfare import services
 from welfare.models import Workplace
-from welfare.selectors import alert_body
+from welfare.selectors.alerts import (
+    alert_body,
+    alerts_for_region,
+    official_body,
+    official_for_region,
+)
+from welfare.selectors.workplaces import workplaces_in_scope
 
 
 class WorkplaceSerializer(serializers.Serializer):
@@ -99,7 +105,7 @@ class WorkplaceView(APIView):
         scope = scope_for(request.user)
         if not scope.is_organizer:
             raise PermissionDenied(_("只有组织者可以查看作业场所。"))
-        qs = selectors.workplaces_in_scope(
+        qs = workplaces_in_scope(
             scope,
             hazard=request.query_params.get("hazard") or None,
             overdue=request.query_params.get("overdue") in ("1", "true"),
@@ -188,9 +194,6 @@ class AlertsView(APIView):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise NotFound(_("未知的行政区划代码：%(code)s") % {"code": code[:10]}, field="region")
-        official = [
-            selectors.official_body(a, region=region)
-            for a in selectors.official_for_region(region=region)
-        ]
-        advisory = [alert_body(a) for a in selectors.alerts_for_region(region=region)]
+        official = [official_body(a, region=region) for a in official_for_region(region=region)]
+        advisory = [alert_body(a) for a in alerts_for_region(region=region)]
         return Response({"region": region.code, "alerts": official + advisory})

@@ -1,7 +1,8 @@
 """Cold rules: the cold-wave signal, wind chill with the work/warm-up schedule, and the
-cold-work grade. Pure functions over numbers; every threshold is a setting (with province
-overrides where a province's meteorological service sets its own), and each rule cites its
-source where its table is defined (``config/settings/base.py``).
+cold-work grade. Pure functions over numbers; every threshold is a national table (with
+province overrides, the setting ``WEATHER_RULE_OVERRIDES``, where a province's
+meteorological service sets its own), and each rule cites its source where its table is
+defined (``welfare/rules_tables.py``).
 
 - Cold wave (寒潮预警信号): 中国气象局令第16号《气象灾害预警信号发布与传播办法》(2007),
   附件 寒潮蓝色/黄色/橙色/红色预警信号 — the fall of the daily minimum within 24 or 48 h,
@@ -24,6 +25,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+
+from welfare import rules_tables
 
 #: The JAG/TI index is defined for air at or below 10 °C and wind of at least 4.8 km/h;
 #: outside that the index is the air temperature.
@@ -50,7 +53,7 @@ def wind_chill(*, temperature: float, wind_kmh: float) -> float:
 
 def rules_for(province: str) -> dict[str, list[dict[str, Any]]]:
     """The national rules with the province's overrides (GB/T 2260 code) replacing lists."""
-    rules = {k: list(v) for k, v in settings.WEATHER_RULES.items()}
+    rules = {k: list(v) for k, v in rules_tables.table("WEATHER_RULES").items()}
     rules.update(settings.WEATHER_RULE_OVERRIDES.get(province, {}))
     return rules
 
@@ -89,7 +92,7 @@ class WarmUp:
 
 def warmup_schedule(*, temperature: float, wind_kmh: float, light_work: bool = True) -> WarmUp:
     """The ACGIH work/warm-up schedule for a four-hour shift (``WARMUP_SCHEDULE``)."""
-    table = settings.WARMUP_SCHEDULE
+    table = rules_tables.table("WARMUP_SCHEDULE")
     rounded = round(float(temperature))
     offset = None
     for at_or_below, step in table["rows"]:
@@ -201,9 +204,9 @@ def cold_work_grade(*, temperature: Decimal | float, exposure_percent: int) -> i
     <−5～−10, <−10～−15, <−15～−20, <−20 °C. So exactly 0 °C is in the first column and
     exactly −5 °C in the second (``COLD_WORK_GRADES["below"]``: a column starts below
     each of these)."""
-    table = settings.COLD_WORK_GRADES
+    table = rules_tables.table("COLD_WORK_GRADES")
     t = Decimal(str(temperature))
-    if t > Decimal(str(settings.COLD_WORK_MAX_MEAN)):
+    if t > Decimal(str(rules_tables.table("COLD_WORK_MAX_MEAN"))):
         return None
     column = sum(1 for bound in table["below"] if t < Decimal(str(bound)))
     row = next(

@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from core import time as local_time
 from core.scoping import scope_for
 from stations import selectors as station_selectors
-from welfare import selectors, surveillance
+from welfare import surveillance
+from welfare.selectors.alerts import COLD_KINDS, alert_body, alerts_for_region, cold_alerts_in_scope
+from welfare.selectors.health import checks_due_by_workplace, month_end, open_follow_ups
+from welfare.selectors.workplaces import cold_and_high_workplaces
 
 
 def checks_due_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -22,10 +25,10 @@ def checks_due_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today = local_time.today()
     return {
-        "rows": selectors.checks_due_by_workplace(scope=scope, on=today),
-        "month_end": selectors.month_end(today),
+        "rows": checks_due_by_workplace(scope=scope, on=today),
+        "month_end": month_end(today),
         "today": today,
-        "follow_ups": list(selectors.open_follow_ups(scope=scope)[:20]),
+        "follow_ups": list(open_follow_ups(scope=scope)[:20]),
     }
 
 
@@ -43,12 +46,12 @@ def cold_panel(request: HttpRequest) -> dict[str, Any] | None:
     scope = scope_for(request.user)
     if not scope.is_organizer:
         return None
-    alerts = selectors.cold_alerts_in_scope(scope=scope)
-    workplaces = selectors.cold_and_high_workplaces(scope=scope)
+    alerts = cold_alerts_in_scope(scope=scope)
+    workplaces = cold_and_high_workplaces(scope=scope)
     if not alerts and not workplaces:
         return None
     return {
-        "alerts": [selectors.alert_body(a) for a in alerts],
+        "alerts": [alert_body(a) for a in alerts],
         "actions": COLD_ACTIONS,
         "workplaces": workplaces,
         "high_altitude_m": settings.HIGH_ALTITUDE_M,
@@ -78,11 +81,9 @@ def desk_cold_panel(request: HttpRequest) -> dict[str, Any] | None:
     today = local_time.today()
     rows = []
     for members in by_region.values():
-        alerts = selectors.alerts_for_region(region=members[0].region).filter(
-            day=today, kind__in=selectors.COLD_KINDS
-        )
+        alerts = alerts_for_region(region=members[0].region).filter(day=today, kind__in=COLD_KINDS)
         for alert in alerts:
-            rows.append({"alert": selectors.alert_body(alert), "stations": members})
+            rows.append({"alert": alert_body(alert), "stations": members})
     if not rows:
         return None
     return {"title": _("防寒"), "rows": rows, "actions": STATION_COLD_ACTIONS}

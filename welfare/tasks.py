@@ -7,19 +7,12 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from core import once
-from core import time as local_time
-from stations.models import Membership, Region
+from stations.models import Region
 from welfare import services
 from welfare.official_feed import FeedError, fetch_documents
-from welfare.selectors import checks_due
 from welfare.weather import WeatherError, fetch_daily
-
-DAY = 86400
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=600)
@@ -55,33 +48,9 @@ def refresh_all_weather() -> int:
 
 @shared_task(acks_late=True)
 def health_checks_weekly() -> int:
-    """Weekly: e-mail each union's organizers the checks overdue or due within 30 days."""
-    sent = 0
-    for membership in Membership.objects.filter(role__in=("organizer", "admin")).select_related(
-        "user", "union"
-    ):
-        if not membership.user.email:
-            continue
-        due = checks_due(union=membership.union, within_days=30)
-        if not due["overdue"] and not due["soon"]:
-            continue
-        lines = [_("逾期：")] + [f"  {w.name} · {w.next_check_due}" for w in due["overdue"]]
-        lines += [_("30 天内到期：")] + [f"  {w.name} · {w.next_check_due}" for w in due["soon"]]
-        # Once a week per organizer, however often the task runs.
-        year, week, _day = local_time.today().isocalendar()
-        with once.claim(
-            f"mail:health-checks:{membership.pk}:{year}-{week}", seconds=8 * DAY
-        ) as mine:
-            if not mine:
-                continue
-            send_mail(
-                subject=_("【驿站】%(union)s：职业健康检查提醒") % {"union": membership.union.name},
-                message="\n".join(lines),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[membership.user.email],
-            )
-        sent += 1
-    return sent
+    """Weekly: e-mail each union's organizers the checks overdue or due within 30 days
+    (``health_check_reminders_send``; safe to run twice: once a week per organizer)."""
+    return services.health_check_reminders_send()
 
 
 @shared_task(acks_late=True)

@@ -118,10 +118,20 @@ def _check_weights(weights: dict[str, float]) -> dict[str, float]:
     return {code: float(w) for code, w in weights.items()}
 
 
+#: Planner demand in winter campaigns: visits of these categories (the most exposed to
+#: cold) count this many times; a campaign keeps its own copy (Campaign.category_weights).
+#: A setting of the same name, when set, replaces this.
+WINTER_CATEGORY_WEIGHTS: dict[str, float] = {
+    "sanitation": 2.0, "delivery": 2.0, "courier": 2.0, "construction": 2.0,
+}  # fmt: skip
+
+
 def default_category_weights(kind: str) -> dict[str, float]:
     """A new campaign's weights: winter weighs the categories most exposed to cold
     (``WINTER_CATEGORY_WEIGHTS``); other campaigns count every visit once."""
-    return dict(settings.WINTER_CATEGORY_WEIGHTS) if kind == Campaign.Kind.WINTER else {}
+    if kind != Campaign.Kind.WINTER:
+        return {}
+    return dict(getattr(settings, "WINTER_CATEGORY_WEIGHTS", WINTER_CATEGORY_WEIGHTS))
 
 
 @transaction.atomic

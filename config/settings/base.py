@@ -503,14 +503,10 @@ SITE_NAME = _("驿站 · 户外劳动者服务站点")
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # Welfare: workplaces, health surveillance, hazard reports, weather.
-# WBGT limits (°C) by exposure-time percentage and work intensity (GBZ 2.2 table).
-WBGT_LIMITS = {
-    100: {"light": 30, "moderate": 28, "heavy": 26, "very_heavy": 25},
-    75: {"light": 31, "moderate": 29, "heavy": 28, "very_heavy": 26},
-    50: {"light": 32, "moderate": 30, "heavy": 29, "very_heavy": 28},
-    25: {"light": 33, "moderate": 32, "heavy": 31, "very_heavy": 30},
-}
-COLD_WORK_MAX_MEAN = 5  # °C: work at a mean air temperature at or below this is cold work
+# The national tables the rules apply (WBGT limits, the heat, cold-wave and wind-chill
+# rules, the warm-up schedule, the cold-work grades) live with the app that applies them:
+# welfare/rules_tables.py, the seasons in core/seasons.py, the winter category weights in
+# campaigns/services/lifecycle.py. A setting of the same name, when set, replaces one.
 HEALTH_CHECK_INTERVAL_MONTHS = env_int("HEALTH_CHECK_INTERVAL_MONTHS", 12, minimum=1)
 # Season dates (the heat and cold checks), reward amounts per grade, the report phone and
 # e-mail, the station standard (六有/八有) and the hot hours are province rules: data in the
@@ -528,98 +524,14 @@ WEATHER_CONNECT_TIMEOUT = 3.05
 WEATHER_READ_TIMEOUT = 10
 WEATHER_RETRIES = env_int("WEATHER_RETRIES", 2, minimum=0)
 WEATHER_BACKOFF = 0.5
-# National defaults. Heat: 《防暑降温措施管理办法》(2012, 安监总安健〔2012〕89号) 第八条:
-# (一) 40 °C and above: stop outdoor work for the day; (二) 37–40 °C: at most 6 hours
-# outdoors in all and none in the 3 hottest hours of the day ({hot_hours}: from the hourly
-# forecast of the place, welfare.weather.hottest_hours); (三) 35–37 °C: shift rotation,
-# shorter spells, and no overtime for outdoor workers.
-WEATHER_RULES = {
-    "heat": [
-        {"at_or_above": 35, "level": 1, "advice": "日最高气温达到 35°C：采取换班轮休，缩短连续作业时间，不得安排户外露天作业劳动者加班。",
-         "advice_en": "35 °C or more: rotate shifts, shorten spells of work, and no overtime for outdoor workers."},
-        {"at_or_above": 37, "level": 2, "advice": "日最高气温达到 37°C：户外露天作业全天累计不超过 6 小时，{hot_hours}内停止户外露天作业。",
-         "advice_en": "37 °C or more: at most 6 hours outdoors in all, and no outdoor work in {hot_hours}."},
-        {"at_or_above": 40, "level": 3, "advice": "日最高气温达到 40°C：当日停止户外露天作业。",
-         "advice_en": "40 °C or more: stop outdoor work for the day."},
-    ],
-    # 寒潮预警信号 (cold-wave warning signal): 中国气象局令第16号《气象灾害预警信号发布与
-    # 传播办法》附件 (2007), 寒潮蓝/黄/橙/红色预警信号 standards. A colour is raised when the
-    # day's minimum falls by at least ``fall_at_least`` °C within ``within_hours`` (24 or
-    # 48), the minimum reached is at most ``min_at_or_below`` °C and the mean wind reaches
-    # ``wind_at_least_ms`` (Beaufort 5 = 8.0 m/s, 6 = 10.8 m/s; None: not required).
-    # The advice follows each signal's 防御指南, for outdoor workers and their stations.
-    "cold_wave": [
-        {"level": 1, "colour": "blue", "within_hours": 48, "fall_at_least": 8, "min_at_or_below": 4, "wind_at_least_ms": 8.0,
-         "advice": "做好防寒保暖，户外作业配足手套、棉衣；驿站开放取暖、供应热水。",
-         "advice_en": "Dress warmly, hand out gloves and padded coats; stations open heating and serve hot water."},
-        {"level": 2, "colour": "yellow", "within_hours": 24, "fall_at_least": 10, "min_at_or_below": 4, "wind_at_least_ms": 10.8,
-         "advice": "缩短连续户外作业时间，安排进站暖休；驿站延长开放、供应热水热饭。",
-         "advice_en": "Shorten spells outdoors and take warm-up breaks indoors; stations stay open longer with hot water and meals."},
-        {"level": 3, "colour": "orange", "within_hours": 24, "fall_at_least": 12, "min_at_or_below": 0, "wind_at_least_ms": 10.8,
-         "advice": "减少户外作业，停止室外高处作业；每小时进站暖休，驿站全天开放取暖。",
-         "advice_en": "Cut outdoor work, stop work at height outdoors; warm up indoors every hour; stations keep heating on all day."},
-        {"level": 4, "colour": "red", "within_hours": 24, "fall_at_least": 16, "min_at_or_below": 0, "wind_at_least_ms": 10.8,
-         "advice": "停止非必要户外作业；确需作业的轮换上岗、配足防寒用品，驿站全天开放。",
-         "advice_en": "Stop outdoor work that can wait; those who must work rotate, fully equipped; stations stay open around the clock."},
-    ],
-    # Wind chill (风寒指数) risk bands for exposed skin: Environment and Climate Change
-    # Canada, "Wind chill: hazards and what to do" (bands on the index rounded to a whole
-    # degree; frostbite times as published). Index by the JAG/TI formula (welfare.cold).
-    "wind_chill": [
-        {"level": 1, "at_or_below": -10, "risk": "moderate",
-         "advice": "分层穿衣，戴帽子、手套和围巾，保持活动。",
-         "advice_en": "Dress in layers with a hat, mittens or gloves and a scarf; keep active."},
-        {"level": 2, "at_or_below": -28, "risk": "high",
-         "advice": "裸露皮肤 10–30 分钟可能冻伤；遮住全部皮肤，戴护脸、护颈和防风手套。",
-         "advice_en": "Exposed skin can freeze in 10–30 minutes; cover all skin, wear a face mask, neck tube and windproof mittens."},
-        {"level": 3, "at_or_below": -40, "risk": "very_high",
-         "advice": "裸露皮肤 5–10 分钟可能冻伤；穿防风外层，两人结伴，经常检查面部和手脚。",
-         "advice_en": "Exposed skin can freeze in 5–10 minutes; wear a windproof outer layer, work in pairs, check face and extremities often."},
-        {"level": 4, "at_or_below": -48, "risk": "severe",
-         "advice": "裸露皮肤 2–5 分钟可能冻伤；尽量留在室内，确需外出的全副防寒。",
-         "advice_en": "Exposed skin can freeze in 2–5 minutes; stay indoors where you can, go out only fully covered."},
-        {"level": 5, "at_or_below": -55, "risk": "extreme",
-         "advice": "裸露皮肤 2 分钟内可能冻伤；停止户外作业，留在室内。",
-         "advice_en": "Exposed skin can freeze in under 2 minutes; stop outdoor work and stay indoors."},
-    ],
-}  # fmt: skip
 # Per province (GB/T 2260 code): replace the "heat", "cold_wave" or "wind_chill" list.
 WEATHER_RULE_OVERRIDES: dict[str, dict] = {}
-# Work/warm-up schedule for a four-hour shift: ACGIH TLV for cold stress (after the
-# Saskatchewan Labour schedule). Rows by air temperature (at or below, °C) give a step
-# offset; columns by wind speed (at least, km/h: none, 8, 16, 24, 32) add one step each.
-# Steps: normal breaks, normal breaks, then the longest spell outdoors before a 10-minute
-# warm-up break (75, 55, 40, 30 min), then None = stop non-emergency work. Light work
-# with little movement (riding an e-bike) takes the schedule one step further.
-WARMUP_SCHEDULE = {
-    "rows": [(-26, 0), (-29, 1), (-32, 2), (-35, 3), (-38, 4), (-40, 5), (-43, 6)],
-    "wind_columns_kmh": [8, 16, 24, 32],
-    "steps": ["normal", "normal", 75, 55, 40, 30, None],
-    "light_work_extra_steps": 1,
-    "break_minutes": 10,
-}
-# GB/T 14440-1993《低温作业分级》table 1: grade I–IV by the site's mean air temperature
-# (作业地点平均气温; columns ≤5～0, <0～−5, <−5～−10, <−10～−15, <−15～−20, <−20 °C: each
-# boundary belongs to the warmer column, so a column starts *below* each value of "below")
-# and the cold-work time rate (rows: at most 25, 50, 75, 100 % of an 8-hour day). Cold work
-# starts at COLD_WORK_MAX_MEAN.
-COLD_WORK_GRADES = {
-    "below": [0, -5, -10, -15, -20],
-    "exposure_up_to": [25, 50, 75, 100],
-    "grades": [[1, 1, 1, 2, 2, 3], [1, 1, 2, 2, 3, 3], [1, 2, 2, 3, 3, 4], [2, 2, 3, 3, 4, 4]],
-}
 # High-altitude work (高原作业): GBZ 188-2014 §9.8 and GBZ 92 (职业性高原病) count work at or
 # above 3000 m; a workplace at or above this altitude is flagged.
 HIGH_ALTITUDE_M = env_int("HIGH_ALTITUDE_M", 3000, minimum=0)
 # The quick start's season: "" follows today's date (Nov–Mar winter, May–Sep summer,
 # Apr/Oct a campaign being planned); winter|summer|planning forces one.
 YIZHAN_DEMO_SEASON = env_choice("YIZHAN_DEMO_SEASON", ("", "winter", "summer", "planning"), "")
-SEASON_MONTHS = {"winter": (11, 12, 1, 2, 3), "summer": (5, 6, 7, 8, 9)}  # the rest: planning
-# The map's filter chips put the season's services first.
-SEASON_SERVICES = {"winter": ("heating", "hot_water"), "summer": ("water", "shade", "first_aid")}
-# Planner demand in winter campaigns: visits of these categories count this many times
-# (the most exposed to cold); a campaign keeps its own copy (Campaign.category_weights).
-WINTER_CATEGORY_WEIGHTS = {"sanitation": 2.0, "delivery": 2.0, "courier": 2.0, "construction": 2.0}
 
 # Supervision: the TrueType font (a .ttc collection is fine) of the PDF notices, Chinese
 # included; Debian's fonts-wqy-microhei by default (scripts/lib.sh installs it).

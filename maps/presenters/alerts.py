@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,8 @@ from maps.presenters.stations import (
 from maps.selectors import station_nearby
 from stations import hours
 from stations.models import Region
-from welfare.selectors import alerts_merged
+from welfare import rules_tables
+from welfare.selectors.alerts import alerts_merged
 
 
 def weather_alerts_today(
@@ -66,7 +66,7 @@ _CLAUSES = re.compile(r"(，|,\s*)")
 
 
 def _levels(kind: str) -> int:
-    return max(1, len(settings.WEATHER_RULES.get(kind, ())))
+    return max(1, len(rules_tables.table("WEATHER_RULES").get(kind, ())))
 
 
 def alert_strength(alert: dict[str, Any]) -> float:

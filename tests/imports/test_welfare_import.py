@@ -14,7 +14,8 @@ from core.importing import import_file
 from core.tabular import xlsx_bytes
 from tests.welfare.factories import WorkplaceFactory, credit_code
 from welfare.models import HealthCheck, Worker, Workplace
-from welfare.resources import HealthCheckResource, WorkerResource, WorkplaceResource
+from welfare.resources.workers import HealthCheckResource, WorkerResource
+from welfare.resources.workplaces import WorkplaceResource
 from welfare.services.health import phone_key_of
 
 pytestmark = [pytest.mark.django_db]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stations.models import Region
 from tests.welfare.conftest import forecast_payload
-from welfare import cold, services
+from welfare import cold, rules_tables, services
 from welfare.models import Forecast, WeatherAlert
 from welfare.weather import DayForecast, cold_wave_rule, fetch_daily, wind_chill_rule
 
@@ -134,7 +134,7 @@ def test_cold_wave_signal_edges(forecast_server, minima, wind, colour):
 
 def test_cold_wave_province_override(forecast_server, settings):
     """A province may set its own criteria: here no wind requirement for blue."""
-    national = settings.WEATHER_RULES["cold_wave"]
+    national = rules_tables.WEATHER_RULES["cold_wave"]
     settings.WEATHER_RULE_OVERRIDES = {
         "630000": {"cold_wave": [{**national[0], "wind_at_least_ms": None}]}
     }

@@ -19,7 +19,7 @@ from django.utils import translation
 from stations.models import Region
 from welfare import cap, services
 from welfare.models import OfficialAlert, WeatherAlert
-from welfare.selectors import ADVISORY_NOTE, ALERT_TITLES, alert_body, alerts_merged
+from welfare.selectors.alerts import ADVISORY_NOTE, ALERT_TITLES, alert_body, alerts_merged
 from welfare.tasks import poll_official_alerts
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from tests.welfare.conftest import XINING_POINT
 from tests.welfare.factories import HazardReportFactory
-from welfare import services
+from welfare import rules_tables, services
 from welfare.models import HazardReport
 from welfare.weather import DayForecast
 
@@ -97,7 +97,7 @@ def test_hot_days_follow_the_heat_rules(client, network, organizer_xining, setti
     client.force_login(organizer_xining)
     text = client.get("/organizer/hot-days.csv", {"year": 2027}).content.decode("utf-8-sig")
     assert "35°C" in text and ",2,2027-07-14 2027-07-15" in text
-    rules = dict(settings.WEATHER_RULES)
+    rules = dict(rules_tables.WEATHER_RULES)
     rules["heat"] = [{**rule, "at_or_above": rule["at_or_above"] + 1} for rule in rules["heat"]]
     settings.WEATHER_RULES = rules
     text = client.get("/organizer/hot-days.csv", {"year": 2027}).content.decode("utf-8-sig")

@@ -13,7 +13,7 @@ from core import time as local_time
 from core.errors import DomainError, PermissionDenied
 from welfare import services
 from welfare.models import Workplace
-from welfare.resources import WorkplaceResource
+from welfare.resources.workplaces import WorkplaceResource
 from welfare.validators import credit_code_check_char, validate_credit_code
 
 # Published codes of well-known companies (national enterprise credit publicity system).
@@ -167,7 +167,7 @@ def test_contraindication_flags_the_worker_and_lists(network, organizer_xining):
     worker.refresh_from_db()
     assert worker.needs_reassignment is True
     assert worker.next_check_due == dt.date(2025, 6, 1)
-    from welfare.selectors import checks_due
+    from welfare.selectors.health import checks_due
 
     due = checks_due(union=network.province, on=dt.date(2025, 5, 20))
     assert [w.name for w in due["soon"]] == ["李师傅"] and due["overdue"] == []

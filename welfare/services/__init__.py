@@ -2,6 +2,7 @@
 
 - ``workplaces``: workplaces, their hazards, measurements (WBGT limits);
 - ``health``: registered workers, health checks, follow-ups, leaving;
+- ``reminders``: the weekly e-mail of the health checks due;
 - ``roster``: an employer's XLSX roster, previewed then applied all or nothing;
 - ``hazards``: hazard reports, their outcomes, rewards and reward budgets;
 - ``weather``: forecasts and the advisories they raise;
@@ -43,6 +44,7 @@ from welfare.services.health import (
 )
 from welfare.services.official import CapRejected, Ingested, official_alert_ingest
 from welfare.services.privacy import Erasure, retention_run, worker_erase
+from welfare.services.reminders import health_check_reminders_send
 from welfare.services.roster import roster_apply, roster_preview, roster_template
 from welfare.services.rules import province_rule_save, rule_region_codes_for
 from welfare.services.weather import weather_apply, weather_mark_stale
@@ -74,6 +76,7 @@ __all__ = [
     "hazard_report_submit",
     "health_check_correct",
     "health_check_record",
+    "health_check_reminders_send",
     "health_check_validate",
     "measurement_correct",
     "measurement_record",

@@ -22,7 +22,7 @@ from stations.models import Region, Union
 from welfare import rules
 from welfare.exceptions import WelfareError
 from welfare.models import HazardReport, HazardReportStep, HazardReward, RewardBudget
-from welfare.selectors import budget_for, budget_paid
+from welfare.selectors.rewards import budget_for, budget_paid
 from welfare.services._common import require_union, stamp
 
 if TYPE_CHECKING:

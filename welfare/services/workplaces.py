@@ -7,14 +7,13 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.db.models import Avg, Max
 from django.utils.translation import gettext as _
 
 from stations.models import Union
-from welfare import cold
+from welfare import cold, rules_tables
 from welfare.exceptions import WelfareError
 from welfare.models import Hazard, Measurement, Workplace, WorkplaceHazard
 from welfare.services._common import KEEP, Keep, correction_reason, require_union, stamp
@@ -127,12 +126,12 @@ def workplace_delete(*, actor: AbstractBaseUser | None, workplace: Workplace) ->
 
 
 def wbgt_limit(*, intensity: str, exposure_percent: int) -> Decimal:
-    """The WBGT limit for the work's intensity and exposure (settings.WBGT_LIMITS).
+    """The WBGT limit for the work's intensity and exposure (``welfare.rules_tables``).
 
     The table is keyed by exposure-time percentage (100, 75, 50, 25); a percentage between
     rows takes the stricter (higher-exposure) row.
     """
-    table: dict[int, dict[str, float]] = settings.WBGT_LIMITS
+    table: dict[int, dict[str, float]] = rules_tables.table("WBGT_LIMITS")
     rows = sorted(table, reverse=True)
     row = next((r for r in reversed(rows) if exposure_percent <= r), rows[0])
     return Decimal(str(table[row][intensity]))
@@ -153,7 +152,7 @@ def _classify(measurement: Measurement) -> None:
     )
     if measurement.wbgt is not None and measurement.wbgt > measurement.limit:
         measurement.verdict = Measurement.Verdict.HEAT_OVER
-    elif measurement.air_temperature <= Decimal(str(settings.COLD_WORK_MAX_MEAN)):
+    elif measurement.air_temperature <= Decimal(str(rules_tables.table("COLD_WORK_MAX_MEAN"))):
         measurement.verdict = Measurement.Verdict.COLD
     else:
         measurement.verdict = Measurement.Verdict.OK

@@ -1,7 +1,7 @@
 """``manage.py import_health_checks FILE [--dry-run] [--union CODE]``."""
 
 from core.import_command import ImportCommand
-from welfare.resources import HealthCheckResource
+from welfare.resources.workers import HealthCheckResource
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 """``manage.py import_workers FILE --consent [--dry-run] [--union CODE]``: a roster."""
 
 from core.import_command import ImportCommand
-from welfare.resources import WorkerResource
+from welfare.resources.workers import WorkerResource
 
 
 class Command(ImportCommand):

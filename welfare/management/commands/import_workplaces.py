@@ -1,7 +1,7 @@
 """``manage.py import_workplaces FILE [--dry-run] [--crs wgs84|gcj02|bd09] [--union CODE]``."""
 
 from core.import_command import ImportCommand
-from welfare.resources import WorkplaceResource
+from welfare.resources.workplaces import WorkplaceResource
 
 
 class Command(ImportCommand):

@@ -1,33 +1,30 @@
-"""Public hazard-report pages and the organizers' welfare pages."""
+"""Hazard reports: the public form (no login) and the status page by tracking code, and
+the organizers' list and handling of the reports under their unions."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.access import organizer_scope
 from core.errors import DomainError
-from core.scoping import Scope, scope_for
-from core.tabular import formula_safe
+from core.scoping import Scope
 from core.throttling import public_form_retry_after, too_many
-from welfare import selectors, services
-from welfare.forms import HazardReportForm, HazardStatusForm, HotDaysForm, add_domain_error
-from welfare.models import Hazard
+from welfare import services
+from welfare.forms import HazardActionForm, HazardReportForm, HazardStatusForm, add_domain_error
+from welfare.models import HazardReport
+from welfare.selectors.hazards import hazard_reports_in_scope, may_handle, public_station
+from welfare.selectors.rewards import reward_of
 
-
-def _organizer_scope(request: HttpRequest) -> Scope:
-    scope = scope_for(request.user)
-    if not scope.is_organizer:
-        raise PermissionDenied
-    return scope
+PAGE_SIZE = 50
 
 
 def _report_page(request: HttpRequest, form: HazardReportForm, station: Any, status: int = 200):
@@ -53,7 +50,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
     """The public form: where (a point on the map, "use my location", or an address with
     its region), what, an optional photo and contact. No login. ``?station=CODE`` (the
     link on a station page) starts at that station."""
-    station = selectors.public_station(request.GET.get("station", ""))
+    station = public_station(request.GET.get("station", ""))
     if request.method != "POST":
         initial = {}
         if station is not None:
@@ -102,45 +99,62 @@ def hazard_status(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workplace_map(request: HttpRequest) -> HttpResponse:
-    """The organizers' layer of special-environment workplaces (not public)."""
-    scope = _organizer_scope(request)
+def hazards(request: HttpRequest) -> HttpResponse:
+    scope = organizer_scope(request)
+    status = request.GET.get("status", "open")
+    if status not in {"", "open", *HazardReport.Status.values}:
+        status = "open"
+    rows = hazard_reports_in_scope(scope, status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "welfare/workplaces.html",
-        {
-            "hazards": Hazard.choices,
-            "hot_day_threshold": selectors.hot_day_threshold(),
-            **selectors.organizer_overview(scope=scope),
-        },
+        "welfare/organizer/hazards.html",
+        {"page": page, "status": status, "statuses": HazardReport.Status.choices},
     )
+
+
+def _report(scope: Scope, pk: int) -> HazardReport:
+    report = hazard_reports_in_scope(scope).filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("没有这条举报，或不在您的管理范围内。"))
+    return report
 
 
 @login_required
-def hot_days_csv(request: HttpRequest) -> HttpResponse:
-    """Hot days per region in a year (they decide the heat allowance)."""
-    _organizer_scope(request)
-    form = HotDaysForm(request.GET)
-    if not form.is_valid():
-        return HttpResponse(
-            " ".join(form.errors["year"]), status=400, content_type="text/plain; charset=utf-8"
-        )
-    year = form.cleaned_data["year"]
-    threshold = selectors.hot_day_threshold()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [_("区划代码"), _("区划"), _("%(t)s°C 以上天数") % {"t": f"{threshold:g}"}, _("日期")]
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = organizer_scope(request)
+    report = _report(scope, pk)
+    form = HazardActionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.hazard_report_advance(
+                    actor=request.user, report=report, status=data["status"],
+                    grade=data["grade"], note=data["note"],
+                )  # fmt: skip
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("处理结果已保存。"))
+                return redirect("welfare:hazard", pk=report.pk)
+        else:
+            status = 400
+    allowed = services.HAZARD_TRANSITIONS.get(report.status, ())
+    form.fields["status"].choices = [(s, HazardReport.Status(s).label) for s in allowed]
+    contact = report.contact if report.handler_id == request.user.pk else None
+    return render(
+        request,
+        "welfare/organizer/hazard.html",
+        {
+            "report": report,
+            "form": form,
+            "can_handle": bool(allowed) and may_handle(user=request.user, report=report),
+            "contact": contact,
+            "steps": report.steps.select_related("actor").order_by("at", "pk"),
+            "reward": reward_of(report),
+        },
+        status=status,
     )
-    for row in selectors.hot_days(year=year, threshold=threshold):
-        writer.writerow(
-            [
-                row["region"],
-                formula_safe(row["name"]),
-                len(row["days"]),
-                " ".join(d.isoformat() for d in row["days"]),
-            ]
-        )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="hot-days-{year}.csv"'
-    return response

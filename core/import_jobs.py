@@ -100,11 +100,21 @@ def job_rows(job_id: str) -> int | None:
         return None
 
 
+#: Resources whose module moved in a release: a file uploaded before the upgrade and run
+#: after it names the old path (its job state lives in the cache and the private storage).
+MOVED_RESOURCES = {
+    "welfare.resources.WorkplaceResource": "welfare.resources.workplaces.WorkplaceResource",
+    "welfare.resources.WorkerResource": "welfare.resources.workers.WorkerResource",
+    "welfare.resources.HealthCheckResource": "welfare.resources.workers.HealthCheckResource",
+    "stations.resources.StationResource": "stations.resources.stations.StationResource",
+}
+
+
 def job_resource(state: dict[str, Any]) -> TabularResource:
     user = None
     if state["user_id"] is not None:
         user = get_user_model().objects.get(pk=state["user_id"])
-    resource_class = import_string(state["resource"])
+    resource_class = import_string(MOVED_RESOURCES.get(state["resource"], state["resource"]))
     return resource_class(actor=user, options=state["options"])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -146,3 +147,140 @@ def test_layers_hold() -> None:
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " 0 broken" in result.stdout.split("Contracts:")[-1]
+
+
+# Import circles -------------------------------------------------------------------------
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the modules of ours it imports at run time (``TYPE_CHECKING`` imports left
+    out), for every production module."""
+    modules: dict[str, pathlib.Path] = {}
+    for path in app_sources():
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        modules[name.removesuffix(".__init__")] = path
+
+    def ours(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for inner in ast.walk(node)
+        }
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, base] if base else parts)
+                targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+            for target in targets:
+                found = ours(target)
+                if found and found != name:
+                    graph[name].add(found)
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components with more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                component.append(other)
+                if other == module:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    circles = import_circles(import_graph())
+    assert circles == [], "import circles:\n" + "\n".join(" ↔ ".join(c) for c in circles)
+
+
+def test_the_circle_check_finds_circles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert import_circles(graph) == [["a", "b", "c"]]
+
+
+# Module size and the page that names every module ----------------------------------------
+
+#: Longest production module, in lines (models and migrations excepted: a model's fields
+#: are read together, and migrations are generated).
+MAX_MODULE_LINES = 500
+
+
+def test_no_production_module_is_longer_than_the_limit() -> None:
+    long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in app_sources()
+        if path.name != "models.py"
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert long == [], f"modules over {MAX_MODULE_LINES} lines:\n" + "\n".join(long)
+
+
+def documented_modules() -> set[str]:
+    """Paths like ``campaigns/services/ledger.py`` named on docs/architecture.md."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    return set(re.findall(r"`((?:[a-z_]+/)+[a-z_]+\.py)`", page))
+
+
+def services_and_selectors() -> set[str]:
+    found = set()
+    for path in app_sources():
+        rel = path.relative_to(ROOT)
+        if path.name == "__init__.py":
+            continue
+        if rel.name in {"services.py", "selectors.py"} or {"services", "selectors"} & set(
+            rel.parts[:-1]
+        ):
+            found.add(rel.as_posix())
+    return found
+
+
+def test_the_architecture_page_names_every_services_and_selectors_module() -> None:
+    named = documented_modules()
+    missing = sorted(services_and_selectors() - named)
+    assert missing == [], "docs/architecture.md does not name:\n" + "\n".join(missing)
+
+
+def test_every_module_the_architecture_page_names_exists() -> None:
+    gone = sorted(path for path in documented_modules() if not (ROOT / path).is_file())
+    assert gone == [], "docs/architecture.md names modules that do not exist:\n" + "\n".join(gone)

@@ -119,3 +119,16 @@ def test_export_with_english_headers_imports_back_unchanged(client, network, org
         upload(client, text.encode(), name="export.csv")["Location"]
     ).content.decode()
     assert "未变 2" in again and "出错 0" in again
+
+
+def test_an_import_uploaded_before_an_upgrade_runs_after_it(network, organizer_xining):
+    """A job's state names its resource by dotted path; the resources moved into packages
+    (issue 21), so a job uploaded under the old path still finds its resource."""
+    from django.utils.module_loading import import_string
+
+    from core.import_jobs import MOVED_RESOURCES, job_resource
+
+    for old, new in MOVED_RESOURCES.items():
+        resource = job_resource({"user_id": organizer_xining.pk, "resource": old, "options": {}})
+        assert type(resource) is import_string(new)
+        assert type(resource).__name__ == old.rpartition(".")[2]

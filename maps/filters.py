@@ -51,17 +51,31 @@ class QueryField:
 
     ``fallback`` is not DRF's ``default`` on purpose: the schema keeps to the bounds."""
 
+    #: Longest text a parameter may be (a list of every catalogue service fits in it).
+    max_text = 500
+
     def __init__(self, *args: Any, fallback: Any = empty, **kwargs: Any) -> None:
         self.fallback = fallback
         kwargs.setdefault("required", False)
         if issubclass(type(self), serializers.CharField):
             kwargs.setdefault("allow_blank", True)  # blank is absent, not refused
+            kwargs.setdefault("max_length", self.max_text)
         super().__init__(*args, **kwargs)
 
     def get_value(self, dictionary: Mapping[str, Any]) -> Any:
         raw = dictionary.get(self.field_name)
         raw = raw.strip() if isinstance(raw, str) else ""
         return raw or empty
+
+    def run_validation(self, data: Any = empty) -> Any:
+        # A text parameter's own parser reads it whole (run_validators does nothing), so
+        # its length bound is held here, before any parsing.
+        limit = getattr(self, "max_length", None)
+        if isinstance(data, str) and limit is not None and len(data) > limit:
+            raise serializers.ValidationError(
+                _("%(name)s 太长：最多 %(n)d 个字符。") % {"name": self.field_name, "n": limit}
+            )
+        return super().run_validation(data)
 
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
         if data is empty and self.required:
@@ -379,8 +393,10 @@ class ItemsFilter(serializers.Serializer):
 
     bbox = OgcBoundingBox()
     datetime = DateTimeInterval()
-    limit = Integer(min_value=1, max_value=None, fallback=DEFAULT_LIMIT)
-    offset = Integer(min_value=0, max_value=None, fallback=0)
+    # A limit above MAX_LIMIT is served as MAX_LIMIT (OGC API – Features Part 1, parameter
+    # limit: a larger value is no error); the bounds keep both within a 32-bit integer.
+    limit = Integer(min_value=1, max_value=2**31 - 1, fallback=DEFAULT_LIMIT)
+    offset = Integer(min_value=0, max_value=2**31 - 1, fallback=0)
 
     def to_internal_value(self, data: Mapping[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(data) - ITEM_PARAMS)

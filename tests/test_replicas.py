@@ -144,5 +144,5 @@ def test_public_reads_use_the_replica_writers_read_the_primary_and_a_stopped_rep
     on_standby("SELECT pg_wal_replay_resume()")
     wait_until(lambda: replica_sees(new))
     # The server tries the replica again REPLICA_RETRY_SECONDS after it failed.
-    wait_until(lambda: new in nearby_codes(anonymous, base))
-    assert requests.get(f"{base}/healthz", timeout=10).json()["replica"]["ok"]
+    wait_until(lambda: requests.get(f"{base}/healthz", timeout=10).json()["replica"]["ok"])
+    assert new in nearby_codes(anonymous, base)

@@ -183,3 +183,22 @@ def test_kept_open_spans_say_what_open_now_says_later(client, city):
         ms = int(moment.timestamp() * 1000)
         said = {code: any(a <= ms < b for a, b in spans) for code, spans in kept.items()}
         assert said == now, moment
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{URL}?lat=36.6&lng=101.7&service=" + "water," * 100, "service"),
+        ("/api/v1/stations/?bbox=" + "1" * 600, "bbox"),
+        ("/ogc/collections/stations/items?f=json&datetime=" + "2" * 600, "datetime"),
+    ],
+)
+def test_a_parameter_longer_than_its_bound_is_refused_by_name(client, url, field):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.json()
+    message = body["error"]["message"] if "error" in body else body["description"]
+    assert "最多 500 个字符" in message
+    if "error" in body:
+        assert body["error"]["field"] == field

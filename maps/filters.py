@@ -51,8 +51,10 @@ class QueryField:
 
     ``fallback`` is not DRF's ``default`` on purpose: the schema keeps to the bounds."""
 
-    #: Longest text a parameter may be (a list of every catalogue service fits in it).
-    max_text = 500
+    #: Longest text a parameter may be. Small enough that every parameter of one request
+    #: at its longest, percent-encoded 4-byte characters included, stays within a request
+    #: line gunicorn accepts (4094 bytes): a longer one gets gunicorn's HTML 400, not ours.
+    max_text = 100
 
     def __init__(self, *args: Any, fallback: Any = empty, **kwargs: Any) -> None:
         self.fallback = fallback
@@ -117,7 +119,12 @@ class Number(QueryField, serializers.FloatField):
 
 
 class Integer(QueryField, serializers.IntegerField):
-    """An integer from ``min_value`` up to ``max_value`` (no upper bound when None)."""
+    """An integer from ``min_value`` up to ``max_value`` (no upper bound when None). With
+    ``clamp``, a value above ``max_value`` is served as ``max_value`` instead of refused."""
+
+    def __init__(self, *args: Any, clamp: bool = False, **kwargs: Any) -> None:
+        self.clamp = clamp
+        super().__init__(*args, **kwargs)
 
     def to_internal_value(self, data: Any) -> int:
         name = self.field_name
@@ -126,6 +133,8 @@ class Integer(QueryField, serializers.IntegerField):
         except ValueError:
             raise serializers.ValidationError(_("%(name)s 必须是整数。") % {"name": name}) from None
         low, high = self.min_value, self.max_value
+        if self.clamp and high is not None and value > high:
+            value = high
         if high is None and value < low:
             raise serializers.ValidationError(
                 _("%(name)s 不能小于 %(min)d。") % {"name": name, "min": low}
@@ -160,6 +169,8 @@ class Flag(QueryField, serializers.BooleanField):
 
 class ServiceCodes(QueryField, serializers.CharField):
     """Comma-separated service codes of the catalog, each once, in the order given."""
+
+    max_text = 200  # every code of the catalog, comma-separated, is about 140
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(fallback=[], **kwargs)
@@ -325,6 +336,8 @@ class HsdsFilter(serializers.Serializer):
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+#: No station list is longer: an offset beyond it is served as this (an empty page).
+MAX_OFFSET = 10_000_000
 ITEM_PARAMS = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime"}
 
 
@@ -394,9 +407,10 @@ class ItemsFilter(serializers.Serializer):
     bbox = OgcBoundingBox()
     datetime = DateTimeInterval()
     # A limit above MAX_LIMIT is served as MAX_LIMIT (OGC API – Features Part 1, parameter
-    # limit: a larger value is no error); the bounds keep both within a 32-bit integer.
-    limit = Integer(min_value=1, max_value=2**31 - 1, fallback=DEFAULT_LIMIT)
-    offset = Integer(min_value=0, max_value=2**31 - 1, fallback=0)
+    # limit: a larger value is no error); an offset past every feature gives an empty page,
+    # the same for any larger one.
+    limit = Integer(min_value=1, max_value=MAX_LIMIT, clamp=True, fallback=DEFAULT_LIMIT)
+    offset = Integer(min_value=0, max_value=MAX_OFFSET, clamp=True, fallback=0)
 
     def to_internal_value(self, data: Mapping[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(data) - ITEM_PARAMS)
@@ -415,6 +429,3 @@ class ItemsFilter(serializers.Serializer):
                 {"bbox-crs": [_("bbox-crs 只支持 %(crs)s。") % {"crs": CRS84}]}
             )
         return super().to_internal_value(data)
-
-    def validate_limit(self, value: int) -> int:
-        return min(value, MAX_LIMIT)

@@ -135,8 +135,16 @@ def wait_for_service_worker(page: Any, timeout: float = 15.0) -> None:
 
 
 def zoom(page: Any, control: str, times: int) -> None:
-    """Tap a Leaflet zoom button ``times`` times, each after the last zoom's animation has
-    ended (a tap during the animation is dropped)."""
+    """Tap the map's zoom button ``times`` times, each once the map has left the zoom it
+    had before the tap and stopped animating (Leaflet drops a tap made during a zoom's
+    animation; the map may then move on by itself, as it does to fit a list)."""
     for _ in range(times):
-        page.click(f".leaflet-control-zoom-{control}")
         wait_until(page, "!document.querySelector('#map .leaflet-zoom-anim')")
+        level = page.get_attribute("#map", "data-zoom")
+        page.click(f".leaflet-control-zoom-{control}")
+        wait_until(
+            page,
+            "([z]) => document.querySelector('#map').dataset.zoom !== z"
+            " && !document.querySelector('#map .leaflet-zoom-anim')",
+            [level],
+        )

@@ -539,6 +539,11 @@
       setOrigin(p.lat, p.lng, S.from_tap, S.tap_map);
     });
     map.on("moveend", loadMarkers);
+    // The zoom the map settled at, for a test (or a script) to wait on.
+    map.on("zoomend", function () {
+      document.getElementById("map").setAttribute("data-zoom", String(map.getZoom()));
+    });
+    document.getElementById("map").setAttribute("data-zoom", String(map.getZoom()));
     loadMarkers();
     document.getElementById("map").setAttribute("data-ready", "true");
   }

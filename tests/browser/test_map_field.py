@@ -332,6 +332,7 @@ def test_hazard_report_fits_the_phone_and_the_code_can_be_copied(phone, demo_sta
     code = page.locator("#tracking-code")
     expect(code).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.wait_for_load_state("load")  # the page's script listens to the button by then
     page.click("#copy-code")
     expect(page.locator("#copy-status")).not_to_be_empty()
     assert page.evaluate("navigator.clipboard.readText()") == code.text_content().strip()

@@ -186,5 +186,5 @@ def _exception_response(exc: Exception, context: dict[str, Any]) -> Response | N
         field, message = _first(exc.detail)
     else:
         field, message = None, str(getattr(exc, "detail", exc))
-    response.data = {"error": {"field": field, "message": message}}
+    response.data = error_body(message, field=field)
     return response

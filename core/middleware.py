@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.api import error_body
 from core.services import second_factor_required
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class RequireSecondFactorMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"error": {"field": None, "message": _("请先开启并使用两步验证。")}},
+                    error_body(_("请先开启并使用两步验证。")),
                     status=403,
                 )
             return redirect(f"{reverse('two-factor')}?{urlencode({'next': request.path})}")
@@ -115,9 +116,7 @@ class DatabaseUnavailableMiddleware:
                        exception, exc_info=exception)  # fmt: skip
         message = _("数据库暂时不可用，请稍后重试。")
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"error": {"field": None, "message": message}}, status=503
-            )
+            response: HttpResponse = JsonResponse(error_body(message), status=503)
         else:
             response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(self.RETRY_AFTER)

@@ -89,7 +89,7 @@ ensure_venv() {
     # uv (from PyPI, like everything else here) installs the same packages from the same
     # index in a few seconds where pip takes half a minute; pip does it if uv cannot.
     if "$PY" -m pip install -q uv >/dev/null 2>&1 \
-        && "$PY" -m uv pip install -q --python "$PY" -e ".[dev]"; then
+        && "$PY" -m uv pip install -q --compile-bytecode --python "$PY" -e ".[dev]"; then
       :
     else
       "$PY" -m pip install -q --upgrade pip >/dev/null || fail "upgrading pip"
@@ -103,6 +103,15 @@ ensure_venv() {
 compile_messages() {
   step "translations"
   (cd "$ROOT" && "$PY" manage.py compilemessages -v0 --ignore=.venv) || fail "compilemessages"
+}
+
+# Our own modules compiled once, ahead: where PYTHONDONTWRITEBYTECODE is set (it is on CI
+# machines of this kind), every one of the suite's dozens of Python processes (xdist
+# workers, manage.py, gunicorn, Celery) would otherwise compile them all again from source.
+# Python still checks each .pyc against its source, so a stale one is never used.
+compile_sources() {
+  (cd "$ROOT" && "$PY" -m compileall -q -j 0 config core stations welfare campaigns \
+    supervision maps tests manage.py >/dev/null) || fail "compileall"
 }
 
 # PostgreSQL with PostGIS for the server's own major version, started, with the role

@@ -23,6 +23,7 @@ ensure_chromium
 
 ensure_venv
 compile_messages
+compile_sources
 
 step "ruff (lint and format)"
 "$VENV/bin/ruff" check . || fail "ruff check"

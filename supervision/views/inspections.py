@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import time as local_time
 from core.access import organizer_scope
+from core.api import error_body
 from core.errors import DomainError
 from core.scoping import Scope
 from supervision import panels
@@ -81,9 +82,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     if queued and request.method == "POST":
         field, errors = next(iter(form.errors.items()), (None, [_("请检查填写的内容。")]))
         label = form.fields[field].label if field in form.fields else ""
-        return JsonResponse(
-            {"error": {"field": field, "message": f"{label} {errors[0]}".strip()}}, status=400
-        )
+        return JsonResponse(error_body(f"{label} {errors[0]}".strip(), field=field), status=400)
     return render(
         request, "supervision/inspection_form.html", {"form": form}, status=form_status(request)
     )
